@@ -1,0 +1,169 @@
+package io.agentbus;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.agentbus.bridge.BridgeVerticle;
+import io.agentbus.core.AgentbusConfig;
+import io.agentbus.core.ConfigKeys;
+import io.agentbus.core.Database;
+import io.agentbus.core.Migrator;
+import io.agentbus.router.RouterVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import io.vertx.sqlclient.Pool;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agentbus node: joins the cluster, makes the database ready (created, migrated), resolves
+ * the JWT secret, then deploys the configured verticles in dependency order (router before
+ * bridge). {@link Main} starts one from the environment; tests start several in one JVM the same
+ * way, with a map in place of the environment.
+ */
+public final class Node {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  static {
+    if (System.getProperty("hazelcast.logging.type") == null) {
+      System.setProperty("hazelcast.logging.type", "slf4j");
+    }
+  }
+
+  private final Vertx vertx;
+  private final Database database;
+  private final AgentbusConfig cfg;
+
+  private Node(Vertx vertx, Database database, AgentbusConfig cfg) {
+    this.vertx = vertx;
+    this.database = database;
+    this.cfg = cfg;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public AgentbusConfig config() {
+    return cfg;
+  }
+
+  public String nodeId() {
+    return ((VertxInternal) vertx).clusterManager().getNodeId();
+  }
+
+  public int httpPort() {
+    return cfg.integer(ConfigKeys.HTTP_PORT);
+  }
+
+  public static Future<Node> start(Map<String, String> env) {
+    AgentbusConfig loaded;
+    try {
+      loaded = AgentbusConfig.load(env);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    AgentbusConfig cfg0 = loaded;
+    String host = cfg0.string(ConfigKeys.CLUSTER_HOST);
+    VertxOptions opts = new VertxOptions().setEventBusOptions(new EventBusOptions()
+        .setHost(host).setPort(cfg0.integer(ConfigKeys.CLUSTER_EVENT_BUS_PORT)).setClusterPublicHost(host));
+    return Vertx.builder().with(opts).withClusterManager(new HazelcastClusterManager(hazelcast(cfg0)))
+        .buildClustered()
+        .compose(vertx -> Database.prepare(vertx, cfg0)
+            .compose(db -> prepareSchemaAndSecret(vertx, db, cfg0)
+                .compose(cfg -> deploy(vertx, cfg).map(v -> new Node(vertx, db, cfg)))
+                .onFailure(err -> db.close()))
+            .onFailure(err -> vertx.close()))
+        .onSuccess(Node::logReady);
+  }
+
+  /** Hazelcast from {@code cluster.xml} (classpath), with name, ports, members and interface from config. */
+  static Config hazelcast(AgentbusConfig cfg) {
+    Config hz = ConfigUtil.loadConfig();
+    String host = cfg.string(ConfigKeys.CLUSTER_HOST);
+    hz.setClusterName(cfg.string(ConfigKeys.CLUSTER_NAME));
+    NetworkConfig net = hz.getNetworkConfig();
+    net.setPort(cfg.integer(ConfigKeys.CLUSTER_PORT)).setPortAutoIncrement(true).setPortCount(20);
+    net.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(Arrays.stream(cfg.string(ConfigKeys.CLUSTER_MEMBERS).split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList());
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(cfg.integer(ConfigKeys.CLUSTER_HEARTBEAT_SECONDS)));
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cfg.integer(ConfigKeys.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)));
+    return hz;
+  }
+
+  private static Future<AgentbusConfig> prepareSchemaAndSecret(Vertx vertx, Database db, AgentbusConfig cfg) {
+    Pool pool = Database.pool(vertx, db.url(), 2);
+    return Migrator.migrate(pool)
+        .compose(n -> {
+          String secret = cfg.string(ConfigKeys.JWT_SECRET);
+          if (!secret.isEmpty()) {
+            return Future.succeededFuture(secret);
+          }
+          byte[] random = new byte[32];
+          new SecureRandom().nextBytes(random);
+          return Database.sharedSetting(pool, "dev.jwtSecret", Base64.getUrlEncoder().withoutPadding().encodeToString(random))
+              .onSuccess(s -> LOG.warn("No AGENTBUS_JWT_SECRET set: using the dev secret generated once and stored in "
+                  + "the database, shared by every node. Set AGENTBUS_JWT_SECRET (and AGENTBUS_PROFILE=prod) in production."));
+        })
+        .map(secret -> cfg.with(ConfigKeys.JWT_SECRET, secret).with(ConfigKeys.DB_URL, db.url())
+            .with(ConfigKeys.HTTP_PORT, cfg.integer(ConfigKeys.HTTP_PORT)))
+        .map(c -> {
+          LOG.debug("Database ready: {}", db.describe());
+          return c;
+        });
+  }
+
+  private static Future<Void> deploy(Vertx vertx, AgentbusConfig cfg) {
+    Map<String, Supplier<io.vertx.core.Deployable>> known = Map.of(
+        "router", RouterVerticle::new,
+        "bridge", BridgeVerticle::new);
+    Map<String, ConfigKeys.Key> instances = Map.of("router", ConfigKeys.INSTANCES_ROUTER, "bridge", ConfigKeys.INSTANCES_BRIDGE);
+    Future<Void> chain = Future.succeededFuture();
+    // Dependency order: the router serves requests before the bridge accepts connections.
+    for (String name : List.of("router", "bridge")) {
+      if (cfg.verticles().contains(name)) {
+        int n = cfg.integer(instances.get(name));
+        chain = chain.compose(v -> vertx.deployVerticle(known.get(name),
+            new DeploymentOptions().setInstances(n).setConfig(cfg.json())).mapEmpty());
+      }
+    }
+    return chain;
+  }
+
+  private void logReady() {
+    HazelcastClusterManager cm = (HazelcastClusterManager) ((VertxInternal) vertx).clusterManager();
+    List<String> vs = new ArrayList<>();
+    for (String v : cfg.verticles()) {
+      vs.add(v + "x" + cfg.integer("router".equals(v) ? ConfigKeys.INSTANCES_ROUTER : ConfigKeys.INSTANCES_BRIDGE));
+    }
+    LOG.info("agentbus node ready: node={} http={} cluster={} ({} member{}) db={} verticles={} profile={}",
+        cm.getNodeId(), cfg.verticles().contains("bridge") ? String.valueOf(httpPort()) : "-",
+        cfg.string(ConfigKeys.CLUSTER_NAME), cm.getNodes().size(), cm.getNodes().size() == 1 ? "" : "s",
+        database.describe(), String.join(",", vs), cfg.string(ConfigKeys.PROFILE));
+  }
+
+  public Future<Void> close() {
+    return vertx.close().eventually(() -> {
+      database.close();
+      return Future.succeededFuture();
+    });
+  }
+}

@@ -1,0 +1,21 @@
+package io.agentbus.bridge;
+
+import io.agentbus.core.AgentbusConfig;
+import io.agentbus.core.ConfigKeys;
+import io.agentbus.core.TokenService;
+import io.agentbus.fanout.StreamHub;
+import io.vertx.core.Vertx;
+
+/** What every connection of a bridge verticle shares: settings, token checks, the node's hub. */
+record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits) {
+
+  record Limits(int maxContent, int historyMax, int ratePerSecond, int rateBurst, int sendQueueBytes,
+                int authTimeoutMs, int maxSubscriptions) {
+
+    static Limits of(AgentbusConfig cfg) {
+      return new Limits(cfg.integer(ConfigKeys.MAX_CONTENT_CHARS), cfg.integer(ConfigKeys.HISTORY_MAX),
+          cfg.integer(ConfigKeys.RATE_PER_SECOND), cfg.integer(ConfigKeys.RATE_BURST),
+          cfg.integer(ConfigKeys.SEND_QUEUE_BYTES), cfg.integer(ConfigKeys.AUTH_TIMEOUT_MS), 200);
+    }
+  }
+}

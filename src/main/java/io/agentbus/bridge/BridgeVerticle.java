@@ -1,0 +1,95 @@
+package io.agentbus.bridge;
+
+import io.agentbus.core.AgentbusConfig;
+import io.agentbus.core.ConfigKeys;
+import io.agentbus.core.Database;
+import io.agentbus.core.ErrorCode;
+import io.agentbus.core.TokenService;
+import io.agentbus.fanout.StreamHub;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The edge of a node: one HTTP server with {@code /ws}, the SockJS bridge on {@code /eventbus},
+ * the REST API, {@code /health} and the web UI. Holds no business rules: every request becomes a
+ * router bus request.
+ */
+public final class BridgeVerticle extends VerticleBase {
+
+  private HttpServer server;
+  private Pool pool;
+
+  @Override
+  public Future<?> start() {
+    AgentbusConfig cfg = new AgentbusConfig(config());
+    pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
+    TokenService tokens = new TokenService(vertx, cfg.string(ConfigKeys.JWT_SECRET),
+        cfg.integer(ConfigKeys.TOKEN_TTL_SECONDS));
+    StreamHub hub = StreamHub.forNode(vertx, context, pool, cfg.integer(ConfigKeys.GAP_FILL_MS),
+        cfg.integer(ConfigKeys.RESYNC_MS));
+    BridgeContext bc = new BridgeContext(vertx, cfg, tokens, hub, BridgeContext.Limits.of(cfg));
+
+    Router router = Router.router(vertx);
+    router.route().handler(cors(cfg));
+    router.get("/health").handler(this::health);
+    router.route("/ws").handler(ctx -> {
+      if (!ctx.request().canUpgradeToWebSocket()) {
+        HttpApi.fail(ctx, ErrorCode.INVALID_MESSAGE, "/ws is a WebSocket endpoint");
+        return;
+      }
+      ctx.request().toWebSocket().onSuccess(ws -> new WsConnection(bc, ws));
+    });
+    router.route("/eventbus/*").subRouter(new EventBusBridge(bc).router());
+    new HttpApi(bc).mount(router);
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+
+    int maxFrame = cfg.integer(ConfigKeys.MAX_FRAME_BYTES);
+    HttpServerOptions opts = new HttpServerOptions()
+        .setHost(cfg.string(ConfigKeys.HTTP_HOST)).setPort(cfg.integer(ConfigKeys.HTTP_PORT))
+        .setMaxWebSocketFrameSize(maxFrame).setMaxWebSocketMessageSize(maxFrame)
+        .setTcpNoDelay(true).setReusePort(true);
+    server = vertx.createHttpServer(opts).requestHandler(router);
+    return server.listen();
+  }
+
+  private static CorsHandler cors(AgentbusConfig cfg) {
+    List<String> origins = Arrays.stream(cfg.string(ConfigKeys.HTTP_ALLOWED_ORIGINS).split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    CorsHandler cors = origins.isEmpty() && !cfg.isProd() ? CorsHandler.create() : CorsHandler.create().addOrigins(origins);
+    return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+        .allowedHeaders(Set.of("Authorization", "Content-Type"));
+  }
+
+  /** {@code /health}: UP only when the database answers and this node is in a live cluster. */
+  private void health(RoutingContext ctx) {
+    ClusterManager cm = ((VertxInternal) vertx).clusterManager();
+    boolean clusterUp = cm != null && cm.isActive();
+    int members = clusterUp ? cm.getNodes().size() : 0;
+    JsonObject cluster = new JsonObject().put("status", clusterUp ? "UP" : "DOWN").put("members", members);
+    pool.query("SELECT 1").execute().timeout(2, java.util.concurrent.TimeUnit.SECONDS).onComplete(ar -> {
+      boolean dbUp = ar.succeeded();
+      JsonObject db = new JsonObject().put("status", dbUp ? "UP" : "DOWN");
+      if (!dbUp) {
+        db.put("error", String.valueOf(ar.cause().getMessage()));
+      }
+      boolean up = dbUp && clusterUp;
+      HttpApi.json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN")
+          .put("nodeId", cm == null ? null : cm.getNodeId())
+          .put("checks", new JsonObject().put("database", db).put("cluster", cluster)));
+    });
+  }
+}

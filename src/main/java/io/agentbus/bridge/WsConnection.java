@@ -1,0 +1,366 @@
+package io.agentbus.bridge;
+
+import io.agentbus.core.Addresses;
+import io.agentbus.core.AgentbusConfig;
+import io.agentbus.core.AppException;
+import io.agentbus.core.ErrorCode;
+import io.agentbus.core.Json;
+import io.agentbus.core.Principal;
+import io.agentbus.core.TokenService;
+import io.agentbus.fanout.Sink;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One {@code /ws} connection: authentication, frame validation, rate limiting, and translation of
+ * frames into the router's bus requests (PROTOCOL §3). Runs on the bridge verticle's event loop;
+ * {@link #write} is also called from the hub's thread.
+ */
+final class WsConnection implements Sink {
+
+  private final BridgeContext bc;
+  private final ServerWebSocket ws;
+  private final RateLimiter limiter;
+  private final Set<String> streams = new HashSet<>();
+  private final String requestedSession;
+  private volatile Principal principal;
+  private volatile boolean closed;
+  private boolean authenticating;
+  private long authTimer = -1;
+
+  WsConnection(BridgeContext bc, ServerWebSocket ws) {
+    this.bc = bc;
+    this.ws = ws;
+    this.limiter = new RateLimiter(bc.limits().ratePerSecond(), bc.limits().rateBurst());
+    MultiMap q = queryParams(ws.query());
+    this.requestedSession = q.get("session");
+    ws.setWriteQueueMaxSize(bc.limits().sendQueueBytes());
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> sendError(null, ErrorCode.INVALID_MESSAGE, "binary frames are not supported; send JSON text"));
+    ws.closeHandler(v -> onClosed());
+    ws.exceptionHandler(e -> { /* Netty closes the socket itself (e.g. 1009); the close handler cleans up */ });
+    String token = q.get("token");
+    if (token != null) {
+      authenticating = true;
+      bc.tokens().verify(token).onComplete(ar -> {
+        authenticating = false;
+        if (ar.succeeded()) {
+          establish(ar.result(), null);
+        } else {
+          sendError(null, ErrorCode.NOT_AUTHENTICATED, "invalid or expired token");
+          ws.close(CloseCodes.NOT_AUTHENTICATED, "invalid token");
+        }
+      });
+    } else {
+      authTimer = bc.vertx().setTimer(bc.limits().authTimeoutMs(), id -> {
+        if (principal == null && !closed) {
+          sendError(null, ErrorCode.NOT_AUTHENTICATED, "no authentication within " + bc.limits().authTimeoutMs() + " ms");
+          ws.close(CloseCodes.NOT_AUTHENTICATED, "authentication timeout");
+        }
+      });
+    }
+  }
+
+  private static MultiMap queryParams(String query) {
+    MultiMap m = MultiMap.caseInsensitiveMultiMap();
+    if (query == null) {
+      return m;
+    }
+    new QueryStringDecoder(query, false).parameters().forEach(m::add);
+    return m;
+  }
+
+  // ---------------------------------------------------------------- Sink
+
+  @Override
+  public String userId() {
+    Principal p = principal;
+    return p == null ? "" : p.userId();
+  }
+
+  @Override
+  public boolean write(String frame) {
+    if (closed) {
+      return false;
+    }
+    if (ws.writeQueueFull()) {
+      closed = true;
+      ws.close(CloseCodes.SLOW_CONSUMER, "send queue full: reconnect and resume with lastSeq");
+      return false;
+    }
+    ws.writeTextMessage(frame);
+    return true;
+  }
+
+  private void send(JsonObject frame) {
+    write(frame.put("timestamp", Json.now()).encode());
+  }
+
+  private void sendError(Object replyTo, ErrorCode code, String message) {
+    JsonObject e = new JsonObject().put("type", "error").put("code", code.name()).put("error", message)
+        .put("recoverable", code == ErrorCode.RATE_LIMITED || code == ErrorCode.INTERNAL_ERROR);
+    if (replyTo != null) {
+      e.put("replyTo", replyTo);
+    }
+    send(e);
+  }
+
+  private void onClosed() {
+    closed = true;
+    if (authTimer >= 0) {
+      bc.vertx().cancelTimer(authTimer);
+    }
+    if (!streams.isEmpty()) {
+      bc.hub().unsubscribeAll(this);
+    }
+  }
+
+  // ---------------------------------------------------------------- frames
+
+  private void onText(String text) {
+    if (closed) {
+      return;
+    }
+    if (!limiter.tryAcquire()) {
+      if (limiter.flooding()) {
+        closed = true;
+        ws.close(CloseCodes.RATE_FLOOD, "rate limit exceeded");
+      } else if (limiter.strikes <= 3) {
+        sendError(null, ErrorCode.RATE_LIMITED, "more than " + bc.limits().ratePerSecond() + " frames a second; slow down");
+      }
+      return;
+    }
+    JsonObject frame;
+    try {
+      Object parsed = io.vertx.core.json.Json.decodeValue(text);
+      if (!(parsed instanceof JsonObject o)) {
+        sendError(null, ErrorCode.INVALID_MESSAGE, "a frame must be a JSON object");
+        return;
+      }
+      frame = o;
+    } catch (DecodeException e) {
+      sendError(null, ErrorCode.INVALID_JSON, "the frame is not valid JSON");
+      return;
+    }
+    Object id = frame.getValue("id");
+    if (id != null && !(id instanceof String s && s.length() <= 128) && !(id instanceof Number)) {
+      sendError(null, ErrorCode.INVALID_MESSAGE, "'id' must be a string of at most 128 characters or a number");
+      return;
+    }
+    Object type = frame.getValue("type");
+    if (!(type instanceof String t) || t.isEmpty()) {
+      sendError(id, ErrorCode.INVALID_MESSAGE, "'type' is required and must be a string");
+      return;
+    }
+    try {
+      dispatch(t, frame, id);
+    } catch (AppException e) {
+      sendError(id, e.code, e.getMessage());
+    }
+  }
+
+  private void dispatch(String type, JsonObject f, Object id) {
+    if ("auth".equals(type)) {
+      onAuth(f, id);
+      return;
+    }
+    if ("ping".equals(type)) {
+      send(reply("pong", id));
+      return;
+    }
+    if (principal == null) {
+      throw new AppException(ErrorCode.NOT_AUTHENTICATED, "authenticate first: {\"type\":\"auth\",\"token\":\"…\"}");
+    }
+    switch (type) {
+      case "subscribe" -> onSubscribe(f, id);
+      case "unsubscribe" -> onUnsubscribe(f, id);
+      case "chat", "message" -> onChat(f, id);
+      case "history" -> onHistory(f, id);
+      case "typing_start", "typing_stop" -> request(Addresses.TYPING,
+          new JsonObject().put("channel", f.getValue("channel")).put("typing", type.equals("typing_start")), id)
+          .onSuccess(r -> { /* ephemeral: no answer on success */ });
+      case "user_input", "approval_response", "cancel" -> throw new AppException(ErrorCode.UNKNOWN_TYPE,
+          "'" + type + "' is not served yet: workflows are not deployed on this cluster");
+      default -> throw new AppException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + type + "'");
+    }
+  }
+
+  private static JsonObject reply(String type, Object id) {
+    JsonObject o = new JsonObject().put("type", type);
+    if (id != null) {
+      o.put("replyTo", id);
+    }
+    return o;
+  }
+
+  /** A router request as the authenticated caller; failures become error frames. */
+  private Future<JsonObject> request(String address, JsonObject body, Object id) {
+    DeliveryOptions opts = principal.withSession(sessionId).toDelivery().setSendTimeout(10_000);
+    return bc.vertx().eventBus().<JsonObject>request(address, body, opts)
+        .map(m -> m.body())
+        .onFailure(err -> {
+          AppException e = AppException.from(err);
+          sendError(id, e.code, e.getMessage());
+        });
+  }
+
+  // ---------------------------------------------------------------- auth and session
+
+  private String sessionId;
+
+  private void onAuth(JsonObject f, Object id) {
+    if (principal != null || authenticating) {
+      throw new AppException(ErrorCode.CONFLICT, "already authenticated");
+    }
+    Object token = f.getValue("token");
+    Future<Principal> who;
+    if (token instanceof String t) {
+      who = bc.tokens().verify(t);
+    } else if (token == null && bc.cfg().devLogin() && f.getValue("userId") instanceof String u) {
+      if (!TokenService.isValidUserId(u)) {
+        throw AppException.invalid("'userId' must match [A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
+      }
+      Object role = f.getValue("role");
+      if (role != null && !(role instanceof String r && TokenService.KNOWN_ROLES.contains(r))) {
+        throw AppException.invalid("'role' must be one of " + TokenService.KNOWN_ROLES);
+      }
+      who = Future.succeededFuture(new Principal(u,
+          role == null || "user".equals(role) ? List.of("user") : List.of("user", (String) role), null));
+    } else {
+      throw AppException.invalid(bc.cfg().devLogin() ? "'token' (or, in dev, 'userId') is required" : "'token' is required");
+    }
+    authenticating = true;
+    who.onComplete(ar -> {
+      authenticating = false;
+      if (ar.succeeded()) {
+        establish(ar.result(), id);
+      } else {
+        AppException e = AppException.from(ar.cause());
+        send(reply("auth_response", id).put("success", false).put("error", e.getMessage()));
+        sendError(id, e.code, e.getMessage());
+      }
+    });
+  }
+
+  /** Authenticated: claim the session, then answer auth_response. */
+  private void establish(Principal p, Object id) {
+    String wanted = requestedSession != null ? requestedSession : UUID.randomUUID().toString();
+    bc.vertx().eventBus().<JsonObject>request(Addresses.SESSION_CLAIM, new JsonObject().put("sessionId", wanted),
+        p.toDelivery().setSendTimeout(10_000)).onComplete(ar -> {
+          if (closed) {
+            return;
+          }
+          if (ar.failed()) {
+            AppException e = AppException.from(ar.cause());
+            send(reply("auth_response", id).put("success", false).put("error", e.getMessage()));
+            sendError(id, e.code, e.getMessage());
+            if (e.code == ErrorCode.FORBIDDEN || e.code == ErrorCode.INVALID_MESSAGE) {
+              closed = true;
+              ws.close(CloseCodes.FORBIDDEN, "session not yours");
+            }
+            return;
+          }
+          if (authTimer >= 0) {
+            bc.vertx().cancelTimer(authTimer);
+            authTimer = -1;
+          }
+          sessionId = wanted;
+          principal = p.withSession(wanted);
+          send(reply("auth_response", id).put("success", true).put("userId", p.userId())
+              .put("roles", new JsonArray(p.roles())).put("sessionId", wanted));
+        });
+  }
+
+  // ---------------------------------------------------------------- subscriptions
+
+  private static String streamOf(JsonObject f) {
+    Object channel = f.getValue("channel");
+    Object workflow = f.getValue("workflowId") != null ? f.getValue("workflowId") : f.getValue("executionId");
+    if (channel != null && workflow != null) {
+      throw AppException.invalid("give one of 'channel', 'workflowId', 'executionId'");
+    }
+    if (channel != null) {
+      if (!(channel instanceof String c) || !AgentbusConfig.isValidChannelName(c)) {
+        throw AppException.invalid("'channel' must match [a-z0-9][a-z0-9_-]{0,63}");
+      }
+      return "channel:" + c;
+    }
+    if (workflow != null) {
+      if (!(workflow instanceof String w) || !w.matches("[A-Za-z0-9_-]{1,64}")) {
+        throw AppException.invalid("'workflowId' must be an id of at most 64 letters, digits, - or _");
+      }
+      return "workflow:" + w;
+    }
+    throw AppException.invalid("one of 'channel', 'workflowId', 'executionId' is required");
+  }
+
+  private void onSubscribe(JsonObject f, Object id) {
+    String stream = streamOf(f);
+    Long lastSeq = Json.optLong(f, "lastSeq", 0, Long.MAX_VALUE);
+    if (!streams.contains(stream) && streams.size() >= bc.limits().maxSubscriptions()) {
+      throw AppException.invalid("at most " + bc.limits().maxSubscriptions() + " subscriptions per connection");
+    }
+    request(Addresses.SUBSCRIBE_CHECK, new JsonObject().put("stream", stream), id).onSuccess(ok -> {
+      if (closed) {
+        return;
+      }
+      streams.add(stream);
+      bc.hub().subscribe(stream, this, lastSeq,
+          seq -> reply("subscribed", id).put("stream", stream).put("seq", seq).put("timestamp", Json.now()).encode())
+          .onFailure(err -> {
+            streams.remove(stream);
+            AppException e = AppException.from(err);
+            sendError(id, e.code, e.getMessage());
+          });
+    });
+  }
+
+  private void onUnsubscribe(JsonObject f, Object id) {
+    String stream = streamOf(f);
+    streams.remove(stream);
+    bc.hub().unsubscribe(stream, this).onComplete(ar -> send(reply("unsubscribed", id).put("stream", stream)));
+  }
+
+  // ---------------------------------------------------------------- chat
+
+  private void onChat(JsonObject f, Object id) {
+    JsonObject body = f.copy();
+    body.remove("type");
+    body.remove("id");
+    request(Addresses.CHAT_SEND, body, id).onSuccess(r -> {
+      JsonObject command = r.getJsonObject("commandResult");
+      if (command != null) {
+        if (id != null) {
+          command.put("replyTo", id);
+        }
+        send(command);
+      } else {
+        send(reply("ack", id).put("stream", r.getString("stream")).put("seq", r.getLong("seq"))
+            .put("messageId", r.getString("messageId")));
+      }
+    });
+  }
+
+  private void onHistory(JsonObject f, Object id) {
+    JsonObject body = new JsonObject().put("channel", f.getValue("channel"));
+    if (f.containsKey("before")) {
+      body.put("before", f.getValue("before"));
+    }
+    if (f.containsKey("limit")) {
+      body.put("limit", f.getValue("limit"));
+    }
+    request(Addresses.HISTORY, body, id).onSuccess(r -> send(reply("message_history", id)
+        .put("channel", r.getString("channel")).put("messages", r.getJsonArray("messages"))
+        .put("hasMore", r.getBoolean("hasMore"))));
+  }
+}

@@ -1,0 +1,84 @@
+package io.agentbus.core;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** Small helpers for validating client JSON into clear INVALID_MESSAGE errors. */
+public final class Json {
+
+  private Json() {}
+
+  public static String now() {
+    return Instant.now().toString();
+  }
+
+  /** A required non-empty string of at most {@code max} characters. */
+  public static String requireString(JsonObject o, String field, int max) {
+    Object v = o.getValue(field);
+    if (v == null) {
+      throw AppException.invalid("'" + field + "' is required");
+    }
+    if (!(v instanceof String s)) {
+      throw AppException.invalid("'" + field + "' must be a string");
+    }
+    if (s.isEmpty()) {
+      throw AppException.invalid("'" + field + "' must not be empty");
+    }
+    if (s.length() > max) {
+      throw AppException.invalid("'" + field + "' is longer than " + max + " characters");
+    }
+    return s;
+  }
+
+  /** An optional string of at most {@code max} characters, or null. */
+  public static String optString(JsonObject o, String field, int max) {
+    Object v = o.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw AppException.invalid("'" + field + "' must be a string");
+    }
+    if (s.length() > max) {
+      throw AppException.invalid("'" + field + "' is longer than " + max + " characters");
+    }
+    return s;
+  }
+
+  /** An optional whole number in [min, max], or null. */
+  public static Long optLong(JsonObject o, String field, long min, long max) {
+    Object v = o.getValue(field);
+    if (v == null) {
+      return null;
+    }
+    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw AppException.invalid("'" + field + "' must be a whole number");
+    }
+    long l = n.longValue();
+    if (l < min || l > max) {
+      throw AppException.invalid("'" + field + "' must be between " + min + " and " + max);
+    }
+    return l;
+  }
+
+  /** An optional array of at most {@code maxItems} strings of at most {@code maxLen} characters. */
+  public static JsonArray optStringArray(JsonObject o, String field, int maxItems, int maxLen) {
+    Object v = o.getValue(field);
+    if (v == null) {
+      return new JsonArray();
+    }
+    if (!(v instanceof JsonArray a)) {
+      throw AppException.invalid("'" + field + "' must be an array of strings");
+    }
+    if (a.size() > maxItems) {
+      throw AppException.invalid("'" + field + "' has more than " + maxItems + " items");
+    }
+    for (Object item : a) {
+      if (!(item instanceof String s) || s.isEmpty() || s.length() > maxLen) {
+        throw AppException.invalid("'" + field + "' must hold non-empty strings of at most " + maxLen + " characters");
+      }
+    }
+    return a;
+  }
+}

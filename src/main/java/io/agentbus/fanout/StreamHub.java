@@ -1,0 +1,456 @@
+package io.agentbus.fanout;
+
+import io.agentbus.core.Addresses;
+import io.agentbus.core.Json;
+import io.agentbus.core.StreamWriter;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The node's fan-out of stream events; see the package documentation for the ordering design. */
+public final class StreamHub implements Shareable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
+  private static final String MAP = "agentbus.hub";
+  static final int PAGE = 500;
+  /** Early arrivals buffered per stream before a database fill is forced. */
+  static final int MAX_PENDING = 10_000;
+  static final long TYPING_TTL_MS = 6_000;
+
+  private static final String LAST_SEQ = "SELECT last_seq FROM streams WHERE stream = $1";
+  private static final String LAST_SEQS = "SELECT stream, last_seq FROM streams WHERE stream = ANY($1)";
+  private static final String PAGE_AFTER =
+      "SELECT seq, payload FROM events WHERE stream = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT " + PAGE;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Pool pool;
+  private final long gapFillMs;
+  private final Map<String, StreamState> streams = new HashMap<>();
+
+  private StreamHub(Vertx vertx, Context context, Pool pool, long gapFillMs, long resyncMs) {
+    this.vertx = vertx;
+    this.context = context;
+    this.pool = pool;
+    this.gapFillMs = gapFillMs;
+    context.runOnContext(v -> {
+      vertx.setPeriodic(resyncMs, id -> resync());
+      vertx.setPeriodic(1000, id -> sweepTyping());
+    });
+  }
+
+  /** The node's hub, created on {@code context} by the first caller. */
+  public static StreamHub forNode(Vertx vertx, Context context, Pool pool, long gapFillMs, long resyncMs) {
+    LocalMap<String, StreamHub> map = vertx.sharedData().getLocalMap(MAP);
+    synchronized (StreamHub.class) {
+      StreamHub hub = map.get("hub");
+      if (hub == null) {
+        hub = new StreamHub(vertx, context, pool, gapFillMs, resyncMs);
+        map.put("hub", hub);
+      }
+      return hub;
+    }
+  }
+
+  // ---------------------------------------------------------------- public API (any thread)
+
+  /**
+   * Subscribes {@code sink} to {@code stream}. With {@code lastSeq}, first replays every event
+   * after it. Then writes {@code confirmation.apply(seq)} (seq = the last event the sink has) and
+   * continues live. Completes with that seq.
+   */
+  public Future<Long> subscribe(String stream, Sink sink, Long lastSeq, LongFunction<String> confirmation) {
+    return onHub(() -> {
+      StreamState st = acquire(stream);
+      return st.ready.compose(v -> {
+        st.joining--;
+        st.subs.remove(sink);
+        Sub sub = new Sub(sink);
+        st.subs.put(sink, sub);
+        if (lastSeq == null || lastSeq >= st.delivered) {
+          sub.last = lastSeq == null ? st.delivered : lastSeq;
+          sub.live = true;
+          sink.write(confirmation.apply(sub.last));
+          return Future.succeededFuture(sub.last);
+        }
+        sub.last = lastSeq;
+        return replay(st, sub).map(x -> {
+          sink.write(confirmation.apply(sub.last));
+          return sub.last;
+        });
+      }, err -> {
+        st.joining--;
+        release(st);
+        return Future.failedFuture(err);
+      });
+    });
+  }
+
+  public Future<Void> unsubscribe(String stream, Sink sink) {
+    return onHub(() -> {
+      StreamState st = streams.get(stream);
+      if (st != null && st.subs.remove(sink) != null) {
+        release(st);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Forgets a closed connection everywhere. */
+  public Future<Void> unsubscribeAll(Sink sink) {
+    return onHub(() -> {
+      for (StreamState st : new ArrayList<>(streams.values())) {
+        if (st.subs.remove(sink) != null) {
+          release(st);
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** A SockJS bridge socket registered for the stream: deliver it there too. */
+  public Future<Void> retainBridge(String stream) {
+    return onHub(() -> {
+      StreamState st = acquire(stream);
+      return st.ready.<Void>map(v -> {
+        st.joining--;
+        st.bridgeRefs++;
+        return null;
+      }).onFailure(err -> {
+        st.joining--;
+        release(st);
+      });
+    });
+  }
+
+  public void releaseBridge(String stream) {
+    context.runOnContext(v -> {
+      StreamState st = streams.get(stream);
+      if (st != null && st.bridgeRefs > 0) {
+        st.bridgeRefs--;
+        release(st);
+      }
+    });
+  }
+
+  /** Streams with a consumer on this node (for metrics and tests). */
+  public Future<Integer> streamCount() {
+    return onHub(() -> Future.succeededFuture(streams.size()));
+  }
+
+  // ---------------------------------------------------------------- hub thread only
+
+  private <T> Future<T> onHub(Supplier<Future<T>> action) {
+    Context caller = vertx.getOrCreateContext();
+    Promise<T> p = Promise.promise();
+    Runnable run = () -> {
+      Future<T> f;
+      try {
+        f = action.get();
+      } catch (RuntimeException e) {
+        f = Future.failedFuture(e);
+      }
+      f.onComplete(ar -> {
+        if (caller == context) {
+          p.handle(ar);
+        } else {
+          caller.runOnContext(x -> p.handle(ar));
+        }
+      });
+    };
+    if (Vertx.currentContext() == context) {
+      run.run();
+    } else {
+      context.runOnContext(v -> run.run());
+    }
+    return p.future();
+  }
+
+  private StreamState acquire(String stream) {
+    StreamState st = streams.get(stream);
+    if (st == null) {
+      StreamState created = new StreamState(stream);
+      streams.put(stream, created);
+      created.consumer = vertx.eventBus().consumer(Addresses.stream(stream), m -> onMessage(created, m));
+      created.ready = created.consumer.completion()
+          .compose(v -> pool.preparedQuery(LAST_SEQ).execute(Tuple.of(stream)))
+          .map(rows -> {
+            created.delivered = rows.size() == 0 ? 0 : rows.iterator().next().getLong(0);
+            created.initialised = true;
+            drainPending(created);
+            return null;
+          });
+      st = created;
+    }
+    st.joining++;
+    return st;
+  }
+
+  private void release(StreamState st) {
+    if (st.subs.isEmpty() && st.bridgeRefs == 0 && st.joining == 0 && streams.get(st.stream) == st) {
+      streams.remove(st.stream);
+      st.consumer.unregister();
+      if (st.gapTimer >= 0) {
+        vertx.cancelTimer(st.gapTimer);
+      }
+    }
+  }
+
+  private void onMessage(StreamState st, Message<String> m) {
+    String eph = m.headers().get(StreamWriter.H_EPHEMERAL);
+    if (eph != null) {
+      onEphemeral(st, eph, m.body());
+      return;
+    }
+    String seqHeader = m.headers().get(StreamWriter.H_SEQ);
+    if (seqHeader == null) {
+      return;
+    }
+    long seq = Long.parseLong(seqHeader);
+    if (!st.initialised) {
+      st.pending.put(seq, m.body());
+      return;
+    }
+    if (seq <= st.delivered) {
+      return;
+    }
+    if (seq == st.delivered + 1) {
+      emit(st, seq, m.body());
+      drainPending(st);
+    } else {
+      st.pending.put(seq, m.body());
+      if (st.pending.size() > MAX_PENDING) {
+        fillGap(st);
+      } else {
+        scheduleGapFill(st);
+      }
+    }
+  }
+
+  private void drainPending(StreamState st) {
+    while (!st.pending.isEmpty()) {
+      long first = st.pending.firstKey();
+      if (first <= st.delivered) {
+        st.pending.pollFirstEntry();
+      } else if (first == st.delivered + 1) {
+        emit(st, first, st.pending.pollFirstEntry().getValue());
+      } else {
+        break;
+      }
+    }
+    if (st.pending.isEmpty()) {
+      if (st.gapTimer >= 0) {
+        vertx.cancelTimer(st.gapTimer);
+        st.gapTimer = -1;
+      }
+    } else {
+      scheduleGapFill(st);
+    }
+  }
+
+  private void scheduleGapFill(StreamState st) {
+    if (st.gapTimer < 0 && !st.filling) {
+      st.gapTimer = vertx.setTimer(gapFillMs, id -> {
+        st.gapTimer = -1;
+        fillGap(st);
+      });
+    }
+  }
+
+  /** Reads the events after {@code delivered} (up to the first buffered one) from the database. */
+  private void fillGap(StreamState st) {
+    if (st.filling || !st.initialised) {
+      return;
+    }
+    st.filling = true;
+    long upTo = st.pending.isEmpty() ? Long.MAX_VALUE : st.pending.firstKey();
+    pool.preparedQuery(PAGE_AFTER).execute(Tuple.of(st.stream, st.delivered, upTo)).onComplete(ar -> {
+      st.filling = false;
+      if (ar.failed()) {
+        LOG.warn("Gap fill of {} failed: {}", st.stream, ar.cause().toString());
+      } else {
+        for (Row r : ar.result()) {
+          long seq = r.getLong(0);
+          if (seq == st.delivered + 1) {
+            emit(st, seq, StreamWriter.frame(st.stream, seq, r.getString(1)));
+          }
+        }
+      }
+      drainPending(st);
+    });
+  }
+
+  /** Catches tails lost on the bus: compares each followed stream with the database. */
+  private void resync() {
+    List<String> names = new ArrayList<>();
+    for (StreamState st : streams.values()) {
+      if (st.initialised && !st.filling) {
+        names.add(st.stream);
+      }
+    }
+    if (names.isEmpty()) {
+      return;
+    }
+    pool.preparedQuery(LAST_SEQS).execute(Tuple.of(names.toArray(new String[0]))).onSuccess(rows -> {
+      for (Row r : rows) {
+        StreamState st = streams.get(r.getString(0));
+        if (st != null && r.getLong(1) > st.delivered && st.pending.isEmpty()) {
+          fillGap(st);
+        }
+      }
+    });
+  }
+
+  /** Hands the next in-order event to every live subscription, and to bridge sockets. */
+  private void emit(StreamState st, long seq, String frame) {
+    st.delivered = seq;
+    if (!st.subs.isEmpty()) {
+      List<Sink> dropped = null;
+      for (Sub sub : st.subs.values()) {
+        if (!sub.live) {
+          continue; // replaying from the database; it will catch up on its own
+        }
+        if (seq == sub.last + 1) {
+          sub.last = seq;
+          if (!sub.sink.write(frame)) {
+            dropped = dropped == null ? new ArrayList<>() : dropped;
+            dropped.add(sub.sink);
+          }
+        } else if (seq > sub.last + 1) {
+          replay(st, sub); // cannot happen with in-order emits; heal rather than skip
+        }
+      }
+      if (dropped != null) {
+        dropped.forEach(st.subs::remove);
+      }
+    }
+    if (st.bridgeRefs > 0) {
+      vertx.eventBus().publish(Addresses.browserAddress(st.stream), new JsonObject(frame),
+          new DeliveryOptions().setLocalOnly(true));
+    }
+  }
+
+  /** Replays from the database until the subscription has caught up with the hub, then goes live. */
+  private Future<Void> replay(StreamState st, Sub sub) {
+    sub.live = false;
+    return pool.preparedQuery(PAGE_AFTER).execute(Tuple.of(st.stream, sub.last, Long.MAX_VALUE)).compose(rows -> {
+      if (st.subs.get(sub.sink) != sub) {
+        return Future.succeededFuture(); // unsubscribed or closed meanwhile
+      }
+      for (Row r : rows) {
+        long seq = r.getLong(0);
+        if (seq != sub.last + 1) {
+          break;
+        }
+        sub.last = seq;
+        if (!sub.sink.write(StreamWriter.frame(st.stream, seq, r.getString(1)))) {
+          st.subs.remove(sub.sink);
+          release(st);
+          return Future.succeededFuture();
+        }
+      }
+      if (sub.last >= st.delivered) {
+        sub.live = true;
+        return Future.succeededFuture();
+      }
+      return replay(st, sub);
+    });
+  }
+
+  // ---------------------------------------------------------------- typing (ephemeral)
+
+  private void onEphemeral(StreamState st, String kind, String body) {
+    if (!"typing".equals(kind)) {
+      return;
+    }
+    JsonObject e = new JsonObject(body);
+    String user = e.getString("userId");
+    boolean changed = Boolean.TRUE.equals(e.getBoolean("typing"))
+        ? st.typing.put(user, System.currentTimeMillis() + TYPING_TTL_MS) == null
+        : st.typing.remove(user) != null;
+    if (changed) {
+      emitTyping(st, e.getString("channel"), user);
+    }
+  }
+
+  private void sweepTyping() {
+    long now = System.currentTimeMillis();
+    for (StreamState st : streams.values()) {
+      for (Iterator<Map.Entry<String, Long>> it = st.typing.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, Long> e = it.next();
+        if (e.getValue() < now) {
+          it.remove();
+          emitTyping(st, st.stream.substring(st.stream.indexOf(':') + 1), e.getKey());
+        }
+      }
+    }
+  }
+
+  private void emitTyping(StreamState st, String channel, String changedUser) {
+    JsonObject update = new JsonObject().put("type", "typing_update").put("channel", channel)
+        .put("users", new JsonArray(new ArrayList<>(st.typing.keySet()))).put("timestamp", Json.now());
+    String frame = update.encode();
+    for (Sub sub : st.subs.values()) {
+      if (sub.live && !changedUser.equals(sub.sink.userId())) {
+        sub.sink.write(frame);
+      }
+    }
+    if (st.bridgeRefs > 0) {
+      vertx.eventBus().publish(Addresses.browserAddress(st.stream), update, new DeliveryOptions().setLocalOnly(true));
+    }
+  }
+
+  // ---------------------------------------------------------------- state
+
+  private static final class StreamState {
+    final String stream;
+    MessageConsumer<String> consumer;
+    Future<Void> ready;
+    boolean initialised;
+    long delivered;
+    final TreeMap<Long, String> pending = new TreeMap<>();
+    long gapTimer = -1;
+    boolean filling;
+    final Map<Sink, Sub> subs = new LinkedHashMap<>();
+    int bridgeRefs;
+    /** Callers waiting for {@link #ready}; the state is not dropped under them. */
+    int joining;
+    final Map<String, Long> typing = new LinkedHashMap<>();
+
+    StreamState(String stream) {
+      this.stream = stream;
+    }
+  }
+
+  private static final class Sub {
+    final Sink sink;
+    long last;
+    boolean live;
+
+    Sub(Sink sink) {
+      this.sink = sink;
+    }
+  }
+}

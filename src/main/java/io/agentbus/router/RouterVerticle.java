@@ -1,0 +1,304 @@
+package io.agentbus.router;
+
+import io.agentbus.core.Addresses;
+import io.agentbus.core.AgentbusConfig;
+import io.agentbus.core.AppException;
+import io.agentbus.core.ConfigKeys;
+import io.agentbus.core.Database;
+import io.agentbus.core.ErrorCode;
+import io.agentbus.core.Json;
+import io.agentbus.core.Principal;
+import io.agentbus.core.StreamWriter;
+import io.agentbus.core.TokenService;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The message router: the one place where requests from every transport (/ws, SockJS bridge,
+ * HTTP) are validated, authorised, persisted with a seq and published. Transports put the caller
+ * in headers ({@link Principal}); bodies are JSON objects with the fields of PROTOCOL §3/§4.
+ */
+public final class RouterVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RouterVerticle.class);
+  static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final int ID_MAX = 128;
+
+  private Pool pool;
+  private StreamWriter writer;
+  private int maxContent;
+  private int historyDefault;
+  private int historyMax;
+  /** Channels seen; a miss goes to the database, so channels created on other nodes are found. */
+  private final Map<String, Channel> channels = new HashMap<>();
+
+  @Override
+  public Future<?> start() {
+    AgentbusConfig cfg = new AgentbusConfig(config());
+    maxContent = cfg.integer(ConfigKeys.MAX_CONTENT_CHARS);
+    historyDefault = cfg.integer(ConfigKeys.HISTORY_DEFAULT);
+    historyMax = cfg.integer(ConfigKeys.HISTORY_MAX);
+    pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
+    writer = new StreamWriter(vertx, pool);
+    List<MessageConsumer<?>> consumers = List.of(
+        serve(Addresses.CHAT_SEND, this::chatSend),
+        serve(Addresses.HISTORY, this::history),
+        serve(Addresses.TYPING, this::typing),
+        serve(Addresses.SUBSCRIBE_CHECK, this::subscribeCheck),
+        serve(Addresses.SESSION_CLAIM, this::sessionClaim),
+        serve(Addresses.CHANNELS_LIST, this::channelsList),
+        serve(Addresses.CHANNELS_CREATE, this::channelsCreate));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  /** Registers a request handler; maps every failure to a coded reply in one place. */
+  private MessageConsumer<Object> serve(String address, Function<Message<Object>, Future<JsonObject>> handler) {
+    return vertx.eventBus().consumer(address, msg -> {
+      Future<JsonObject> result;
+      try {
+        result = handler.apply(msg);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ar -> {
+        if (ar.succeeded()) {
+          msg.reply(ar.result());
+        } else {
+          AppException e = AppException.from(ar.cause());
+          if (e.code == ErrorCode.INTERNAL_ERROR) {
+            LOG.error("{} failed", address, ar.cause());
+          }
+          msg.fail(e.code.httpStatus, e.toJson().encode());
+        }
+      });
+    });
+  }
+
+  private static JsonObject body(Message<Object> msg) {
+    if (msg.body() instanceof JsonObject j) {
+      return j;
+    }
+    throw AppException.invalid("the body must be a JSON object");
+  }
+
+  private static String channelName(JsonObject body) {
+    String name = Json.requireString(body, "channel", 64);
+    if (!AgentbusConfig.isValidChannelName(name)) {
+      throw AppException.invalid("'channel' must match [a-z0-9][a-z0-9_-]{0,63}");
+    }
+    return name;
+  }
+
+  private Future<Channel> channel(String name) {
+    Channel c = channels.get(name);
+    if (c != null) {
+      return Future.succeededFuture(c);
+    }
+    return pool.preparedQuery(RouterQueries.CHANNEL_BY_NAME).execute(Tuple.of(name)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(AppException.notFound("no channel '" + name + "'"));
+      }
+      Channel found = Channel.of(rows.iterator().next());
+      channels.put(name, found);
+      return Future.succeededFuture(found);
+    });
+  }
+
+  // ---- chat ----
+
+  private Future<JsonObject> chatSend(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    JsonObject in = body(msg);
+    String name = channelName(in);
+    String content = Json.requireString(in, "content", maxContent);
+    String replyTo = Json.optString(in, "replyTo", ID_MAX);
+    String threadId = Json.optString(in, "threadId", ID_MAX);
+    JsonArray mentions = Json.optStringArray(in, "mentions", 50, 64);
+    JsonArray attachments = Json.optStringArray(in, "attachments", 20, ID_MAX);
+    return channel(name).compose(ch -> {
+      if (!ch.mayWrite(who)) {
+        return Future.failedFuture(AppException.forbidden("posting in '" + name + "' needs one of the roles "
+            + ch.writeRoles()));
+      }
+      if (content.startsWith("/")) {
+        return Future.succeededFuture(new JsonObject().put("commandResult", Commands.run(content, who)));
+      }
+      String messageId = UUID.randomUUID().toString();
+      JsonObject frame = new JsonObject()
+          .put("type", "message").put("messageId", messageId).put("channel", name)
+          .put("authorId", who.userId()).put("authorType", "user").put("content", content)
+          .put("replyTo", replyTo).put("threadId", threadId)
+          .put("mentions", Mentions.of(content, mentions)).put("attachments", attachments)
+          .put("sessionId", who.sessionId()).put("timestamp", Json.now());
+      String stream = "channel:" + name;
+      return writer.append(stream, "message", frame.encode())
+          .map(seq -> new JsonObject().put("messageId", messageId).put("stream", stream).put("seq", seq));
+    });
+  }
+
+  private Future<JsonObject> history(Message<Object> msg) {
+    Principal.of(msg);
+    JsonObject in = body(msg);
+    String name = channelName(in);
+    Long before = Json.optLong(in, "before", 1, Long.MAX_VALUE);
+    Long askedLimit = Json.optLong(in, "limit", 1, historyMax);
+    long limit = askedLimit == null ? historyDefault : askedLimit;
+    String stream = "channel:" + name;
+    return channel(name)
+        .compose(ch -> pool.preparedQuery(RouterQueries.HISTORY_PAGE)
+            .execute(Tuple.of(stream, before == null ? Long.MAX_VALUE : before, limit + 1)))
+        .map(rows -> {
+          List<JsonObject> page = new ArrayList<>();
+          for (Row r : rows) {
+            page.add(new JsonObject(StreamWriter.frame(stream, r.getLong(0), r.getString(1))));
+          }
+          boolean hasMore = page.size() > limit;
+          if (hasMore) {
+            page.remove(page.size() - 1);
+          }
+          JsonArray messages = new JsonArray();
+          for (int i = page.size() - 1; i >= 0; i--) {
+            messages.add(page.get(i));
+          }
+          return new JsonObject().put("channel", name).put("messages", messages).put("hasMore", hasMore);
+        });
+  }
+
+  /** Typing is ephemeral: published on the channel's stream address, never stored. */
+  private Future<JsonObject> typing(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    JsonObject in = body(msg);
+    String name = channelName(in);
+    Object typing = in.getValue("typing");
+    if (!(typing instanceof Boolean)) {
+      throw AppException.invalid("'typing' must be true or false");
+    }
+    return channel(name).map(ch -> {
+      JsonObject event = new JsonObject().put("type", "typing").put("channel", name)
+          .put("userId", who.userId()).put("typing", typing);
+      vertx.eventBus().publish(Addresses.stream("channel:" + name), event.encode(),
+          new DeliveryOptions().addHeader(StreamWriter.H_EPHEMERAL, "typing"));
+      return new JsonObject();
+    });
+  }
+
+  // ---- rights ----
+
+  /** May the caller receive {stream}? Answers {stream} or fails NOT_FOUND / FORBIDDEN. */
+  private Future<JsonObject> subscribeCheck(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    String stream = Json.requireString(body(msg), "stream", 200);
+    int colon = stream.indexOf(':');
+    String kind = colon < 0 ? "" : stream.substring(0, colon);
+    String id = colon < 0 ? "" : stream.substring(colon + 1);
+    JsonObject ok = new JsonObject().put("stream", stream);
+    switch (kind) {
+      case "channel":
+        if (!AgentbusConfig.isValidChannelName(id)) {
+          throw AppException.invalid("invalid channel name");
+        }
+        return channel(id).map(c -> ok);
+      case "session":
+        if (!SESSION_ID.matcher(id).matches()) {
+          throw AppException.invalid("invalid session id");
+        }
+        return pool.preparedQuery(RouterQueries.SESSION_OWNER).execute(Tuple.of(id)).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(AppException.notFound("no session '" + id + "'"));
+          }
+          String owner = rows.iterator().next().getString(0);
+          return owner.equals(who.userId()) || who.has("admin") ? Future.succeededFuture(ok)
+              : Future.failedFuture(AppException.forbidden("session '" + id + "' belongs to another user"));
+        });
+      case "user":
+        if (id.equals(who.userId())) {
+          return Future.succeededFuture(ok);
+        }
+        throw AppException.forbidden("only " + id + " may listen to their own user stream");
+      case "workflow":
+        // Workflows arrive with the orchestrator; until then no workflow stream exists.
+        throw AppException.notFound("no workflow '" + id + "'");
+      default:
+        throw AppException.invalid("unknown stream '" + stream + "'");
+    }
+  }
+
+  /** Claims {sessionId} for the caller, or checks it is theirs. Answers {sessionId}. */
+  private Future<JsonObject> sessionClaim(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    String id = Json.requireString(body(msg), "sessionId", 64);
+    if (!SESSION_ID.matcher(id).matches()) {
+      throw AppException.invalid("'sessionId' must match [A-Za-z0-9_-]{1,64}");
+    }
+    return pool.preparedQuery(RouterQueries.CLAIM_SESSION).execute(Tuple.of(id, who.userId()))
+        .compose(r -> pool.preparedQuery(RouterQueries.SESSION_OWNER).execute(Tuple.of(id)))
+        .compose(rows -> {
+          String owner = rows.iterator().next().getString(0);
+          return owner.equals(who.userId()) ? Future.succeededFuture(new JsonObject().put("sessionId", id))
+              : Future.failedFuture(AppException.forbidden("session '" + id + "' belongs to another user"));
+        });
+  }
+
+  // ---- channels ----
+
+  private Future<JsonObject> channelsList(Message<Object> msg) {
+    Principal.of(msg);
+    return pool.query(RouterQueries.CHANNELS_WITH_SEQ).execute().map(rows -> {
+      JsonArray list = new JsonArray();
+      for (Row r : rows) {
+        list.add(Channel.of(r).toJson().put("lastSeq", r.getLong("last_seq")));
+      }
+      return new JsonObject().put("channels", list);
+    });
+  }
+
+  private Future<JsonObject> channelsCreate(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    JsonObject in = body(msg);
+    String name = Json.requireString(in, "name", 64);
+    if (!AgentbusConfig.isValidChannelName(name)) {
+      throw AppException.invalid("'name' must match [a-z0-9][a-z0-9_-]{0,63}");
+    }
+    String description = Json.optString(in, "description", 500);
+    JsonArray writeRoles = in.containsKey("writeRoles") && in.getValue("writeRoles") != null
+        ? Json.optStringArray(in, "writeRoles", 4, 16) : null;
+    if (writeRoles != null) {
+      if (!who.has("admin")) {
+        throw AppException.forbidden("only an admin may restrict who posts in a channel");
+      }
+      for (Object r : writeRoles) {
+        if (!TokenService.KNOWN_ROLES.contains(r)) {
+          throw AppException.invalid("unknown role '" + r + "' in 'writeRoles'");
+        }
+      }
+    }
+    String[] roles = writeRoles == null ? null : writeRoles.stream().map(String::valueOf).toArray(String[]::new);
+    Tuple t = Tuple.tuple().addValue(name).addValue(description == null ? "" : description).addValue(roles)
+        .addValue(who.userId());
+    return pool.preparedQuery(RouterQueries.CREATE_CHANNEL).execute(t).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(new AppException(ErrorCode.CONFLICT, "channel '" + name + "' already exists"));
+      }
+      Channel c = Channel.of(rows.iterator().next());
+      channels.put(name, c);
+      return Future.succeededFuture(c.toJson().put("lastSeq", 0L));
+    });
+  }
+}
