@@ -333,11 +333,38 @@ final class WsConnection implements Sink {
 
   // ---------------------------------------------------------------- chat
 
+  /**
+   * Chat writes of one connection go to the router one at a time: requests are spread over the
+   * routers of all nodes, so two in flight at once could be committed in either order, and a user
+   * expects their own messages to keep the order they typed them in.
+   */
+  private final java.util.ArrayDeque<Runnable> chatQueue = new java.util.ArrayDeque<>();
+  private boolean chatInFlight;
+  private static final int MAX_QUEUED_CHATS = 256;
+
   private void onChat(JsonObject f, Object id) {
+    if (chatQueue.size() >= MAX_QUEUED_CHATS) {
+      throw new AppException(ErrorCode.RATE_LIMITED, "too many messages waiting to be stored; wait for acks");
+    }
+    chatQueue.add(() -> sendChat(f, id));
+    if (!chatInFlight) {
+      pumpChat();
+    }
+  }
+
+  private void pumpChat() {
+    Runnable next = chatQueue.poll();
+    chatInFlight = next != null;
+    if (next != null) {
+      next.run();
+    }
+  }
+
+  private void sendChat(JsonObject f, Object id) {
     JsonObject body = f.copy();
     body.remove("type");
     body.remove("id");
-    request(Addresses.CHAT_SEND, body, id).onSuccess(r -> {
+    request(Addresses.CHAT_SEND, body, id).onComplete(ar -> pumpChat()).onSuccess(r -> {
       JsonObject command = r.getJsonObject("commandResult");
       if (command != null) {
         if (id != null) {

@@ -1,0 +1,144 @@
+package io.agentbus.support;
+
+import io.agentbus.Node;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Real clustered nodes in this JVM, started exactly as {@code Main} starts them (an environment
+ * map), on their own database (unique name, dropped at {@link #close}), their own Hazelcast
+ * cluster name and their own ports, so runs never see each other.
+ */
+public final class TestCluster implements AutoCloseable {
+
+  public static final String PG = "postgresql://postgres@127.0.0.1:5432/";
+
+  public final String dbName = "agentbus_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  public final String clusterName = "agentbus-test-" + UUID.randomUUID();
+  private final int hzBase = 20000 + ThreadLocalRandom.current().nextInt(2000) * 10;
+  public final List<Node> nodes = new ArrayList<>();
+  private final Vertx client = Vertx.vertx();
+  private Pool db;
+
+  /** Starts one node per entry; each entry adds to (or overrides) the common environment. */
+  @SafeVarargs
+  public static TestCluster start(Map<String, String>... perNode) {
+    TestCluster c = new TestCluster();
+    try {
+      for (Map<String, String> extra : perNode) {
+        c.startNode(extra);
+      }
+      return c;
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  public Node startNode(Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>();
+    env.put("AGENTBUS_DB_URL", PG + dbName);
+    env.put("AGENTBUS_CLUSTER_NAME", clusterName);
+    env.put("AGENTBUS_CLUSTER_PORT", String.valueOf(hzBase + nodes.size()));
+    env.put("AGENTBUS_CLUSTER_MEMBERS", "127.0.0.1:" + hzBase + ",127.0.0.1:" + (hzBase + 1) + ",127.0.0.1:" + (hzBase + 2)
+        + ",127.0.0.1:" + (hzBase + 3));
+    env.put("AGENTBUS_HTTP_PORT", String.valueOf(freePort()));
+    env.put("AGENTBUS_HTTP_HOST", "127.0.0.1");
+    env.putAll(extra);
+    Node n = Node.start(env).await();
+    nodes.add(n);
+    return n;
+  }
+
+  public Node node(int i) {
+    return nodes.get(i);
+  }
+
+  public int port(int i) {
+    return nodes.get(i).httpPort();
+  }
+
+  /** A client-side Vert.x, not part of the cluster, for WebSocket clients. */
+  public Vertx clientVertx() {
+    return client;
+  }
+
+  /** Direct access to the test database, for asserting what is stored. */
+  public synchronized Pool db() {
+    if (db == null) {
+      db = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(PG + dbName))
+          .with(new PoolOptions().setMaxSize(2)).using(client).build();
+    }
+    return db;
+  }
+
+  public long count(String sql, Object... params) {
+    return db().preparedQuery(sql).execute(Tuple.from(params)).await().iterator().next().getLong(0);
+  }
+
+  public WsClient ws(int node, String query) {
+    return WsClient.connect(client, port(node), "/ws" + (query == null ? "" : "?" + query));
+  }
+
+  public BridgeClient bridge(int node, String token) {
+    return BridgeClient.connect(client, port(node), token);
+  }
+
+  public Http http(int node) {
+    return new Http(port(node));
+  }
+
+  public String token(String user, String... roles) {
+    StringBuilder r = new StringBuilder("[");
+    for (String role : roles) {
+      r.append(r.length() > 1 ? "," : "").append('"').append(role).append('"');
+    }
+    return http(0).post("/api/auth/token", "{\"userId\":\"" + user + "\",\"roles\":" + r + "]}", null)
+        .json().getString("token");
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Node n : nodes) {
+      closing.add(n.close());
+    }
+    try {
+      Future.join(closing).await();
+    } catch (Exception ignored) {
+      // best effort
+    }
+    if (db != null) {
+      db.close().await();
+    }
+    Pool admin = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(PG + "postgres"))
+        .with(new PoolOptions().setMaxSize(1)).using(client).build();
+    try {
+      admin.query("DROP DATABASE IF EXISTS \"" + dbName + "\" WITH (FORCE)").execute().await();
+    } finally {
+      admin.close().await();
+      client.close().await();
+    }
+  }
+}

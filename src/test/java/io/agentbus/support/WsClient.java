@@ -1,0 +1,142 @@
+package io.agentbus.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real WebSocket client of {@code /ws}, read from a test thread. */
+public final class WsClient implements AutoCloseable {
+
+  public static final long TIMEOUT_MS = 10_000;
+  private final WebSocket ws;
+  /** Frames received and not yet read; a read takes the first match and leaves the others. */
+  private final java.util.LinkedList<JsonObject> frames = new java.util.LinkedList<>();
+  public final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private int nextId;
+
+  private WsClient(WebSocket ws) {
+    this.ws = ws;
+    ws.textMessageHandler(t -> {
+      synchronized (frames) {
+        frames.add(new JsonObject(t));
+        frames.notifyAll();
+      }
+    });
+    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+  }
+
+  public static WsClient connect(Vertx vertx, int port, String uri) {
+    WebSocket ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22))
+        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).await();
+    return new WsClient(ws);
+  }
+
+  /** Connects with a token and waits for the successful auth_response. */
+  public static WsClient authed(TestCluster c, int node, String token, String session) {
+    WsClient w = c.ws(node, "token=" + token + (session == null ? "" : "&session=" + session));
+    JsonObject auth = w.next("auth_response");
+    if (!auth.getBoolean("success")) {
+      throw new AssertionError("auth failed: " + auth);
+    }
+    return w;
+  }
+
+  public void sendText(String text) {
+    ws.writeTextMessage(text).await();
+  }
+
+  /** Sends a frame with a fresh id, returns the id. */
+  public String send(JsonObject frame) {
+    String id = "f" + (++nextId);
+    sendText(frame.copy().put("id", id).encode());
+    return id;
+  }
+
+  public void sendNoId(JsonObject frame) {
+    sendText(frame.encode());
+  }
+
+  /** The next frame of that type (frames of other types before it are skipped). */
+  public JsonObject next(String type) {
+    return next(f -> type.equals(f.getString("type")), "type " + type);
+  }
+
+  /** The answer to frame {@code id} (ack, error or any reply). */
+  public JsonObject replyTo(String id) {
+    return next(f -> id.equals(f.getString("replyTo")), "replyTo " + id);
+  }
+
+  public JsonObject next(Predicate<JsonObject> p, String what) {
+    long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+    synchronized (frames) {
+      while (true) {
+        for (java.util.Iterator<JsonObject> it = frames.iterator(); it.hasNext(); ) {
+          JsonObject f = it.next();
+          if (p.test(f)) {
+            it.remove();
+            return f;
+          }
+        }
+        long left = deadline - System.currentTimeMillis();
+        if (left <= 0) {
+          throw new AssertionError("no frame with " + what + " within " + TIMEOUT_MS + " ms; unread: " + frames);
+        }
+        try {
+          frames.wait(left);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+  }
+
+  /** Collects {@code n} frames of a type, in arrival order. */
+  public List<JsonObject> take(String type, int n) {
+    List<JsonObject> out = new ArrayList<>();
+    while (out.size() < n) {
+      out.add(next(type));
+    }
+    return out;
+  }
+
+  /** Unread frames plus those that arrive within {@code ms} (for asserting that nothing more comes). */
+  public List<JsonObject> drain(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+    synchronized (frames) {
+      List<JsonObject> out = new ArrayList<>(frames);
+      frames.clear();
+      return out;
+    }
+  }
+
+  public short awaitClose() {
+    try {
+      Short s = closed.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      return s == null ? -1 : s;
+    } catch (Exception e) {
+      throw new AssertionError("connection not closed within " + TIMEOUT_MS + " ms");
+    }
+  }
+
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
+  @Override
+  public void close() {
+    if (!closed.isDone()) {
+      ws.close();
+    }
+  }
+}
