@@ -10,12 +10,13 @@ import io.vertx.core.Vertx;
 record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits) {
 
   record Limits(int maxContent, int historyMax, int ratePerSecond, int rateBurst, int sendQueueBytes,
-                int authTimeoutMs, int maxSubscriptions) {
+                int authTimeoutMs, int maxSubscriptions, int maxFrameBytes) {
 
     static Limits of(AgentbusConfig cfg) {
       return new Limits(cfg.integer(ConfigKeys.MAX_CONTENT_CHARS), cfg.integer(ConfigKeys.HISTORY_MAX),
           cfg.integer(ConfigKeys.RATE_PER_SECOND), cfg.integer(ConfigKeys.RATE_BURST),
-          cfg.integer(ConfigKeys.SEND_QUEUE_BYTES), cfg.integer(ConfigKeys.AUTH_TIMEOUT_MS), 200);
+          cfg.integer(ConfigKeys.SEND_QUEUE_BYTES), cfg.integer(ConfigKeys.AUTH_TIMEOUT_MS), 200,
+          cfg.integer(ConfigKeys.MAX_FRAME_BYTES));
     }
   }
 }

@@ -57,7 +57,9 @@ public final class BridgeVerticle extends VerticleBase {
     new HttpApi(bc).mount(router);
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
-    int maxFrame = cfg.integer(ConfigKeys.MAX_FRAME_BYTES);
+    // The protocol limit is enforced per message in WsConnection (close 1009 with a reason); Netty's
+    // cap is only a safety net against huge frames (beyond it Netty drops the connection: 1006).
+    int maxFrame = Math.max(4 * cfg.integer(ConfigKeys.MAX_FRAME_BYTES), 256 * 1024);
     HttpServerOptions opts = new HttpServerOptions()
         .setHost(cfg.string(ConfigKeys.HTTP_HOST)).setPort(cfg.integer(ConfigKeys.HTTP_PORT))
         .setMaxWebSocketFrameSize(maxFrame).setMaxWebSocketMessageSize(maxFrame)

@@ -33,7 +33,13 @@ final class HttpApi {
     router.post("/api/auth/token").handler(this::devToken);
     router.route("/api/*").handler(this::authenticate);
     router.get("/api/channels").handler(ctx -> call(ctx, Addresses.CHANNELS_LIST, new JsonObject(), 200));
-    router.post("/api/channels").handler(ctx -> call(ctx, Addresses.CHANNELS_CREATE, jsonBody(ctx), 201));
+    router.post("/api/channels").handler(ctx -> {
+      try {
+        call(ctx, Addresses.CHANNELS_CREATE, jsonBody(ctx), 201);
+      } catch (AppException e) {
+        fail(ctx, e.code, e.getMessage());
+      }
+    });
     router.get("/api/channels/:name/messages").handler(this::history);
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND, "no such API: " + ctx.request().path()));
   }

@@ -7,8 +7,9 @@ final class RateLimiter {
   private final double burst;
   private double tokens;
   private long lastNanos = System.nanoTime();
-  /** Frames refused in a row; a flood past {@code burst} of them closes the connection. */
+  /** Frames refused in the current one-second window; more than {@code burst} of them is a flood. */
   int strikes;
+  private long windowStart = System.nanoTime();
 
   RateLimiter(int rate, int burst) {
     this.rate = rate;
@@ -20,9 +21,12 @@ final class RateLimiter {
     long now = System.nanoTime();
     tokens = Math.min(burst, tokens + (now - lastNanos) / 1e9 * rate);
     lastNanos = now;
+    if (now - windowStart > 1_000_000_000L) {
+      windowStart = now;
+      strikes = 0;
+    }
     if (tokens >= 1) {
       tokens -= 1;
-      strikes = 0;
       return true;
     }
     strikes++;

@@ -131,6 +131,11 @@ final class WsConnection implements Sink {
     if (closed) {
       return;
     }
+    if (tooBig(text)) {
+      closed = true;
+      ws.close(CloseCodes.TOO_BIG, "frame larger than " + bc.limits().maxFrameBytes() + " bytes");
+      return;
+    }
     if (!limiter.tryAcquire()) {
       if (limiter.flooding()) {
         closed = true;
@@ -167,6 +172,15 @@ final class WsConnection implements Sink {
     } catch (AppException e) {
       sendError(id, e.code, e.getMessage());
     }
+  }
+
+  /** Over the protocol's frame limit, in UTF-8 bytes (Netty's own cap is higher and only a safety net). */
+  private boolean tooBig(String text) {
+    int limit = bc.limits().maxFrameBytes();
+    if (text.length() > limit) {
+      return true;
+    }
+    return text.length() * 3L > limit && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > limit;
   }
 
   private void dispatch(String type, JsonObject f, Object id) {

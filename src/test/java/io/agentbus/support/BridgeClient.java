@@ -36,9 +36,9 @@ public final class BridgeClient implements AutoCloseable {
 
   public static BridgeClient connect(Vertx vertx, int port, String token) {
     String uri = "/eventbus/websocket" + (token == null ? "" : "?token=" + token);
-    WebSocket ws = vertx.createWebSocketClient()
-        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).await();
-    return new BridgeClient(vertx, ws);
+    return vertx.createWebSocketClient()
+        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
+        .map(ws -> new BridgeClient(vertx, ws)).await();
   }
 
   private void onFrame(String text) {
@@ -71,6 +71,11 @@ public final class BridgeClient implements AutoCloseable {
     } catch (InterruptedException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A send without reply address. */
+  public void send(String address, JsonObject body) {
+    ws.writeTextMessage(new JsonObject().put("type", "send").put("address", address).put("body", body).encode()).await();
   }
 
   /** A request with a reply: returns the reply frame ({@code body} on success, or an err frame). */

@@ -33,9 +33,10 @@ public final class WsClient implements AutoCloseable {
   }
 
   public static WsClient connect(Vertx vertx, int port, String uri) {
-    WebSocket ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22))
-        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).await();
-    return new WsClient(ws);
+    // Handlers are attached in the callback, on the event loop, so no early frame is missed.
+    return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22))
+        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
+        .map(WsClient::new).await();
   }
 
   /** Connects with a token and waits for the successful auth_response. */
@@ -46,6 +47,10 @@ public final class WsClient implements AutoCloseable {
       throw new AssertionError("auth failed: " + auth);
     }
     return w;
+  }
+
+  public void sendBinary(io.vertx.core.buffer.Buffer data) {
+    ws.writeBinaryMessage(data).await();
   }
 
   public void sendText(String text) {

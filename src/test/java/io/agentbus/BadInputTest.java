@@ -1,0 +1,251 @@
+package io.agentbus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentbus.support.BridgeClient;
+import io.agentbus.support.TestCluster;
+import io.agentbus.support.WsClient;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Garbage in gets a coded error, stores nothing, keeps the connection and disturbs nobody (PROTOCOL §3). */
+class BadInputTest {
+
+  static TestCluster cluster;
+  static String alice;
+  static String bob;
+
+  @BeforeAll
+  static void start() {
+    cluster = TestCluster.start(Map.of(), Map.of());
+    alice = cluster.token("alice");
+    bob = cluster.token("bob");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static JsonObject errorFor(WsClient c, String rawFrame) {
+    c.sendText(rawFrame);
+    JsonObject e = c.next("error");
+    assertUsable(c);
+    return e;
+  }
+
+  private static void assertUsable(WsClient c) {
+    String id = c.send(new JsonObject().put("type", "ping"));
+    assertEquals("pong", c.replyTo(id).getString("type"));
+  }
+
+  private static void assertError(String code, String replyTo, JsonObject e) {
+    assertEquals("error", e.getString("type"));
+    assertEquals(code, e.getString("code"), e.encode());
+    assertEquals(replyTo, e.getString("replyTo"));
+    assertFalse(e.getString("error").isBlank(), "a human message");
+    assertTrue(e.containsKey("timestamp"));
+  }
+
+  @Test
+  void everyKindOfBadFrameGetsItsCodeAndNothingIsStoredOrSeenByOthers() {
+    long storedBefore = cluster.count("SELECT count(*) FROM events");
+    try (WsClient bad = WsClient.authed(cluster, 0, alice, null);
+         WsClient bystander = WsClient.authed(cluster, 1, bob, null)) {
+      String sub = bystander.send(new JsonObject().put("type", "subscribe").put("channel", "general"));
+      long seqBefore = bystander.replyTo(sub).getLong("seq");
+
+      assertError("INVALID_JSON", null, errorFor(bad, "{not json"));
+      assertError("INVALID_MESSAGE", null, errorFor(bad, "[1,2,3]"));
+      assertError("INVALID_MESSAGE", null, errorFor(bad, "\"just a string\""));
+      assertError("INVALID_MESSAGE", "x1", errorFor(bad, "{\"id\":\"x1\"}"));
+      assertError("INVALID_MESSAGE", "x2", errorFor(bad, "{\"id\":\"x2\",\"type\":42}"));
+      assertError("UNKNOWN_TYPE", "x3", errorFor(bad, "{\"id\":\"x3\",\"type\":\"dance\"}"));
+      assertError("INVALID_MESSAGE", null, errorFor(bad, "{\"id\":{\"a\":1},\"type\":\"ping\"}"));
+      String chat = "{\"type\":\"chat\",\"id\":\"%s\",\"channel\":%s,\"content\":%s%s}";
+      assertError("INVALID_MESSAGE", "c1", errorFor(bad, chat.formatted("c1", "\"general\"", "42", "")));
+      assertError("INVALID_MESSAGE", "c2", errorFor(bad, "{\"type\":\"chat\",\"id\":\"c2\",\"channel\":\"general\"}"));
+      assertError("INVALID_MESSAGE", "c3", errorFor(bad, chat.formatted("c3", "\"general\"", "\"\"", "")));
+      assertError("INVALID_MESSAGE", "c4", errorFor(bad,
+          chat.formatted("c4", "\"general\"", "\"" + "x".repeat(16_001) + "\"", "")));
+      assertError("INVALID_MESSAGE", "c5", errorFor(bad, chat.formatted("c5", "\"Bad Name!\"", "\"hi\"", "")));
+      assertError("INVALID_MESSAGE", "c6", errorFor(bad, chat.formatted("c6", "null", "\"hi\"", "")));
+      assertError("INVALID_MESSAGE", "c7", errorFor(bad, chat.formatted("c7", "\"general\"", "\"hi\"", ",\"mentions\":\"bob\"")));
+      assertError("INVALID_MESSAGE", "c8", errorFor(bad, chat.formatted("c8", "\"general\"", "\"hi\"", ",\"replyTo\":7")));
+      assertError("INVALID_MESSAGE", "c9", errorFor(bad, chat.formatted("c9", "\"general\"", "\"hi\"", ",\"attachments\":[1]")));
+      assertError("NOT_FOUND", "c10", errorFor(bad, chat.formatted("c10", "\"no-such-channel\"", "\"hi\"", "")));
+      assertError("FORBIDDEN", "c11", errorFor(bad, chat.formatted("c11", "\"errors\"", "\"hi\"", "")));
+      assertError("INVALID_MESSAGE", "h1", errorFor(bad, "{\"type\":\"history\",\"id\":\"h1\",\"channel\":\"general\",\"limit\":0}"));
+      assertError("INVALID_MESSAGE", "h2", errorFor(bad, "{\"type\":\"history\",\"id\":\"h2\",\"channel\":\"general\",\"limit\":101}"));
+      assertError("INVALID_MESSAGE", "h3", errorFor(bad, "{\"type\":\"history\",\"id\":\"h3\",\"channel\":\"general\",\"limit\":\"ten\"}"));
+      assertError("INVALID_MESSAGE", "h4", errorFor(bad, "{\"type\":\"history\",\"id\":\"h4\",\"channel\":\"general\",\"before\":1.5}"));
+      assertError("NOT_FOUND", "h5", errorFor(bad, "{\"type\":\"history\",\"id\":\"h5\",\"channel\":\"nope\"}"));
+      assertError("INVALID_MESSAGE", "s1", errorFor(bad, "{\"type\":\"subscribe\",\"id\":\"s1\"}"));
+      assertError("INVALID_MESSAGE", "s2", errorFor(bad, "{\"type\":\"subscribe\",\"id\":\"s2\",\"channel\":\"general\",\"lastSeq\":-1}"));
+      assertError("NOT_FOUND", "s3", errorFor(bad, "{\"type\":\"subscribe\",\"id\":\"s3\",\"channel\":\"nope\"}"));
+      assertError("INVALID_MESSAGE", "s4", errorFor(bad, "{\"type\":\"subscribe\",\"id\":\"s4\",\"workflowId\":\"../etc\"}"));
+      assertError("INVALID_MESSAGE", "t1", errorFor(bad, "{\"type\":\"typing_start\",\"id\":\"t1\"}"));
+      assertError("CONFLICT", "a1", errorFor(bad, "{\"type\":\"auth\",\"id\":\"a1\",\"token\":\"x\"}"));
+      bad.sendText("{}");
+      assertError("INVALID_MESSAGE", null, bad.next("error"));
+
+      // binary frames are refused too
+      assertEquals(storedBefore, cluster.count("SELECT count(*) FROM events"), "nothing from a rejected frame is stored");
+
+      // the bystander saw none of it, and still gets the next real message, with the next seq
+      String ok = bad.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "finally valid"));
+      assertEquals("ack", bad.replyTo(ok).getString("type"));
+      JsonObject m = bystander.next("message");
+      assertEquals("finally valid", m.getString("content"));
+      assertEquals(seqBefore + 1, m.getLong("seq"));
+      assertTrue(bystander.drain(200).stream().noneMatch(f -> "error".equals(f.getString("type"))));
+    }
+  }
+
+  @Test
+  void binaryFramesAreRefusedWithAnError() {
+    try (WsClient c = WsClient.authed(cluster, 0, alice, null)) {
+      c.sendBinary(Buffer.buffer(new byte[] {1, 2, 3}));
+      assertError("INVALID_MESSAGE", null, c.next("error"));
+      assertUsable(c);
+    }
+  }
+
+  @Test
+  void actionsBeforeAuthenticationAreRefusedButPingWorks() {
+    try (WsClient c = cluster.ws(0, null)) {
+      assertUsable(c);
+      String id = c.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "sneaky"));
+      assertError("NOT_AUTHENTICATED", id, c.replyTo(id));
+      id = c.send(new JsonObject().put("type", "subscribe").put("channel", "general"));
+      assertError("NOT_AUTHENTICATED", id, c.replyTo(id));
+      id = c.send(new JsonObject().put("type", "auth").put("token", alice));
+      assertTrue(c.replyTo(id).getBoolean("success"));
+      id = c.send(new JsonObject().put("type", "subscribe").put("channel", "general"));
+      assertEquals("subscribed", c.replyTo(id).getString("type"));
+    }
+  }
+
+  @Test
+  void aFrameOverTheSizeLimitClosesWith1009AndOthersCarryOn() {
+    try (WsClient big = WsClient.authed(cluster, 0, alice, null);
+         WsClient other = WsClient.authed(cluster, 0, bob, null)) {
+      big.sendText("{\"type\":\"chat\",\"channel\":\"general\",\"content\":\"" + "y".repeat(70_000) + "\"}");
+      assertEquals(1009, big.awaitClose());
+      assertUsable(other);
+    }
+  }
+
+  @Test
+  void aFloodPastTheRateLimitIsRefusedThenClosedWith1008() {
+    try (WsClient flood = WsClient.authed(cluster, 1, alice, null);
+         WsClient other = WsClient.authed(cluster, 1, bob, null)) {
+      for (int i = 0; i < 400 && !flood.isClosed(); i++) {
+        try {
+          flood.sendText("{\"type\":\"ping\"}");
+        } catch (RuntimeException closedMeanwhile) {
+          break;
+        }
+      }
+      JsonObject limited = flood.next(f -> "error".equals(f.getString("type")), "an error");
+      assertEquals("RATE_LIMITED", limited.getString("code"));
+      assertTrue(limited.getBoolean("recoverable"));
+      assertEquals(1008, flood.awaitClose());
+      assertUsable(other);
+    }
+  }
+
+  @Test
+  void theBridgeAnswersBadRequestsWithCodedFailures() {
+    try (BridgeClient anon = cluster.bridge(0, null);
+         BridgeClient br = cluster.bridge(1, alice)) {
+      JsonObject r = anon.request("agentbus.chat.send", new JsonObject().put("channel", "general").put("content", "x"), null);
+      assertFailure(r, 401, "NOT_AUTHENTICATED");
+      r = anon.request("agentbus.chat.send", new JsonObject().put("channel", "general").put("content", "x"),
+          new JsonObject().put("token", "forged.token.value"));
+      assertFailure(r, 401, "NOT_AUTHENTICATED");
+      // a token in headers works without one on the URL
+      r = anon.request("agentbus.history", new JsonObject().put("channel", "general"), new JsonObject().put("token", bob));
+      assertEquals("rec", r.getString("type"), r.encode());
+
+      assertFailure(br.request("agentbus.chat.send", new JsonObject().put("channel", "general"), null), 400, "INVALID_MESSAGE");
+      assertFailure(br.request("agentbus.chat.send", new JsonObject().put("channel", "general").put("content", 5), null),
+          400, "INVALID_MESSAGE");
+      assertFailure(br.request("agentbus.chat.send", new JsonObject().put("channel", "nope").put("content", "x"), null),
+          404, "NOT_FOUND");
+      assertFailure(br.request("agentbus.chat.send", new JsonObject().put("channel", "errors").put("content", "x"), null),
+          403, "FORBIDDEN");
+      assertFailure(br.request("agentbus.history", new JsonObject().put("channel", "general").put("limit", 1000), null),
+          400, "INVALID_MESSAGE");
+      assertFailure(br.request("agentbus.typing", new JsonObject().put("channel", "general").put("typing", "yes"), null),
+          400, "INVALID_MESSAGE");
+
+      // headers naming another user are ignored: the token decides
+      r = br.request("agentbus.chat.send", new JsonObject().put("channel", "general").put("content", "who am i"),
+          new JsonObject().put("ab-user", "mallory").put("ab-roles", "admin"));
+      assertEquals("rec", r.getString("type"));
+      long seq = r.getJsonObject("body").getLong("seq");
+      assertEquals(1, cluster.count("SELECT count(*) FROM events WHERE stream = 'channel:general' AND seq = $1 "
+          + "AND payload LIKE '%\"authorId\":\"alice\"%'", seq));
+
+      // internal addresses are out of reach
+      br.send("internal.router.session-claim", new JsonObject().put("sessionId", "x"));
+      assertEquals("access_denied", br.nextError(5000).getString("body"));
+    }
+  }
+
+  @Test
+  void theBridgeRefusesRegistrationsWithoutTheRight() {
+    String aliceSession = "alice-session-" + System.nanoTime();
+    try (WsClient a = WsClient.authed(cluster, 0, alice, aliceSession);
+         BridgeClient anon = cluster.bridge(0, null);
+         BridgeClient bobBridge = cluster.bridge(1, bob)) {
+      anon.register("agentbus.channel.general");
+      assertEquals("rejected", anon.nextError(5000).getString("body"));
+      bobBridge.register("agentbus.session." + aliceSession);
+      assertEquals("rejected", bobBridge.nextError(5000).getString("body"));
+      bobBridge.register("agentbus.user.alice");
+      assertEquals("rejected", bobBridge.nextError(5000).getString("body"));
+      bobBridge.register("agentbus.channel.no-such-channel");
+      assertEquals("rejected", bobBridge.nextError(5000).getString("body"));
+      bobBridge.register("internal.stream.channel:general");
+      assertEquals("rejected", bobBridge.nextError(5000).getString("body"));
+      bobBridge.register("agentbus.user.bob");
+      bobBridge.register("agentbus.channel.general");
+      assertNull(bobBridge.nextError(1000), "allowed registrations raise no error");
+    }
+  }
+
+  private static void assertFailure(JsonObject reply, int status, String code) {
+    assertEquals("err", reply.getString("type"), reply.encode());
+    assertEquals(status, reply.getInteger("failureCode"));
+    assertEquals(code, new JsonObject(reply.getString("message")).getString("code"));
+  }
+
+  @Test
+  void httpApisValidateTheirInput() {
+    String token = alice;
+    assertEquals(400, cluster.http(0).post("/api/channels", "{not json", token).status());
+    assertEquals(400, cluster.http(0).post("/api/channels", "{\"name\":\"Has Spaces\"}", token).status());
+    assertEquals(400, cluster.http(0).post("/api/channels", "[]", token).status());
+    var r = cluster.http(0).get("/api/channels/general/messages?limit=abc", token);
+    assertEquals(400, r.status());
+    assertEquals("error", r.json().getString("status"));
+    assertEquals("INVALID_MESSAGE", r.json().getString("code"));
+    assertEquals(404, cluster.http(0).get("/api/channels/nope/messages", token).status());
+    assertEquals(404, cluster.http(0).get("/api/nothing-here", token).status());
+    for (String body : List.of("{}", "{\"userId\":\"\"}", "{\"userId\":\"a b\"}", "{\"userId\":\"ok\",\"roles\":[\"god\"]}")) {
+      assertEquals(400, cluster.http(0).post("/api/auth/token", body, null).status(), body);
+    }
+  }
+}
