@@ -1,0 +1,72 @@
+package io.agentbus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentbus.core.AgentbusConfig;
+import io.agentbus.core.ConfigKeys;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Defaults come from conf/, every key yields to its AGENTBUS_* variable, and bad values stop the node clearly. */
+class ConfigTest {
+
+  @Test
+  void defaultsMatchTheProtocol() {
+    AgentbusConfig c = AgentbusConfig.load(Map.of());
+    assertEquals(8080, c.integer(ConfigKeys.HTTP_PORT));
+    assertEquals("agentbus", c.string(ConfigKeys.CLUSTER_NAME));
+    assertEquals("127.0.0.1", c.string(ConfigKeys.CLUSTER_HOST));
+    assertEquals(5701, c.integer(ConfigKeys.CLUSTER_PORT));
+    assertEquals("dev", c.string(ConfigKeys.PROFILE));
+    assertTrue(c.devLogin());
+    assertEquals(List.of("router", "bridge"), c.verticles());
+    assertEquals(65536, c.integer(ConfigKeys.MAX_FRAME_BYTES));
+    assertEquals(16000, c.integer(ConfigKeys.MAX_CONTENT_CHARS));
+  }
+
+  @Test
+  void everyKeyIsOverriddenByItsEnvironmentVariable() {
+    AgentbusConfig c = AgentbusConfig.load(Map.of("AGENTBUS_HTTP_PORT", "9090", "AGENTBUS_CLUSTER_MEMBERS", "10.0.0.1,10.0.0.2",
+        "AGENTBUS_VERTICLES", "bridge", "AGENTBUS_LIMITS_MAX_CONTENT_CHARS", "100"));
+    assertEquals(9090, c.integer(ConfigKeys.HTTP_PORT));
+    assertEquals("10.0.0.1,10.0.0.2", c.string(ConfigKeys.CLUSTER_MEMBERS));
+    assertEquals(List.of("bridge"), c.verticles());
+    assertEquals(100, c.integer(ConfigKeys.MAX_CONTENT_CHARS));
+  }
+
+  @Test
+  void everyKeyHasItsOwnVariableAndTheConfFileKnowsNoOthers() {
+    Set<String> envs = new HashSet<>();
+    for (ConfigKeys.Key k : ConfigKeys.all()) {
+      assertTrue(k.env().startsWith("AGENTBUS_"), k.env());
+      assertTrue(envs.add(k.env()), "duplicate " + k.env());
+      assertFalse(k.doc().isBlank());
+    }
+  }
+
+  @Test
+  void badValuesStopTheNodeWithAMessageNamingTheVariable() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> AgentbusConfig.load(Map.of("AGENTBUS_HTTP_PORT", "eighty")));
+    assertTrue(e.getMessage().contains("AGENTBUS_HTTP_PORT"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> AgentbusConfig.load(Map.of("AGENTBUS_VERTICLES", "bridge,teleport")));
+    assertTrue(e.getMessage().contains("teleport"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> AgentbusConfig.load(Map.of("AGENTBUS_PROFILE", "staging")));
+    assertTrue(e.getMessage().contains("AGENTBUS_PROFILE"), e.getMessage());
+  }
+
+  @Test
+  void prodNeedsASecretAndHasNoDevLogin() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> AgentbusConfig.load(Map.of("AGENTBUS_PROFILE", "prod")));
+    assertTrue(e.getMessage().contains("AGENTBUS_JWT_SECRET"), e.getMessage());
+    AgentbusConfig prod = AgentbusConfig.load(Map.of("AGENTBUS_PROFILE", "prod", "AGENTBUS_JWT_SECRET", "x".repeat(40)));
+    assertFalse(prod.devLogin());
+  }
+}
