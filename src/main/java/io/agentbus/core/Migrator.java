@@ -38,7 +38,8 @@ public final class Migrator {
 
   /** Applies what is missing; returns how many migrations were applied now. */
   public static Future<Integer> migrate(Pool pool) {
-    return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute()
+    return pool.withTransaction(conn -> conn.query("SET LOCAL client_min_messages = warning").execute()
+        .compose(r -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute())
         .compose(r -> conn.query("CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, "
             + "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())
         .compose(r -> conn.query("SELECT version FROM schema_migrations").execute())
