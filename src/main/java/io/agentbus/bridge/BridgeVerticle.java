@@ -4,6 +4,7 @@ import io.agentbus.core.AgentbusConfig;
 import io.agentbus.core.ConfigKeys;
 import io.agentbus.core.Database;
 import io.agentbus.core.ErrorCode;
+import io.agentbus.core.Metrics;
 import io.agentbus.core.TokenService;
 import io.agentbus.fanout.StreamHub;
 import io.vertx.core.Future;
@@ -46,6 +47,9 @@ public final class BridgeVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(cors(cfg));
     router.get("/health").handler(this::health);
+    Metrics metrics = Metrics.of(vertx);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.prometheus()));
     router.route("/ws").handler(ctx -> {
       if (!ctx.request().canUpgradeToWebSocket()) {
         HttpApi.fail(ctx, ErrorCode.INVALID_MESSAGE, "/ws is a WebSocket endpoint");

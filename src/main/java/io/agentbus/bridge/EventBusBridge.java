@@ -44,8 +44,11 @@ final class EventBusBridge {
     final Map<String, Integer> registrations = new HashMap<>();
   }
 
+  private final io.agentbus.core.Metrics metrics;
+
   EventBusBridge(BridgeContext bc) {
     this.bc = bc;
+    this.metrics = io.agentbus.core.Metrics.of(bc.vertx());
   }
 
   Router router() {
@@ -65,6 +68,7 @@ final class EventBusBridge {
     switch (be.type()) {
       case SOCKET_CREATED -> {
         sockets.put(sock, new SocketState());
+        metrics.bridgeSockets.incrementAndGet();
         be.complete(true);
       }
       case SOCKET_CLOSED, SOCKET_ERROR -> {
@@ -102,6 +106,7 @@ final class EventBusBridge {
       }
       case RECEIVE -> {
         if (sock.writeQueueFull()) {
+          metrics.sendQueueOverflows.increment();
           sock.close(4008, "send queue full");
           be.complete(false);
         } else {
@@ -140,6 +145,7 @@ final class EventBusBridge {
   private void forget(SockJSSocket sock) {
     SocketState st = sockets.remove(sock);
     if (st != null) {
+      metrics.bridgeSockets.decrementAndGet();
       st.registrations.forEach((address, n) -> {
         for (int i = 0; i < n; i++) {
           bc.hub().releaseBridge(Addresses.streamOfBrowserAddress(address));

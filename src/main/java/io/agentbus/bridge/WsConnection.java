@@ -7,7 +7,11 @@ import io.agentbus.core.ErrorCode;
 import io.agentbus.core.Json;
 import io.agentbus.core.Principal;
 import io.agentbus.core.TokenService;
+import io.agentbus.core.Metrics;
+import io.agentbus.fanout.Frame;
 import io.agentbus.fanout.Sink;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -38,9 +42,13 @@ final class WsConnection implements Sink {
   private boolean authenticating;
   private long authTimer = -1;
 
+  private final Metrics metrics;
+
   WsConnection(BridgeContext bc, ServerWebSocket ws) {
     this.bc = bc;
     this.ws = ws;
+    this.metrics = Metrics.of(bc.vertx());
+    metrics.wsConnections.incrementAndGet();
     this.limiter = new RateLimiter(bc.limits().ratePerSecond(), bc.limits().rateBurst());
     MultiMap q = queryParams(ws.query());
     this.requestedSession = q.get("session");
@@ -88,22 +96,28 @@ final class WsConnection implements Sink {
     return p == null ? "" : p.userId();
   }
 
+  /**
+   * Writes a shared, already encoded frame (no per-socket encoding: see {@link Frame}). A socket
+   * whose send queue is past its bound is closed with 4008 instead of buffering without limit.
+   */
   @Override
-  public boolean write(String frame) {
+  public boolean write(Frame frame) {
     if (closed) {
       return false;
     }
     if (ws.writeQueueFull()) {
       closed = true;
+      metrics.sendQueueOverflows.increment();
       ws.close(CloseCodes.SLOW_CONSUMER, "send queue full: reconnect and resume with lastSeq");
       return false;
     }
-    ws.writeTextMessage(frame);
+    // WebSocketFrameImpl is Vert.x-internal; it is the only way to hand Netty pre-encoded text.
+    ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame.bytes(), true));
     return true;
   }
 
   private void send(JsonObject frame) {
-    write(frame.put("timestamp", Json.now()).encode());
+    write(new Frame(frame.put("timestamp", Json.now()).encode()));
   }
 
   private void sendError(Object replyTo, ErrorCode code, String message) {
@@ -117,6 +131,7 @@ final class WsConnection implements Sink {
 
   private void onClosed() {
     closed = true;
+    metrics.wsConnections.decrementAndGet();
     if (authTimer >= 0) {
       bc.vertx().cancelTimer(authTimer);
     }

@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,10 +18,13 @@ import java.util.Map;
  * Appends events to streams: assigns seq, commits, then publishes — in that order, so an event is
  * acknowledged (the returned future) and seen by anyone only once it is durable (guarantee 1).
  *
- * <p>Batching: per stream at most one insert is in flight from this writer; events that arrive
- * meanwhile queue and go in the next statement together. One statement does it all: an upsert on
- * {@code streams} advances {@code last_seq} by the batch size (its row lock orders writers of the
- * same stream on every node) and the events are inserted from arrays with consecutive seqs.
+ * <p>Batching: one statement is in flight per writer; everything appended meanwhile, for any
+ * number of streams, goes into the next statement (up to {@link #MAX_BATCH} events), so batches
+ * grow with load and a commit is shared by many events. The statement upserts
+ * {@code streams.last_seq} by each stream's count (rows taken in stream order, so concurrent writers
+ * on other nodes never deadlock in practice; a deadlock is retried) and inserts the events with
+ * consecutive seqs per stream, in append order. The row lock on {@code streams} orders writers of
+ * the same stream across nodes.
  *
  * <p>Not thread-safe: use from the context of the verticle that created it.
  */
@@ -29,26 +34,32 @@ public final class StreamWriter {
   public static final String H_SEQ = "seq";
   /** Header marking an ephemeral (unpersisted, unordered) stream publication; value = its kind. */
   public static final String H_EPHEMERAL = "eph";
-  static final int MAX_BATCH = 500;
+  static final int MAX_BATCH = 1000;
+  private static final int MAX_RETRIES = 3;
 
   private static final String APPEND_SQL =
-      "WITH s AS (INSERT INTO streams(stream, last_seq) VALUES ($1, $2) "
-          + "ON CONFLICT (stream) DO UPDATE SET last_seq = streams.last_seq + EXCLUDED.last_seq RETURNING last_seq), "
+      "WITH e AS (SELECT u.stream, u.type, u.payload, u.ord "
+          + "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(stream, type, payload, ord)), "
+          + "c AS (SELECT stream, count(*)::bigint AS n FROM e GROUP BY stream), "
+          + "s AS (INSERT INTO streams AS t (stream, last_seq) SELECT stream, n FROM c ORDER BY stream "
+          + "ON CONFLICT (stream) DO UPDATE SET last_seq = t.last_seq + EXCLUDED.last_seq RETURNING t.stream, t.last_seq), "
           + "i AS (INSERT INTO events(stream, seq, type, payload) "
-          + "SELECT $1, s.last_seq - $2 + u.ord, u.type, u.payload FROM s, "
-          + "unnest($3::text[], $4::text[]) WITH ORDINALITY AS u(type, payload, ord)) "
-          + "SELECT last_seq FROM s";
+          + "SELECT e.stream, s.last_seq - c.n + row_number() OVER (PARTITION BY e.stream ORDER BY e.ord), e.type, e.payload "
+          + "FROM e JOIN c ON c.stream = e.stream JOIN s ON s.stream = e.stream) "
+          + "SELECT s.stream, s.last_seq, c.n FROM s JOIN c ON c.stream = s.stream";
 
-  private record Pending(String type, String payload, Promise<Long> promise) {}
+  private record Pending(String stream, String type, String payload, Promise<Long> promise) {}
 
   private final Vertx vertx;
   private final Pool pool;
-  private final Map<String, ArrayDeque<Pending>> queues = new HashMap<>();
-  private final Map<String, Boolean> inFlight = new HashMap<>();
+  private final Metrics metrics;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private boolean inFlight;
 
   public StreamWriter(Vertx vertx, Pool pool) {
     this.vertx = vertx;
     this.pool = pool;
+    this.metrics = Metrics.of(vertx);
   }
 
   /**
@@ -60,50 +71,68 @@ public final class StreamWriter {
       return Future.failedFuture(new IllegalArgumentException("payload must be a non-empty JSON object"));
     }
     Promise<Long> p = Promise.promise();
-    queues.computeIfAbsent(stream, s -> new ArrayDeque<>()).add(new Pending(type, payload, p));
-    if (!inFlight.containsKey(stream)) {
-      flush(stream);
+    queue.add(new Pending(stream, type, payload, p));
+    if (!inFlight) {
+      flush();
     }
     return p.future();
   }
 
-  private void flush(String stream) {
-    ArrayDeque<Pending> q = queues.get(stream);
-    if (q == null || q.isEmpty()) {
-      queues.remove(stream);
-      inFlight.remove(stream);
+  private void flush() {
+    if (queue.isEmpty()) {
+      inFlight = false;
       return;
     }
-    inFlight.put(stream, Boolean.TRUE);
-    List<Pending> batch = new ArrayList<>(Math.min(q.size(), MAX_BATCH));
-    while (!q.isEmpty() && batch.size() < MAX_BATCH) {
-      batch.add(q.poll());
+    inFlight = true;
+    List<Pending> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
+    while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
+      batch.add(queue.poll());
     }
-    String[] types = new String[batch.size()];
-    String[] payloads = new String[batch.size()];
-    for (int i = 0; i < batch.size(); i++) {
-      types[i] = batch.get(i).type;
-      payloads[i] = batch.get(i).payload;
+    write(batch, 0);
+  }
+
+  private void write(List<Pending> batch, int attempt) {
+    int n = batch.size();
+    String[] streams = new String[n];
+    String[] types = new String[n];
+    String[] payloads = new String[n];
+    for (int i = 0; i < n; i++) {
+      Pending p = batch.get(i);
+      streams[i] = p.stream;
+      types[i] = p.type;
+      payloads[i] = p.payload;
     }
-    Tuple params = Tuple.tuple().addValue(stream).addValue((long) batch.size()).addValue(types).addValue(payloads);
-    pool.preparedQuery(APPEND_SQL).execute(params).onComplete(ar -> {
-      if (ar.succeeded()) {
-        long last = ar.result().iterator().next().getLong(0);
-        long first = last - batch.size() + 1;
-        String address = Addresses.stream(stream);
-        for (int i = 0; i < batch.size(); i++) {
-          long seq = first + i;
-          vertx.eventBus().publish(address, frame(stream, seq, batch.get(i).payload),
-              new DeliveryOptions().addHeader(H_SEQ, Long.toString(seq)));
-          batch.get(i).promise.complete(seq);
-        }
-      } else {
-        for (Pending p : batch) {
-          p.promise.fail(ar.cause());
-        }
-      }
-      flush(stream);
-    });
+    long t0 = System.nanoTime();
+    pool.preparedQuery(APPEND_SQL).execute(Tuple.tuple().addValue(streams).addValue(types).addValue(payloads))
+        .onComplete(ar -> {
+          if (ar.failed() && attempt < MAX_RETRIES && isRetryable(ar.cause())) {
+            write(batch, attempt + 1);
+            return;
+          }
+          if (ar.succeeded()) {
+            metrics.persistSeconds.observe((System.nanoTime() - t0) / 1e9);
+            metrics.persistBatchSize.observe(n);
+            Map<String, long[]> next = new HashMap<>();
+            for (Row r : ar.result()) {
+              next.put(r.getString(0), new long[] {r.getLong(1) - r.getLong(2) + 1});
+            }
+            for (Pending p : batch) {
+              long seq = next.get(p.stream)[0]++;
+              vertx.eventBus().publish(Addresses.stream(p.stream), frame(p.stream, seq, p.payload),
+                  new DeliveryOptions().addHeader(H_SEQ, Long.toString(seq)));
+              p.promise.complete(seq);
+            }
+          } else {
+            for (Pending p : batch) {
+              p.promise.fail(ar.cause());
+            }
+          }
+          flush();
+        });
+  }
+
+  private static boolean isRetryable(Throwable t) {
+    return t instanceof PgException pe && ("40P01".equals(pe.getSqlState()) || "40001".equals(pe.getSqlState()));
   }
 
   /** The wire frame of a stored event: stream and seq first, then the stored payload's fields. */

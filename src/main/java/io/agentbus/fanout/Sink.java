@@ -10,5 +10,5 @@ public interface Sink {
    * Writes one frame. Returns false when the connection is over its send-queue bound; it then
    * closes itself and the hub forgets it.
    */
-  boolean write(String frame);
+  boolean write(Frame frame);
 }

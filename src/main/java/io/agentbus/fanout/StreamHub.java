@@ -2,6 +2,7 @@ package io.agentbus.fanout;
 
 import io.agentbus.core.Addresses;
 import io.agentbus.core.Json;
+import io.agentbus.core.Metrics;
 import io.agentbus.core.StreamWriter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -48,6 +49,7 @@ public final class StreamHub implements Shareable {
   private final Context context;
   private final Pool pool;
   private final long gapFillMs;
+  private final Metrics metrics;
   private final Map<String, StreamState> streams = new HashMap<>();
 
   private StreamHub(Vertx vertx, Context context, Pool pool, long gapFillMs, long resyncMs) {
@@ -55,6 +57,7 @@ public final class StreamHub implements Shareable {
     this.context = context;
     this.pool = pool;
     this.gapFillMs = gapFillMs;
+    this.metrics = Metrics.of(vertx);
     context.runOnContext(v -> {
       vertx.setPeriodic(resyncMs, id -> resync());
       vertx.setPeriodic(1000, id -> sweepTyping());
@@ -92,12 +95,12 @@ public final class StreamHub implements Shareable {
         if (lastSeq == null || lastSeq >= st.delivered) {
           sub.last = lastSeq == null ? st.delivered : lastSeq;
           sub.live = true;
-          sink.write(confirmation.apply(sub.last));
+          sink.write(new Frame(confirmation.apply(sub.last)));
           return Future.succeededFuture(sub.last);
         }
         sub.last = lastSeq;
         return replay(st, sub).map(x -> {
-          sink.write(confirmation.apply(sub.last));
+          sink.write(new Frame(confirmation.apply(sub.last)));
           return sub.last;
         });
       }, err -> {
@@ -294,6 +297,7 @@ public final class StreamHub implements Shareable {
         for (Row r : ar.result()) {
           long seq = r.getLong(0);
           if (seq == st.delivered + 1) {
+            metrics.gapFillEvents.increment();
             emit(st, seq, StreamWriter.frame(st.stream, seq, r.getString(1)));
           }
         }
@@ -327,14 +331,18 @@ public final class StreamHub implements Shareable {
   private void emit(StreamState st, long seq, String frame) {
     st.delivered = seq;
     if (!st.subs.isEmpty()) {
+      Frame encoded = new Frame(frame);
       List<Sink> dropped = null;
+      int written = 0;
       for (Sub sub : st.subs.values()) {
         if (!sub.live) {
           continue; // replaying from the database; it will catch up on its own
         }
         if (seq == sub.last + 1) {
           sub.last = seq;
-          if (!sub.sink.write(frame)) {
+          if (sub.sink.write(encoded)) {
+            written++;
+          } else {
             dropped = dropped == null ? new ArrayList<>() : dropped;
             dropped.add(sub.sink);
           }
@@ -342,11 +350,13 @@ public final class StreamHub implements Shareable {
           replay(st, sub); // cannot happen with in-order emits; heal rather than skip
         }
       }
+      metrics.deliveries.add(written);
       if (dropped != null) {
         dropped.forEach(st.subs::remove);
       }
     }
     if (st.bridgeRefs > 0) {
+      metrics.deliveries.add(st.bridgeRefs);
       vertx.eventBus().publish(Addresses.browserAddress(st.stream), new JsonObject(frame),
           new DeliveryOptions().setLocalOnly(true));
     }
@@ -365,7 +375,8 @@ public final class StreamHub implements Shareable {
           break;
         }
         sub.last = seq;
-        if (!sub.sink.write(StreamWriter.frame(st.stream, seq, r.getString(1)))) {
+        metrics.replayedEvents.increment();
+        if (!sub.sink.write(new Frame(StreamWriter.frame(st.stream, seq, r.getString(1))))) {
           st.subs.remove(sub.sink);
           release(st);
           return Future.succeededFuture();
@@ -411,7 +422,7 @@ public final class StreamHub implements Shareable {
   private void emitTyping(StreamState st, String channel, String changedUser) {
     JsonObject update = new JsonObject().put("type", "typing_update").put("channel", channel)
         .put("users", new JsonArray(new ArrayList<>(st.typing.keySet()))).put("timestamp", Json.now());
-    String frame = update.encode();
+    Frame frame = new Frame(update.encode());
     for (Sub sub : st.subs.values()) {
       if (sub.live && !changedUser.equals(sub.sink.userId())) {
         sub.sink.write(frame);

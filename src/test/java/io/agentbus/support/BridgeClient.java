@@ -34,9 +34,10 @@ public final class BridgeClient implements AutoCloseable {
     pinger = vertx.setPeriodic(3000, id -> ws.writeTextMessage("{\"type\":\"ping\"}"));
   }
 
-  public static BridgeClient connect(Vertx vertx, int port, String token) {
+  /** Connects with {@code client}, which the caller keeps referenced (see {@link WsClient#connect}). */
+  public static BridgeClient connect(Vertx vertx, io.vertx.core.http.WebSocketClient client, int port, String token) {
     String uri = "/eventbus/websocket" + (token == null ? "" : "?token=" + token);
-    return vertx.createWebSocketClient()
+    return client
         .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
         .map(ws -> new BridgeClient(vertx, ws)).await();
   }

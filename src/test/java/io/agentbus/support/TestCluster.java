@@ -31,6 +31,10 @@ public final class TestCluster implements AutoCloseable {
   private final int hzBase = 20000 + ThreadLocalRandom.current().nextInt(2000) * 10;
   public final List<Node> nodes = new ArrayList<>();
   private final Vertx client = Vertx.vertx();
+  /** One WebSocket client for all test connections, held here so it is never collected (and closed). */
+  private final io.vertx.core.http.WebSocketClient wsClient = client.createWebSocketClient(
+      new io.vertx.core.http.WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22)
+          .setMaxConnections(100_000));
   private Pool db;
 
   /** Starts one node per entry; each entry adds to (or overrides) the common environment. */
@@ -90,11 +94,11 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public WsClient ws(int node, String query) {
-    return WsClient.connect(client, port(node), "/ws" + (query == null ? "" : "?" + query));
+    return WsClient.connect(wsClient, port(node), "/ws" + (query == null ? "" : "?" + query));
   }
 
   public BridgeClient bridge(int node, String token) {
-    return BridgeClient.connect(client, port(node), token);
+    return BridgeClient.connect(client, wsClient, port(node), token);
   }
 
   public Http http(int node) {

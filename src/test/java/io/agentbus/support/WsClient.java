@@ -1,8 +1,6 @@
 package io.agentbus.support;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -32,9 +30,13 @@ public final class WsClient implements AutoCloseable {
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
   }
 
-  public static WsClient connect(Vertx vertx, int port, String uri) {
+  /**
+   * Connects with {@code client}, which the caller must keep referenced: Vert.x 5 closes a
+   * WebSocketClient (and its connections) once it is garbage collected.
+   */
+  public static WsClient connect(io.vertx.core.http.WebSocketClient client, int port, String uri) {
     // Handlers are attached in the callback, on the event loop, so no early frame is missed.
-    return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22))
+    return client
         .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
         .map(WsClient::new).await();
   }
