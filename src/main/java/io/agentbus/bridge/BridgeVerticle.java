@@ -67,6 +67,9 @@ public final class BridgeVerticle extends VerticleBase {
     HttpServerOptions opts = new HttpServerOptions()
         .setHost(cfg.string(ConfigKeys.HTTP_HOST)).setPort(cfg.integer(ConfigKeys.HTTP_PORT))
         .setMaxWebSocketFrameSize(maxFrame).setMaxWebSocketMessageSize(maxFrame)
+        // No permessage-deflate (browsers ask for it): it would give every connection its own zlib
+        // state and compress each frame once per subscriber, defeating encode-once fan-out.
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
         .setTcpNoDelay(true).setReusePort(true);
     server = vertx.createHttpServer(opts).requestHandler(router);
     return server.listen();

@@ -32,6 +32,8 @@ public final class StreamWriter {
 
   /** Header carrying seq on stream publications, so fan-out orders without parsing JSON. */
   public static final String H_SEQ = "seq";
+  /** Header naming the stream of a publication on {@link Addresses#EVENTS}. */
+  public static final String H_STREAM = "stream";
   /** Header marking an ephemeral (unpersisted, unordered) stream publication; value = its kind. */
   public static final String H_EPHEMERAL = "eph";
   static final int MAX_BATCH = 1000;
@@ -118,8 +120,8 @@ public final class StreamWriter {
             }
             for (Pending p : batch) {
               long seq = next.get(p.stream)[0]++;
-              vertx.eventBus().publish(Addresses.stream(p.stream), frame(p.stream, seq, p.payload),
-                  new DeliveryOptions().addHeader(H_SEQ, Long.toString(seq)));
+              vertx.eventBus().publish(Addresses.EVENTS, frame(p.stream, seq, p.payload),
+                  new DeliveryOptions().addHeader(H_STREAM, p.stream).addHeader(H_SEQ, Long.toString(seq)));
               p.promise.complete(seq);
             }
           } else {

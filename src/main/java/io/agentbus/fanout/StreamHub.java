@@ -51,6 +51,9 @@ public final class StreamHub implements Shareable {
   private final long gapFillMs;
   private final Metrics metrics;
   private final Map<String, StreamState> streams = new HashMap<>();
+  /** The node's one consumer of {@link Addresses#EVENTS}; registered before the first stream is ready. */
+  private MessageConsumer<String> consumer;
+  private Future<Void> consumerReady;
 
   private StreamHub(Vertx vertx, Context context, Pool pool, long gapFillMs, long resyncMs) {
     this.vertx = vertx;
@@ -59,6 +62,7 @@ public final class StreamHub implements Shareable {
     this.gapFillMs = gapFillMs;
     this.metrics = Metrics.of(vertx);
     context.runOnContext(v -> {
+      ensureConsumer();
       vertx.setPeriodic(resyncMs, id -> resync());
       vertx.setPeriodic(1000, id -> sweepTyping());
     });
@@ -196,8 +200,8 @@ public final class StreamHub implements Shareable {
     if (st == null) {
       StreamState created = new StreamState(stream);
       streams.put(stream, created);
-      created.consumer = vertx.eventBus().consumer(Addresses.stream(stream), m -> onMessage(created, m));
-      created.ready = created.consumer.completion()
+      ensureConsumer();
+      created.ready = consumerReady
           .compose(v -> pool.preparedQuery(LAST_SEQ).execute(Tuple.of(stream)))
           .map(rows -> {
             created.delivered = rows.size() == 0 ? 0 : rows.iterator().next().getLong(0);
@@ -211,13 +215,28 @@ public final class StreamHub implements Shareable {
     return st;
   }
 
+  private void ensureConsumer() {
+    if (consumer == null) {
+      consumer = vertx.eventBus().consumer(Addresses.EVENTS, this::onEvent);
+      consumerReady = consumer.completion();
+    }
+  }
+
   private void release(StreamState st) {
     if (st.subs.isEmpty() && st.bridgeRefs == 0 && st.joining == 0 && streams.get(st.stream) == st) {
       streams.remove(st.stream);
-      st.consumer.unregister();
       if (st.gapTimer >= 0) {
         vertx.cancelTimer(st.gapTimer);
       }
+    }
+  }
+
+  /** Every stream event of the cluster arrives here; only followed streams are kept. */
+  private void onEvent(Message<String> m) {
+    String stream = m.headers().get(StreamWriter.H_STREAM);
+    StreamState st = stream == null ? null : streams.get(stream);
+    if (st != null) {
+      onMessage(st, m);
     }
   }
 
@@ -437,7 +456,6 @@ public final class StreamHub implements Shareable {
 
   private static final class StreamState {
     final String stream;
-    MessageConsumer<String> consumer;
     Future<Void> ready;
     boolean initialised;
     long delivered;

@@ -2,10 +2,11 @@
  * Fan-out of stream events to the clients of one node, in seq order, with no gap and no duplicate
  * (PROTOCOL guarantees 2 and 3).
  *
- * <p><b>Pattern.</b> One {@link io.agentbus.fanout.StreamHub} per node. For every stream some local
- * client follows, the hub holds exactly one clustered consumer on {@code internal.stream.<stream>}
- * (never one per socket). Writers publish an event only after it is committed, with its seq in a
- * header. Publications from different nodes may arrive in any order, so the hub keeps
+ * <p><b>Pattern.</b> One {@link io.agentbus.fanout.StreamHub} per node, holding one clustered
+ * consumer on {@code internal.events} (never one per socket or per stream: see
+ * {@link io.agentbus.core.Addresses#EVENTS} for the measurement behind that). Writers publish an
+ * event only after it is committed, with its stream and seq in headers; the hub keeps the streams
+ * some local client follows and drops the rest. Publications from different nodes may arrive in any order, so the hub keeps
  * {@code delivered} (highest seq handed to local clients in order) and a small sorted buffer of
  * early arrivals. A hole that is not filled by the bus within {@code limits.gapFillMs} is read from
  * PostgreSQL, where it must already be (commit happens before publish). A lost tail (no later event

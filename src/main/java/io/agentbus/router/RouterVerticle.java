@@ -193,8 +193,8 @@ public final class RouterVerticle extends VerticleBase {
     return channel(name).map(ch -> {
       JsonObject event = new JsonObject().put("type", "typing").put("channel", name)
           .put("userId", who.userId()).put("typing", typing);
-      vertx.eventBus().publish(Addresses.stream("channel:" + name), event.encode(),
-          new DeliveryOptions().addHeader(StreamWriter.H_EPHEMERAL, "typing"));
+      vertx.eventBus().publish(Addresses.EVENTS, event.encode(), new DeliveryOptions()
+          .addHeader(StreamWriter.H_STREAM, "channel:" + name).addHeader(StreamWriter.H_EPHEMERAL, "typing"));
       return new JsonObject();
     });
   }

@@ -51,6 +51,15 @@ public final class WsClient implements AutoCloseable {
     return w;
   }
 
+  /** Stops reading from the socket (TCP back-pressure reaches the server). */
+  public void pause() {
+    ws.pause();
+  }
+
+  public void resume() {
+    ws.resume();
+  }
+
   public void sendBinary(io.vertx.core.buffer.Buffer data) {
     ws.writeBinaryMessage(data).await();
   }
