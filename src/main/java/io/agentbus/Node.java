@@ -79,7 +79,7 @@ public final class Node {
     }
     AgentbusConfig cfg0 = loaded;
     String host = cfg0.string(ConfigKeys.CLUSTER_HOST);
-    VertxOptions opts = new VertxOptions().setEventBusOptions(new EventBusOptions()
+    VertxOptions opts = new VertxOptions().setPreferNativeTransport(true).setEventBusOptions(new EventBusOptions()
         .setHost(host).setPort(cfg0.integer(ConfigKeys.CLUSTER_EVENT_BUS_PORT)).setClusterPublicHost(host));
     return Vertx.builder().with(opts).withClusterManager(new HazelcastClusterManager(hazelcast(cfg0)))
         .buildClustered()
@@ -153,6 +153,9 @@ public final class Node {
     List<String> vs = new ArrayList<>();
     for (String v : cfg.verticles()) {
       vs.add(v + "x" + cfg.integer("router".equals(v) ? ConfigKeys.INSTANCES_ROUTER : ConfigKeys.INSTANCES_BRIDGE));
+    }
+    if (!vertx.isNativeTransportEnabled()) {
+      LOG.info("Native epoll transport unavailable ({}); using NIO", String.valueOf(vertx.unavailableNativeTransportCause()));
     }
     LOG.info("agentbus node ready: node={} http={} cluster={} ({} member{}) db={} verticles={} profile={}",
         cm.getNodeId(), cfg.verticles().contains("bridge") ? String.valueOf(httpPort()) : "-",

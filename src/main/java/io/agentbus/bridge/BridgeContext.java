@@ -7,7 +7,20 @@ import io.agentbus.fanout.StreamHub;
 import io.vertx.core.Vertx;
 
 /** What every connection of a bridge verticle shares: settings, token checks, the node's hub. */
-record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits) {
+record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits,
+                     boolean localRouter) {
+
+  BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits) {
+    this(vertx, cfg, tokens, hub, limits, cfg.verticles().contains("router"));
+  }
+
+  /**
+   * Delivery options for a router request as {@code p}. When this node runs a router, requests stay
+   * on the node (no cluster hop, no serialisation); otherwise they go to the routers of other nodes.
+   */
+  io.vertx.core.eventbus.DeliveryOptions toRouter(io.agentbus.core.Principal p) {
+    return p.toDelivery().setSendTimeout(10_000).setLocalOnly(localRouter);
+  }
 
   record Limits(int maxContent, int historyMax, int ratePerSecond, int rateBurst, int sendQueueBytes,
                 int authTimeoutMs, int maxSubscriptions, int maxFrameBytes) {

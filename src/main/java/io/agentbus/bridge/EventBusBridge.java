@@ -126,7 +126,7 @@ final class EventBusBridge {
     }
     authenticate(be)
         .compose(p -> bc.vertx().eventBus().<JsonObject>request(Addresses.SUBSCRIBE_CHECK,
-            new JsonObject().put("stream", stream), p.toDelivery().setSendTimeout(10_000)))
+            new JsonObject().put("stream", stream), bc.toRouter(p)))
         .compose(ok -> bc.hub().retainBridge(stream))
         .onComplete(ar -> {
           SocketState st = sockets.get(sock);

@@ -130,7 +130,7 @@ final class HttpApi {
     Principal p = ctx.get(PRINCIPAL);
     Future<JsonObject> f;
     try {
-      f = bc.vertx().eventBus().<JsonObject>request(address, body, p.toDelivery().setSendTimeout(10_000)).map(m -> m.body());
+      f = bc.vertx().eventBus().<JsonObject>request(address, body, bc.toRouter(p)).map(m -> m.body());
     } catch (AppException e) {
       f = Future.failedFuture(e);
     }

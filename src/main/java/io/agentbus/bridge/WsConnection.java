@@ -234,7 +234,7 @@ final class WsConnection implements Sink {
 
   /** A router request as the authenticated caller; failures become error frames. */
   private Future<JsonObject> request(String address, JsonObject body, Object id) {
-    DeliveryOptions opts = principal.withSession(sessionId).toDelivery().setSendTimeout(10_000);
+    DeliveryOptions opts = bc.toRouter(principal.withSession(sessionId));
     return bc.vertx().eventBus().<JsonObject>request(address, body, opts)
         .map(m -> m.body())
         .onFailure(err -> {
@@ -285,7 +285,7 @@ final class WsConnection implements Sink {
   private void establish(Principal p, Object id) {
     String wanted = requestedSession != null ? requestedSession : UUID.randomUUID().toString();
     bc.vertx().eventBus().<JsonObject>request(Addresses.SESSION_CLAIM, new JsonObject().put("sessionId", wanted),
-        p.toDelivery().setSendTimeout(10_000)).onComplete(ar -> {
+        bc.toRouter(p)).onComplete(ar -> {
           if (closed) {
             return;
           }

@@ -9,8 +9,19 @@ public final class Json {
 
   private Json() {}
 
+  /** Last timestamp rendered, per millisecond: frames created in the same millisecond share it. */
+  private static volatile Object[] lastNow = {0L, ""};
+
+  /** Now, ISO-8601 UTC with milliseconds ({@code 2026-11-22T04:31:07.123Z}). */
   public static String now() {
-    return Instant.now().toString();
+    long ms = System.currentTimeMillis();
+    Object[] cached = lastNow;
+    if ((long) cached[0] == ms) {
+      return (String) cached[1];
+    }
+    String s = java.time.format.DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(ms));
+    lastNow = new Object[] {ms, s};
+    return s;
   }
 
   /** A required non-empty string of at most {@code max} characters. */

@@ -15,6 +15,9 @@ final class Mentions {
 
   /** The explicit mentions followed by those found in the content, without repeats, in order. */
   static JsonArray of(String content, JsonArray explicit) {
+    if (explicit.isEmpty() && content.indexOf('@') < 0) {
+      return new JsonArray(); // the common case: skip the regex
+    }
     Set<String> all = new LinkedHashSet<>();
     for (Object o : explicit) {
       all.add((String) o);
