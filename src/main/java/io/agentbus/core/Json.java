@@ -9,6 +9,18 @@ public final class Json {
 
   private Json() {}
 
+  /**
+   * A random (version 4) UUID from {@link java.util.concurrent.ThreadLocalRandom}: ids of messages
+   * are not secrets, and {@code UUID.randomUUID()} reads a synchronized SecureRandom per call
+   * (visible in the persistence profile).
+   */
+  public static String newId() {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new java.util.UUID(hi, lo).toString();
+  }
+
   /** Last timestamp rendered, per millisecond: frames created in the same millisecond share it. */
   private static volatile Object[] lastNow = {0L, ""};
 

@@ -37,6 +37,8 @@ public final class StreamWriter {
   /** Header marking an ephemeral (unpersisted, unordered) stream publication; value = its kind. */
   public static final String H_EPHEMERAL = "eph";
   static final int MAX_BATCH = 1000;
+  /** Events waiting for the database per writer; past it appends fail fast instead of piling up. */
+  static final int MAX_QUEUED = 20_000;
   private static final int MAX_RETRIES = 3;
 
   private static final String APPEND_SQL =
@@ -71,6 +73,10 @@ public final class StreamWriter {
   public Future<Long> append(String stream, String type, String payload) {
     if (payload.length() < 3 || payload.charAt(0) != '{') {
       return Future.failedFuture(new IllegalArgumentException("payload must be a non-empty JSON object"));
+    }
+    if (queue.size() >= MAX_QUEUED) {
+      return Future.failedFuture(new AppException(ErrorCode.RATE_LIMITED,
+          "the database is not keeping up; retry shortly"));
     }
     Promise<Long> p = Promise.promise();
     queue.add(new Pending(stream, type, payload, p));

@@ -252,7 +252,9 @@ public final class StreamHub implements Shareable {
     }
     long seq = Long.parseLong(seqHeader);
     if (!st.initialised) {
-      st.pending.put(seq, m.body());
+      if (st.pending.size() < MAX_PENDING) {
+        st.pending.put(seq, m.body()); // beyond the bound the database fill covers it
+      }
       return;
     }
     if (seq <= st.delivered) {
@@ -264,6 +266,8 @@ public final class StreamHub implements Shareable {
     } else {
       st.pending.put(seq, m.body());
       if (st.pending.size() > MAX_PENDING) {
+        // Bounded: drop the newest early arrival; it is committed, so the fill reads it back later.
+        st.pending.pollLastEntry();
         fillGap(st);
       } else {
         scheduleGapFill(st);

@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -140,7 +139,7 @@ public final class RouterVerticle extends VerticleBase {
       if (content.startsWith("/")) {
         return Future.succeededFuture(new JsonObject().put("commandResult", Commands.run(content, who)));
       }
-      String messageId = UUID.randomUUID().toString();
+      String messageId = Json.newId();
       JsonObject frame = new JsonObject()
           .put("type", "message").put("messageId", messageId).put("channel", name)
           .put("authorId", who.userId()).put("authorType", "user").put("content", content)
