@@ -53,7 +53,7 @@ public final class Benchmark {
   int subscribers = 1000;
   int rate = 50;
   int duration = 30;
-  int warmup = 5;
+  int warmup = 10;
   int payload = 200;
   int publishersPerNode = 2;
   int idle = 5000;
