@@ -110,7 +110,10 @@ public final class Node {
   }
 
   private static Future<AgentbusConfig> prepareSchemaAndSecret(Vertx vertx, Database db, AgentbusConfig cfg) {
-    Pool pool = Database.pool(vertx, db.url(), 2);
+    // A private pool, closed afterwards: the shared pool keeps the options of whoever creates it
+    // first, and that must be the verticles (db.poolSize), not this two-connection set-up step.
+    Pool pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(db.options)
+        .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(2)).using(vertx).build();
     return Migrator.migrate(pool)
         .compose(n -> {
           String secret = cfg.string(ConfigKeys.JWT_SECRET);
@@ -123,12 +126,8 @@ public final class Node {
               .onSuccess(s -> LOG.warn("No AGENTBUS_JWT_SECRET set: using the dev secret generated once and stored in "
                   + "the database, shared by every node. Set AGENTBUS_JWT_SECRET (and AGENTBUS_PROFILE=prod) in production."));
         })
-        .map(secret -> cfg.with(ConfigKeys.JWT_SECRET, secret).with(ConfigKeys.DB_URL, db.url())
-            .with(ConfigKeys.HTTP_PORT, cfg.integer(ConfigKeys.HTTP_PORT)))
-        .map(c -> {
-          LOG.debug("Database ready: {}", db.describe());
-          return c;
-        });
+        .map(secret -> cfg.with(ConfigKeys.JWT_SECRET, secret).with(ConfigKeys.DB_URL, db.url()))
+        .eventually(pool::close);
   }
 
   private static Future<Void> deploy(Vertx vertx, AgentbusConfig cfg) {

@@ -2,6 +2,7 @@ package io.agentbus.bridge;
 
 import io.agentbus.core.Addresses;
 import io.agentbus.core.AppException;
+import io.agentbus.core.ErrorCode;
 import io.agentbus.core.Principal;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
@@ -158,12 +159,12 @@ final class EventBusBridge {
   private Future<Principal> authenticate(BridgeEvent be) {
     SocketState st = sockets.get(be.socket());
     if (st == null) {
-      return Future.failedFuture(new AppException(io.agentbus.core.ErrorCode.NOT_AUTHENTICATED, "socket closed"));
+      return Future.failedFuture(new AppException(ErrorCode.NOT_AUTHENTICATED, "socket closed"));
     }
     JsonObject headers = be.getRawMessage().getJsonObject("headers");
     String token = headers != null && headers.getValue("token") instanceof String t ? t : urlToken(be.socket());
     if (token == null) {
-      return Future.failedFuture(new AppException(io.agentbus.core.ErrorCode.NOT_AUTHENTICATED, "token required"));
+      return Future.failedFuture(new AppException(ErrorCode.NOT_AUTHENTICATED, "token required"));
     }
     if (token.equals(st.verifiedToken) && st.principal != null) {
       return Future.succeededFuture(st.principal);

@@ -38,6 +38,7 @@ final class WsConnection implements Sink {
   private final Set<String> streams = new HashSet<>();
   private final String requestedSession;
   private volatile Principal principal;
+  private String sessionId;
   private volatile boolean closed;
   private boolean authenticating;
   private long authTimer = -1;
@@ -244,8 +245,6 @@ final class WsConnection implements Sink {
   }
 
   // ---------------------------------------------------------------- auth and session
-
-  private String sessionId;
 
   private void onAuth(JsonObject f, Object id) {
     if (principal != null || authenticating) {
