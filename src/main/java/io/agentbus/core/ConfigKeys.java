@@ -41,8 +41,8 @@ public final class ConfigKeys {
       "a member silent this long is removed (Hazelcast's default of 300 s is far too slow for failover)");
   public static final Key DB_URL = key("db.url", "AGENTBUS_DB_URL", "",
       "postgresql://user[:password]@host:port/database; empty = 127.0.0.1:5432, user postgres, database agentbus");
-  public static final Key DB_POOL_SIZE = key("db.poolSize", "AGENTBUS_DB_POOL_SIZE", 8,
-      "connections per node");
+  public static final Key DB_POOL_SIZE = key("db.poolSize", "AGENTBUS_DB_POOL_SIZE", 4,
+      "connections per node (each pipelines up to 256 queries; measured: 4 beats 2 and 8, see README Performance)");
   public static final Key DB_EMBEDDED_DIR = key("db.embeddedDir", "AGENTBUS_DB_EMBEDDED_DIR", "data/postgres",
       "data directory of the embedded PostgreSQL fallback (kept across runs)");
   public static final Key DB_EMBEDDED_PORT = key("db.embeddedPort", "AGENTBUS_DB_EMBEDDED_PORT", 54329,

@@ -63,6 +63,8 @@ public final class Benchmark {
   int persistRate = 1000;
   String nodeHeap = "512m";
   boolean jfr;
+  /** Extra environment for the nodes, from --node-env KEY=VALUE[,KEY=VALUE]. */
+  final Map<String, String> nodeEnv = new HashMap<>();
   Set<String> phases = Set.of("fanout", "idle", "persist");
 
   private final String db = "agentbus_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
@@ -101,6 +103,12 @@ public final class Benchmark {
         case "persist-rate" -> persistRate = Integer.parseInt(v);
         case "node-heap" -> nodeHeap = v;
         case "jfr" -> jfr = Boolean.parseBoolean(v);
+        case "node-env" -> {
+          for (String kv : v.split(",")) {
+            String[] p = kv.split("=", 2);
+            nodeEnv.put(p[0], p[1]);
+          }
+        }
         case "phases" -> phases = Set.of(v.split(","));
         default -> throw new IllegalArgumentException("unknown option --" + k);
       }
@@ -149,6 +157,7 @@ public final class Benchmark {
       // Publishers here stand in for many users each: lift the per-connection rate limit.
       env.put("AGENTBUS_LIMITS_RATE_PER_SECOND", "1000000");
       env.put("AGENTBUS_LIMITS_RATE_BURST", "1000000");
+      env.putAll(nodeEnv);
       NodeProcess n = new NodeProcess(NodeProcess.jar(), env, port, nodeHeap, logs.resolve("node" + i + ".log"),
           jfr ? logs.resolve("node" + i + ".jfr").toAbsolutePath() : null);
       nodes.add(n);
