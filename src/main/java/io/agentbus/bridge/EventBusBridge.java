@@ -33,6 +33,7 @@ import java.util.Map;
  */
 final class EventBusBridge {
 
+  private static final long REVERIFY_MS = 30_000;
   private static final String BROWSER_STREAMS = "agentbus\\.(channel|session|workflow|user)\\.[A-Za-z0-9_-]{1,64}";
 
   private final BridgeContext bc;
@@ -42,6 +43,7 @@ final class EventBusBridge {
   private static final class SocketState {
     Principal principal;
     String verifiedToken;
+    long verifiedAtMs;
     final Map<String, Integer> registrations = new HashMap<>();
   }
 
@@ -166,12 +168,15 @@ final class EventBusBridge {
     if (token == null) {
       return Future.failedFuture(new AppException(ErrorCode.NOT_AUTHENTICATED, "token required"));
     }
-    if (token.equals(st.verifiedToken) && st.principal != null) {
+    // Re-verified at most every REVERIFY_MS, so an expired token stops working on a long-lived socket.
+    long now = System.currentTimeMillis();
+    if (token.equals(st.verifiedToken) && st.principal != null && now - st.verifiedAtMs < REVERIFY_MS) {
       return Future.succeededFuture(st.principal);
     }
     return bc.tokens().verify(token).onSuccess(p -> {
       st.principal = p;
       st.verifiedToken = token;
+      st.verifiedAtMs = now;
     });
   }
 
