@@ -79,9 +79,10 @@ public final class Node {
     }
     AgentbusConfig cfg0 = loaded;
     String host = cfg0.string(ConfigKeys.CLUSTER_HOST);
-    VertxOptions opts = new VertxOptions().setPreferNativeTransport(true).setEventBusOptions(new EventBusOptions()
+    VertxOptions opts = new VertxOptions().setEventBusOptions(new EventBusOptions()
         .setHost(host).setPort(cfg0.integer(ConfigKeys.CLUSTER_EVENT_BUS_PORT)).setClusterPublicHost(host));
-    return Vertx.builder().with(opts).withClusterManager(new HazelcastClusterManager(hazelcast(cfg0)))
+    return Vertx.builder().with(opts).withTransport(transport(cfg0.string(ConfigKeys.TRANSPORT)))
+        .withClusterManager(new HazelcastClusterManager(hazelcast(cfg0)))
         .buildClustered()
         .compose(vertx -> Database.prepare(vertx, cfg0)
             .compose(db -> prepareSchemaAndSecret(vertx, db, cfg0)
@@ -89,6 +90,16 @@ public final class Node {
                 .onFailure(err -> db.close()))
             .onFailure(err -> vertx.close()))
         .onSuccess(Node::logReady);
+  }
+
+  /** The configured transport when this machine has it, else NIO (logged at ready). */
+  private static io.vertx.core.transport.Transport transport(String name) {
+    io.vertx.core.transport.Transport t = switch (name) {
+      case "io_uring" -> io.vertx.core.transport.Transport.IO_URING;
+      case "nio" -> io.vertx.core.transport.Transport.NIO;
+      default -> io.vertx.core.transport.Transport.EPOLL;
+    };
+    return t.available() ? t : io.vertx.core.transport.Transport.NIO;
   }
 
   /** Hazelcast from {@code cluster.xml} (classpath), with name, ports, members and interface from config. */
@@ -153,8 +164,8 @@ public final class Node {
     for (String v : cfg.verticles()) {
       vs.add(v + "x" + cfg.integer("router".equals(v) ? ConfigKeys.INSTANCES_ROUTER : ConfigKeys.INSTANCES_BRIDGE));
     }
-    if (!vertx.isNativeTransportEnabled()) {
-      LOG.info("Native epoll transport unavailable ({}); using NIO", String.valueOf(vertx.unavailableNativeTransportCause()));
+    if (!vertx.isNativeTransportEnabled() && !"nio".equals(cfg.string(ConfigKeys.TRANSPORT))) {
+      LOG.info("Native transport {} unavailable here; using NIO", cfg.string(ConfigKeys.TRANSPORT));
     }
     LOG.info("agentbus node ready: node={} http={} cluster={} ({} member{}) db={} verticles={} profile={}",
         cm.getNodeId(), cfg.verticles().contains("bridge") ? String.valueOf(httpPort()) : "-",

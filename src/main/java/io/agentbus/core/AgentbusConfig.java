@@ -140,6 +140,9 @@ public final class AgentbusConfig {
         problems.add(k.path() + " (" + k.env() + ") must be a port number");
       }
     }
+    if (!Set.of("epoll", "io_uring", "nio").contains(string(ConfigKeys.TRANSPORT))) {
+      problems.add("transport (AGENTBUS_TRANSPORT) must be epoll, io_uring or nio");
+    }
     for (String v : verticles()) {
       if (!Set.of("router", "bridge").contains(v)) {
         problems.add("verticles (AGENTBUS_VERTICLES): unknown verticle '" + v + "' (known: router, bridge)");

@@ -24,6 +24,8 @@ public final class ConfigKeys {
       "HTTP / WebSocket / SockJS port");
   public static final Key HTTP_ALLOWED_ORIGINS = key("http.allowedOrigins", "AGENTBUS_HTTP_ALLOWED_ORIGINS", "",
       "comma list of allowed browser origins for CORS; empty = any in dev, same-origin only in prod");
+  public static final Key TRANSPORT = key("transport", "AGENTBUS_TRANSPORT", "epoll",
+      "network transport: epoll, io_uring (Linux) or nio; an unavailable native one falls back to nio with a log line");
   public static final Key CLUSTER_NAME = key("cluster.name", "AGENTBUS_CLUSTER_NAME", "agentbus",
       "Hazelcast cluster name: nodes join only their own cluster");
   public static final Key CLUSTER_HOST = key("cluster.host", "AGENTBUS_CLUSTER_HOST", "127.0.0.1",
