@@ -74,6 +74,23 @@ class AuthTest {
   }
 
   @Test
+  void framesSentBeforeTheAuthResponseAreServedOnceAuthenticated() {
+    String token = cluster.token("quick");
+    try (WsClient w = cluster.ws(1, "token=" + token)) {
+      // no waiting for auth_response: the frames are held until authentication settles
+      String ping = w.send(new JsonObject().put("type", "ping"));
+      String chat = w.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "right away"));
+      assertEquals("pong", w.replyTo(ping).getString("type"));
+      assertEquals("ack", w.replyTo(chat).getString("type"));
+    }
+    try (WsClient w = cluster.ws(0, null)) {
+      w.sendNoId(new JsonObject().put("type", "auth").put("token", token));
+      String chat = w.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "after auth frame"));
+      assertEquals("ack", w.replyTo(chat).getString("type"));
+    }
+  }
+
+  @Test
   void aBadTokenInAFrameIsRefusedAndTheClientMayTryAgain() {
     try (WsClient w = cluster.ws(0, null)) {
       String id = w.send(new JsonObject().put("type", "auth").put("token", "not-a-jwt"));

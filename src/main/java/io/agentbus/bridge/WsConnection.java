@@ -41,6 +41,9 @@ final class WsConnection implements Sink {
   private String sessionId;
   private volatile boolean closed;
   private boolean authenticating;
+  /** Frames received while authentication is in progress. */
+  private final java.util.ArrayDeque<String> held = new java.util.ArrayDeque<>(0);
+  private static final int MAX_HELD = 32;
   private long authTimer = -1;
 
   private final Metrics metrics;
@@ -62,10 +65,11 @@ final class WsConnection implements Sink {
     if (token != null) {
       authenticating = true;
       bc.tokens().verify(token).onComplete(ar -> {
-        authenticating = false;
         if (ar.succeeded()) {
           establish(ar.result(), null);
         } else {
+          authenticating = false;
+          held.clear();
           sendError(null, ErrorCode.NOT_AUTHENTICATED, "invalid or expired token");
           ws.close(CloseCodes.NOT_AUTHENTICATED, "invalid token");
         }
@@ -150,6 +154,16 @@ final class WsConnection implements Sink {
     if (tooBig(text)) {
       closed = true;
       ws.close(CloseCodes.TOO_BIG, "frame larger than " + bc.limits().maxFrameBytes() + " bytes");
+      return;
+    }
+    if (authenticating) {
+      // Frames sent right after connecting (token on the URL) or right after an auth frame wait
+      // for the outcome instead of being refused; bounded.
+      if (held.size() < MAX_HELD) {
+        held.add(text);
+      } else {
+        sendError(null, ErrorCode.RATE_LIMITED, "too many frames before authentication finished");
+      }
       return;
     }
     if (!limiter.tryAcquire()) {
@@ -269,13 +283,13 @@ final class WsConnection implements Sink {
     }
     authenticating = true;
     who.onComplete(ar -> {
-      authenticating = false;
       if (ar.succeeded()) {
         establish(ar.result(), id);
       } else {
         AppException e = AppException.from(ar.cause());
         send(reply("auth_response", id).put("success", false).put("error", e.getMessage()));
         sendError(id, e.code, e.getMessage());
+        authSettled();
       }
     });
   }
@@ -296,6 +310,7 @@ final class WsConnection implements Sink {
               closed = true;
               ws.close(CloseCodes.FORBIDDEN, "session not yours");
             }
+            authSettled();
             return;
           }
           if (authTimer >= 0) {
@@ -306,7 +321,18 @@ final class WsConnection implements Sink {
           principal = p.withSession(wanted);
           send(reply("auth_response", id).put("success", true).put("userId", p.userId())
               .put("roles", new JsonArray(p.roles())).put("sessionId", wanted));
+          authSettled();
         });
+  }
+
+  /** Authentication finished either way: handle the frames that arrived meanwhile, in order. */
+  private void authSettled() {
+    authenticating = false;
+    String text;
+    while (!closed && (text = held.poll()) != null) {
+      onText(text);
+    }
+    held.clear();
   }
 
   // ---------------------------------------------------------------- subscriptions
