@@ -21,13 +21,19 @@ public final class Addresses {
 
   // ---- internal, verticle to verticle ----
   /**
-   * Every committed and ephemeral stream event, published cluster-wide with the stream in a
-   * header; each node's hub holds one consumer and keeps what its clients follow. One always-used
-   * address instead of one per stream: Vert.x caches where an address's consumers are only while
-   * it has some, so publishing to a stream nobody follows cost a blocking Hazelcast lookup per event
-   * (measured: ~2 k commits/s at 170 % CPU before, see README Performance).
+   * Where a node's hub receives stream events (committed and ephemeral, stream and seq in
+   * headers): one address per node, always registered, to which writers send only the events of
+   * streams that node follows ({@link Interest}). Not one address per stream: Vert.x caches where
+   * an address's consumers are only while it has some, so publishing to a stream nobody followed
+   * cost a blocking Hazelcast lookup per event (measured: ~2 k commits/s at 170 % CPU, README
+   * Performance).
    */
-  public static final String EVENTS = "internal.events";
+  public static String nodeEvents(String nodeId) {
+    return "internal.node." + nodeId + ".events";
+  }
+
+  /** Hubs announce here which streams their node follows; every router keeps the table. */
+  public static final String INTEREST = "internal.interest";
   /** Router: may this user subscribe to {stream}? */
   public static final String SUBSCRIBE_CHECK = "internal.router.subscribe-check";
   /** Router: claim or check a session id for this user. */

@@ -21,6 +21,8 @@ public final class Metrics implements Shareable {
   public final LongAdder sendQueueOverflows = new LongAdder();
   /** Events read back from PostgreSQL to fill an ordering gap. */
   public final LongAdder gapFillEvents = new LongAdder();
+  /** Stream events pushed to this node by writers (only streams its clients follow). */
+  public final LongAdder streamEventsReceived = new LongAdder();
   public final LongAdder replayedEvents = new LongAdder();
   public final AtomicLong wsConnections = new AtomicLong();
   public final AtomicLong bridgeSockets = new AtomicLong();
@@ -84,6 +86,8 @@ public final class Metrics implements Shareable {
     counter(sb, "agentbus_deliveries_total", "frames delivered to client connections", deliveries.sum());
     counter(sb, "agentbus_send_queue_overflows_total", "clients closed because their send queue was full",
         sendQueueOverflows.sum());
+    counter(sb, "agentbus_stream_events_received_total", "stream events pushed to this node (streams it follows)",
+        streamEventsReceived.sum());
     counter(sb, "agentbus_gap_fill_events_total", "events read from the database to fill ordering gaps", gapFillEvents.sum());
     counter(sb, "agentbus_replayed_events_total", "events replayed to subscribers resuming with lastSeq", replayedEvents.sum());
     gauge(sb, "agentbus_ws_connections", "open /ws connections", wsConnections.get());

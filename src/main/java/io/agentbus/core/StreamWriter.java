@@ -32,7 +32,7 @@ public final class StreamWriter {
 
   /** Header carrying seq on stream publications, so fan-out orders without parsing JSON. */
   public static final String H_SEQ = "seq";
-  /** Header naming the stream of a publication on {@link Addresses#EVENTS}. */
+  /** Header naming the stream of an event sent to a node ({@link Addresses#nodeEvents}). */
   public static final String H_STREAM = "stream";
   /** Header marking an ephemeral (unpersisted, unordered) stream publication; value = its kind. */
   public static final String H_EPHEMERAL = "eph";
@@ -56,13 +56,15 @@ public final class StreamWriter {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final Interest interest;
   private final Metrics metrics;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private boolean inFlight;
 
-  public StreamWriter(Vertx vertx, Pool pool) {
+  public StreamWriter(Vertx vertx, Pool pool, Interest interest) {
     this.vertx = vertx;
     this.pool = pool;
+    this.interest = interest;
     this.metrics = Metrics.of(vertx);
   }
 
@@ -126,7 +128,7 @@ public final class StreamWriter {
             }
             for (Pending p : batch) {
               long seq = next.get(p.stream)[0]++;
-              vertx.eventBus().publish(Addresses.EVENTS, frame(p.stream, seq, p.payload),
+              deliver(vertx, interest, p.stream, frame(p.stream, seq, p.payload),
                   new DeliveryOptions().addHeader(H_STREAM, p.stream).addHeader(H_SEQ, Long.toString(seq)));
               p.promise.complete(seq);
             }
@@ -137,6 +139,13 @@ public final class StreamWriter {
           }
           flush();
         });
+  }
+
+  /** Sends a stream event to every node that follows the stream (none: nothing is sent). */
+  public static void deliver(Vertx vertx, Interest interest, String stream, String body, DeliveryOptions opts) {
+    for (String node : interest.targets(stream)) {
+      vertx.eventBus().send(node, body, opts);
+    }
   }
 
   private static boolean isRetryable(Throwable t) {

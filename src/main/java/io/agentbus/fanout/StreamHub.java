@@ -51,9 +51,10 @@ public final class StreamHub implements Shareable {
   private final long gapFillMs;
   private final Metrics metrics;
   private final Map<String, StreamState> streams = new HashMap<>();
-  /** The node's one consumer of {@link Addresses#EVENTS}; registered before the first stream is ready. */
+  /** The node's one consumer of its events address; registered before the first stream is ready. */
   private MessageConsumer<String> consumer;
   private Future<Void> consumerReady;
+  private final String nodeAddress;
 
   private StreamHub(Vertx vertx, Context context, Pool pool, long gapFillMs, long resyncMs) {
     this.vertx = vertx;
@@ -61,9 +62,13 @@ public final class StreamHub implements Shareable {
     this.pool = pool;
     this.gapFillMs = gapFillMs;
     this.metrics = Metrics.of(vertx);
+    this.nodeAddress = Addresses.nodeEvents(
+        ((io.vertx.core.internal.VertxInternal) vertx).clusterManager().getNodeId());
     context.runOnContext(v -> {
       ensureConsumer();
       vertx.setPeriodic(resyncMs, id -> resync());
+      vertx.setPeriodic(io.agentbus.core.Interest.ANNOUNCE_MS, id -> announce(new JsonObject()
+          .put("full", new JsonArray(new ArrayList<>(streams.keySet())))));
       vertx.setPeriodic(1000, id -> sweepTyping());
     });
   }
@@ -201,12 +206,22 @@ public final class StreamHub implements Shareable {
       StreamState created = new StreamState(stream);
       streams.put(stream, created);
       ensureConsumer();
+      // Announce first, then read where the stream stands: writers that learn of us late leave a
+      // hole that the early checks below (or the resync) fill from the database.
+      announce(new JsonObject().put("add", new JsonArray().add(stream)));
       created.ready = consumerReady
           .compose(v -> pool.preparedQuery(LAST_SEQ).execute(Tuple.of(stream)))
           .map(rows -> {
             created.delivered = rows.size() == 0 ? 0 : rows.iterator().next().getLong(0);
             created.initialised = true;
             drainPending(created);
+            for (long delay : new long[] {250, 1000}) {
+              vertx.setTimer(delay, id -> {
+                if (streams.get(stream) == created) {
+                  fillGap(created);
+                }
+              });
+            }
             return null;
           });
       st = created;
@@ -217,7 +232,7 @@ public final class StreamHub implements Shareable {
 
   private void ensureConsumer() {
     if (consumer == null) {
-      consumer = vertx.eventBus().consumer(Addresses.EVENTS, this::onEvent);
+      consumer = vertx.eventBus().consumer(nodeAddress, this::onEvent);
       consumerReady = consumer.completion();
     }
   }
@@ -225,14 +240,20 @@ public final class StreamHub implements Shareable {
   private void release(StreamState st) {
     if (st.subs.isEmpty() && st.bridgeRefs == 0 && st.joining == 0 && streams.get(st.stream) == st) {
       streams.remove(st.stream);
+      announce(new JsonObject().put("remove", new JsonArray().add(st.stream)));
       if (st.gapTimer >= 0) {
         vertx.cancelTimer(st.gapTimer);
       }
     }
   }
 
-  /** Every stream event of the cluster arrives here; only followed streams are kept. */
+  private void announce(JsonObject change) {
+    vertx.eventBus().publish(io.agentbus.core.Addresses.INTEREST, change.put("node", nodeAddress));
+  }
+
+  /** Events of the streams this node follows arrive here (one late after unfollowing is dropped). */
   private void onEvent(Message<String> m) {
+    metrics.streamEventsReceived.increment();
     String stream = m.headers().get(StreamWriter.H_STREAM);
     StreamState st = stream == null ? null : streams.get(stream);
     if (st != null) {

@@ -3,10 +3,12 @@
  * (PROTOCOL guarantees 2 and 3).
  *
  * <p><b>Pattern.</b> One {@link io.agentbus.fanout.StreamHub} per node, holding one clustered
- * consumer on {@code internal.events} (never one per socket or per stream: see
- * {@link io.agentbus.core.Addresses#EVENTS} for the measurement behind that). Writers publish an
- * event only after it is committed, with its stream and seq in headers; the hub keeps the streams
- * some local client follows and drops the rest. Publications from different nodes may arrive in any order, so the hub keeps
+ * consumer on its node's events address (never one per socket or per stream: see
+ * {@link io.agentbus.core.Addresses#nodeEvents} for the measurement behind that). The hub announces
+ * which streams its clients follow ({@link io.agentbus.core.Interest}); writers send an event,
+ * only after it is committed and with its stream and seq in headers, to the nodes that follow its
+ * stream. A node that started following a moment before a writer learned of it misses the push,
+ * not the event: early checks after following, gap fill and resync read it from PostgreSQL. Publications from different nodes may arrive in any order, so the hub keeps
  * {@code delivered} (highest seq handed to local clients in order) and a small sorted buffer of
  * early arrivals. A hole that is not filled by the bus within {@code limits.gapFillMs} is read from
  * PostgreSQL, where it must already be (commit happens before publish). A lost tail (no later event

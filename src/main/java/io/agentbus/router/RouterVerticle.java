@@ -6,6 +6,7 @@ import io.agentbus.core.AppException;
 import io.agentbus.core.ConfigKeys;
 import io.agentbus.core.Database;
 import io.agentbus.core.ErrorCode;
+import io.agentbus.core.Interest;
 import io.agentbus.core.Json;
 import io.agentbus.core.Principal;
 import io.agentbus.core.StreamWriter;
@@ -42,6 +43,7 @@ public final class RouterVerticle extends VerticleBase {
 
   private Pool pool;
   private StreamWriter writer;
+  private final Interest interest = new Interest();
   private int maxContent;
   private int historyDefault;
   private int historyMax;
@@ -55,7 +57,10 @@ public final class RouterVerticle extends VerticleBase {
     historyDefault = cfg.integer(ConfigKeys.HISTORY_DEFAULT);
     historyMax = cfg.integer(ConfigKeys.HISTORY_MAX);
     pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
-    writer = new StreamWriter(vertx, pool);
+    writer = new StreamWriter(vertx, pool, interest);
+    MessageConsumer<JsonObject> announcements = vertx.eventBus().consumer(Addresses.INTEREST,
+        m -> interest.onAnnouncement(m.body()));
+    vertx.setPeriodic(Interest.ANNOUNCE_MS, id -> interest.expire());
     List<MessageConsumer<?>> consumers = List.of(
         serve(Addresses.CHAT_SEND, this::chatSend),
         serve(Addresses.HISTORY, this::history),
@@ -63,7 +68,7 @@ public final class RouterVerticle extends VerticleBase {
         serve(Addresses.SUBSCRIBE_CHECK, this::subscribeCheck),
         serve(Addresses.SESSION_CLAIM, this::sessionClaim),
         serve(Addresses.CHANNELS_LIST, this::channelsList),
-        serve(Addresses.CHANNELS_CREATE, this::channelsCreate));
+        serve(Addresses.CHANNELS_CREATE, this::channelsCreate), announcements);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -192,7 +197,7 @@ public final class RouterVerticle extends VerticleBase {
     return channel(name).map(ch -> {
       JsonObject event = new JsonObject().put("type", "typing").put("channel", name)
           .put("userId", who.userId()).put("typing", typing);
-      vertx.eventBus().publish(Addresses.EVENTS, event.encode(), new DeliveryOptions()
+      StreamWriter.deliver(vertx, interest, "channel:" + name, event.encode(), new DeliveryOptions()
           .addHeader(StreamWriter.H_STREAM, "channel:" + name).addHeader(StreamWriter.H_EPHEMERAL, "typing"));
       return new JsonObject();
     });
