@@ -125,7 +125,7 @@ public final class Node {
     // first, and that must be the verticles (db.poolSize), not this two-connection set-up step.
     Pool pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(db.options)
         .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(2)).using(vertx).build();
-    return Migrator.migrate(pool)
+    return Migrator.migrate(vertx, pool)
         .compose(n -> {
           String secret = cfg.string(ConfigKeys.JWT_SECRET);
           if (!secret.isEmpty()) {

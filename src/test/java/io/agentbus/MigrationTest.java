@@ -48,8 +48,8 @@ class MigrationTest {
   @Test
   void runningMigrationsTwiceChangesNothingTheSecondTime() {
     Pool p = pool(db);
-    int first = Migrator.migrate(p).await();
-    int second = Migrator.migrate(p).await();
+    int first = Migrator.migrate(vertx, p).await();
+    int second = Migrator.migrate(vertx, p).await();
     assertTrue(first >= 1);
     assertEquals(0, second);
     assertEquals(4L, p.query("SELECT count(*) FROM channels").execute().await().iterator().next().getLong(0),
@@ -64,7 +64,7 @@ class MigrationTest {
     for (int i = 0; i < 4; i++) {
       Pool p = pool(db);
       pools.add(p);
-      runs.add(Migrator.migrate(p));
+      runs.add(Migrator.migrate(vertx, p));
     }
     Future.all(runs).await();
     int applied = runs.stream().mapToInt(Future::result).sum();
@@ -77,11 +77,11 @@ class MigrationTest {
   @Test
   void aSchemaNewerThanThisBuildIsRefused() {
     Pool p = pool(db);
-    Migrator.migrate(p).await();
+    Migrator.migrate(vertx, p).await();
     p.query("INSERT INTO schema_migrations(version, name) VALUES (999, 'from the future')").execute().await();
     Throwable err = null;
     try {
-      Migrator.migrate(p).await();
+      Migrator.migrate(vertx, p).await();
     } catch (Exception e) {
       err = e;
     }

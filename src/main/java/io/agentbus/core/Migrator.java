@@ -37,7 +37,13 @@ public final class Migrator {
   private Migrator() {}
 
   /** Applies what is missing; returns how many migrations were applied now. */
-  public static Future<Integer> migrate(Pool pool) {
+  public static Future<Integer> migrate(io.vertx.core.Vertx vertx, Pool pool) {
+    // The scripts are read off the event loop (classpath I/O), then applied.
+    return vertx.executeBlocking(() -> MIGRATIONS.stream().map(Migrator::read).toList())
+        .compose(scripts -> migrate(pool, scripts));
+  }
+
+  private static Future<Integer> migrate(Pool pool, List<String> scripts) {
     return pool.withTransaction(conn -> conn.query("SET LOCAL client_min_messages = warning").execute()
         .compose(r -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute())
         .compose(r -> conn.query("CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, "
@@ -58,7 +64,8 @@ public final class Migrator {
             int version = i + 1;
             String name = MIGRATIONS.get(i);
             if (!applied.contains(version)) {
-              chain = chain.compose(n -> apply(conn, version, name).map(v -> n + 1));
+              String script = scripts.get(i);
+              chain = chain.compose(n -> apply(conn, version, name, script).map(v -> n + 1));
             }
           }
           return chain;
@@ -70,10 +77,10 @@ public final class Migrator {
         });
   }
 
-  private static Future<Void> apply(SqlConnection conn, int version, String name) {
+  private static Future<Void> apply(SqlConnection conn, int version, String name, String script) {
     LOG.info("Migrating database to version {} ({})", version, name);
     // query() is PostgreSQL's simple protocol, which runs a script of several statements.
-    return conn.query(read(name)).execute()
+    return conn.query(script).execute()
         .compose(r -> conn.preparedQuery("INSERT INTO schema_migrations(version, name) VALUES ($1, $2)")
             .execute(Tuple.of(version, name)))
         .mapEmpty();
