@@ -32,6 +32,12 @@ public final class Addresses {
     return "internal.node." + nodeId + ".events";
   }
 
+  /**
+   * Ephemeral stream events (typing), published to every node's hub. Not routed by interest: they
+   * are rare, and unlike committed events a missed push could not be read back from the database.
+   */
+  public static final String EPHEMERAL = "internal.ephemeral";
+
   /** Hubs announce here which streams their node follows; every router keeps the table. */
   public static final String INTEREST = "internal.interest";
   /** Router: may this user subscribe to {stream}? */

@@ -233,7 +233,8 @@ public final class StreamHub implements Shareable {
   private void ensureConsumer() {
     if (consumer == null) {
       consumer = vertx.eventBus().consumer(nodeAddress, this::onEvent);
-      consumerReady = consumer.completion();
+      MessageConsumer<String> ephemeral = vertx.eventBus().consumer(Addresses.EPHEMERAL, this::onEvent);
+      consumerReady = Future.all(consumer.completion(), ephemeral.completion()).mapEmpty();
     }
   }
 
@@ -253,7 +254,9 @@ public final class StreamHub implements Shareable {
 
   /** Events of the streams this node follows arrive here (one late after unfollowing is dropped). */
   private void onEvent(Message<String> m) {
-    metrics.streamEventsReceived.increment();
+    if (m.headers().get(StreamWriter.H_EPHEMERAL) == null) {
+      metrics.streamEventsReceived.increment();
+    }
     String stream = m.headers().get(StreamWriter.H_STREAM);
     StreamState st = stream == null ? null : streams.get(stream);
     if (st != null) {

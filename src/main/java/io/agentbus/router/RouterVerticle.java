@@ -197,7 +197,7 @@ public final class RouterVerticle extends VerticleBase {
     return channel(name).map(ch -> {
       JsonObject event = new JsonObject().put("type", "typing").put("channel", name)
           .put("userId", who.userId()).put("typing", typing);
-      StreamWriter.deliver(vertx, interest, "channel:" + name, event.encode(), new DeliveryOptions()
+      vertx.eventBus().publish(Addresses.EPHEMERAL, event.encode(), new DeliveryOptions()
           .addHeader(StreamWriter.H_STREAM, "channel:" + name).addHeader(StreamWriter.H_EPHEMERAL, "typing"));
       return new JsonObject();
     });
