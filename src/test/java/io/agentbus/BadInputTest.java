@@ -218,7 +218,7 @@ class BadInputTest {
       assertEquals("rejected", bobBridge.nextError(5000).getString("body"));
       bobBridge.register("agentbus.channel.no-such-channel");
       assertEquals("rejected", bobBridge.nextError(5000).getString("body"));
-      bobBridge.register("internal.stream.channel:general");
+      bobBridge.register("internal.ephemeral");
       assertEquals("rejected", bobBridge.nextError(5000).getString("body"));
       bobBridge.register("agentbus.user.bob");
       bobBridge.register("agentbus.channel.general");
