@@ -141,17 +141,20 @@ public final class Node {
         .eventually(pool::close);
   }
 
+  private static final Map<String, Supplier<io.vertx.core.Deployable>> VERTICLES = Map.of(
+      "router", RouterVerticle::new,
+      "bridge", BridgeVerticle::new);
+  private static final Map<String, ConfigKeys.Key> INSTANCES = Map.of(
+      "router", ConfigKeys.INSTANCES_ROUTER,
+      "bridge", ConfigKeys.INSTANCES_BRIDGE);
+
   private static Future<Void> deploy(Vertx vertx, AgentbusConfig cfg) {
-    Map<String, Supplier<io.vertx.core.Deployable>> known = Map.of(
-        "router", RouterVerticle::new,
-        "bridge", BridgeVerticle::new);
-    Map<String, ConfigKeys.Key> instances = Map.of("router", ConfigKeys.INSTANCES_ROUTER, "bridge", ConfigKeys.INSTANCES_BRIDGE);
     Future<Void> chain = Future.succeededFuture();
     // Dependency order: the router serves requests before the bridge accepts connections.
     for (String name : List.of("router", "bridge")) {
       if (cfg.verticles().contains(name)) {
-        int n = cfg.integer(instances.get(name));
-        chain = chain.compose(v -> vertx.deployVerticle(known.get(name),
+        int n = cfg.integer(INSTANCES.get(name));
+        chain = chain.compose(v -> vertx.deployVerticle(VERTICLES.get(name),
             new DeploymentOptions().setInstances(n).setConfig(cfg.json())).mapEmpty());
       }
     }
@@ -162,7 +165,7 @@ public final class Node {
     HazelcastClusterManager cm = (HazelcastClusterManager) ((VertxInternal) vertx).clusterManager();
     List<String> vs = new ArrayList<>();
     for (String v : cfg.verticles()) {
-      vs.add(v + "x" + cfg.integer("router".equals(v) ? ConfigKeys.INSTANCES_ROUTER : ConfigKeys.INSTANCES_BRIDGE));
+      vs.add(v + "x" + cfg.integer(INSTANCES.get(v)));
     }
     if (!vertx.isNativeTransportEnabled() && !"nio".equals(cfg.string(ConfigKeys.TRANSPORT))) {
       LOG.info("Native transport {} unavailable here; using NIO", cfg.string(ConfigKeys.TRANSPORT));

@@ -34,7 +34,6 @@ import java.util.Map;
 final class EventBusBridge {
 
   private static final long REVERIFY_MS = 30_000;
-  private static final String BROWSER_STREAMS = "agentbus\\.(channel|session|workflow|user)\\.[A-Za-z0-9_-]{1,64}";
 
   private final BridgeContext bc;
   /** Per socket: its principal once verified, and its registrations (address → count). */
@@ -60,7 +59,7 @@ final class EventBusBridge {
             new PermittedOptions().setAddress(Addresses.CHAT_SEND),
             new PermittedOptions().setAddress(Addresses.HISTORY),
             new PermittedOptions().setAddress(Addresses.TYPING)))
-        .setOutboundPermitteds(List.of(new PermittedOptions().setAddressRegex(BROWSER_STREAMS)))
+        .setOutboundPermitteds(List.of(new PermittedOptions().setAddressRegex(Addresses.BROWSER_STREAM_REGEX)))
         .setMaxHandlersPerSocket(bc.limits().maxSubscriptions())
         .setReplyTimeout(15_000);
     return SockJSHandler.create(bc.vertx()).bridge(opts, this::onEvent);

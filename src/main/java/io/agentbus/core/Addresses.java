@@ -10,10 +10,13 @@ package io.agentbus.core;
 public final class Addresses {
 
   // ---- browser-visible (PROTOCOL §4) ----
-  public static final String CHANNEL_PREFIX = "agentbus.channel.";
-  public static final String SESSION_PREFIX = "agentbus.session.";
-  public static final String WORKFLOW_PREFIX = "agentbus.workflow.";
-  public static final String USER_PREFIX = "agentbus.user.";
+  /** Prefix of every browser-visible address. */
+  public static final String BROWSER_PREFIX = "agentbus.";
+  /** Stream kinds; a stream {@code kind:id} is delivered to browsers on {@code agentbus.kind.id}. */
+  public static final java.util.List<String> STREAM_KINDS = java.util.List.of("channel", "session", "workflow", "user");
+  /** Browser addresses a SockJS client may register (stream ids are letters, digits, - and _). */
+  public static final String BROWSER_STREAM_REGEX =
+      java.util.regex.Pattern.quote(BROWSER_PREFIX) + "(" + String.join("|", STREAM_KINDS) + ")\\.[A-Za-z0-9_-]{1,64}";
 
   public static final String CHAT_SEND = "agentbus.chat.send";
   public static final String HISTORY = "agentbus.history";
@@ -55,13 +58,13 @@ public final class Addresses {
    */
   public static String browserAddress(String stream) {
     int i = stream.indexOf(':');
-    return "agentbus." + stream.substring(0, i) + "." + stream.substring(i + 1);
+    return BROWSER_PREFIX + stream.substring(0, i) + "." + stream.substring(i + 1);
   }
 
   /** The inverse of {@link #browserAddress}, or null when the address is no stream address. */
   public static String streamOfBrowserAddress(String address) {
-    for (String kind : new String[] {"channel", "session", "workflow", "user"}) {
-      String prefix = "agentbus." + kind + ".";
+    for (String kind : STREAM_KINDS) {
+      String prefix = BROWSER_PREFIX + kind + ".";
       if (address.startsWith(prefix) && address.length() > prefix.length()) {
         return kind + ":" + address.substring(prefix.length());
       }

@@ -1,13 +1,12 @@
 package io.agentbus.core;
 
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
  * A failure with a protocol error code. Across the event bus it travels as a
- * {@link ReplyException} whose failure code is the HTTP status and whose message is
+ * {@link ReplyException} (the router's {@code msg.fail}) whose failure code is the HTTP status and whose message is
  * {@code {"code":…,"error":…}} — this is also what SockJS bridge clients see in a failed reply.
  * {@link #from(Throwable)} turns anything back into one, in exactly one place.
  */
@@ -32,10 +31,6 @@ public final class AppException extends RuntimeException {
     return new AppException(ErrorCode.FORBIDDEN, message);
   }
 
-  public ReplyException toReply() {
-    return new ReplyException(ReplyFailure.RECIPIENT_FAILURE, code.httpStatus,
-        new JsonObject().put("code", code.name()).put("error", getMessage()).encode());
-  }
 
   public JsonObject toJson() {
     return new JsonObject().put("code", code.name()).put("error", getMessage());

@@ -76,11 +76,6 @@ public final class Database implements AutoCloseable {
             return Future.failedFuture(new IllegalStateException("No PostgreSQL answers at " + target.getHost() + ":"
                 + target.getPort() + " (from AGENTBUS_DB_URL)." + howToPoint()));
           }
-          if (isRoot()) {
-            return Future.failedFuture(new IllegalStateException(
-                "No PostgreSQL answers at 127.0.0.1:5432, and the embedded PostgreSQL fallback cannot run as root "
-                    + "(PostgreSQL refuses to initialise a data directory as root)." + howToPoint()));
-          }
           return startEmbedded(vertx, cfg);
         });
   }
@@ -93,12 +88,18 @@ public final class Database implements AutoCloseable {
   private static Future<Database> startEmbedded(Vertx vertx, AgentbusConfig cfg) {
     Path dir = Path.of(cfg.string(ConfigKeys.DB_EMBEDDED_DIR)).toAbsolutePath();
     int port = cfg.integer(ConfigKeys.DB_EMBEDDED_PORT);
-    LOG.warn("No PostgreSQL at 127.0.0.1:5432: starting an embedded PostgreSQL on port {} with data in {}", port, dir);
     return vertx.executeBlocking(() -> {
+      if (isRoot()) {
+        throw new RootException();
+      }
+      LOG.warn("No PostgreSQL at 127.0.0.1:5432: starting an embedded PostgreSQL on port {} with data in {}", port, dir);
       Files.createDirectories(dir);
       return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
-    }).recover(err -> Future.failedFuture(new IllegalStateException(
-        "The embedded PostgreSQL fallback could not start in " + dir + ": " + err.getMessage() + howToPoint(), err)))
+    }).recover(err -> Future.failedFuture(err instanceof RootException
+        ? new IllegalStateException("No PostgreSQL answers at 127.0.0.1:5432, and the embedded PostgreSQL fallback "
+            + "cannot run as root (PostgreSQL refuses to initialise a data directory as root)." + howToPoint())
+        : new IllegalStateException("The embedded PostgreSQL fallback could not start in " + dir + ": "
+            + err.getMessage() + howToPoint(), err)))
       .compose(pg -> {
         PgConnectOptions o = new PgConnectOptions().setHost("127.0.0.1").setPort(port).setUser("postgres")
             .setDatabase("agentbus");
@@ -142,6 +143,13 @@ public final class Database implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /** Raised off the event loop when the process is root, so the embedded server is not tried. */
+  private static final class RootException extends RuntimeException {
+    RootException() {
+      super("root", null, false, false);
+    }
   }
 
   private static boolean isRoot() {

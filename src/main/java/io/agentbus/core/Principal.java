@@ -1,6 +1,5 @@
 package io.agentbus.core;
 
-import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import java.util.Arrays;
@@ -37,13 +36,6 @@ public record Principal(String userId, List<String> roles, String sessionId) {
     return o;
   }
 
-  public void writeTo(MultiMap headers) {
-    headers.set(H_USER, userId);
-    headers.set(H_ROLES, String.join(",", roles));
-    if (sessionId != null) {
-      headers.set(H_SESSION, sessionId);
-    }
-  }
 
   /** The caller of a bus message, or a NOT_AUTHENTICATED failure when a transport sent none. */
   public static Principal of(Message<?> msg) {

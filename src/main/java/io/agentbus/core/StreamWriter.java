@@ -128,7 +128,7 @@ public final class StreamWriter {
             }
             for (Pending p : batch) {
               long seq = next.get(p.stream)[0]++;
-              deliver(vertx, interest, p.stream, frame(p.stream, seq, p.payload),
+              deliver(p.stream, frame(p.stream, seq, p.payload),
                   new DeliveryOptions().addHeader(H_STREAM, p.stream).addHeader(H_SEQ, Long.toString(seq)));
               p.promise.complete(seq);
             }
@@ -142,7 +142,7 @@ public final class StreamWriter {
   }
 
   /** Sends a stream event to every node that follows the stream (none: nothing is sent). */
-  public static void deliver(Vertx vertx, Interest interest, String stream, String body, DeliveryOptions opts) {
+  private void deliver(String stream, String body, DeliveryOptions opts) {
     for (String node : interest.targets(stream)) {
       vertx.eventBus().send(node, body, opts);
     }

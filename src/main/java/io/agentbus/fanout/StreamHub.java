@@ -167,10 +167,6 @@ public final class StreamHub implements Shareable {
     });
   }
 
-  /** Streams with a consumer on this node (for metrics and tests). */
-  public Future<Integer> streamCount() {
-    return onHub(() -> Future.succeededFuture(streams.size()));
-  }
 
   // ---------------------------------------------------------------- hub thread only
 
