@@ -6,32 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentbus.support.Http;
-import io.agentbus.support.TestCluster;
+import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** PROTOCOL §2: tokens, the ways to authenticate on /ws, refusals, and session ownership. */
-class AuthTest {
-
-  static TestCluster cluster;
+class AuthTest extends TwoNodeClusterTest {
 
   @BeforeAll
   static void start() {
-    Map<String, String> quickTimeout = Map.of("AGENTBUS_AUTH_TIMEOUT_MS", "1500");
-    cluster = TestCluster.start(quickTimeout, quickTimeout);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
+    startCluster(Map.of("AGENTBUS_AUTH_TIMEOUT_MS", "1500"));
   }
 
   @Test

@@ -6,35 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentbus.support.BridgeClient;
-import io.agentbus.support.TestCluster;
+import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Garbage in gets a coded error, stores nothing, keeps the connection and disturbs nobody (PROTOCOL §3). */
-class BadInputTest {
-
-  static TestCluster cluster;
-  static String alice;
-  static String bob;
+class BadInputTest extends TwoNodeClusterTest {
 
   @BeforeAll
   static void start() {
-    cluster = TestCluster.start(Map.of(), Map.of());
-    alice = cluster.token("alice");
-    bob = cluster.token("bob");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
+    startCluster(Map.of());
   }
 
   private static JsonObject errorFor(WsClient c, String rawFrame) {

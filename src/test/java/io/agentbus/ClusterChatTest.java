@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentbus.support.BridgeClient;
-import io.agentbus.support.TestCluster;
+import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,31 +18,16 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Two clustered nodes, one database: chat across nodes and transports (PROTOCOL guarantees 1–3). */
-class ClusterChatTest {
-
-  static TestCluster cluster;
-  static String alice;
-  static String bob;
+class ClusterChatTest extends TwoNodeClusterTest {
 
   @BeforeAll
   static void start() {
     // Publishers here send faster than a person would; the rate limit has its own test.
-    Map<String, String> fast = Map.of("AGENTBUS_LIMITS_RATE_PER_SECOND", "5000", "AGENTBUS_LIMITS_RATE_BURST", "5000");
-    cluster = TestCluster.start(fast, fast);
-    alice = cluster.token("alice");
-    bob = cluster.token("bob");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
+    startCluster(Map.of("AGENTBUS_LIMITS_RATE_PER_SECOND", "5000", "AGENTBUS_LIMITS_RATE_BURST", "5000"));
   }
 
   static String newChannel(String name) {
