@@ -1,7 +1,6 @@
 package io.agentbus.support;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -17,29 +16,30 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BridgeClient implements AutoCloseable {
 
-  private final WebSocket ws;
+  private final io.vertx.core.http.ClientWebSocket ws;
   private final Vertx vertx;
-  private final long pinger;
+  private long pinger;
   /** Received "rec" bodies per address, and "err" frames. */
   private final Map<String, LinkedBlockingQueue<JsonObject>> received = new ConcurrentHashMap<>();
   private final LinkedBlockingQueue<JsonObject> errors = new LinkedBlockingQueue<>();
   private final Map<String, CompletableFuture<JsonObject>> replies = new ConcurrentHashMap<>();
   private int nextReply;
 
-  private BridgeClient(Vertx vertx, WebSocket ws) {
+  private BridgeClient(Vertx vertx, io.vertx.core.http.ClientWebSocket ws) {
     this.vertx = vertx;
     this.ws = ws;
     // The raw SockJS WebSocket transport sends its JSON frames as binary messages.
     ws.handler(buf -> onFrame(buf.toString()));
-    pinger = vertx.setPeriodic(3000, id -> ws.writeTextMessage("{\"type\":\"ping\"}"));
   }
 
   /** Connects with {@code client}, which the caller keeps referenced (see {@link WsClient#connect}). */
   public static BridgeClient connect(Vertx vertx, io.vertx.core.http.WebSocketClient client, int port, String token) {
     String uri = "/eventbus/websocket" + (token == null ? "" : "?token=" + token);
-    return client
-        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
-        .map(ws -> new BridgeClient(vertx, ws)).await();
+    io.vertx.core.http.ClientWebSocket ws = client.webSocket();
+    BridgeClient c = new BridgeClient(vertx, ws); // handlers before connecting: nothing early is missed
+    ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).await();
+    c.pinger = vertx.setPeriodic(3000, id -> ws.writeTextMessage("{\"type\":\"ping\"}"));
+    return c;
   }
 
   private void onFrame(String text) {

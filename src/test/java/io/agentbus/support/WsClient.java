@@ -1,6 +1,5 @@
 package io.agentbus.support;
 
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -13,13 +12,13 @@ import java.util.function.Predicate;
 public final class WsClient implements AutoCloseable {
 
   public static final long TIMEOUT_MS = 10_000;
-  private final WebSocket ws;
+  private final io.vertx.core.http.ClientWebSocket ws;
   /** Frames received and not yet read; a read takes the first match and leaves the others. */
   private final java.util.LinkedList<JsonObject> frames = new java.util.LinkedList<>();
   public final CompletableFuture<Short> closed = new CompletableFuture<>();
   private int nextId;
 
-  private WsClient(WebSocket ws) {
+  private WsClient(io.vertx.core.http.ClientWebSocket ws) {
     this.ws = ws;
     ws.textMessageHandler(t -> {
       synchronized (frames) {
@@ -35,10 +34,11 @@ public final class WsClient implements AutoCloseable {
    * WebSocketClient (and its connections) once it is garbage collected.
    */
   public static WsClient connect(io.vertx.core.http.WebSocketClient client, int port, String uri) {
-    // Handlers are attached in the callback, on the event loop, so no early frame is missed.
-    return client
-        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
-        .map(WsClient::new).await();
+    // Handlers are attached before connecting, so no early frame (or an immediate close) is missed.
+    io.vertx.core.http.ClientWebSocket ws = client.webSocket();
+    WsClient c = new WsClient(ws);
+    ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).await();
+    return c;
   }
 
   /** Connects with a token and waits for the successful auth_response. */
