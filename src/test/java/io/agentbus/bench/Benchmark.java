@@ -210,40 +210,39 @@ public final class Benchmark {
   /** Connects with the token and answers once the server has confirmed the subscription. */
   private Future<WebSocket> connectSubscribed(int node, String channel, java.util.function.Consumer<Buffer> onData) {
     Promise<WebSocket> ready = Promise.promise();
-    int port = nodes.get(node).httpPort;
-    client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws?token=" + token))
-        .onFailure(ready::tryFail)
-        .onSuccess(ws -> {
-          ws.handler(buf -> {
-            if (!ready.future().isComplete()) {
-              String s = buf.toString(StandardCharsets.UTF_8);
-              if (s.contains("\"auth_response\"")) {
-                ws.writeTextMessage(new JsonObject().put("type", "subscribe").put("channel", channel).encode());
-              } else if (s.contains("\"subscribed\"")) {
-                ready.tryComplete(ws);
-              } else if (s.contains("\"error\"")) {
-                ready.tryFail(s);
-              }
-              return;
-            }
-            onData.accept(buf);
-          });
-        });
+    io.vertx.core.http.ClientWebSocket ws = client.webSocket();
+    // Handlers before connecting, so the auth_response sent right after the handshake is never missed.
+    ws.handler(buf -> {
+      if (!ready.future().isComplete()) {
+        String s = buf.toString(StandardCharsets.UTF_8);
+        if (s.contains("\"auth_response\"")) {
+          ws.writeTextMessage(new JsonObject().put("type", "subscribe").put("channel", channel).encode());
+        } else if (s.contains("\"subscribed\"")) {
+          ready.tryComplete(ws);
+        } else if (s.contains("\"error\"")) {
+          ready.tryFail(s);
+        }
+        return;
+      }
+      onData.accept(buf);
+    });
+    ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(nodes.get(node).httpPort)
+        .setURI("/ws?token=" + token)).onFailure(ready::tryFail);
     return ready.future();
   }
 
   private Future<WebSocket> connectPublisher(int node, java.util.function.Consumer<Buffer> onData) {
     Promise<WebSocket> ready = Promise.promise();
-    client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(nodes.get(node).httpPort)
-            .setURI("/ws?token=" + token))
-        .onFailure(ready::tryFail)
-        .onSuccess(ws -> ws.handler(buf -> {
-          if (!ready.future().isComplete()) {
-            ready.tryComplete(ws); // the auth_response
-            return;
-          }
-          onData.accept(buf);
-        }));
+    io.vertx.core.http.ClientWebSocket ws = client.webSocket();
+    ws.handler(buf -> {
+      if (!ready.future().isComplete()) {
+        ready.tryComplete(ws); // the auth_response
+        return;
+      }
+      onData.accept(buf);
+    });
+    ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(nodes.get(node).httpPort)
+        .setURI("/ws?token=" + token)).onFailure(ready::tryFail);
     return ready.future();
   }
 
