@@ -8,6 +8,7 @@ import io.agentbus.core.AgentbusConfig;
 import io.agentbus.core.ConfigKeys;
 import io.agentbus.core.Database;
 import io.agentbus.core.Migrator;
+import io.agentbus.orchestrator.OrchestratorVerticle;
 import io.agentbus.router.RouterVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -143,15 +144,17 @@ public final class Node {
 
   private static final Map<String, Supplier<io.vertx.core.Deployable>> VERTICLES = Map.of(
       "router", RouterVerticle::new,
+      "orchestrator", OrchestratorVerticle::new,
       "bridge", BridgeVerticle::new);
   private static final Map<String, ConfigKeys.Key> INSTANCES = Map.of(
       "router", ConfigKeys.INSTANCES_ROUTER,
+      "orchestrator", ConfigKeys.INSTANCES_ORCHESTRATOR,
       "bridge", ConfigKeys.INSTANCES_BRIDGE);
 
   private static Future<Void> deploy(Vertx vertx, AgentbusConfig cfg) {
     Future<Void> chain = Future.succeededFuture();
-    // Dependency order: the router serves requests before the bridge accepts connections.
-    for (String name : List.of("router", "bridge")) {
+    // Dependency order: the services answer requests before the bridge accepts connections.
+    for (String name : ConfigKeys.VERTICLE_NAMES) {
       if (cfg.verticles().contains(name)) {
         int n = cfg.integer(INSTANCES.get(name));
         chain = chain.compose(v -> vertx.deployVerticle(VERTICLES.get(name),

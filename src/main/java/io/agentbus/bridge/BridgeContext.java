@@ -8,10 +8,10 @@ import io.vertx.core.Vertx;
 
 /** What every connection of a bridge verticle shares: settings, token checks, the node's hub. */
 record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits,
-                     boolean localRouter) {
+                     boolean localRouter, boolean localOrchestrator) {
 
   BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits) {
-    this(vertx, cfg, tokens, hub, limits, cfg.verticles().contains("router"));
+    this(vertx, cfg, tokens, hub, limits, cfg.verticles().contains("router"), cfg.verticles().contains("orchestrator"));
   }
 
   /**
@@ -20,6 +20,11 @@ record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, Strea
    */
   io.vertx.core.eventbus.DeliveryOptions toRouter(io.agentbus.core.Principal p) {
     return p.toDelivery().setSendTimeout(10_000).setLocalOnly(localRouter);
+  }
+
+  /** The same for orchestrator requests: a workflow started here runs on this node when it has an orchestrator. */
+  io.vertx.core.eventbus.DeliveryOptions toOrchestrator(io.agentbus.core.Principal p) {
+    return p.toDelivery().setSendTimeout(10_000).setLocalOnly(localOrchestrator);
   }
 
   record Limits(int maxContent, int historyMax, int ratePerSecond, int rateBurst, int sendQueueBytes,

@@ -58,7 +58,9 @@ final class EventBusBridge {
         .setInboundPermitteds(List.of(
             new PermittedOptions().setAddress(Addresses.CHAT_SEND),
             new PermittedOptions().setAddress(Addresses.HISTORY),
-            new PermittedOptions().setAddress(Addresses.TYPING)))
+            new PermittedOptions().setAddress(Addresses.TYPING),
+            new PermittedOptions().setAddress(Addresses.WORKFLOW_START),
+            new PermittedOptions().setAddress(Addresses.WORKFLOW_CANCEL)))
         .setOutboundPermitteds(List.of(new PermittedOptions().setAddressRegex(Addresses.BROWSER_STREAM_REGEX)))
         .setMaxHandlersPerSocket(bc.limits().maxSubscriptions())
         .setReplyTimeout(15_000);

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The REST part of PROTOCOL §5 served so far: dev login, channels, history. Requests become the
+ * The REST part of PROTOCOL §5 served so far: dev login, channels, history, workflows. Requests become the
  * same router bus requests as /ws frames; failures map to {@code {"status":"error",…}} here only.
  */
 final class HttpApi {
@@ -41,6 +41,17 @@ final class HttpApi {
       }
     });
     router.get("/api/channels/:name/messages").handler(this::history);
+    router.get("/api/workflows/:id").handler(ctx -> call(ctx, Addresses.WORKFLOW_GET,
+        new JsonObject().put("workflowId", ctx.pathParam("id")), 200, bc.toOrchestrator(ctx.get(PRINCIPAL))));
+    router.get("/api/workflows").handler(ctx -> {
+      String session = ctx.request().getParam("sessionId");
+      if (session == null) {
+        fail(ctx, ErrorCode.INVALID_MESSAGE, "?sessionId= is required");
+        return;
+      }
+      call(ctx, Addresses.WORKFLOW_LIST, new JsonObject().put("sessionId", session), 200,
+          bc.toOrchestrator(ctx.get(PRINCIPAL)));
+    });
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND, "no such API: " + ctx.request().path()));
   }
 
@@ -127,10 +138,14 @@ final class HttpApi {
   }
 
   private void call(RoutingContext ctx, String address, JsonObject body, int okStatus) {
-    Principal p = ctx.get(PRINCIPAL);
+    call(ctx, address, body, okStatus, bc.toRouter(ctx.get(PRINCIPAL)));
+  }
+
+  private void call(RoutingContext ctx, String address, JsonObject body, int okStatus,
+      io.vertx.core.eventbus.DeliveryOptions opts) {
     Future<JsonObject> f;
     try {
-      f = bc.vertx().eventBus().<JsonObject>request(address, body, bc.toRouter(p)).map(m -> m.body());
+      f = bc.vertx().eventBus().<JsonObject>request(address, body, opts).map(m -> m.body());
     } catch (AppException e) {
       f = Future.failedFuture(e);
     }

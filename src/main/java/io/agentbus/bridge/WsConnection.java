@@ -143,6 +143,9 @@ final class WsConnection implements Sink {
     if (!streams.isEmpty()) {
       bc.hub().unsubscribeAll(this);
     }
+    if (worker != null) {
+      worker.close();
+    }
   }
 
   // ---------------------------------------------------------------- frames
@@ -233,8 +236,12 @@ final class WsConnection implements Sink {
       case "typing_start", "typing_stop" -> request(Addresses.TYPING,
           new JsonObject().put("channel", f.getValue("channel")).put("typing", type.equals("typing_start")), id)
           .onSuccess(r -> { /* ephemeral: no answer on success */ });
-      case "user_input", "approval_response", "cancel" -> throw new AppException(ErrorCode.UNKNOWN_TYPE,
-          "'" + type + "' is not served yet: workflows are not deployed on this cluster");
+      case "user_input" -> onUserInput(f, id);
+      case "cancel" -> onCancel(f, id);
+      case "agent_register" -> onAgentRegister(f, id);
+      case "task_progress", "task_result", "task_failed" -> onTaskReport(type, f, id);
+      case "approval_response" -> throw new AppException(ErrorCode.UNKNOWN_TYPE,
+          "'approval_response' is not served yet: approvals are not deployed on this cluster");
       default -> throw new AppException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + type + "'");
     }
   }
@@ -249,7 +256,10 @@ final class WsConnection implements Sink {
 
   /** A router request as the authenticated caller; failures become error frames. */
   private Future<JsonObject> request(String address, JsonObject body, Object id) {
-    DeliveryOptions opts = bc.toRouter(principal.withSession(sessionId));
+    return request(address, body, id, bc.toRouter(principal.withSession(sessionId)));
+  }
+
+  private Future<JsonObject> request(String address, JsonObject body, Object id, DeliveryOptions opts) {
     return bc.vertx().eventBus().<JsonObject>request(address, body, opts)
         .map(m -> m.body())
         .onFailure(err -> {
@@ -318,10 +328,23 @@ final class WsConnection implements Sink {
             authTimer = -1;
           }
           sessionId = wanted;
-          principal = p.withSession(wanted);
-          send(reply("auth_response", id).put("success", true).put("userId", p.userId())
-              .put("roles", new JsonArray(p.roles())).put("sessionId", wanted));
-          authSettled();
+          // The connection follows its session's stream (workflow events, uploads) from here on;
+          // settled before auth_response, so nothing the client then starts can be missed.
+          String sessionStream = "session:" + wanted;
+          streams.add(sessionStream);
+          bc.hub().subscribe(sessionStream, this, null, null).onComplete(sub -> {
+            if (closed) {
+              return;
+            }
+            if (sub.failed()) {
+              streams.remove(sessionStream);
+            }
+            principal = p.withSession(wanted);
+            send(reply("auth_response", id).put("success", true).put("userId", p.userId())
+                .put("roles", new JsonArray(p.roles())).put("sessionId", wanted)
+                .put("sessionSeq", sub.succeeded() ? sub.result() : null));
+            authSettled();
+          });
         });
   }
 
@@ -340,8 +363,15 @@ final class WsConnection implements Sink {
   private static String streamOf(JsonObject f) {
     Object channel = f.getValue("channel");
     Object workflow = f.getValue("workflowId") != null ? f.getValue("workflowId") : f.getValue("executionId");
-    if (channel != null && workflow != null) {
-      throw AppException.invalid("give one of 'channel', 'workflowId', 'executionId'");
+    Object session = f.getValue("sessionId");
+    if ((channel != null ? 1 : 0) + (workflow != null ? 1 : 0) + (session != null ? 1 : 0) > 1) {
+      throw AppException.invalid("give one of 'channel', 'workflowId', 'executionId', 'sessionId'");
+    }
+    if (session != null) {
+      if (!(session instanceof String s) || !s.matches("[A-Za-z0-9_-]{1,64}")) {
+        throw AppException.invalid("'sessionId' must be an id of at most 64 letters, digits, - or _");
+      }
+      return "session:" + s;
     }
     if (channel != null) {
       if (!(channel instanceof String c) || !AgentbusConfig.isValidChannelName(c)) {
@@ -355,7 +385,7 @@ final class WsConnection implements Sink {
       }
       return "workflow:" + w;
     }
-    throw AppException.invalid("one of 'channel', 'workflowId', 'executionId' is required");
+    throw AppException.invalid("one of 'channel', 'workflowId', 'executionId', 'sessionId' is required");
   }
 
   private void onSubscribe(JsonObject f, Object id) {
@@ -430,6 +460,65 @@ final class WsConnection implements Sink {
             .put("messageId", r.getString("messageId")));
       }
     });
+  }
+
+  // ---------------------------------------------------------------- workflows
+
+  private void onUserInput(JsonObject f, Object id) {
+    JsonObject body = new JsonObject().put("sessionId", sessionId).put("content", f.getValue("content"));
+    for (String k : List.of("attachments", "workflow")) {
+      if (f.containsKey(k)) {
+        body.put(k, f.getValue(k));
+      }
+    }
+    request(Addresses.WORKFLOW_START, body, id, bc.toOrchestrator(principal.withSession(sessionId)))
+        .onSuccess(r -> send(reply("ack", id).put("workflowId", r.getString("workflowId"))
+            .put("workflowName", r.getString("workflowName")).put("stream", r.getString("stream"))));
+  }
+
+  private void onCancel(JsonObject f, Object id) {
+    JsonObject body = new JsonObject();
+    if (f.getValue("workflowId") != null) {
+      body.put("workflowId", f.getValue("workflowId"));
+    }
+    request(Addresses.WORKFLOW_CANCEL, body, id, bc.toOrchestrator(principal.withSession(sessionId)))
+        .onSuccess(r -> send(reply("cancelled", id).put("workflowId", r.getString("workflowId"))
+            .put("success", r.getBoolean("success")).put("status", r.getString("status"))));
+  }
+
+  // ---------------------------------------------------------------- agent workers
+
+  private AgentWorkerLink worker;
+
+  private void onAgentRegister(JsonObject f, Object id) {
+    if (!principal.has("agent")) {
+      throw AppException.forbidden("only a token with role 'agent' may register as a worker");
+    }
+    if (worker == null) {
+      worker = new AgentWorkerLink(bc.vertx().eventBus(), frame -> send(frame));
+    }
+    worker.register(f).onComplete(ar -> {
+      if (ar.succeeded()) {
+        JsonObject ok = ar.result();
+        if (id != null) {
+          ok.put("replyTo", id);
+        }
+        send(ok);
+      } else {
+        AppException e = AppException.from(ar.cause());
+        sendError(id, e.code, e.getMessage());
+      }
+    });
+  }
+
+  private void onTaskReport(String type, JsonObject f, Object id) {
+    if (worker == null || !worker.registered()) {
+      throw AppException.invalid("send agent_register before reporting on tasks");
+    }
+    worker.report(type, f);
+    if (id != null) {
+      send(reply("ack", id).put("taskId", f.getString("taskId")));
+    }
   }
 
   private void onHistory(JsonObject f, Object id) {

@@ -21,6 +21,8 @@ public final class Addresses {
   public static final String CHAT_SEND = "agentbus.chat.send";
   public static final String HISTORY = "agentbus.history";
   public static final String TYPING = "agentbus.typing";
+  public static final String WORKFLOW_START = "agentbus.workflow.start";
+  public static final String WORKFLOW_CANCEL = "agentbus.workflow.cancel";
 
   // ---- internal, verticle to verticle ----
   /**
@@ -49,6 +51,36 @@ public final class Addresses {
   public static final String SESSION_CLAIM = "internal.router.session-claim";
   public static final String CHANNELS_LIST = "internal.router.channels.list";
   public static final String CHANNELS_CREATE = "internal.router.channels.create";
+
+  /** Orchestrator (any instance): a workflow's row and events {workflowId}; a session's list {sessionId}. */
+  public static final String WORKFLOW_GET = "internal.orchestrator.get";
+  public static final String WORKFLOW_LIST = "internal.orchestrator.list";
+  /** Orchestrator: a workflow slash command typed in chat {command, args, channel}; answers a command_result. */
+  public static final String WORKFLOW_COMMAND = "internal.orchestrator.command";
+  /** Orchestrator: a committed channel message that mentions agent roles {message}. */
+  public static final String AGENT_MENTION = "internal.orchestrator.mention";
+  /** Approvals verticle: open a gate for a waiting workflow. */
+  public static final String APPROVALS_OPEN = "internal.approvals.open";
+
+  /** One orchestrator instance: control of the workflows it owns (cancel, gate decisions). */
+  public static String orchestratorControl(String instanceId) {
+    return "internal.orchestrator." + instanceId + ".control";
+  }
+
+  /** One orchestrator instance: reports of the tasks its external workers run. */
+  public static String orchestratorTasks(String instanceId) {
+    return "internal.orchestrator." + instanceId + ".tasks";
+  }
+
+  /** Where the external workers of a role take task offers (README, Agent workers). */
+  public static String agentRole(String role) {
+    return "internal.agent." + role;
+  }
+
+  /** One registered worker: cancels of its tasks. */
+  public static String workerControl(String workerId) {
+    return "internal.worker." + workerId;
+  }
 
   private Addresses() {}
 

@@ -144,8 +144,9 @@ public final class AgentbusConfig {
       problems.add("transport (AGENTBUS_TRANSPORT) must be epoll, io_uring or nio");
     }
     for (String v : verticles()) {
-      if (!Set.of("router", "bridge").contains(v)) {
-        problems.add("verticles (AGENTBUS_VERTICLES): unknown verticle '" + v + "' (known: router, bridge)");
+      if (!ConfigKeys.VERTICLE_NAMES.contains(v)) {
+        problems.add("verticles (AGENTBUS_VERTICLES): unknown verticle '" + v + "' (known: "
+            + String.join(", ", ConfigKeys.VERTICLE_NAMES) + ")");
       }
     }
     for (ConfigKeys.Key k : List.of(ConfigKeys.DB_POOL_SIZE, ConfigKeys.MAX_FRAME_BYTES, ConfigKeys.MAX_CONTENT_CHARS,

@@ -59,12 +59,26 @@ public final class ConfigKeys {
       "a /ws connection that has not authenticated by then is closed with 4401");
   public static final Key ADMIN_TOKEN = key("admin.token", "AGENTBUS_ADMIN_TOKEN", "",
       "bearer token for /admin/*; empty = admin endpoints only for JWT role admin");
-  public static final Key VERTICLES = key("verticles", "AGENTBUS_VERTICLES", "router,bridge",
-      "which verticles this node runs, comma list of router, bridge");
+  public static final Key VERTICLES = key("verticles", "AGENTBUS_VERTICLES", "router,bridge,orchestrator",
+      "which verticles this node runs, comma list of router, bridge, orchestrator");
   public static final Key INSTANCES_ROUTER = key("instances.router", "AGENTBUS_INSTANCES_ROUTER", 1,
       "router verticle instances on this node");
   public static final Key INSTANCES_BRIDGE = key("instances.bridge", "AGENTBUS_INSTANCES_BRIDGE", 1,
       "bridge verticle instances on this node (they share the port)");
+  public static final Key INSTANCES_ORCHESTRATOR = key("instances.orchestrator", "AGENTBUS_INSTANCES_ORCHESTRATOR", 1,
+      "orchestrator verticle instances on this node");
+  public static final Key WORKFLOWS_FILE = key("orchestrator.workflowsFile", "AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE",
+      "conf/workflows.json", "workflow templates and the agent of each role; the copy built into the jar when the file is absent");
+  public static final Key AGENT_KINDS = key("orchestrator.agentKinds", "AGENTBUS_ORCHESTRATOR_AGENT_KINDS", "",
+      "role=kind pairs overriding the workflows file, e.g. code=worker,qa=openai (kinds: scripted, worker, openai)");
+  public static final Key LEASE_SECONDS = key("orchestrator.leaseSeconds", "AGENTBUS_ORCHESTRATOR_LEASE_SECONDS", 15,
+      "how long a workflow's owner holds it without renewing (renewed every third of it)");
+  public static final Key OPENAI_BASE_URL = key("openai.baseUrl", "AGENTBUS_OPENAI_BASE_URL", "https://api.openai.com/v1",
+      "OpenAI-compatible API base for agents of kind openai (POST <baseUrl>/chat/completions)");
+  public static final Key OPENAI_MODEL = key("openai.model", "AGENTBUS_OPENAI_MODEL", "gpt-4o-mini",
+      "model for agents of kind openai");
+  public static final Key OPENAI_API_KEY = key("openai.apiKey", "AGENTBUS_OPENAI_API_KEY", "",
+      "bearer key for the openai endpoint (empty: none sent)");
   public static final Key MAX_FRAME_BYTES = key("limits.maxFrameBytes", "AGENTBUS_LIMITS_MAX_FRAME_BYTES", 65536,
       "largest /ws message; larger closes the connection with 1009");
   public static final Key MAX_CONTENT_CHARS = key("limits.maxContentChars", "AGENTBUS_LIMITS_MAX_CONTENT_CHARS", 16000,
@@ -83,6 +97,9 @@ public final class ConfigKeys {
       "how long a node waits for an out-of-order event's predecessors before reading them from the database");
   public static final Key RESYNC_MS = key("limits.resyncMs", "AGENTBUS_LIMITS_RESYNC_MS", 3000,
       "how often a node checks its subscribed streams against the database for lost tail events");
+
+  /** The verticles a node can run, in deployment order (services before the bridge that calls them). */
+  public static final List<String> VERTICLE_NAMES = List.of("router", "orchestrator", "bridge");
 
   private ConfigKeys() {}
 

@@ -65,6 +65,12 @@ public final class Interest {
     }
   }
 
+  /** Keeps this table current from the announcements, for a verticle that writes streams. */
+  public io.vertx.core.eventbus.MessageConsumer<JsonObject> listen(io.vertx.core.Vertx vertx) {
+    vertx.setPeriodic(ANNOUNCE_MS, id -> expire());
+    return vertx.eventBus().consumer(Addresses.INTEREST, m -> onAnnouncement(m.body()));
+  }
+
   /** The node addresses following {@code stream} (empty when nobody does). */
   public Collection<String> targets(String stream) {
     Set<String> t = byStream.get(stream);

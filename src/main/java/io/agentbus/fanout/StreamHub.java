@@ -90,8 +90,8 @@ public final class StreamHub implements Shareable {
 
   /**
    * Subscribes {@code sink} to {@code stream}. With {@code lastSeq}, first replays every event
-   * after it. Then writes {@code confirmation.apply(seq)} (seq = the last event the sink has) and
-   * continues live. Completes with that seq.
+   * after it. Then writes {@code confirmation.apply(seq)} (seq = the last event the sink has; no
+   * frame when {@code confirmation} is null) and continues live. Completes with that seq.
    */
   public Future<Long> subscribe(String stream, Sink sink, Long lastSeq, LongFunction<String> confirmation) {
     return onHub(() -> {
@@ -104,12 +104,16 @@ public final class StreamHub implements Shareable {
         if (lastSeq == null || lastSeq >= st.delivered) {
           sub.last = lastSeq == null ? st.delivered : lastSeq;
           sub.live = true;
-          sink.write(new Frame(confirmation.apply(sub.last)));
+          if (confirmation != null) {
+            sink.write(new Frame(confirmation.apply(sub.last)));
+          }
           return Future.succeededFuture(sub.last);
         }
         sub.last = lastSeq;
         return replay(st, sub).map(x -> {
-          sink.write(new Frame(confirmation.apply(sub.last)));
+          if (confirmation != null) {
+            sink.write(new Frame(confirmation.apply(sub.last)));
+          }
           return sub.last;
         });
       }, err -> {

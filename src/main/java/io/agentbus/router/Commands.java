@@ -4,11 +4,14 @@ import io.agentbus.core.Principal;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Slash commands typed in chat. The workflow commands (/status, /cancel, /assign, /parallel,
- * /approve, /reject) arrive with the orchestrator and HITL verticles; until then they answer
- * that they are not available on this deployment rather than posting the text as a message.
+ * Slash commands typed in chat. Those about the caller are answered here; the {@link #WORKFLOW}
+ * commands are the orchestrator's (the router forwards them). A command is never posted as a
+ * message.
  */
 final class Commands {
+
+  /** Commands the orchestrator answers. */
+  static final java.util.Set<String> WORKFLOW = java.util.Set.of("status", "cancel", "assign", "parallel");
 
   private Commands() {}
 
@@ -17,7 +20,14 @@ final class Commands {
     JsonObject result = new JsonObject().put("type", "command_result").put("command", command);
     switch (command) {
       case "help":
-        return result.put("ok", true).put("output", "Commands: /help, /whoami");
+        return result.put("ok", true).put("output", String.join("\n",
+            "/help  this list",
+            "/whoami  who you are signed in as",
+            "/status  the workflows of this session",
+            "/cancel [workflowId]  stop the running workflow (or the one named)",
+            "/assign <role> \"<task>\"  give one agent a task",
+            "/parallel \"<task>\" \"<task>\" …  run tasks at once (start one with @role to pick the agent)",
+            "@<role> …  in a message: that agent answers in the channel"));
       case "whoami":
         return result.put("ok", true).put("output", who.userId() + " " + who.roles());
       default:

@@ -16,6 +16,7 @@ final class RouterQueries {
   static final String CLAIM_SESSION =
       "INSERT INTO sessions(session_id, user_id) VALUES ($1, $2) ON CONFLICT (session_id) DO NOTHING";
   static final String SESSION_OWNER = "SELECT user_id FROM sessions WHERE session_id = $1";
+  static final String WORKFLOW_OWNER = "SELECT owner_id FROM workflows WHERE id = $1";
 
   private RouterQueries() {}
 }

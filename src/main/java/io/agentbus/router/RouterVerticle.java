@@ -9,6 +9,7 @@ import io.agentbus.core.ErrorCode;
 import io.agentbus.core.Interest;
 import io.agentbus.core.Json;
 import io.agentbus.core.Principal;
+import io.agentbus.core.Services;
 import io.agentbus.core.StreamWriter;
 import io.agentbus.core.TokenService;
 import io.vertx.core.Future;
@@ -58,9 +59,7 @@ public final class RouterVerticle extends VerticleBase {
     historyMax = cfg.integer(ConfigKeys.HISTORY_MAX);
     pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
     writer = new StreamWriter(vertx, pool, interest);
-    MessageConsumer<JsonObject> announcements = vertx.eventBus().consumer(Addresses.INTEREST,
-        m -> interest.onAnnouncement(m.body()));
-    vertx.setPeriodic(Interest.ANNOUNCE_MS, id -> interest.expire());
+    MessageConsumer<JsonObject> announcements = interest.listen(vertx);
     List<MessageConsumer<?>> consumers = List.of(
         serve(Addresses.CHAT_SEND, this::chatSend),
         serve(Addresses.HISTORY, this::history),
@@ -72,34 +71,12 @@ public final class RouterVerticle extends VerticleBase {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
-  /** Registers a request handler; maps every failure to a coded reply in one place. */
   private MessageConsumer<Object> serve(String address, Function<Message<Object>, Future<JsonObject>> handler) {
-    return vertx.eventBus().consumer(address, msg -> {
-      Future<JsonObject> result;
-      try {
-        result = handler.apply(msg);
-      } catch (RuntimeException e) {
-        result = Future.failedFuture(e);
-      }
-      result.onComplete(ar -> {
-        if (ar.succeeded()) {
-          msg.reply(ar.result());
-        } else {
-          AppException e = AppException.from(ar.cause());
-          if (e.code == ErrorCode.INTERNAL_ERROR) {
-            LOG.error("{} failed", address, ar.cause());
-          }
-          msg.fail(e.code.httpStatus, e.toJson().encode());
-        }
-      });
-    });
+    return Services.serve(vertx, LOG, address, handler);
   }
 
   private static JsonObject body(Message<Object> msg) {
-    if (msg.body() instanceof JsonObject j) {
-      return j;
-    }
-    throw AppException.invalid("the body must be a JSON object");
+    return Services.body(msg);
   }
 
   private static String channelName(JsonObject body) {
@@ -142,7 +119,7 @@ public final class RouterVerticle extends VerticleBase {
             + ch.writeRoles()));
       }
       if (content.startsWith("/")) {
-        return Future.succeededFuture(new JsonObject().put("commandResult", Commands.run(content, who)));
+        return command(msg, content, name).map(r -> new JsonObject().put("commandResult", r));
       }
       String messageId = Json.newId();
       JsonObject frame = new JsonObject()
@@ -152,9 +129,29 @@ public final class RouterVerticle extends VerticleBase {
           .put("mentions", Mentions.of(content, mentions)).put("attachments", attachments)
           .put("sessionId", who.sessionId()).put("timestamp", Json.now());
       String stream = "channel:" + name;
-      return writer.append(stream, "message", frame.encode())
-          .map(seq -> new JsonObject().put("messageId", messageId).put("stream", stream).put("seq", seq));
+      return writer.append(stream, "message", frame.encode()).map(seq -> {
+        if (!frame.getJsonArray("mentions").isEmpty()) {
+          // Mentioned agent roles answer in the channel (seed 003); the orchestrator knows the roles.
+          vertx.eventBus().send(Addresses.AGENT_MENTION, frame);
+        }
+        return new JsonObject().put("messageId", messageId).put("stream", stream).put("seq", seq);
+      });
     });
+  }
+
+  /** A slash command: answered here, or by the orchestrator for the workflow commands. */
+  private Future<JsonObject> command(Message<Object> msg, String content, String channel) {
+    String[] parts = content.substring(1).split("\\s+", 2);
+    String command = parts[0].toLowerCase();
+    if (!Commands.WORKFLOW.contains(command)) {
+      return Future.succeededFuture(Commands.run(content, Principal.of(msg)));
+    }
+    JsonObject ask = new JsonObject().put("command", command).put("args", parts.length > 1 ? parts[1] : "")
+        .put("channel", channel);
+    DeliveryOptions opts = new DeliveryOptions().setHeaders(msg.headers()).setSendTimeout(10_000);
+    return vertx.eventBus().<JsonObject>request(Addresses.WORKFLOW_COMMAND, ask, opts).map(Message::body)
+        .recover(err -> Future.succeededFuture(new JsonObject().put("type", "command_result").put("command", command)
+            .put("ok", false).put("output", "/" + command + " is not available: " + AppException.from(err).getMessage())));
   }
 
   private Future<JsonObject> history(Message<Object> msg) {
@@ -237,8 +234,17 @@ public final class RouterVerticle extends VerticleBase {
         }
         throw AppException.forbidden("only " + id + " may listen to their own user stream");
       case "workflow":
-        // Workflows arrive with the orchestrator; until then no workflow stream exists.
-        throw AppException.notFound("no workflow '" + id + "'");
+        if (!SESSION_ID.matcher(id).matches()) {
+          throw AppException.invalid("invalid workflow id");
+        }
+        return pool.preparedQuery(RouterQueries.WORKFLOW_OWNER).execute(Tuple.of(id)).compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(AppException.notFound("no workflow '" + id + "'"));
+          }
+          String owner = rows.iterator().next().getString(0);
+          return owner.equals(who.userId()) || who.has("approver") || who.has("admin") ? Future.succeededFuture(ok)
+              : Future.failedFuture(AppException.forbidden("workflow '" + id + "' belongs to another user"));
+        });
       default:
         throw AppException.invalid("unknown stream '" + stream + "'");
     }

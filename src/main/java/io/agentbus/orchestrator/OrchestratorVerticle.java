@@ -1,0 +1,334 @@
+package io.agentbus.orchestrator;
+
+import io.agentbus.core.Addresses;
+import io.agentbus.core.AgentbusConfig;
+import io.agentbus.core.AppException;
+import io.agentbus.core.ConfigKeys;
+import io.agentbus.core.Database;
+import io.agentbus.core.ErrorCode;
+import io.agentbus.core.Interest;
+import io.agentbus.core.Json;
+import io.agentbus.core.Principal;
+import io.agentbus.core.Services;
+import io.agentbus.core.StreamWriter;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The orchestrator: starts workflows from templates, runs their role agents, streams every step on
+ * the workflow's and session's streams, and answers status, cancel and the workflow chat commands.
+ * Deployable on any subset of nodes: requests reach any instance; a workflow is run by the instance
+ * that started it, which holds its lease row, and requests about it are forwarded there
+ * ({@link Addresses#orchestratorControl}).
+ */
+public final class OrchestratorVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OrchestratorVerticle.class);
+  static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final int LIST_LIMIT = 50;
+
+  private final String instanceId = Json.newId();
+  private final Map<String, WorkflowRun> runs = new HashMap<>();
+  private final Map<String, Agent> agents = new HashMap<>();
+  private final Interest interest = new Interest();
+  private Catalog catalog;
+  private WorkflowStore store;
+  private Emitter emitter;
+  private WorkerAgent.Tasks workerTasks;
+  private HttpClient http;
+  private JsonObject openAiDefaults;
+  private int leaseSeconds;
+  private int maxContent;
+  private WorkflowRun.Env env;
+
+  @Override
+  public Future<?> start() {
+    AgentbusConfig cfg = new AgentbusConfig(config());
+    leaseSeconds = cfg.integer(ConfigKeys.LEASE_SECONDS);
+    maxContent = cfg.integer(ConfigKeys.MAX_CONTENT_CHARS);
+    openAiDefaults = new JsonObject().put("baseUrl", cfg.string(ConfigKeys.OPENAI_BASE_URL))
+        .put("model", cfg.string(ConfigKeys.OPENAI_MODEL)).put("apiKey", cfg.string(ConfigKeys.OPENAI_API_KEY));
+    Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
+    store = new WorkflowStore(pool);
+    emitter = new Emitter(new StreamWriter(vertx, pool, interest));
+    workerTasks = new WorkerAgent.Tasks(vertx, instanceId);
+    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+    env = new WorkflowRun.Env(vertx, store, emitter, this::agent, instanceId, this::openGate);
+    String file = cfg.string(ConfigKeys.WORKFLOWS_FILE);
+    String kinds = cfg.string(ConfigKeys.AGENT_KINDS);
+    WorkflowCommands commands = new WorkflowCommands(this);
+    return vertx.executeBlocking(() -> new Catalog(readWorkflowsFile(file), Catalog.parseKinds(kinds)))
+        .compose(c -> {
+          catalog = c;
+          vertx.setPeriodic(leaseSeconds * 1000L / 3, id -> renewLeases());
+          List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
+              serve(Addresses.WORKFLOW_START, this::startRequest),
+              serve(Addresses.WORKFLOW_CANCEL, this::cancelRequest),
+              serve(Addresses.WORKFLOW_GET, this::getRequest),
+              serve(Addresses.WORKFLOW_LIST, this::listRequest),
+              serve(Addresses.WORKFLOW_COMMAND, commands::handle),
+              serve(Addresses.orchestratorControl(instanceId), this::control),
+              vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_MENTION, m -> new Mentioned(this).answer(m.body())));
+          return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> workerTasks.ready());
+        });
+  }
+
+  /** Reads the workflows file, or the copy built into the jar when the configured path does not exist. */
+  static JsonObject readWorkflowsFile(String file) throws IOException {
+    Path p = Path.of(file);
+    if (Files.isRegularFile(p)) {
+      return new JsonObject(Files.readString(p));
+    }
+    try (InputStream in = OrchestratorVerticle.class.getResourceAsStream("/conf/workflows.json")) {
+      if (in == null) {
+        throw new IOException("no workflows file at " + p.toAbsolutePath() + " and none built in");
+      }
+      LOG.info("No workflows file at {}; using the built-in templates", p.toAbsolutePath());
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  private MessageConsumer<Object> serve(String address, Function<Message<Object>, Future<JsonObject>> handler) {
+    return Services.serve(vertx, LOG, address, handler);
+  }
+
+  Catalog catalog() {
+    return catalog;
+  }
+
+  int maxContent() {
+    return maxContent;
+  }
+
+  io.vertx.core.Vertx vertx() {
+    return vertx;
+  }
+
+  WorkflowStore store() {
+    return store;
+  }
+
+  Emitter emitter() {
+    return emitter;
+  }
+
+  /** The agent playing {@code role}, made on first use from the role's spec. */
+  Agent agent(String role) {
+    return agents.computeIfAbsent(role, r -> {
+      Catalog.AgentSpec spec = catalog.agent(r);
+      return switch (spec.kind()) {
+        case "worker" -> new WorkerAgent(vertx, spec, workerTasks);
+        case "openai" -> new OpenAiAgent(vertx, http, spec, openAiDefaults);
+        default -> new ScriptedAgent(vertx, spec);
+      };
+    });
+  }
+
+  // ---------------------------------------------------------------- start
+
+  private Future<JsonObject> startRequest(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    JsonObject in = Services.body(msg);
+    String session = Json.optString(in, "sessionId", 64);
+    if (session == null) {
+      session = who.sessionId();
+    }
+    if (session == null || !ID.matcher(session).matches()) {
+      throw AppException.invalid("'sessionId' is required and must match [A-Za-z0-9_-]{1,64}");
+    }
+    String content = Json.requireString(in, "content", maxContent);
+    JsonArray attachments = Json.optStringArray(in, "attachments", 20, 128);
+    String name = Json.optString(in, "workflow", 64);
+    Template t = catalog.template(name);
+    if (t == null) {
+      throw AppException.notFound("no workflow template '" + name + "' (known: "
+          + String.join(", ", catalog.templateNames()) + ")");
+    }
+    return startWorkflow(who, session, t, new JsonObject().put("content", content).put("attachments", attachments));
+  }
+
+  /** Checks the session is the caller's (claiming it if new), saves the workflow and starts it here. */
+  Future<JsonObject> startWorkflow(Principal who, String session, Template t, JsonObject input) {
+    String id = Json.newId();
+    return store.claimSession(session, who.userId()).compose(owner -> {
+      if (!owner.equals(who.userId())) {
+        return Future.failedFuture(AppException.forbidden("session '" + session + "' belongs to another user"));
+      }
+      return store.insert(id, t.name(), session, who.userId(), input, t.toJson(), instanceId, leaseSeconds);
+    }).map(v -> {
+      WorkflowRun run = new WorkflowRun(env, id, session, who.userId(), t, input);
+      runs.put(id, run);
+      run.start();
+      LOG.info("workflow {} ({}) started for {} in session {}", id, t.name(), who.userId(), session);
+      return new JsonObject().put("workflowId", id).put("workflowName", t.name()).put("sessionId", session)
+          .put("stream", "workflow:" + id);
+    });
+  }
+
+  // ---------------------------------------------------------------- cancel
+
+  private Future<JsonObject> cancelRequest(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    return cancel(who, Json.optString(Services.body(msg), "workflowId", 64));
+  }
+
+  /** Cancels {@code workflowId} (or the caller's session's running workflow) wherever it runs. */
+  Future<JsonObject> cancel(Principal who, String workflowId) {
+    Future<String> id;
+    if (workflowId != null) {
+      if (!ID.matcher(workflowId).matches()) {
+        throw AppException.invalid("'workflowId' must match [A-Za-z0-9_-]{1,64}");
+      }
+      id = Future.succeededFuture(workflowId);
+    } else if (who.sessionId() != null) {
+      id = store.runningInSession(who.sessionId()).compose(found -> found != null ? Future.succeededFuture(found)
+          : Future.failedFuture(AppException.notFound("no running workflow in this session")));
+    } else {
+      throw AppException.invalid("'workflowId' is required here (no session to pick the running one from)");
+    }
+    return id.compose(store::get).compose(row -> {
+      if (row == null) {
+        return Future.failedFuture(AppException.notFound("no workflow '" + workflowId + "'"));
+      }
+      String wf = row.getString("workflowId");
+      if (!row.getString("ownerId").equals(who.userId()) && !who.has("admin")) {
+        return Future.failedFuture(AppException.forbidden("workflow '" + wf + "' belongs to another user"));
+      }
+      if (WorkflowStore.TERMINAL.contains(row.getString("status"))) {
+        return Future.succeededFuture(cancelReply(wf, false, row.getString("status")));
+      }
+      String owner = row.getString("leaseOwner");
+      JsonObject ask = new JsonObject().put("action", "cancel").put("workflowId", wf).put("by", who.userId());
+      if (instanceId.equals(owner)) {
+        return cancelHere(ask);
+      }
+      return vertx.eventBus().<JsonObject>request(Addresses.orchestratorControl(String.valueOf(owner)), ask,
+              new DeliveryOptions().setSendTimeout(5_000))
+          .map(Message::body)
+          .recover(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+              ? cancelOrphan(row, owner, who.userId()) : Future.failedFuture(err));
+    });
+  }
+
+  private static JsonObject cancelReply(String workflowId, boolean success, String status) {
+    return new JsonObject().put("workflowId", workflowId).put("success", success).put("status", status);
+  }
+
+  private Future<JsonObject> cancelHere(JsonObject ask) {
+    String wf = ask.getString("workflowId");
+    WorkflowRun run = runs.get(wf);
+    if (run == null || run.finished()) {
+      return Future.succeededFuture(cancelReply(wf, false, run == null ? "unknown" : run.status()));
+    }
+    return run.cancel(ask.getString("by")).map(ok -> cancelReply(wf, ok, run.status()));
+  }
+
+  /** The owner is gone from the cluster: end the workflow in the database and say so on its streams. */
+  private Future<JsonObject> cancelOrphan(JsonObject row, String deadOwner, String by) {
+    String wf = row.getString("workflowId");
+    return store.cancelOrphan(wf, "cancelled by " + by, deadOwner).map(session -> {
+      if (session == null) {
+        return cancelReply(wf, false, "unknown");
+      }
+      emitter.emit(wf, session, "cancelled", new JsonObject().put("success", true).put("cancelledBy", by));
+      return cancelReply(wf, true, "cancelled");
+    });
+  }
+
+  /** Requests for the workflows this instance owns. */
+  private Future<JsonObject> control(Message<Object> msg) {
+    JsonObject ask = Services.body(msg);
+    if ("cancel".equals(ask.getString("action"))) {
+      return cancelHere(ask);
+    }
+    throw AppException.invalid("unknown control action");
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  private Future<JsonObject> getRequest(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    String id = Json.requireString(Services.body(msg), "workflowId", 64);
+    if (!ID.matcher(id).matches()) {
+      throw AppException.invalid("invalid workflow id");
+    }
+    return store.get(id).compose(row -> {
+      if (row == null) {
+        return Future.failedFuture(AppException.notFound("no workflow '" + id + "'"));
+      }
+      if (!mayRead(who, row)) {
+        return Future.failedFuture(AppException.forbidden("workflow '" + id + "' belongs to another user"));
+      }
+      return store.events(id).map(events -> row.put("events", events));
+    });
+  }
+
+  /** The owner, approvers and admins may see a workflow (PROTOCOL §4, agentbus.workflow.*). */
+  static boolean mayRead(Principal who, JsonObject row) {
+    return row.getString("ownerId").equals(who.userId()) || who.has("approver") || who.has("admin");
+  }
+
+  private Future<JsonObject> listRequest(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    String session = Json.requireString(Services.body(msg), "sessionId", 64);
+    if (!ID.matcher(session).matches()) {
+      throw AppException.invalid("'sessionId' must match [A-Za-z0-9_-]{1,64}");
+    }
+    return store.bySession(session, LIST_LIMIT).compose(list -> {
+      for (Object o : list) {
+        if (!mayRead(who, (JsonObject) o)) {
+          return Future.failedFuture(AppException.forbidden("session '" + session + "' belongs to another user"));
+        }
+      }
+      return Future.succeededFuture(new JsonObject().put("sessionId", session).put("workflows", list));
+    });
+  }
+
+  // ---------------------------------------------------------------- gates and leases
+
+  /** Approval gates are the approvals verticle's; without it a gate cannot be passed, and says so. */
+  private Future<JsonObject> openGate(WorkflowRun run, JsonObject gate, JsonObject outputs) {
+    JsonObject ask = new JsonObject().put("workflowId", run.id).put("sessionId", run.sessionId)
+        .put("ownerId", run.ownerId).put("gate", gate).put("agentOutputs", outputs)
+        .put("control", Addresses.orchestratorControl(instanceId));
+    return vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OPEN, ask).map(Message::body)
+        .recover(err -> Future.failedFuture(err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+            ? new AppException(ErrorCode.NOT_FOUND, "no approvals service is deployed on this cluster")
+            : err));
+  }
+
+  private void renewLeases() {
+    runs.values().removeIf(WorkflowRun::finished);
+    if (runs.isEmpty()) {
+      return;
+    }
+    store.renew(instanceId, leaseSeconds).onFailure(e -> LOG.warn("could not renew workflow leases: {}", e.toString()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return http.close();
+  }
+}

@@ -1,0 +1,170 @@
+package io.agentbus.orchestrator;
+
+import io.agentbus.core.AppException;
+import io.agentbus.core.Json;
+import io.agentbus.core.Principal;
+import io.agentbus.core.Services;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The workflow slash commands typed in chat (seed 001): {@code /status}, {@code /cancel [id]},
+ * {@code /assign <role> "<task>"}, {@code /parallel "<task>" "<task>" …}. The router forwards them
+ * here; the answer is a {@code command_result} for the sender only.
+ */
+final class WorkflowCommands {
+
+  static final List<String> NAMES = List.of("status", "cancel", "assign", "parallel");
+  private static final int STATUS_LIMIT = 10;
+  private final OrchestratorVerticle o;
+
+  WorkflowCommands(OrchestratorVerticle o) {
+    this.o = o;
+  }
+
+  Future<JsonObject> handle(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    JsonObject in = Services.body(msg);
+    String command = Json.requireString(in, "command", 32);
+    String args = in.getString("args", "").trim();
+    Future<JsonObject> result = switch (command) {
+      case "status" -> status(who);
+      case "cancel" -> o.cancel(who, args.isEmpty() ? null : args).map(r -> ok(command,
+          r.getBoolean("success") ? "Cancelled workflow " + r.getString("workflowId")
+              : "Workflow " + r.getString("workflowId") + " had already ended (" + r.getString("status") + ")", r));
+      case "assign" -> assign(who, args);
+      case "parallel" -> parallel(who, args);
+      default -> throw AppException.notFound("unknown workflow command /" + command);
+    };
+    // Mistakes in a command are answered as a failed command_result, not as a protocol error.
+    return result.recover(err -> {
+      AppException e = AppException.from(err);
+      return Future.succeededFuture(new JsonObject().put("type", "command_result").put("command", command)
+          .put("ok", false).put("output", e.getMessage()).put("code", e.code.name()));
+    });
+  }
+
+  private static JsonObject ok(String command, String output, Object data) {
+    return new JsonObject().put("type", "command_result").put("command", command).put("ok", true)
+        .put("output", output).put("data", data);
+  }
+
+  private Future<JsonObject> status(Principal who) {
+    String session = requireSession(who);
+    return o.store().bySession(session, STATUS_LIMIT).map(list -> {
+      if (list.isEmpty()) {
+        return ok("status", "No workflows in this session yet.", new JsonArray());
+      }
+      StringBuilder sb = new StringBuilder();
+      JsonArray data = new JsonArray();
+      for (Object x : list) {
+        JsonObject w = (JsonObject) x;
+        sb.append(sb.length() == 0 ? "" : "\n").append(w.getString("workflowId")).append("  ")
+            .append(w.getString("name")).append("  ").append(w.getString("status")).append("  step ")
+            .append(Math.min(w.getInteger("currentStep") + 1, w.getInteger("totalSteps"))).append('/')
+            .append(w.getInteger("totalSteps"));
+        data.add(new JsonObject().put("workflowId", w.getString("workflowId")).put("name", w.getString("name"))
+            .put("status", w.getString("status")).put("currentStep", w.getInteger("currentStep"))
+            .put("totalSteps", w.getInteger("totalSteps")));
+      }
+      return ok("status", sb.toString(), data);
+    });
+  }
+
+  private Future<JsonObject> assign(Principal who, String args) {
+    List<String> words = split(args);
+    if (words.size() != 2) {
+      throw AppException.invalid("usage: /assign <role> \"<task>\"");
+    }
+    String role = words.get(0).startsWith("@") ? words.get(0).substring(1) : words.get(0);
+    checkRole(role);
+    String task = checkTask(words.get(1));
+    Template t = o.catalog().adHoc("assign", List.<String[]>of(new String[] {role, task}));
+    return o.startWorkflow(who, requireSession(who), t, new JsonObject().put("content", task)
+        .put("attachments", new JsonArray()))
+        .map(r -> ok("assign", "Assigned to " + role + ": workflow " + r.getString("workflowId"), r));
+  }
+
+  private Future<JsonObject> parallel(Principal who, String args) {
+    List<String> tasks = split(args);
+    if (tasks.size() < 2) {
+      throw AppException.invalid("usage: /parallel \"<task>\" \"<task>\" … (a task may start with @role)");
+    }
+    if (tasks.size() > 10) {
+      throw AppException.invalid("at most 10 tasks at once");
+    }
+    List<String[]> pairs = new ArrayList<>();
+    for (String t : tasks) {
+      String role = o.catalog().defaultRole();
+      String task = t.trim();
+      if (task.startsWith("@")) {
+        int sp = task.indexOf(' ');
+        role = sp < 0 ? task.substring(1) : task.substring(1, sp);
+        task = sp < 0 ? "" : task.substring(sp + 1).trim();
+      }
+      checkRole(role);
+      pairs.add(new String[] {role, checkTask(task)});
+    }
+    Template t = o.catalog().adHoc("parallel", pairs);
+    return o.startWorkflow(who, requireSession(who), t, new JsonObject().put("content", String.join("\n", tasks))
+        .put("attachments", new JsonArray()))
+        .map(r -> ok("parallel", "Running " + pairs.size() + " tasks at once: workflow " + r.getString("workflowId"), r));
+  }
+
+  private void checkRole(String role) {
+    if (o.catalog().agent(role) == null) {
+      throw AppException.notFound("no agent role '" + role + "' (roles: " + String.join(", ", o.catalog().roles()) + ")");
+    }
+  }
+
+  private String checkTask(String task) {
+    if (task.isBlank()) {
+      throw AppException.invalid("a task must not be empty");
+    }
+    if (task.length() > o.maxContent()) {
+      throw AppException.invalid("a task may be at most " + o.maxContent() + " characters");
+    }
+    return task;
+  }
+
+  private static String requireSession(Principal who) {
+    if (who.sessionId() == null) {
+      throw AppException.invalid("this command needs a session: use it from a /ws connection");
+    }
+    return who.sessionId();
+  }
+
+  /** Splits on spaces, keeping "double-quoted parts" (quotes removed) together. */
+  static List<String> split(String s) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    boolean any = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"') {
+        quoted = !quoted;
+        any = true;
+      } else if (Character.isWhitespace(c) && !quoted) {
+        if (any || cur.length() > 0) {
+          out.add(cur.toString());
+          cur.setLength(0);
+          any = false;
+        }
+      } else {
+        cur.append(c);
+      }
+    }
+    if (quoted) {
+      throw AppException.invalid("a quote is not closed");
+    }
+    if (any || cur.length() > 0) {
+      out.add(cur.toString());
+    }
+    return out;
+  }
+}

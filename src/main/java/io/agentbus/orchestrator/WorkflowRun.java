@@ -1,0 +1,304 @@
+package io.agentbus.orchestrator;
+
+import io.agentbus.core.Json;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One workflow being run by its owning orchestrator: steps in order, the agents of a parallel step
+ * together, each agent attempt with its deadline and the step's retry policy, every transition
+ * emitted on the workflow's streams and saved to its row. Runs entirely on the orchestrator's event
+ * loop. Terminal transitions are saved before their event is emitted, so a client that sees
+ * {@code workflow_completed} and asks {@code GET /api/workflows/{id}} reads the final status.
+ */
+final class WorkflowRun {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WorkflowRun.class);
+
+  /** What a run needs from its orchestrator. */
+  record Env(Vertx vertx, WorkflowStore store, Emitter emitter, Function<String, Agent> agents, String instanceId,
+      Gates gates) {}
+
+  /** Opens approval gates (the approvals verticle); answers how the gate was decided. */
+  interface Gates {
+    Future<JsonObject> open(WorkflowRun run, JsonObject gate, JsonObject outputsSoFar);
+  }
+
+  final String id;
+  final String sessionId;
+  final String ownerId;
+  final Template template;
+  private final JsonObject input;
+  private final Env env;
+  private final List<Template.AgentStep> order;
+  private final long startedAt = System.currentTimeMillis();
+  private final JsonObject outputs = new JsonObject();
+  private final Map<String, Double> quality = new LinkedHashMap<>();
+  private final Map<String, Double> cost = new LinkedHashMap<>();
+  private final Map<Integer, Agent.Run> running = new HashMap<>();
+  private final List<Long> timers = new ArrayList<>();
+  private String status = "running";
+  private int step;
+  private boolean finished;
+  private Future<Boolean> saving = Future.succeededFuture(true);
+
+  WorkflowRun(Env env, String id, String sessionId, String ownerId, Template template, JsonObject input) {
+    this.env = env;
+    this.id = id;
+    this.sessionId = sessionId;
+    this.ownerId = ownerId;
+    this.template = template;
+    this.input = input;
+    this.order = template.agentsInOrder();
+  }
+
+  String status() {
+    return status;
+  }
+
+  boolean finished() {
+    return finished;
+  }
+
+  void start() {
+    JsonArray agents = new JsonArray();
+    for (int i = 0; i < order.size(); i++) {
+      agents.add(new JsonObject().put("role", order.get(i).role()).put("position", i + 1)
+          .put("estimatedTime", order.get(i).estimatedTime()));
+    }
+    emit("workflow_started", new JsonObject().put("workflowName", template.name())
+        .put("estimatedDuration", template.estimatedDuration()).put("agents", agents));
+    runStep(0);
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  private void runStep(int i) {
+    if (finished) {
+      return;
+    }
+    step = i;
+    if (i == template.steps().size()) {
+      complete();
+      return;
+    }
+    save();
+    Template.Step s = template.steps().get(i);
+    if (s.isGate()) {
+      status = "waiting_approval";
+      save();
+      env.gates().open(this, s.gate(), outputs.copy()).onComplete(ar -> {
+        if (finished) {
+          return;
+        }
+        if (ar.failed()) {
+          fail(null, "approval gate: " + ar.cause().getMessage());
+          return;
+        }
+        status = "running";
+        runStep(i + 1);
+      });
+      return;
+    }
+    int base = 0;
+    for (int k = 0; k < i; k++) {
+      base += template.steps().get(k).agents().size();
+    }
+    List<Future<Agent.Result>> all = new ArrayList<>();
+    for (int k = 0; k < s.agents().size(); k++) {
+      all.add(runAgent(s.agents().get(k), base + k + 1, 1, null));
+    }
+    Future.all(all).onComplete(ar -> {
+      if (finished) {
+        return;
+      }
+      if (ar.succeeded()) {
+        runStep(i + 1);
+      } else {
+        AgentFailure f = AgentFailure.of(ar.cause());
+        fail(roleOf(ar.cause(), s), f.getMessage());
+      }
+    });
+  }
+
+  private static String roleOf(Throwable t, Template.Step s) {
+    return t instanceof StepFailure sf ? sf.role : s.agents().get(0).role();
+  }
+
+  /** A failure of one agent of a step, naming the role (for workflow_failed). */
+  private static final class StepFailure extends AgentFailure {
+    final String role;
+
+    StepFailure(String role, AgentFailure f) {
+      super(f.getMessage(), false, f.suggestedActions);
+      this.role = role;
+    }
+  }
+
+  private Future<Agent.Result> runAgent(Template.AgentStep a, int position, int attempt, String feedback) {
+    Promise<Agent.Result> done = Promise.promise();
+    Agent agent = env.agents().apply(a.role());
+    long t0 = System.currentTimeMillis();
+    long deadline = t0 + a.timeoutSeconds() * 1000L;
+    String content = a.task() != null ? a.task() : input.getString("content", "");
+    Agent.Task task = new Agent.Task(Json.newId(), id, a.role(), attempt, content,
+        input.getJsonArray("attachments", new JsonArray()), outputs.copy(), feedback, deadline);
+    emit("agent_started", new JsonObject().put("agentRole", a.role()).put("agentName", nameOf(a.role()))
+        .put("position", position).put("totalAgents", order.size()).put("attempt", attempt)
+        .put("estimatedCompletionTime", Instant.ofEpochMilli(t0 + (long) (a.estimatedTime() * 60_000)).toString())
+        .put("inputs", new JsonObject().put("content", content).put("attachments", task.attachments())
+            .put("previousOutputs", new JsonArray(List.copyOf(outputs.fieldNames()))).put("feedback", feedback)));
+    double[] shown = {0};
+    Agent.Run run = agent.start(task, p -> {
+      if (finished || done.future().isComplete()) {
+        return;
+      }
+      shown[0] = Math.max(shown[0], Math.min(1.0, Math.max(0.0, p.progress())));
+      emitProgress(a.role(), shown[0], p.currentTask(), p.partialOutput(), p.thinkingProcess());
+    });
+    running.put(position, run);
+    boolean[] timedOut = {false};
+    long timer = env.vertx().setTimer(Math.max(1, deadline - System.currentTimeMillis()), tid -> {
+      timedOut[0] = true;
+      run.cancel("missed its deadline of " + a.timeoutSeconds() + " s");
+    });
+    run.result().onComplete(ar -> {
+      env.vertx().cancelTimer(timer);
+      running.remove(position);
+      if (finished) {
+        done.tryFail(AgentFailure.cancelled("workflow ended"));
+        return;
+      }
+      if (ar.succeeded()) {
+        Agent.Result r = ar.result();
+        if (shown[0] < 1.0) {
+          emitProgress(a.role(), 1.0, "Done", null, null);
+        }
+        String key = outputs.containsKey(a.role()) ? a.role() + "_" + position : a.role();
+        outputs.put(key, r.outputs());
+        if (r.qualityScore() != null) {
+          quality.put(key, r.qualityScore());
+        }
+        cost.merge(a.role(), r.cost(), Double::sum);
+        emit("agent_completed", new JsonObject().put("agentRole", a.role()).put("position", position)
+            .put("duration", System.currentTimeMillis() - t0).put("outputs", r.outputs())
+            .put("qualityScore", r.qualityScore()).put("nextAgent", nextAgent()));
+        done.complete(r);
+        return;
+      }
+      AgentFailure f = timedOut[0]
+          ? new AgentFailure("the " + a.role() + " agent missed its deadline of " + a.timeoutSeconds() + " s", true,
+              List.of("retry", "raise timeoutSeconds for this step"))
+          : AgentFailure.of(ar.cause());
+      boolean retry = f.retryable && attempt < a.maxAttempts();
+      emit("error", new JsonObject().put("code", "INTERNAL_ERROR").put("error", f.getMessage())
+          .put("agentRole", a.role()).put("recoverable", retry)
+          .put("suggestedActions", new JsonArray(retry ? List.of("retrying automatically") : f.suggestedActions))
+          .put("details", new JsonObject().put("reason", "agent_failed").put("attempt", attempt)
+              .put("maxAttempts", a.maxAttempts())));
+      if (!retry) {
+        done.fail(new StepFailure(a.role(), f));
+        return;
+      }
+      timers.add(env.vertx().setTimer(Math.max(1, a.retryDelayMs()), tid -> {
+        if (!finished) {
+          runAgent(a, position, attempt + 1, feedback).onComplete(done);
+        }
+      }));
+    });
+    return done.future();
+  }
+
+  private void emitProgress(String role, double progress, String currentTask, String partial, String thinking) {
+    emit("agent_progress", new JsonObject().put("agentRole", role).put("progress", progress)
+        .put("currentTask", currentTask).put("partialOutput", partial).put("thinkingProcess", thinking));
+  }
+
+  private String nextAgent() {
+    if (step + 1 >= template.steps().size()) {
+      return null;
+    }
+    Template.Step next = template.steps().get(step + 1);
+    return next.isGate() ? "approval" : String.join(",", next.agents().stream().map(Template.AgentStep::role).toList());
+  }
+
+  private String nameOf(String role) {
+    return role.substring(0, 1).toUpperCase() + role.substring(1) + " agent";
+  }
+
+  // ---------------------------------------------------------------- endings
+
+  private void complete() {
+    finish("completed", null).onSuccess(ok -> {
+      double q = quality.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+      JsonObject costs = new JsonObject();
+      cost.forEach(costs::put);
+      emit("workflow_completed", new JsonObject().put("totalDuration", System.currentTimeMillis() - startedAt)
+          .put("finalOutputs", outputs.copy()).put("qualityScore", q).put("costBreakdown", costs));
+    });
+  }
+
+  private void fail(String role, String reason) {
+    finish("failed", reason).onSuccess(ok -> emit("workflow_failed", new JsonObject()
+        .put("agentRole", role).put("error", reason).put("status", "failed")));
+  }
+
+  /** Stops at once: running agents are told to stop, and {@code cancelled} is emitted. */
+  Future<Boolean> cancel(String by) {
+    if (finished) {
+      return Future.succeededFuture(false);
+    }
+    return finish("cancelled", "cancelled by " + by).map(ok -> {
+      emit("cancelled", new JsonObject().put("success", true).put("cancelledBy", by));
+      return true;
+    });
+  }
+
+  /** Ends the run: stops agents and timers, saves the final status; then the caller emits. */
+  private Future<Boolean> finish(String finalStatus, String error) {
+    finished = true;
+    status = finalStatus;
+    timers.forEach(env.vertx()::cancelTimer);
+    new ArrayList<>(running.values()).forEach(r -> r.cancel("workflow " + finalStatus));
+    running.clear();
+    return save(error).compose(owned -> owned ? Future.succeededFuture(true)
+        : Future.failedFuture(new IllegalStateException("lease lost")));
+  }
+
+  private void save() {
+    save(null);
+  }
+
+  /** Saves status, step and outputs, one statement after the other so they land in order. */
+  private Future<Boolean> save(String error) {
+    String st = status;
+    int at = step;
+    JsonObject out = outputs.copy();
+    saving = saving.transform(prev -> env.store().update(id, st, at, out, error, env.instanceId()))
+        .onSuccess(owned -> {
+          if (!owned && !finished) {
+            LOG.warn("workflow {}: another orchestrator holds its lease now; stopping here", id);
+            finished = true;
+            new ArrayList<>(running.values()).forEach(r -> r.cancel("lease lost"));
+          }
+        })
+        .onFailure(e -> LOG.error("workflow {}: could not save its state", id, e));
+    return saving;
+  }
+
+  private void emit(String type, JsonObject fields) {
+    env.emitter().emit(id, sessionId, type, fields);
+  }
+}

@@ -1,0 +1,139 @@
+package io.agentbus.orchestrator;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+
+/** The workflows table (migration V2): every statement the orchestrator runs, in one place. */
+final class WorkflowStore {
+
+  static final List<String> ACTIVE = List.of("pending", "running", "waiting_approval");
+  static final List<String> TERMINAL = List.of("completed", "failed", "cancelled");
+  /** At most this many events in a GET /api/workflows/{id} answer (the streams keep them all). */
+  static final int MAX_EVENTS = 5_000;
+
+  private static final String INSERT =
+      "INSERT INTO workflows (id, name, session_id, owner_id, status, input, template, lease_owner, lease_until) "
+          + "VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, now() + make_interval(secs => $8))";
+  private static final String UPDATE =
+      "UPDATE workflows SET status = $2, current_step = $3, outputs = $4, error = $5, updated_at = now(), "
+          + "finished_at = CASE WHEN $2 IN ('completed', 'failed', 'cancelled') THEN now() END "
+          + "WHERE id = $1 AND lease_owner = $6";
+  private static final String RENEW =
+      "UPDATE workflows SET lease_until = now() + make_interval(secs => $2) "
+          + "WHERE lease_owner = $1 AND status IN ('pending', 'running', 'waiting_approval')";
+  private static final String GET =
+      "SELECT id, name, session_id, owner_id, status, input, template, current_step, outputs, error, lease_owner, "
+          + "lease_until > now() AS lease_live, created_at, updated_at, finished_at FROM workflows WHERE id = $1";
+  private static final String BY_SESSION =
+      "SELECT id, name, session_id, owner_id, status, input, template, current_step, outputs, error, lease_owner, "
+          + "lease_until > now() AS lease_live, created_at, updated_at, finished_at FROM workflows "
+          + "WHERE session_id = $1 ORDER BY created_at DESC LIMIT $2";
+  private static final String RUNNING_IN_SESSION =
+      "SELECT id FROM workflows WHERE session_id = $1 AND status IN ('pending', 'running', 'waiting_approval') "
+          + "ORDER BY created_at DESC LIMIT 1";
+  /**
+   * Ends a workflow whose owner is gone (its instance left the cluster, or its lease ran out),
+   * unless it ended or changed hands meanwhile.
+   */
+  private static final String CANCEL_ORPHAN =
+      "UPDATE workflows SET status = 'cancelled', error = $2, updated_at = now(), finished_at = now(), "
+          + "lease_owner = NULL WHERE id = $1 AND status IN ('pending', 'running', 'waiting_approval') "
+          + "AND (lease_owner IS NOT DISTINCT FROM $3 OR lease_until < now()) RETURNING session_id";
+  private static final String EVENTS =
+      "SELECT seq, payload FROM events WHERE stream = $1 ORDER BY seq LIMIT " + MAX_EVENTS;
+  private static final String SESSION_OWNER = "SELECT user_id FROM sessions WHERE session_id = $1";
+  private static final String CLAIM_SESSION =
+      "INSERT INTO sessions (session_id, user_id) VALUES ($1, $2) ON CONFLICT (session_id) DO NOTHING";
+
+  private final Pool pool;
+
+  WorkflowStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Void> insert(String id, String name, String session, String owner, JsonObject input, JsonObject template,
+      String leaseOwner, int leaseSeconds) {
+    return pool.preparedQuery(INSERT).execute(Tuple.tuple().addValue(id).addValue(name).addValue(session)
+        .addValue(owner).addValue(input).addValue(template).addValue(leaseOwner).addValue(leaseSeconds)).mapEmpty();
+  }
+
+  /** Saves where a workflow stands; false when this instance no longer holds its lease. */
+  Future<Boolean> update(String id, String status, int step, JsonObject outputs, String error, String leaseOwner) {
+    return pool.preparedQuery(UPDATE).execute(Tuple.tuple().addValue(id).addValue(status).addValue(step)
+        .addValue(outputs).addValue(error).addValue(leaseOwner)).map(r -> r.rowCount() == 1);
+  }
+
+  Future<Integer> renew(String leaseOwner, int leaseSeconds) {
+    return pool.preparedQuery(RENEW).execute(Tuple.of(leaseOwner, leaseSeconds)).map(RowSet::rowCount);
+  }
+
+  /** The workflow's row as JSON, or null. */
+  Future<JsonObject> get(String id) {
+    return pool.preparedQuery(GET).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+  }
+
+  Future<JsonArray> bySession(String session, int limit) {
+    return pool.preparedQuery(BY_SESSION).execute(Tuple.of(session, limit)).map(rows -> {
+      JsonArray a = new JsonArray();
+      rows.forEach(r -> a.add(toJson(r)));
+      return a;
+    });
+  }
+
+  Future<String> runningInSession(String session) {
+    return pool.preparedQuery(RUNNING_IN_SESSION).execute(Tuple.of(session))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  /** Cancels an orphaned workflow in the database; answers its session, or null if it was not orphaned. */
+  Future<String> cancelOrphan(String id, String why, String deadOwner) {
+    return pool.preparedQuery(CANCEL_ORPHAN).execute(Tuple.of(id, why, deadOwner))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  Future<JsonArray> events(String workflowId) {
+    String stream = "workflow:" + workflowId;
+    return pool.preparedQuery(EVENTS).execute(Tuple.of(stream)).map(rows -> {
+      JsonArray a = new JsonArray();
+      for (Row r : rows) {
+        a.add(new JsonObject(io.agentbus.core.StreamWriter.frame(stream, r.getLong(0), r.getString(1))));
+      }
+      return a;
+    });
+  }
+
+  /** Claims {session} for {user} if nobody has it; answers its owner. */
+  Future<String> claimSession(String session, String user) {
+    return pool.preparedQuery(CLAIM_SESSION).execute(Tuple.of(session, user))
+        .compose(r -> pool.preparedQuery(SESSION_OWNER).execute(Tuple.of(session)))
+        .map(rows -> rows.iterator().next().getString(0));
+  }
+
+  private static JsonObject toJson(Row r) {
+    Template t = Template.fromJson((JsonObject) r.getValue("template"));
+    JsonArray agents = new JsonArray();
+    List<Template.AgentStep> all = t.agentsInOrder();
+    for (int i = 0; i < all.size(); i++) {
+      agents.add(new JsonObject().put("role", all.get(i).role()).put("position", i + 1)
+          .put("estimatedTime", all.get(i).estimatedTime()));
+    }
+    return new JsonObject().put("workflowId", r.getString("id")).put("name", r.getString("name"))
+        .put("status", r.getString("status")).put("sessionId", r.getString("session_id"))
+        .put("ownerId", r.getString("owner_id")).put("input", r.getValue("input"))
+        .put("agents", agents).put("currentStep", r.getInteger("current_step"))
+        .put("totalSteps", t.steps().size()).put("outputs", r.getValue("outputs"))
+        .put("error", r.getString("error")).put("leaseOwner", r.getString("lease_owner"))
+        .put("leaseLive", r.getBoolean("lease_live"))
+        .put("createdAt", String.valueOf(r.getOffsetDateTime("created_at").toInstant()))
+        .put("updatedAt", String.valueOf(r.getOffsetDateTime("updated_at").toInstant()))
+        .put("finishedAt", r.getOffsetDateTime("finished_at") == null ? null
+            : r.getOffsetDateTime("finished_at").toInstant().toString());
+  }
+}
