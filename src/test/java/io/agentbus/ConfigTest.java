@@ -25,7 +25,8 @@ class ConfigTest {
     assertEquals(5701, c.integer(ConfigKeys.CLUSTER_PORT));
     assertEquals("dev", c.string(ConfigKeys.PROFILE));
     assertTrue(c.devLogin());
-    assertEquals(List.of("router", "bridge"), c.verticles());
+    // PROTOCOL §6: every verticle by default.
+    assertEquals(java.util.Set.copyOf(ConfigKeys.VERTICLE_NAMES), java.util.Set.copyOf(c.verticles()));
     assertEquals(65536, c.integer(ConfigKeys.MAX_FRAME_BYTES));
     assertEquals(16000, c.integer(ConfigKeys.MAX_CONTENT_CHARS));
   }

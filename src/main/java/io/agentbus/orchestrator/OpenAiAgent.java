@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 final class OpenAiAgent implements Agent {
 
   static final long PROGRESS_EVERY_MS = 100;
+  static final long IDLE_TIMEOUT_MS = 60_000;
   private final Vertx vertx;
   private final HttpClient http;
   private final Catalog.AgentSpec spec;
@@ -61,7 +62,8 @@ final class OpenAiAgent implements Agent {
 
     RequestOptions opts = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
         .putHeader("Content-Type", "application/json").putHeader("Accept", "text/event-stream")
-        .setIdleTimeout(Math.max(1, (task.deadlineMillis() - System.currentTimeMillis()) / 1000));
+        // The step's deadline bounds the whole call; this only catches a stream that stalls.
+        .setIdleTimeout(IDLE_TIMEOUT_MS);
     if (apiKey != null && !apiKey.isEmpty()) {
       opts.putHeader("Authorization", "Bearer " + apiKey);
     }

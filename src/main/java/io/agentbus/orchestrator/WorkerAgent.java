@@ -69,10 +69,10 @@ final class WorkerAgent implements Agent {
     boolean[] stopped = new boolean[1];
     tasks.byTask.put(task.taskId(), event -> {
       switch (event.getString("kind", "")) {
-        case "progress" -> progress.accept(new Progress(event.getDouble("progress", 0.0),
+        case "progress" -> progress.accept(new Progress(number(event, "progress"),
             event.getString("currentTask"), event.getString("partialOutput"), event.getString("thinkingProcess")));
         case "result" -> promise.tryComplete(new Result(event.getJsonObject("outputs", new JsonObject()),
-            event.getDouble("qualityScore"), event.getDouble("cost", 0.0)));
+            event.getDouble("qualityScore"), number(event, "cost")));
         case "failed" -> promise.tryFail(new AgentFailure(event.getString("error", "the worker failed"),
             event.getBoolean("recoverable", true), List.of("retry", "check the worker's logs")));
         case "lost" -> promise.tryFail(new AgentFailure("the " + spec.role() + " worker disconnected", true,
@@ -98,6 +98,12 @@ final class WorkerAgent implements Agent {
         }
       }
     };
+  }
+
+  /** A number field, 0 when absent or null. */
+  private static double number(JsonObject o, String key) {
+    Object v = o.getValue(key);
+    return v instanceof Number n ? n.doubleValue() : 0;
   }
 
   private void offer(Task task, JsonObject offer, Promise<Result> promise, String[] control, boolean[] stopped) {
