@@ -148,6 +148,24 @@ class AgentKindsTest extends TwoNodeClusterTest {
   }
 
   @Test
+  void cancellingAWorkflowTellsTheWorkerToStop() {
+    try (WsClient user = WsClient.authed(cluster, 0, alice, session());
+         WsClient w = worker(1, "worker-e", 1)) {
+      String id = startWorkflow(user, "external", "stop me");
+      JsonObject task = w.next("task");
+      JsonObject reply = user.replyTo(user.send(new JsonObject().put("type", "cancel").put("workflowId", id)));
+      assertTrue(reply.getBoolean("success"), reply.encode());
+      JsonObject stop = w.next("task_cancel");
+      assertEquals(task.getString("taskId"), stop.getString("taskId"));
+      // A result sent after the cancel is refused and changes nothing.
+      JsonObject late = w.replyTo(w.send(new JsonObject().put("type", "task_result").put("taskId", task.getString("taskId"))
+          .put("outputs", new JsonObject())));
+      assertEquals("NOT_FOUND", late.getString("code"));
+      assertEquals("cancelled", last(eventsUntilEnd(user, id)).getString("type"));
+    }
+  }
+
+  @Test
   void onlyAgentTokensMayRegisterAsWorkers() {
     try (WsClient ws = WsClient.authed(cluster, 0, alice, session())) {
       JsonObject r = ws.replyTo(ws.send(new JsonObject().put("type", "agent_register").put("roles", new JsonArray().add("ext"))));
