@@ -3,6 +3,7 @@ package io.agentbus;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.agentbus.approvals.ApprovalsVerticle;
 import io.agentbus.bridge.BridgeVerticle;
 import io.agentbus.core.AgentbusConfig;
 import io.agentbus.core.ConfigKeys;
@@ -145,10 +146,12 @@ public final class Node {
   private static final Map<String, Supplier<io.vertx.core.Deployable>> VERTICLES = Map.of(
       "router", RouterVerticle::new,
       "orchestrator", OrchestratorVerticle::new,
+      "approvals", ApprovalsVerticle::new,
       "bridge", BridgeVerticle::new);
   private static final Map<String, ConfigKeys.Key> INSTANCES = Map.of(
       "router", ConfigKeys.INSTANCES_ROUTER,
       "orchestrator", ConfigKeys.INSTANCES_ORCHESTRATOR,
+      "approvals", ConfigKeys.INSTANCES_APPROVALS,
       "bridge", ConfigKeys.INSTANCES_BRIDGE);
 
   private static Future<Void> deploy(Vertx vertx, AgentbusConfig cfg) {

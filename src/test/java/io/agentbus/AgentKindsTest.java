@@ -68,7 +68,9 @@ class AgentKindsTest extends TwoNodeClusterTest {
           + "data: [DONE]\n\n"));
     }));
     int port = server.listen(0, "127.0.0.1").await().actualPort();
+    // No approvals verticle here: a gate must then fail its workflow, saying why.
     startCluster(Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowTest.testWorkflowsFile(),
+        "AGENTBUS_VERTICLES", "router,bridge,orchestrator",
         "AGENTBUS_OPENAI_BASE_URL", "http://127.0.0.1:" + port + "/v1", "AGENTBUS_OPENAI_API_KEY", "sk-test"));
   }
 
@@ -162,6 +164,16 @@ class AgentKindsTest extends TwoNodeClusterTest {
           .put("outputs", new JsonObject())));
       assertEquals("NOT_FOUND", late.getString("code"));
       assertEquals("cancelled", last(eventsUntilEnd(user, id)).getString("type"));
+    }
+  }
+
+  @Test
+  void withoutTheApprovalsServiceAGateFailsItsWorkflowSayingWhy() {
+    try (WsClient ws = WsClient.authed(cluster, 0, alice, session())) {
+      String id = startWorkflow(ws, "gated", "needs a human");
+      List<JsonObject> events = eventsUntilEnd(ws, id);
+      assertEquals("workflow_failed", last(events).getString("type"));
+      assertTrue(last(events).getString("error").contains("no approvals service"), last(events).encode());
     }
   }
 

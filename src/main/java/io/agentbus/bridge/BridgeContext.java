@@ -8,10 +8,11 @@ import io.vertx.core.Vertx;
 
 /** What every connection of a bridge verticle shares: settings, token checks, the node's hub. */
 record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits,
-                     boolean localRouter, boolean localOrchestrator) {
+                     boolean localRouter, boolean localOrchestrator, boolean localApprovals) {
 
   BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits) {
-    this(vertx, cfg, tokens, hub, limits, cfg.verticles().contains("router"), cfg.verticles().contains("orchestrator"));
+    this(vertx, cfg, tokens, hub, limits, cfg.verticles().contains("router"), cfg.verticles().contains("orchestrator"),
+        cfg.verticles().contains("approvals"));
   }
 
   /**
@@ -20,6 +21,11 @@ record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, Strea
    */
   io.vertx.core.eventbus.DeliveryOptions toRouter(io.agentbus.core.Principal p) {
     return p.toDelivery().setSendTimeout(10_000).setLocalOnly(localRouter);
+  }
+
+  /** The same for approvals requests (the decision itself is settled in PostgreSQL, on any node). */
+  io.vertx.core.eventbus.DeliveryOptions toApprovals(io.agentbus.core.Principal p) {
+    return p.toDelivery().setSendTimeout(10_000).setLocalOnly(localApprovals);
   }
 
   /** The same for orchestrator requests: a workflow started here runs on this node when it has an orchestrator. */

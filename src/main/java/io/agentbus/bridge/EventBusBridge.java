@@ -60,7 +60,8 @@ final class EventBusBridge {
             new PermittedOptions().setAddress(Addresses.HISTORY),
             new PermittedOptions().setAddress(Addresses.TYPING),
             new PermittedOptions().setAddress(Addresses.WORKFLOW_START),
-            new PermittedOptions().setAddress(Addresses.WORKFLOW_CANCEL)))
+            new PermittedOptions().setAddress(Addresses.WORKFLOW_CANCEL),
+            new PermittedOptions().setAddress(Addresses.APPROVAL_RESPOND)))
         .setOutboundPermitteds(List.of(new PermittedOptions().setAddressRegex(Addresses.BROWSER_STREAM_REGEX)))
         .setMaxHandlersPerSocket(bc.limits().maxSubscriptions())
         .setReplyTimeout(15_000);

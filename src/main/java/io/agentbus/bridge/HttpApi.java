@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The REST part of PROTOCOL §5 served so far: dev login, channels, history, workflows. Requests become the
+ * The REST part of PROTOCOL §5 served so far: dev login, channels, history, workflows, approvals. Requests become the
  * same router bus requests as /ws frames; failures map to {@code {"status":"error",…}} here only.
  */
 final class HttpApi {
@@ -51,6 +51,21 @@ final class HttpApi {
       }
       call(ctx, Addresses.WORKFLOW_LIST, new JsonObject().put("sessionId", session), 200,
           bc.toOrchestrator(ctx.get(PRINCIPAL)));
+    });
+    router.get("/api/approvals").handler(ctx -> {
+      JsonObject body = new JsonObject();
+      if (ctx.request().getParam("status") != null) {
+        body.put("status", ctx.request().getParam("status"));
+      }
+      call(ctx, Addresses.APPROVALS_LIST, body, 200, bc.toApprovals(ctx.get(PRINCIPAL)));
+    });
+    router.post("/api/approvals/:id").handler(ctx -> {
+      try {
+        call(ctx, Addresses.APPROVAL_RESPOND, jsonBody(ctx).put("approvalId", ctx.pathParam("id")), 200,
+            bc.toApprovals(ctx.get(PRINCIPAL)));
+      } catch (AppException e) {
+        fail(ctx, e.code, e.getMessage());
+      }
     });
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND, "no such API: " + ctx.request().path()));
   }

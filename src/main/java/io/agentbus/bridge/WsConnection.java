@@ -240,8 +240,7 @@ final class WsConnection implements Sink {
       case "cancel" -> onCancel(f, id);
       case "agent_register" -> onAgentRegister(f, id);
       case "task_progress", "task_result", "task_failed" -> onTaskReport(type, f, id);
-      case "approval_response" -> throw new AppException(ErrorCode.UNKNOWN_TYPE,
-          "'approval_response' is not served yet: approvals are not deployed on this cluster");
+      case "approval_response" -> onApprovalResponse(f, id);
       default -> throw new AppException(ErrorCode.UNKNOWN_TYPE, "unknown frame type '" + type + "'");
     }
   }
@@ -484,6 +483,15 @@ final class WsConnection implements Sink {
     request(Addresses.WORKFLOW_CANCEL, body, id, bc.toOrchestrator(principal.withSession(sessionId)))
         .onSuccess(r -> send(reply("cancelled", id).put("workflowId", r.getString("workflowId"))
             .put("success", r.getBoolean("success")).put("status", r.getString("status"))));
+  }
+
+  private void onApprovalResponse(JsonObject f, Object id) {
+    JsonObject body = f.copy();
+    body.remove("type");
+    body.remove("id");
+    request(Addresses.APPROVAL_RESPOND, body, id, bc.toApprovals(principal.withSession(sessionId)))
+        .onSuccess(r -> send(reply("ack", id).put("approvalId", r.getString("approvalId"))
+            .put("status", r.getString("status")).put("workflowId", r.getString("workflowId"))));
   }
 
   // ---------------------------------------------------------------- agent workers

@@ -23,6 +23,7 @@ public final class Addresses {
   public static final String TYPING = "agentbus.typing";
   public static final String WORKFLOW_START = "agentbus.workflow.start";
   public static final String WORKFLOW_CANCEL = "agentbus.workflow.cancel";
+  public static final String APPROVAL_RESPOND = "agentbus.approval.respond";
 
   // ---- internal, verticle to verticle ----
   /**
@@ -61,6 +62,8 @@ public final class Addresses {
   public static final String AGENT_MENTION = "internal.orchestrator.mention";
   /** Approvals verticle: open a gate for a waiting workflow. */
   public static final String APPROVALS_OPEN = "internal.approvals.open";
+  /** Approvals verticle: the approvals a caller may see {status?}. */
+  public static final String APPROVALS_LIST = "internal.approvals.list";
 
   /** One orchestrator instance: control of the workflows it owns (cancel, gate decisions). */
   public static String orchestratorControl(String instanceId) {

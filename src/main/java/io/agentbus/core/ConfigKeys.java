@@ -59,14 +59,18 @@ public final class ConfigKeys {
       "a /ws connection that has not authenticated by then is closed with 4401");
   public static final Key ADMIN_TOKEN = key("admin.token", "AGENTBUS_ADMIN_TOKEN", "",
       "bearer token for /admin/*; empty = admin endpoints only for JWT role admin");
-  public static final Key VERTICLES = key("verticles", "AGENTBUS_VERTICLES", "router,bridge,orchestrator",
-      "which verticles this node runs, comma list of router, bridge, orchestrator");
+  public static final Key VERTICLES = key("verticles", "AGENTBUS_VERTICLES", "router,bridge,orchestrator,approvals",
+      "which verticles this node runs, comma list of router, bridge, orchestrator, approvals");
   public static final Key INSTANCES_ROUTER = key("instances.router", "AGENTBUS_INSTANCES_ROUTER", 1,
       "router verticle instances on this node");
   public static final Key INSTANCES_BRIDGE = key("instances.bridge", "AGENTBUS_INSTANCES_BRIDGE", 1,
       "bridge verticle instances on this node (they share the port)");
   public static final Key INSTANCES_ORCHESTRATOR = key("instances.orchestrator", "AGENTBUS_INSTANCES_ORCHESTRATOR", 1,
       "orchestrator verticle instances on this node");
+  public static final Key INSTANCES_APPROVALS = key("instances.approvals", "AGENTBUS_INSTANCES_APPROVALS", 1,
+      "approvals verticle instances on this node");
+  public static final Key APPROVALS_SWEEP_MS = key("approvals.sweepMs", "AGENTBUS_APPROVALS_SWEEP_MS", 500,
+      "how often each approvals verticle expires pending approvals past their deadline");
   public static final Key WORKFLOWS_FILE = key("orchestrator.workflowsFile", "AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE",
       "conf/workflows.json", "workflow templates and the agent of each role; the copy built into the jar when the file is absent");
   public static final Key AGENT_KINDS = key("orchestrator.agentKinds", "AGENTBUS_ORCHESTRATOR_AGENT_KINDS", "",
@@ -99,7 +103,7 @@ public final class ConfigKeys {
       "how often a node checks its subscribed streams against the database for lost tail events");
 
   /** The verticles a node can run, in deployment order (services before the bridge that calls them). */
-  public static final List<String> VERTICLE_NAMES = List.of("router", "orchestrator", "bridge");
+  public static final List<String> VERTICLE_NAMES = List.of("router", "approvals", "orchestrator", "bridge");
 
   private ConfigKeys() {}
 

@@ -33,7 +33,8 @@ public final class Migrator {
   /** In order; a file is never edited once released — add a new one. */
   static final List<String> MIGRATIONS = List.of(
       "V1__streams_events_channels.sql",
-      "V2__workflows.sql");
+      "V2__workflows.sql",
+      "V3__approvals.sql");
 
   private Migrator() {}
 

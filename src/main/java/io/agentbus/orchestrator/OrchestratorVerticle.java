@@ -1,5 +1,7 @@
 package io.agentbus.orchestrator;
 
+import io.agentbus.core.WorkflowEvents;
+
 import io.agentbus.core.Addresses;
 import io.agentbus.core.AgentbusConfig;
 import io.agentbus.core.AppException;
@@ -52,27 +54,32 @@ public final class OrchestratorVerticle extends VerticleBase {
   private final String instanceId = Json.newId();
   private final Map<String, WorkflowRun> runs = new HashMap<>();
   private final Map<String, Agent> agents = new HashMap<>();
+  /** Gates waiting for their decision, by approval id. */
+  private final Map<String, io.vertx.core.Promise<JsonObject>> gateWaits = new HashMap<>();
+  private final Map<String, JsonObject> earlyDecisions = new HashMap<>();
   private final Interest interest = new Interest();
   private Catalog catalog;
   private WorkflowStore store;
-  private Emitter emitter;
+  private WorkflowEvents emitter;
   private WorkerAgent.Tasks workerTasks;
   private HttpClient http;
   private JsonObject openAiDefaults;
   private int leaseSeconds;
   private int maxContent;
   private WorkflowRun.Env env;
+  private boolean localApprovals;
 
   @Override
   public Future<?> start() {
     AgentbusConfig cfg = new AgentbusConfig(config());
     leaseSeconds = cfg.integer(ConfigKeys.LEASE_SECONDS);
+    localApprovals = cfg.verticles().contains("approvals");
     maxContent = cfg.integer(ConfigKeys.MAX_CONTENT_CHARS);
     openAiDefaults = new JsonObject().put("baseUrl", cfg.string(ConfigKeys.OPENAI_BASE_URL))
         .put("model", cfg.string(ConfigKeys.OPENAI_MODEL)).put("apiKey", cfg.string(ConfigKeys.OPENAI_API_KEY));
     Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
     store = new WorkflowStore(pool);
-    emitter = new Emitter(new StreamWriter(vertx, pool, interest));
+    emitter = new WorkflowEvents(new StreamWriter(vertx, pool, interest));
     workerTasks = new WorkerAgent.Tasks(vertx, instanceId);
     http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
     env = new WorkflowRun.Env(vertx, store, emitter, this::agent, instanceId, this::openGate);
@@ -130,7 +137,7 @@ public final class OrchestratorVerticle extends VerticleBase {
     return store;
   }
 
-  Emitter emitter() {
+  WorkflowEvents emitter() {
     return emitter;
   }
 
@@ -263,6 +270,9 @@ public final class OrchestratorVerticle extends VerticleBase {
     if ("cancel".equals(ask.getString("action"))) {
       return cancelHere(ask);
     }
+    if ("approval".equals(ask.getString("action"))) {
+      return onApproval(ask);
+    }
     throw AppException.invalid("unknown control action");
   }
 
@@ -308,15 +318,42 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   // ---------------------------------------------------------------- gates and leases
 
-  /** Approval gates are the approvals verticle's; without it a gate cannot be passed, and says so. */
-  private Future<JsonObject> openGate(WorkflowRun run, JsonObject gate, JsonObject outputs) {
+  /**
+   * Opens an approval gate with the approvals verticle and completes once it is decided or expired
+   * (the decision arrives on this instance's control address). Without an approvals verticle in
+   * the cluster a gate cannot be passed, and the workflow fails saying so.
+   */
+  private Future<JsonObject> openGate(WorkflowRun run, int step, JsonObject gate, JsonObject outputs) {
     JsonObject ask = new JsonObject().put("workflowId", run.id).put("sessionId", run.sessionId)
-        .put("ownerId", run.ownerId).put("gate", gate).put("agentOutputs", outputs)
-        .put("control", Addresses.orchestratorControl(instanceId));
-    return vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OPEN, ask).map(Message::body)
+        .put("ownerId", run.ownerId).put("step", step).put("gate", gate).put("agentOutputs", outputs);
+    // The node's own approvals verticle when it has one: no cluster hop, and the creator is known.
+    DeliveryOptions opts = new DeliveryOptions().setLocalOnly(localApprovals);
+    return vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OPEN, ask, opts).map(Message::body)
         .recover(err -> Future.failedFuture(err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
             ? new AppException(ErrorCode.NOT_FOUND, "no approvals service is deployed on this cluster")
-            : err));
+            : err))
+        .compose(opened -> {
+          String approvalId = opened.getString("approvalId");
+          JsonObject early = earlyDecisions.remove(approvalId);
+          if (early != null) {
+            return Future.succeededFuture(early);
+          }
+          io.vertx.core.Promise<JsonObject> decided = io.vertx.core.Promise.promise();
+          gateWaits.put(approvalId, decided);
+          return decided.future();
+        });
+  }
+
+  /** A gate's outcome from the approvals verticle; it may come before the open request's reply. */
+  private Future<JsonObject> onApproval(JsonObject decision) {
+    String approvalId = decision.getString("approvalId");
+    io.vertx.core.Promise<JsonObject> waiting = gateWaits.remove(approvalId);
+    if (waiting != null) {
+      waiting.tryComplete(decision);
+    } else if (runs.containsKey(decision.getString("workflowId"))) {
+      earlyDecisions.put(approvalId, decision);
+    }
+    return Future.succeededFuture(new JsonObject().put("taken", waiting != null));
   }
 
   private void renewLeases() {

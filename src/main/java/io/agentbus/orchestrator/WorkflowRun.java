@@ -1,5 +1,7 @@
 package io.agentbus.orchestrator;
 
+import io.agentbus.core.WorkflowEvents;
+
 import io.agentbus.core.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,12 +30,15 @@ final class WorkflowRun {
   private static final Logger LOG = LoggerFactory.getLogger(WorkflowRun.class);
 
   /** What a run needs from its orchestrator. */
-  record Env(Vertx vertx, WorkflowStore store, Emitter emitter, Function<String, Agent> agents, String instanceId,
+  record Env(Vertx vertx, WorkflowStore store, WorkflowEvents emitter, Function<String, Agent> agents, String instanceId,
       Gates gates) {}
 
-  /** Opens approval gates (the approvals verticle); answers how the gate was decided. */
+  /**
+   * Opens approval gates (the approvals verticle); completes with the outcome:
+   * {status: approved|rejected|expired, decision: approve|reject|modify, feedback, modifications, decidedBy}.
+   */
   interface Gates {
-    Future<JsonObject> open(WorkflowRun run, JsonObject gate, JsonObject outputsSoFar);
+    Future<JsonObject> open(WorkflowRun run, int step, JsonObject gate, JsonObject outputsSoFar);
   }
 
   final String id;
@@ -53,6 +58,10 @@ final class WorkflowRun {
   private int step;
   private boolean finished;
   private Future<Boolean> saving = Future.succeededFuture(true);
+  /** The outputs key of each agent position. */
+  private final Map<Integer, String> outputKeys = new HashMap<>();
+  /** Revisions asked for by rejections, per gate step. */
+  private final Map<Integer, Integer> revisions = new HashMap<>();
 
   WorkflowRun(Env env, String id, String sessionId, String ownerId, Template template, JsonObject input) {
     this.env = env;
@@ -80,12 +89,13 @@ final class WorkflowRun {
     }
     emit("workflow_started", new JsonObject().put("workflowName", template.name())
         .put("estimatedDuration", template.estimatedDuration()).put("agents", agents));
-    runStep(0);
+    runStep(0, null);
   }
 
   // ---------------------------------------------------------------- steps
 
-  private void runStep(int i) {
+  /** Runs step {@code i}; {@code feedback}, when not null, is a reviewer's request for a revision. */
+  private void runStep(int i, String feedback) {
     if (finished) {
       return;
     }
@@ -98,8 +108,8 @@ final class WorkflowRun {
     Template.Step s = template.steps().get(i);
     if (s.isGate()) {
       status = "waiting_approval";
-      save();
-      env.gates().open(this, s.gate(), outputs.copy()).onComplete(ar -> {
+      // Saved before the gate opens: a decision is accepted only while the row says it waits.
+      save().compose(owned -> env.gates().open(this, i, s.gate(), outputs.copy())).onComplete(ar -> {
         if (finished) {
           return;
         }
@@ -107,8 +117,7 @@ final class WorkflowRun {
           fail(null, "approval gate: " + ar.cause().getMessage());
           return;
         }
-        status = "running";
-        runStep(i + 1);
+        gateDecided(i, s.gate(), ar.result());
       });
       return;
     }
@@ -118,19 +127,61 @@ final class WorkflowRun {
     }
     List<Future<Agent.Result>> all = new ArrayList<>();
     for (int k = 0; k < s.agents().size(); k++) {
-      all.add(runAgent(s.agents().get(k), base + k + 1, 1, null));
+      all.add(runAgent(s.agents().get(k), base + k + 1, 1, feedback));
     }
     Future.all(all).onComplete(ar -> {
       if (finished) {
         return;
       }
       if (ar.succeeded()) {
-        runStep(i + 1);
+        runStep(i + 1, null);
       } else {
         AgentFailure f = AgentFailure.of(ar.cause());
         fail(roleOf(ar.cause(), s), f.getMessage());
       }
     });
+  }
+
+  /**
+   * A gate's outcome. Approve continues (modify first merges the reviewer's changes into the
+   * outputs); reject sends the step before the gate back with the feedback when the gate says
+   * {@code onReject: revise} and revisions are left, else fails; an expiry fails unless the gate
+   * says {@code onTimeout: approve} — never a silent continue.
+   */
+  private void gateDecided(int i, JsonObject gate, JsonObject d) {
+    String outcome = d.getString("status");
+    String by = d.getString("decidedBy");
+    String feedback = d.getString("feedback");
+    status = "running";
+    switch (outcome) {
+      case "approved" -> {
+        if (d.getValue("modifications") instanceof JsonObject mods) {
+          outputs.mergeIn(mods, true);
+        }
+        runStep(i + 1, null);
+      }
+      case "rejected" -> {
+        int used = revisions.getOrDefault(i, 0);
+        boolean canRevise = "revise".equals(gate.getString("onReject")) && i > 0
+            && !template.steps().get(i - 1).isGate() && used < gate.getInteger("maxRevisions", 2);
+        if (canRevise) {
+          revisions.put(i, used + 1);
+          runStep(i - 1, feedback == null || feedback.isEmpty() ? "Rejected by " + by : feedback);
+        } else {
+          fail(null, "rejected by " + by + (feedback == null || feedback.isEmpty() ? "" : ": " + feedback)
+              + (used > 0 ? " (after " + used + " revision" + (used == 1 ? "" : "s") + ")" : ""));
+        }
+      }
+      case "expired" -> {
+        if ("approve".equals(gate.getString("onTimeout"))) {
+          runStep(i + 1, null);
+        } else {
+          fail(null, "the approval '" + gate.getString("title") + "' expired after "
+              + gate.getValue("timeoutMinutes") + " minutes without a decision");
+        }
+      }
+      default -> fail(null, "unknown approval outcome '" + outcome + "'");
+    }
   }
 
   private static String roleOf(Throwable t, Template.Step s) {
@@ -186,7 +237,9 @@ final class WorkflowRun {
         if (shown[0] < 1.0) {
           emitProgress(a.role(), 1.0, "Done", null, null);
         }
-        String key = outputs.containsKey(a.role()) ? a.role() + "_" + position : a.role();
+        // A revision replaces its agent's outputs; two agents of one role keep both.
+        String key = outputKeys.computeIfAbsent(position,
+            p -> outputs.containsKey(a.role()) ? a.role() + "_" + p : a.role());
         outputs.put(key, r.outputs());
         if (r.qualityScore() != null) {
           quality.put(key, r.qualityScore());
@@ -277,8 +330,8 @@ final class WorkflowRun {
         : Future.failedFuture(new IllegalStateException("lease lost")));
   }
 
-  private void save() {
-    save(null);
+  private Future<Boolean> save() {
+    return save(null);
   }
 
   /** Saves status, step and outputs, one statement after the other so they land in order. */

@@ -27,6 +27,8 @@ final class Commands {
             "/cancel [workflowId]  stop the running workflow (or the one named)",
             "/assign <role> \"<task>\"  give one agent a task",
             "/parallel \"<task>\" \"<task>\" …  run tasks at once (start one with @role to pick the agent)",
+            "/approve <approvalId> [feedback]  pass an approval gate",
+            "/reject <approvalId> [reason]  reject it (the agent may revise)",
             "@<role> …  in a message: that agent answers in the channel"));
       case "whoami":
         return result.put("ok", true).put("output", who.userId() + " " + who.roles());

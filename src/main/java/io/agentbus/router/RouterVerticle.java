@@ -143,6 +143,9 @@ public final class RouterVerticle extends VerticleBase {
   private Future<JsonObject> command(Message<Object> msg, String content, String channel) {
     String[] parts = content.substring(1).split("\\s+", 2);
     String command = parts[0].toLowerCase();
+    if (command.equals("approve") || command.equals("reject")) {
+      return approvalCommand(msg, command, parts.length > 1 ? parts[1].trim() : "");
+    }
     if (!Commands.WORKFLOW.contains(command)) {
       return Future.succeededFuture(Commands.run(content, Principal.of(msg)));
     }
@@ -179,6 +182,25 @@ public final class RouterVerticle extends VerticleBase {
             messages.add(page.get(i));
           }
           return new JsonObject().put("channel", name).put("messages", messages).put("hasMore", hasMore);
+        });
+  }
+
+  /** {@code /approve <id> [feedback]}, {@code /reject <id> [reason]}: a decision like any other. */
+  private Future<JsonObject> approvalCommand(Message<Object> msg, String command, String args) {
+    JsonObject result = new JsonObject().put("type", "command_result").put("command", command);
+    String[] idAndText = args.split("\\s+", 2);
+    if (idAndText[0].isEmpty()) {
+      return Future.succeededFuture(result.put("ok", false).put("output", "usage: /" + command + " <approvalId> ["
+          + ("approve".equals(command) ? "feedback" : "reason") + "]"));
+    }
+    JsonObject ask = new JsonObject().put("approvalId", idAndText[0]).put("action", command)
+        .put("feedback", idAndText.length > 1 ? idAndText[1] : null);
+    DeliveryOptions opts = new DeliveryOptions().setHeaders(msg.headers()).setSendTimeout(10_000);
+    return vertx.eventBus().<JsonObject>request(Addresses.APPROVAL_RESPOND, ask, opts).map(m -> result.put("ok", true)
+            .put("output", ("approve".equals(command) ? "Approved " : "Rejected ") + idAndText[0]).put("data", m.body()))
+        .recover(err -> {
+          AppException e = AppException.from(err);
+          return Future.succeededFuture(result.put("ok", false).put("output", e.getMessage()).put("code", e.code.name()));
         });
   }
 

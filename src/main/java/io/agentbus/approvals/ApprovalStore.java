@@ -1,0 +1,108 @@
+package io.agentbus.approvals;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The approvals table (migration V3). A row leaves {@code pending} through exactly one of two
+ * conditional updates — a decision (before the deadline, while its workflow waits) or the expiry
+ * (after it) — so whichever commits first wins on every node, and the loser sees zero rows.
+ */
+final class ApprovalStore {
+
+  private static final String COLUMNS = "a.id, a.workflow_id, a.session_id, a.owner_id, a.step, a.title, "
+      + "a.description, a.required_by, a.request_data, a.status, a.response_data, a.decided_by, a.requested_at, "
+      + "a.responded_at, a.expires_at";
+  private static final String INSERT =
+      "INSERT INTO approvals (id, workflow_id, session_id, owner_id, step, title, description, required_by, "
+          + "request_data, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10)) "
+          + "RETURNING expires_at";
+  private static final String GET = "SELECT " + COLUMNS + ", w.status AS workflow_status FROM approvals a "
+      + "JOIN workflows w ON w.id = a.workflow_id WHERE a.id = $1";
+  private static final String DECIDE =
+      "UPDATE approvals a SET status = $2, decided_by = $3, response_data = $4, responded_at = now() "
+          + "FROM workflows w WHERE a.id = $1 AND a.status = 'pending' AND a.expires_at > now() "
+          + "AND w.id = a.workflow_id AND w.status = 'waiting_approval' RETURNING " + COLUMNS + ", w.lease_owner";
+  private static final String EXPIRE_DUE =
+      "UPDATE approvals a SET status = 'expired', decided_by = 'system', responded_at = now() FROM workflows w "
+          + "WHERE a.id IN (SELECT id FROM approvals WHERE status = 'pending' AND expires_at <= now() "
+          + "ORDER BY expires_at LIMIT 100 FOR UPDATE SKIP LOCKED) AND a.status = 'pending' AND w.id = a.workflow_id "
+          + "RETURNING " + COLUMNS + ", w.lease_owner";
+  private static final String LIST = "SELECT " + COLUMNS + ", w.status AS workflow_status FROM approvals a "
+      + "JOIN workflows w ON w.id = a.workflow_id "
+      + "WHERE ($1::text IS NULL OR a.status = $1) AND (a.status <> 'pending' OR w.status = 'waiting_approval') "
+      + "AND ($2 OR a.owner_id = $3 OR a.required_by = 'user:' || $3) ORDER BY a.requested_at DESC LIMIT 100";
+
+  private final Pool pool;
+
+  ApprovalStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Saves a pending approval; answers its deadline (ISO-8601). */
+  Future<String> insert(String id, String workflowId, String sessionId, String ownerId, int step, String title,
+      String description, String requiredBy, JsonObject requestData, double timeoutSeconds) {
+    return pool.preparedQuery(INSERT).execute(Tuple.tuple().addValue(id).addValue(workflowId).addValue(sessionId)
+            .addValue(ownerId).addValue(step).addValue(title).addValue(description).addValue(requiredBy)
+            .addValue(requestData).addValue(timeoutSeconds))
+        .map(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant().toString());
+  }
+
+  Future<JsonObject> get(String id) {
+    return pool.preparedQuery(GET).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+  }
+
+  /** Decides a pending approval; null when it was not pending (decided, expired, or its workflow stopped waiting). */
+  Future<JsonObject> decide(String id, String status, String by, JsonObject response) {
+    return pool.preparedQuery(DECIDE).execute(Tuple.of(id, status, by, response))
+        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+  }
+
+  /** Expires every pending approval past its deadline (at most 100 a call), each exactly once cluster-wide. */
+  Future<List<JsonObject>> expireDue() {
+    return pool.query(EXPIRE_DUE).execute().map(rows -> {
+      List<JsonObject> out = new ArrayList<>();
+      rows.forEach(r -> out.add(toJson(r)));
+      return out;
+    });
+  }
+
+  Future<JsonArray> list(String status, boolean all, String userId) {
+    return pool.preparedQuery(LIST).execute(Tuple.of(status, all, userId)).map(rows -> {
+      JsonArray a = new JsonArray();
+      rows.forEach(r -> a.add(toJson(r)));
+      return a;
+    });
+  }
+
+  private static JsonObject toJson(Row r) {
+    JsonObject request = (JsonObject) r.getValue("request_data");
+    JsonObject j = new JsonObject().put("approvalId", r.getString("id")).put("workflowId", r.getString("workflow_id"))
+        .put("sessionId", r.getString("session_id")).put("ownerId", r.getString("owner_id"))
+        .put("step", r.getInteger("step")).put("title", r.getString("title"))
+        .put("description", r.getString("description")).put("requiredBy", r.getString("required_by"))
+        .put("agentOutputs", request.getJsonObject("agentOutputs")).put("gate", request.getJsonObject("gate"))
+        .put("status", r.getString("status")).put("response", r.getValue("response_data"))
+        .put("decidedBy", r.getString("decided_by"))
+        .put("requestedAt", r.getOffsetDateTime("requested_at").toInstant().toString())
+        .put("respondedAt", r.getOffsetDateTime("responded_at") == null ? null
+            : r.getOffsetDateTime("responded_at").toInstant().toString())
+        .put("expiresAt", r.getOffsetDateTime("expires_at").toInstant().toString());
+    int i = r.getColumnIndex("workflow_status");
+    if (i >= 0) {
+      j.put("workflowStatus", r.getString(i));
+    }
+    i = r.getColumnIndex("lease_owner");
+    if (i >= 0) {
+      j.put("leaseOwner", r.getString(i));
+    }
+    return j;
+  }
+}

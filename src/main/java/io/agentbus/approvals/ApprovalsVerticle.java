@@ -1,0 +1,230 @@
+package io.agentbus.approvals;
+
+import io.agentbus.core.Addresses;
+import io.agentbus.core.AgentbusConfig;
+import io.agentbus.core.AppException;
+import io.agentbus.core.ConfigKeys;
+import io.agentbus.core.Database;
+import io.agentbus.core.ErrorCode;
+import io.agentbus.core.Interest;
+import io.agentbus.core.Json;
+import io.agentbus.core.Principal;
+import io.agentbus.core.Services;
+import io.agentbus.core.StreamWriter;
+import io.agentbus.core.WorkflowEvents;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Human-in-the-loop approvals (PROTOCOL guarantee 4). Opens the gates the orchestrator reaches
+ * ({@code approval_required}), takes decisions from every transport ({@code agentbus.approval.respond}:
+ * /ws, SockJS, REST and chat commands all arrive here), and expires pending approvals at their
+ * deadline. Both the decision and the expiry are conditional updates in PostgreSQL, so exactly one
+ * outcome wins cluster-wide; every node sweeps for due approvals, so an expiry does not depend on
+ * the node that created it. The winner emits {@code approval_resolved}, then tells the orchestrator
+ * that holds the workflow's lease, which continues, revises or fails it.
+ */
+public final class ApprovalsVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApprovalsVerticle.class);
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Set<String> STATUSES = Set.of("pending", "approved", "rejected", "expired");
+  private static final int MAX_FEEDBACK = 4000;
+
+  private final Interest interest = new Interest();
+  private ApprovalStore store;
+  private WorkflowEvents events;
+  private boolean sweeping;
+
+  @Override
+  public Future<?> start() {
+    AgentbusConfig cfg = new AgentbusConfig(config());
+    Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
+    store = new ApprovalStore(pool);
+    events = new WorkflowEvents(new StreamWriter(vertx, pool, interest));
+    vertx.setPeriodic(cfg.integer(ConfigKeys.APPROVALS_SWEEP_MS), id -> sweep());
+    List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
+        Services.serve(vertx, LOG, Addresses.APPROVALS_OPEN, this::open),
+        Services.serve(vertx, LOG, Addresses.APPROVAL_RESPOND, this::respond),
+        Services.serve(vertx, LOG, Addresses.APPROVALS_LIST, this::list));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  // ---------------------------------------------------------------- open (from the orchestrator)
+
+  private Future<JsonObject> open(Message<Object> msg) {
+    JsonObject in = Services.body(msg);
+    JsonObject gate = in.getJsonObject("gate");
+    String requiredBy = gate.getString("requiredBy", "owner");
+    if (!Set.of("owner", "approver", "admin").contains(requiredBy) && !requiredBy.startsWith("user:")) {
+      throw AppException.invalid("requiredBy must be owner, approver, admin or user:<id>");
+    }
+    double minutes = gate.getNumber("timeoutMinutes", 30).doubleValue();
+    String id = Json.newId();
+    String workflowId = in.getString("workflowId");
+    String sessionId = in.getString("sessionId");
+    String owner = in.getString("ownerId");
+    JsonObject outputs = in.getJsonObject("agentOutputs", new JsonObject());
+    JsonObject request = new JsonObject().put("agentOutputs", outputs).put("gate", gate);
+    return store.insert(id, workflowId, sessionId, owner, in.getInteger("step", 0), gate.getString("title"),
+            gate.getString("description", ""), requiredBy, request, minutes * 60)
+        .compose(expiresAt -> events.emit(workflowId, sessionId, "approval_required", new JsonObject()
+                .put("approvalId", id).put("title", gate.getString("title"))
+                .put("description", gate.getString("description", "")).put("agentOutputs", outputs)
+                .put("requiredBy", requiredBy).put("timeoutMinutes", minutes).put("expiresAt", expiresAt),
+                userStream(requiredBy, owner))
+            .map(v -> new JsonObject().put("approvalId", id).put("expiresAt", expiresAt)));
+  }
+
+  /** The user stream an approval is announced on: the one user required, if there is one. */
+  private static String userStream(String requiredBy, String owner) {
+    if ("owner".equals(requiredBy)) {
+      return "user:" + owner;
+    }
+    return requiredBy.startsWith("user:") ? requiredBy : null;
+  }
+
+  // ---------------------------------------------------------------- decisions
+
+  private Future<JsonObject> respond(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    JsonObject in = Services.body(msg);
+    String id = Json.requireString(in, "approvalId", 64);
+    if (!ID.matcher(id).matches()) {
+      throw AppException.invalid("'approvalId' must match [A-Za-z0-9_-]{1,64}");
+    }
+    String action = action(in);
+    String feedback = Json.optString(in, "feedback", MAX_FEEDBACK);
+    Object mods = in.getValue("modifications");
+    if (mods != null && !(mods instanceof JsonObject)) {
+      throw AppException.invalid("'modifications' must be a JSON object (role → outputs to merge)");
+    }
+    if ("modify".equals(action) && mods == null) {
+      throw AppException.invalid("action 'modify' needs 'modifications'");
+    }
+    String status = "reject".equals(action) ? "rejected" : "approved";
+    JsonObject response = new JsonObject().put("action", action).put("feedback", feedback).put("modifications", mods);
+    return store.get(id).compose(a -> {
+      if (a == null) {
+        return Future.failedFuture(AppException.notFound("no approval '" + id + "'"));
+      }
+      if (!mayDecide(who, a.getString("requiredBy"), a.getString("ownerId"))) {
+        return Future.failedFuture(AppException.forbidden("approval '" + id + "' is for " + a.getString("requiredBy")
+            + " (the workflow's owner, approvers or admins as its gate says)"));
+      }
+      if (!"pending".equals(a.getString("status"))) {
+        return Future.failedFuture(conflict(a));
+      }
+      return store.decide(id, status, who.userId(), response).compose(decided -> decided != null
+          ? resolved(decided).map(v -> new JsonObject().put("approvalId", id).put("status", status)
+              .put("workflowId", decided.getString("workflowId")))
+          : store.get(id).compose(now -> Future.failedFuture(conflict(now))));
+    });
+  }
+
+  /** {@code action} (approve / reject / modify) or the seed's {@code approved} boolean. */
+  private static String action(JsonObject in) {
+    Object action = in.getValue("action");
+    if (action != null) {
+      if (!(action instanceof String s) || !Set.of("approve", "reject", "modify").contains(s)) {
+        throw AppException.invalid("'action' must be approve, reject or modify");
+      }
+      return s;
+    }
+    Object approved = in.getValue("approved");
+    if (!(approved instanceof Boolean b)) {
+      throw AppException.invalid("'approved' (true or false) or 'action' is required");
+    }
+    return b ? "approve" : "reject";
+  }
+
+  /**
+   * Who may decide: admins always; for {@code owner} gates the workflow's owner and approvers; for
+   * {@code approver} gates approvers; for {@code admin} gates admins only; {@code user:<id>} that user.
+   */
+  static boolean mayDecide(Principal who, String requiredBy, String owner) {
+    if (who.has("admin")) {
+      return true;
+    }
+    return switch (requiredBy) {
+      case "owner" -> who.userId().equals(owner) || who.has("approver");
+      case "approver" -> who.has("approver");
+      case "admin" -> false;
+      default -> requiredBy.equals("user:" + who.userId());
+    };
+  }
+
+  private static AppException conflict(JsonObject a) {
+    String st = a == null ? "gone" : a.getString("status");
+    if ("pending".equals(st)) {
+      return new AppException(ErrorCode.CONFLICT, "the workflow is no longer waiting for this approval ("
+          + a.getString("workflowStatus") + ")");
+    }
+    return new AppException(ErrorCode.CONFLICT, "approval already " + st
+        + ("expired".equals(st) ? "" : " by " + a.getString("decidedBy")));
+  }
+
+  /** Announces an outcome, then hands it to the orchestrator running the workflow. */
+  private Future<Void> resolved(JsonObject a) {
+    JsonObject response = a.getValue("response") instanceof JsonObject r ? r : new JsonObject();
+    String status = a.getString("status");
+    JsonObject ev = new JsonObject().put("approvalId", a.getString("approvalId")).put("status", status)
+        .put("decidedBy", a.getString("decidedBy")).put("feedback", response.getString("feedback"))
+        .put("action", response.getString("action")).put("modifications", response.getJsonObject("modifications"));
+    return events.emit(a.getString("workflowId"), a.getString("sessionId"), "approval_resolved", ev,
+        userStream(a.getString("requiredBy"), a.getString("ownerId"))).onComplete(x -> {
+          String owner = a.getString("leaseOwner");
+          if (owner == null) {
+            return;
+          }
+          JsonObject tell = ev.copy().put("action", "approval").put("decision", response.getString("action"))
+              .put("workflowId", a.getString("workflowId"));
+          vertx.eventBus().request(Addresses.orchestratorControl(owner), tell, new DeliveryOptions().setSendTimeout(5_000))
+              .onFailure(e -> LOG.warn("approval {} {}: the orchestrator of workflow {} did not take it: {}",
+                  a.getString("approvalId"), status, a.getString("workflowId"), e.getMessage()));
+        });
+  }
+
+  // ---------------------------------------------------------------- expiry
+
+  /** Expires due approvals; any node may do it, the conditional update makes each happen once. */
+  private void sweep() {
+    if (sweeping) {
+      return;
+    }
+    sweeping = true;
+    store.expireDue().onComplete(ar -> {
+      sweeping = false;
+      if (ar.failed()) {
+        LOG.warn("approval expiry sweep failed: {}", ar.cause().toString());
+        return;
+      }
+      for (JsonObject a : ar.result()) {
+        LOG.info("approval {} of workflow {} expired", a.getString("approvalId"), a.getString("workflowId"));
+        resolved(a);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- list
+
+  private Future<JsonObject> list(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    String status = Json.optString(Services.body(msg), "status", 16);
+    if (status != null && !STATUSES.contains(status)) {
+      throw AppException.invalid("'status' must be one of " + STATUSES);
+    }
+    return store.list(status, who.has("approver") || who.has("admin"), who.userId())
+        .map(list -> new JsonObject().put("approvals", list));
+  }
+}
