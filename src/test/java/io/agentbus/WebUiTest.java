@@ -1,6 +1,7 @@
 package io.agentbus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentbus.support.Browser;
 import io.agentbus.support.TestCluster;
@@ -50,6 +51,41 @@ class WebUiTest {
             "document.getElementById('log').innerHTML", 10_000);
         assertEquals(0, ((Number) browser.eval("document.querySelectorAll('#log img').length")).intValue());
       }
+    }
+  }
+
+  @Test
+  void aBrowserRunsAWorkflowWatchesItLiveAndPassesItsApprovalGate() throws Exception {
+    if (!Browser.available()) {
+      Assumptions.assumeFalse(System.getenv("CI") == null, "chromium not installed: " + Browser.CHROMIUM);
+      throw new AssertionError("chromium is required in CI: " + Browser.CHROMIUM);
+    }
+    Map<String, String> env = Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowTest.testWorkflowsFile());
+    try (TestCluster c = TestCluster.start(env, env);
+         Browser browser = new Browser(c.clientVertx())) {
+      browser.open("http://127.0.0.1:" + c.port(1) + "/");
+      browser.waitFor("document.querySelector('#template option[value=\"review\"]')", "document.body.innerText", 15_000);
+      browser.eval("document.getElementById('template').value = 'review';"
+          + "document.getElementById('request').value = 'a <b>bold</b> settings page';"
+          + "document.getElementById('run').requestSubmit(); true");
+      // The gate shows up with the design agent's finished work, and the card says it waits.
+      browser.waitFor("document.querySelector('.wf[data-status=\"waiting_approval\"] button[data-act=\"approve\"]')",
+          "document.body.innerText", 15_000);
+      String text = (String) browser.eval("document.getElementById('workflows').innerText");
+      assertTrue(text.contains("Design review") && text.contains("design"), text);
+      assertTrue(text.contains("a <b>bold</b> settings page"), "outputs are shown as text: " + text);
+      assertEquals(0, ((Number) browser.eval("document.querySelectorAll('#workflows b b').length")).intValue());
+      browser.eval("document.querySelector('button[data-act=\"approve\"]').click(); true");
+      browser.waitFor("document.querySelector('.wf[data-status=\"completed\"]')",
+          "document.getElementById('workflows').innerText", 15_000);
+      text = (String) browser.eval("document.getElementById('workflows').innerText");
+      assertTrue(text.contains("approved by"), text);
+      assertEquals(2, ((Number) browser.eval("[...document.querySelectorAll('.bar span')]"
+          + ".filter(s => s.style.width === '100%').length")).intValue(), text);
+      // A reload (same origin, so the same tab session) brings the finished workflow back from the server.
+      browser.open("http://127.0.0.1:" + c.port(1) + "/");
+      browser.waitFor("document.querySelector('.wf[data-status=\"completed\"]')",
+          "document.getElementById('workflows').innerText", 15_000);
     }
   }
 }

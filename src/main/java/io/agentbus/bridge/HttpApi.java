@@ -41,6 +41,8 @@ final class HttpApi {
       }
     });
     router.get("/api/channels/:name/messages").handler(this::history);
+    router.get("/api/templates").handler(ctx -> call(ctx, Addresses.WORKFLOW_TEMPLATES, new JsonObject(), 200,
+        bc.toOrchestrator(ctx.get(PRINCIPAL))));
     router.get("/api/workflows/:id").handler(ctx -> call(ctx, Addresses.WORKFLOW_GET,
         new JsonObject().put("workflowId", ctx.pathParam("id")), 200, bc.toOrchestrator(ctx.get(PRINCIPAL))));
     router.get("/api/workflows").handler(ctx -> {

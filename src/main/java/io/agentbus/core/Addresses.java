@@ -56,6 +56,8 @@ public final class Addresses {
   /** Orchestrator (any instance): a workflow's row and events {workflowId}; a session's list {sessionId}. */
   public static final String WORKFLOW_GET = "internal.orchestrator.get";
   public static final String WORKFLOW_LIST = "internal.orchestrator.list";
+  /** Orchestrator: the templates a user may start {templates:[{name, description, agents}]}. */
+  public static final String WORKFLOW_TEMPLATES = "internal.orchestrator.templates";
   /** Orchestrator: a workflow slash command typed in chat {command, args, channel}; answers a command_result. */
   public static final String WORKFLOW_COMMAND = "internal.orchestrator.command";
   /** Orchestrator: a committed channel message that mentions agent roles {message}. */

@@ -95,6 +95,7 @@ public final class OrchestratorVerticle extends VerticleBase {
               serve(Addresses.WORKFLOW_CANCEL, this::cancelRequest),
               serve(Addresses.WORKFLOW_GET, this::getRequest),
               serve(Addresses.WORKFLOW_LIST, this::listRequest),
+              serve(Addresses.WORKFLOW_TEMPLATES, this::templatesRequest),
               serve(Addresses.WORKFLOW_COMMAND, commands::handle),
               serve(Addresses.orchestratorControl(instanceId), this::control),
               vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_MENTION, m -> new Mentioned(this).answer(m.body())));
@@ -314,6 +315,22 @@ public final class OrchestratorVerticle extends VerticleBase {
       }
       return Future.succeededFuture(new JsonObject().put("sessionId", session).put("workflows", list));
     });
+  }
+
+  private Future<JsonObject> templatesRequest(Message<Object> msg) {
+    Principal.of(msg);
+    JsonArray list = new JsonArray();
+    for (String name : catalog.templateNames()) {
+      Template t = catalog.template(name);
+      JsonArray steps = new JsonArray();
+      for (Template.Step s : t.steps()) {
+        steps.add(s.isGate() ? new JsonObject().put("approval", s.gate().getString("title"))
+            : new JsonObject().put("roles", new JsonArray(s.agents().stream().map(Template.AgentStep::role).toList())));
+      }
+      list.add(new JsonObject().put("name", name).put("description", t.description())
+          .put("default", name.equals(catalog.template(null).name())).put("steps", steps));
+    }
+    return Future.succeededFuture(new JsonObject().put("templates", list).put("roles", new JsonArray(List.copyOf(catalog.roles()))));
   }
 
   // ---------------------------------------------------------------- gates and leases
