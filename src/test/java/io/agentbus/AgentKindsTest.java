@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.agentbus.support.TestCluster;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
 import io.agentbus.worker.ExampleWorker;
@@ -243,9 +242,5 @@ class AgentKindsTest extends TwoNodeClusterTest {
       assertTrue(error.getString("error").contains("401"), error.getString("error"));
       assertEquals("workflow_failed", last(events).getString("type"));
     }
-  }
-
-  static TestCluster cluster() {
-    return cluster;
   }
 }

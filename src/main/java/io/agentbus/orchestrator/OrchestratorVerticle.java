@@ -89,6 +89,15 @@ public final class OrchestratorVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> new Catalog(readWorkflowsFile(file), Catalog.parseKinds(kinds)))
         .compose(c -> {
           catalog = c;
+          // Every role's agent is made now, so a bad setting stops the node at start, naming the role.
+          for (String role : c.roles()) {
+            try {
+              agent(role);
+            } catch (RuntimeException e) {
+              return Future.failedFuture(new IllegalArgumentException("workflows file: agents." + role
+                  + ": bad settings (" + e.getMessage() + ")", e));
+            }
+          }
           vertx.setPeriodic(leaseSeconds * 1000L / 3, id -> renewLeases());
           List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
               serve(Addresses.WORKFLOW_START, this::startRequest),

@@ -31,6 +31,10 @@ final class ScriptedAgent implements Agent {
     this.stepDelayMs = s.getLong("stepDelayMs", 300L);
     this.failAttempts = s.getInteger("failAttempts", 0);
     this.quality = s.getDouble("qualityScore", 0.9);
+    if (tasks.isEmpty() || stepDelayMs < 1 || failAttempts < 0 || quality < 0 || quality > 1) {
+      throw new IllegalArgumentException("a scripted agent needs non-empty 'tasks', 'stepDelayMs' ≥ 1, "
+          + "'failAttempts' ≥ 0 and 'qualityScore' from 0 to 1");
+    }
   }
 
   @Override

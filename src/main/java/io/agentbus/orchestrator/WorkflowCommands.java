@@ -18,7 +18,6 @@ import java.util.List;
  */
 final class WorkflowCommands {
 
-  static final List<String> NAMES = List.of("status", "cancel", "assign", "parallel");
   private static final int STATUS_LIMIT = 10;
   private final OrchestratorVerticle o;
 

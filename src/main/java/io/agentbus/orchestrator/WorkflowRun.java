@@ -212,20 +212,28 @@ final class WorkflowRun {
         .put("inputs", new JsonObject().put("content", content).put("attachments", task.attachments())
             .put("previousOutputs", new JsonArray(List.copyOf(outputs.fieldNames()))).put("feedback", feedback)));
     double[] shown = {0};
-    Agent.Run run = agent.start(task, p -> {
-      if (finished || done.future().isComplete()) {
-        return;
-      }
-      shown[0] = Math.max(shown[0], Math.min(1.0, Math.max(0.0, p.progress())));
-      emitProgress(a.role(), shown[0], p.currentTask(), p.partialOutput(), p.thinkingProcess());
-    });
-    running.put(position, run);
+    Agent.Run run;
+    try {
+      run = agent.start(task, p -> {
+        if (finished || done.future().isComplete()) {
+          return;
+        }
+        shown[0] = Math.max(shown[0], Math.min(1.0, Math.max(0.0, p.progress())));
+        emitProgress(a.role(), shown[0], p.currentTask(), p.partialOutput(), p.thinkingProcess());
+      });
+    } catch (RuntimeException e) {
+      LOG.error("workflow {}: the {} agent could not start", id, a.role(), e);
+      run = failedRun(new AgentFailure("the " + a.role() + " agent could not start: " + e, false,
+          List.of("check the agent's configuration")));
+    }
+    Agent.Run started = run;
+    running.put(position, started);
     boolean[] timedOut = {false};
     long timer = env.vertx().setTimer(Math.max(1, deadline - System.currentTimeMillis()), tid -> {
       timedOut[0] = true;
-      run.cancel("missed its deadline of " + a.timeoutSeconds() + " s");
+      started.cancel("missed its deadline of " + a.timeoutSeconds() + " s");
     });
-    run.result().onComplete(ar -> {
+    started.result().onComplete(ar -> {
       env.vertx().cancelTimer(timer);
       running.remove(position);
       if (finished) {
@@ -272,6 +280,19 @@ final class WorkflowRun {
       }));
     });
     return done.future();
+  }
+
+  private static Agent.Run failedRun(AgentFailure f) {
+    return new Agent.Run() {
+      @Override
+      public Future<Agent.Result> result() {
+        return Future.failedFuture(f);
+      }
+
+      @Override
+      public void cancel(String reason) {
+      }
+    };
   }
 
   private void emitProgress(String role, double progress, String currentTask, String partial, String thinking) {
