@@ -376,6 +376,9 @@ class WorkflowTest extends TwoNodeClusterTest {
     String session = session();
     try (WsClient claim = WsClient.authed(cluster, 0, alice, session);
          BridgeClient b = cluster.bridge(1, alice)) {
+      // A fresh session is followed from its first request; to see what others start in it, subscribe.
+      JsonObject followed = claim.replyTo(claim.send(new JsonObject().put("type", "subscribe").put("sessionId", session)));
+      assertEquals("subscribed", followed.getString("type"), followed.encode());
       JsonObject reply = b.request("agentbus.workflow.start", new JsonObject().put("sessionId", session)
           .put("content", "via the bridge").put("workflow", "slow"), null);
       String id = reply.getJsonObject("body", new JsonObject()).getString("workflowId");
@@ -387,6 +390,15 @@ class WorkflowTest extends TwoNodeClusterTest {
       assertTrue(c.getJsonObject("body").getBoolean("success"), c.encode());
       // The /ws connection of that session saw it all, ending with cancelled.
       assertEquals("cancelled", last(eventsUntilEnd(claim, id)).getString("type"));
+    }
+    // Reconnecting to a session that has events: followed at once, no subscribe needed.
+    try (WsClient again = cluster.ws(1, "token=" + alice + "&session=" + session);
+         BridgeClient b = cluster.bridge(0, alice)) {
+      JsonObject auth = again.next("auth_response");
+      assertTrue(auth.getLong("sessionSeq") > 0, auth.encode());
+      String id = b.request("agentbus.workflow.start", new JsonObject().put("sessionId", session)
+          .put("content", "again").put("workflow", "flaky"), null).getJsonObject("body").getString("workflowId");
+      assertEquals("workflow_completed", last(eventsUntilEnd(again, id)).getString("type"));
     }
     try (BridgeClient bob2 = cluster.bridge(0, bob)) {
       JsonObject reply = bob2.request("agentbus.workflow.start", new JsonObject().put("sessionId", session)

@@ -43,6 +43,9 @@ public final class BridgeVerticle extends VerticleBase {
     StreamHub hub = StreamHub.forNode(vertx, context, pool, cfg.integer(ConfigKeys.GAP_FILL_MS),
         cfg.integer(ConfigKeys.RESYNC_MS));
     BridgeContext bc = new BridgeContext(vertx, cfg, tokens, hub, BridgeContext.Limits.of(cfg));
+    // One bridge instance: every socket, and the hub writing to them, on one event loop.
+    boolean oneLoop = cfg.integer(ConfigKeys.INSTANCES_BRIDGE) == 1;
+    boolean directWrites = oneLoop;
 
     Router router = Router.router(vertx);
     router.route().handler(cors(cfg));
@@ -55,7 +58,12 @@ public final class BridgeVerticle extends VerticleBase {
         HttpApi.fail(ctx, ErrorCode.INVALID_MESSAGE, "/ws is a WebSocket endpoint");
         return;
       }
-      ctx.request().toWebSocket().onSuccess(ws -> new WsConnection(bc, ws));
+      ctx.request().toWebSocket().onSuccess(ws -> {
+        if (directWrites) {
+          DirectWrites.apply(ws);
+        }
+        new WsConnection(bc, ws);
+      });
     });
     router.route("/eventbus/*").subRouter(new EventBusBridge(bc).router());
     new HttpApi(bc).mount(router);
@@ -70,7 +78,12 @@ public final class BridgeVerticle extends VerticleBase {
         // No permessage-deflate (browsers ask for it): it would give every connection its own zlib
         // state and compress each frame once per subscriber, defeating encode-once fan-out.
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
-        .setTcpNoDelay(true).setReusePort(true);
+        .setTcpNoDelay(true).setReusePort(true)
+        // Strict thread mode: HTTP responses are written only from their connection's event loop,
+        // so Vert.x gives each connection a direct outbound queue instead of a 1024-slot MPSC one
+        // (measured: 4.5 KB less heap per idle WebSocket). It holds when one bridge instance serves
+        // everything; with several, a SockJS polling session may answer from another loop.
+        .setStrictThreadMode(oneLoop);
     server = vertx.createHttpServer(opts).requestHandler(router);
     return server.listen();
   }

@@ -327,24 +327,33 @@ final class WsConnection implements Sink {
             authTimer = -1;
           }
           sessionId = wanted;
-          // The connection follows its session's stream (workflow events, uploads) from here on;
-          // settled before auth_response, so nothing the client then starts can be missed.
-          String sessionStream = "session:" + wanted;
-          streams.add(sessionStream);
-          bc.hub().subscribe(sessionStream, this, null, null).onComplete(sub -> {
+          principal = p.withSession(wanted);
+          // A session that already has events (a reconnect) is followed at once, settled before
+          // auth_response; a fresh one from its first workflow request (followSession).
+          long sessionSeq = ar.result().body().getLong("lastSeq", 0L);
+          Future<Void> follow = sessionSeq > 0 ? followSession() : Future.succeededFuture();
+          follow.onComplete(x -> {
             if (closed) {
               return;
             }
-            if (sub.failed()) {
-              streams.remove(sessionStream);
-            }
-            principal = p.withSession(wanted);
             send(reply("auth_response", id).put("success", true).put("userId", p.userId())
-                .put("roles", new JsonArray(p.roles())).put("sessionId", wanted)
-                .put("sessionSeq", sub.succeeded() ? sub.result() : null));
+                .put("roles", new JsonArray(p.roles())).put("sessionId", wanted).put("sessionSeq", sessionSeq));
             authSettled();
           });
         });
+  }
+
+  /**
+   * Follows this connection's session stream (workflow events, uploads) from now on. Not done for
+   * every connection: a following costs the node a stream in its hub, and most connections only
+   * chat. Done before a request that starts a workflow is sent, so none of its events is missed.
+   */
+  private Future<Void> followSession() {
+    String stream = "session:" + sessionId;
+    if (!streams.add(stream)) {
+      return Future.succeededFuture();
+    }
+    return bc.hub().subscribe(stream, this, null, null).<Void>mapEmpty().onFailure(e -> streams.remove(stream));
   }
 
   /** Authentication finished either way: handle the frames that arrived meanwhile, in order. */
@@ -421,7 +430,7 @@ final class WsConnection implements Sink {
    * routers of all nodes, so two in flight at once could be committed in either order, and a user
    * expects their own messages to keep the order they typed them in.
    */
-  private final java.util.ArrayDeque<Runnable> chatQueue = new java.util.ArrayDeque<>();
+  private final java.util.ArrayDeque<Runnable> chatQueue = new java.util.ArrayDeque<>(2); // small: most connections idle
   private boolean chatInFlight;
   private static final int MAX_QUEUED_CHATS = 256;
 
@@ -447,7 +456,10 @@ final class WsConnection implements Sink {
     JsonObject body = f.copy();
     body.remove("type");
     body.remove("id");
-    request(Addresses.CHAT_SEND, body, id).onComplete(ar -> pumpChat()).onSuccess(r -> {
+    // A command may start a workflow in this session (/assign, /parallel): follow it first.
+    Future<Void> before = f.getValue("content") instanceof String c && c.startsWith("/") ? followSession()
+        : Future.succeededFuture();
+    before.transform(x -> request(Addresses.CHAT_SEND, body, id)).onComplete(ar -> pumpChat()).onSuccess(r -> {
       JsonObject command = r.getJsonObject("commandResult");
       if (command != null) {
         if (id != null) {
@@ -470,7 +482,8 @@ final class WsConnection implements Sink {
         body.put(k, f.getValue(k));
       }
     }
-    request(Addresses.WORKFLOW_START, body, id, bc.toOrchestrator(principal.withSession(sessionId)))
+    followSession().transform(x -> request(Addresses.WORKFLOW_START, body, id,
+            bc.toOrchestrator(principal.withSession(sessionId))))
         .onSuccess(r -> send(reply("ack", id).put("workflowId", r.getString("workflowId"))
             .put("workflowName", r.getString("workflowName")).put("stream", r.getString("stream"))));
   }

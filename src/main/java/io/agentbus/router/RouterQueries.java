@@ -16,6 +16,9 @@ final class RouterQueries {
   static final String CLAIM_SESSION =
       "INSERT INTO sessions(session_id, user_id) VALUES ($1, $2) ON CONFLICT (session_id) DO NOTHING";
   static final String SESSION_OWNER = "SELECT user_id FROM sessions WHERE session_id = $1";
+  /** The session's owner and how many events its stream has (0: nothing happened in it yet). */
+  static final String SESSION_OWNER_AND_SEQ = "SELECT s.user_id, COALESCE(st.last_seq, 0) FROM sessions s "
+      + "LEFT JOIN streams st ON st.stream = 'session:' || s.session_id WHERE s.session_id = $1";
   static final String WORKFLOW_OWNER = "SELECT owner_id FROM workflows WHERE id = $1";
 
   private RouterQueries() {}

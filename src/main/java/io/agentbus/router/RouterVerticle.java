@@ -272,7 +272,7 @@ public final class RouterVerticle extends VerticleBase {
     }
   }
 
-  /** Claims {sessionId} for the caller, or checks it is theirs. Answers {sessionId}. */
+  /** Claims {sessionId} for the caller, or checks it is theirs. Answers {sessionId, lastSeq} (of its stream). */
   private Future<JsonObject> sessionClaim(Message<Object> msg) {
     Principal who = Principal.of(msg);
     String id = Json.requireString(body(msg), "sessionId", 64);
@@ -280,10 +280,12 @@ public final class RouterVerticle extends VerticleBase {
       throw AppException.invalid("'sessionId' must match [A-Za-z0-9_-]{1,64}");
     }
     return pool.preparedQuery(RouterQueries.CLAIM_SESSION).execute(Tuple.of(id, who.userId()))
-        .compose(r -> pool.preparedQuery(RouterQueries.SESSION_OWNER).execute(Tuple.of(id)))
+        .compose(r -> pool.preparedQuery(RouterQueries.SESSION_OWNER_AND_SEQ).execute(Tuple.of(id)))
         .compose(rows -> {
-          String owner = rows.iterator().next().getString(0);
-          return owner.equals(who.userId()) ? Future.succeededFuture(new JsonObject().put("sessionId", id))
+          Row row = rows.iterator().next();
+          String owner = row.getString(0);
+          return owner.equals(who.userId())
+              ? Future.succeededFuture(new JsonObject().put("sessionId", id).put("lastSeq", row.getLong(1)))
               : Future.failedFuture(AppException.forbidden("session '" + id + "' belongs to another user"));
         });
   }

@@ -57,11 +57,15 @@ public final class Benchmark {
   int payload = 200;
   int publishersPerNode = 2;
   int idle = 5000;
+  /** Seconds the idle connections are held before measuring (time to inspect the nodes by hand). */
+  int idleHold = 2;
   int channels = 200;
   int persistConnections = 200;
   int persistDuration = 10;
   int persistRate = 1000;
   String nodeHeap = "512m";
+  /** Extra JVM flags for the nodes (comma-separated), after the defaults so they can override them. */
+  List<String> nodeJvm = List.of();
   boolean jfr;
   /** Extra environment for the nodes, from --node-env KEY=VALUE[,KEY=VALUE]. */
   final Map<String, String> nodeEnv = new HashMap<>();
@@ -97,11 +101,13 @@ public final class Benchmark {
         case "payload" -> payload = Integer.parseInt(v);
         case "publishers" -> publishersPerNode = Integer.parseInt(v);
         case "idle" -> idle = Integer.parseInt(v);
+        case "idle-hold" -> idleHold = Integer.parseInt(v);
         case "channels" -> channels = Integer.parseInt(v);
         case "persist-connections" -> persistConnections = Integer.parseInt(v);
         case "persist-duration" -> persistDuration = Integer.parseInt(v);
         case "persist-rate" -> persistRate = Integer.parseInt(v);
         case "node-heap" -> nodeHeap = v;
+        case "node-jvm" -> nodeJvm = List.of(v.split(","));
         case "jfr" -> jfr = Boolean.parseBoolean(v);
         case "node-env" -> {
           for (String kv : v.split(",")) {
@@ -158,7 +164,7 @@ public final class Benchmark {
       env.put("AGENTBUS_LIMITS_RATE_PER_SECOND", "1000000");
       env.put("AGENTBUS_LIMITS_RATE_BURST", "1000000");
       env.putAll(nodeEnv);
-      NodeProcess n = new NodeProcess(NodeProcess.jar(), env, port, nodeHeap, logs.resolve("node" + i + ".log"),
+      NodeProcess n = new NodeProcess(NodeProcess.jar(), env, port, nodeHeap, nodeJvm, logs.resolve("node" + i + ".log"),
           jfr ? logs.resolve("node" + i + ".jfr").toAbsolutePath() : null);
       nodes.add(n);
       n.awaitHealthy(i + 1, 90_000);
@@ -463,7 +469,7 @@ public final class Benchmark {
     List<WebSocket> conns = inBatches(idle * 2, 200, i -> connectSubscribed(i % 2, "general", buf -> { }));
     System.out.printf("  %d connections (%d per node) subscribed in %.1f s%n", conns.size(), idle,
         (System.nanoTime() - t0) / 1e9);
-    Thread.sleep(2000);
+    Thread.sleep(idleHold * 1000L);
     for (int i = 0; i < 2; i++) {
       long heap = nodes.get(i).heapAfterGc();
       long rss = nodes.get(i).rssBytes();

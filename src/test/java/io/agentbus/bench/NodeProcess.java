@@ -20,10 +20,15 @@ final class NodeProcess implements AutoCloseable {
   final int httpPort;
   final Path log;
 
-  NodeProcess(String jar, Map<String, String> env, int httpPort, String heap, Path log, Path jfr) throws IOException {
+  NodeProcess(String jar, Map<String, String> env, int httpPort, String heap, List<String> jvm, Path log, Path jfr)
+      throws IOException {
     this.httpPort = httpPort;
     this.log = log;
-    List<String> cmd = new java.util.ArrayList<>(List.of("java", "-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC"));
+    // The JVM flags README recommends for a node: a heap that grows with load and is given back
+    // after GC, so RSS follows what the node really holds.
+    List<String> cmd = new java.util.ArrayList<>(List.of("java", "-Xms64m", "-Xmx" + heap, "-XX:+UseG1GC",
+        "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20"));
+    cmd.addAll(jvm);
     if (jfr != null) {
       cmd.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
     }
