@@ -37,6 +37,20 @@ public interface Agent {
 
     /** Stops the task as soon as possible; the result then fails with a cancelled failure. */
     void cancel(String reason);
+
+    static Run of(Future<Result> result, Consumer<String> cancel) {
+      return new Run() {
+        @Override
+        public Future<Result> result() {
+          return result;
+        }
+
+        @Override
+        public void cancel(String reason) {
+          cancel.accept(reason);
+        }
+      };
+    }
   }
 
   Run start(Task task, Consumer<Progress> progress);

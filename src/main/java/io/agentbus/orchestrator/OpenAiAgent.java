@@ -121,19 +121,11 @@ final class OpenAiAgent implements Agent {
     }).onFailure(e -> promise.tryFail(new AgentFailure("cannot reach the model endpoint " + url + ": " + e.getMessage(),
         true, List.of("retry", "check openai.baseUrl"))));
 
-    return new Run() {
-      @Override
-      public io.vertx.core.Future<Result> result() {
-        return promise.future();
+    return Run.of(promise.future(), reason -> {
+      if (promise.tryFail(AgentFailure.cancelled(reason)) && current[0] != null) {
+        current[0].reset();
       }
-
-      @Override
-      public void cancel(String reason) {
-        if (promise.tryFail(AgentFailure.cancelled(reason)) && current[0] != null) {
-          current[0].reset();
-        }
-      }
-    };
+    });
   }
 
   private void flush(Consumer<Progress> progress, StringBuilder text, StringBuilder unsent) {

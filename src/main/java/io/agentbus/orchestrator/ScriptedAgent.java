@@ -61,18 +61,10 @@ final class ScriptedAgent implements Agent {
       }
     };
     timer[0] = vertx.setTimer(stepDelayMs, id -> step[0].run());
-    return new Run() {
-      @Override
-      public io.vertx.core.Future<Result> result() {
-        return promise.future();
-      }
-
-      @Override
-      public void cancel(String reason) {
-        vertx.cancelTimer(timer[0]);
-        promise.tryFail(AgentFailure.cancelled(reason));
-      }
-    };
+    return Run.of(promise.future(), reason -> {
+      vertx.cancelTimer(timer[0]);
+      promise.tryFail(AgentFailure.cancelled(reason));
+    });
   }
 
   private JsonObject outputs(Task task) {

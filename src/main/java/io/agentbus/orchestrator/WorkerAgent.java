@@ -83,21 +83,13 @@ final class WorkerAgent implements Agent {
     promise.future().onComplete(ar -> tasks.byTask.remove(task.taskId()));
     JsonObject offer = task.toJson().put("replyAddress", tasks.address);
     offer(task, offer, promise, control, stopped);
-    return new Run() {
-      @Override
-      public Future<Result> result() {
-        return promise.future();
+    return Run.of(promise.future(), reason -> {
+      stopped[0] = true;
+      if (promise.tryFail(AgentFailure.cancelled(reason)) && control[0] != null) {
+        vertx.eventBus().send(control[0], new JsonObject().put("type", "cancel").put("taskId", task.taskId())
+            .put("reason", reason));
       }
-
-      @Override
-      public void cancel(String reason) {
-        stopped[0] = true;
-        if (promise.tryFail(AgentFailure.cancelled(reason)) && control[0] != null) {
-          vertx.eventBus().send(control[0], new JsonObject().put("type", "cancel").put("taskId", task.taskId())
-              .put("reason", reason));
-        }
-      }
-    };
+    });
   }
 
   /** A number field, 0 when absent or null. */

@@ -223,8 +223,8 @@ final class WorkflowRun {
       });
     } catch (RuntimeException e) {
       LOG.error("workflow {}: the {} agent could not start", id, a.role(), e);
-      run = failedRun(new AgentFailure("the " + a.role() + " agent could not start: " + e, false,
-          List.of("check the agent's configuration")));
+      run = Agent.Run.of(Future.failedFuture(new AgentFailure("the " + a.role() + " agent could not start: " + e, false,
+          List.of("check the agent's configuration"))), reason -> { });
     }
     Agent.Run started = run;
     running.put(position, started);
@@ -280,19 +280,6 @@ final class WorkflowRun {
       }));
     });
     return done.future();
-  }
-
-  private static Agent.Run failedRun(AgentFailure f) {
-    return new Agent.Run() {
-      @Override
-      public Future<Agent.Result> result() {
-        return Future.failedFuture(f);
-      }
-
-      @Override
-      public void cancel(String reason) {
-      }
-    };
   }
 
   private void emitProgress(String role, double progress, String currentTask, String partial, String thinking) {
