@@ -29,11 +29,13 @@ final class AgentWorkerLink {
   static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
   static final int MAX_CAPACITY = 16;
   private static final int MAX_TEXT = 64 * 1024;
+  static final long REGISTER_TIMEOUT_MS = 10_000;
 
   private final EventBus bus;
   private final Consumer<JsonObject> toWorker;
   private final String workerId = Json.newId();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  // (cleared by close(), so a failed registration can be retried on the same connection)
   /** Accepted tasks: task id → the orchestrator address reports go to. */
   private final Map<String, String> tasks = new LinkedHashMap<>();
   private final List<String> roles = new ArrayList<>();
@@ -71,8 +73,17 @@ final class AgentWorkerLink {
     MessageConsumer<JsonObject> control = bus.consumer(Addresses.workerControl(workerId), this::onControl);
     consumers.add(control);
     ready.add(control.completion());
-    return Future.all(ready).map(v -> new JsonObject().put("type", "agent_registered").put("workerId", workerId)
-        .put("roles", new JsonArray(roles)).put("capacity", capacity));
+    // Registrations reach the whole cluster through Hazelcast; bounded, so a worker is told rather than left waiting.
+    return Future.all(ready).timeout(REGISTER_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .map(v -> new JsonObject().put("type", "agent_registered").put("workerId", workerId)
+            .put("roles", new JsonArray(roles)).put("capacity", capacity))
+        .recover(err -> {
+          close();
+          roles.clear();
+          closed = false;
+          return Future.failedFuture(new AppException(io.agentbus.core.ErrorCode.INTERNAL_ERROR,
+              "registration did not reach the cluster in time; send agent_register again"));
+        });
   }
 
   boolean registered() {
@@ -154,6 +165,7 @@ final class AgentWorkerLink {
   void close() {
     closed = true;
     consumers.forEach(MessageConsumer::unregister);
+    consumers.clear();
     tasks.forEach((taskId, replyTo) -> bus.send(replyTo, new JsonObject().put("taskId", taskId).put("kind", "lost")));
     tasks.clear();
   }

@@ -110,8 +110,8 @@ public final class ExampleWorker {
     });
     return socket.connect(o).compose(s -> {
       ws = s;
-      s.writeTextMessage(new JsonObject().put("type", "agent_register").put("roles", new JsonArray(roles))
-          .put("capacity", 2).encode());
+      s.writeTextMessage(new JsonObject().put("type", "agent_register").put("id", "register")
+          .put("roles", new JsonArray(roles)).put("capacity", 2).encode());
       return registered.future();
     });
   }
@@ -126,7 +126,15 @@ public final class ExampleWorker {
           vertx.cancelTimer(timer);
         }
       }
-      case "error" -> System.err.println("server: " + f.getString("error"));
+      case "error" -> {
+        System.err.println("server: " + f.getString("error"));
+        if (f.getValue("replyTo") != null && "register".equals(f.getValue("replyTo"))) {
+          registered.tryFail(f.getString("error")); // the connection closes and reconnects
+          if (ws != null) {
+            ws.close();
+          }
+        }
+      }
       default -> { }
     }
   }
