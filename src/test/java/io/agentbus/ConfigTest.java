@@ -60,6 +60,9 @@ class ConfigTest {
     assertTrue(e.getMessage().contains("teleport"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> AgentbusConfig.load(Map.of("AGENTBUS_PROFILE", "staging")));
     assertTrue(e.getMessage().contains("AGENTBUS_PROFILE"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> AgentbusConfig.load(Map.of("AGENTBUS_ORCHESTRATOR_LEASE_SECONDS", "0")));
+    assertTrue(e.getMessage().contains("AGENTBUS_ORCHESTRATOR_LEASE_SECONDS"), e.getMessage());
   }
 
   @Test

@@ -151,7 +151,9 @@ public final class AgentbusConfig {
     }
     for (ConfigKeys.Key k : List.of(ConfigKeys.DB_POOL_SIZE, ConfigKeys.MAX_FRAME_BYTES, ConfigKeys.MAX_CONTENT_CHARS,
         ConfigKeys.HISTORY_MAX, ConfigKeys.RATE_PER_SECOND, ConfigKeys.RATE_BURST, ConfigKeys.SEND_QUEUE_BYTES,
-        ConfigKeys.AUTH_TIMEOUT_MS, ConfigKeys.TOKEN_TTL_SECONDS, ConfigKeys.GAP_FILL_MS, ConfigKeys.RESYNC_MS)) {
+        ConfigKeys.AUTH_TIMEOUT_MS, ConfigKeys.TOKEN_TTL_SECONDS, ConfigKeys.GAP_FILL_MS, ConfigKeys.RESYNC_MS,
+        ConfigKeys.INSTANCES_ROUTER, ConfigKeys.INSTANCES_BRIDGE, ConfigKeys.INSTANCES_ORCHESTRATOR,
+        ConfigKeys.INSTANCES_APPROVALS, ConfigKeys.LEASE_SECONDS, ConfigKeys.APPROVALS_SWEEP_MS)) {
       if (integer(k) <= 0) {
         problems.add(k.path() + " (" + k.env() + ") must be positive");
       }
