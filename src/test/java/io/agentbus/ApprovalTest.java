@@ -237,6 +237,12 @@ class ApprovalTest extends TwoNodeClusterTest {
       ws.drain(1500);
       assertEquals(1L, cluster.count("SELECT count(*) FROM events WHERE stream = $1 AND type = 'approval_resolved'",
           "workflow:" + id));
+      double expired = 0;
+      for (int n = 0; n < 2; n++) {
+        expired += WorkflowTest.metricValue(cluster.http(n).get("/metrics", null).body(),
+            "agentbus_approvals_total{outcome=\"expired\"}");
+      }
+      assertTrue(expired >= 1, "the expiry is counted on the node that made it");
     }
   }
 

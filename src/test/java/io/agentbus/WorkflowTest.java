@@ -162,7 +162,21 @@ class WorkflowTest extends TwoNodeClusterTest {
       assertEquals(403, cluster.http(0).get("/api/workflows/" + id, bob).status());
       assertEquals(403, cluster.http(0).get("/api/workflows?sessionId=" + session, bob).status());
       assertEquals(404, cluster.http(1).get("/api/workflows/nope", alice).status());
+
+      // The node that ran it counts it (the /ws connection's node runs its workflows).
+      String metrics = cluster.http(0).get("/metrics", null).body();
+      assertTrue(metricValue(metrics, "agentbus_workflows_total{outcome=\"completed\"}") >= 1, metrics);
+      assertTrue(metricValue(metrics, "agentbus_agent_runs_total{outcome=\"succeeded\"}") >= 5, metrics);
     }
+  }
+
+  static double metricValue(String prometheus, String series) {
+    for (String line : prometheus.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    return 0;
   }
 
   static JsonObject last(List<JsonObject> l) {

@@ -45,12 +45,14 @@ public final class ApprovalsVerticle extends VerticleBase {
   private ApprovalStore store;
   private WorkflowEvents events;
   private boolean sweeping;
+  private io.agentbus.core.Metrics metrics;
 
   @Override
   public Future<?> start() {
     AgentbusConfig cfg = new AgentbusConfig(config());
     Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
     store = new ApprovalStore(pool);
+    metrics = io.agentbus.core.Metrics.of(vertx);
     events = new WorkflowEvents(new StreamWriter(vertx, pool, interest));
     vertx.setPeriodic(cfg.integer(ConfigKeys.APPROVALS_SWEEP_MS), id -> sweep());
     List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
@@ -83,7 +85,10 @@ public final class ApprovalsVerticle extends VerticleBase {
                 .put("description", gate.getString("description", "")).put("agentOutputs", outputs)
                 .put("requiredBy", requiredBy).put("timeoutMinutes", minutes).put("expiresAt", expiresAt),
                 userStream(requiredBy, owner))
-            .map(v -> new JsonObject().put("approvalId", id).put("expiresAt", expiresAt)));
+            .map(v -> {
+              metrics.approvals.increment("requested");
+              return new JsonObject().put("approvalId", id).put("expiresAt", expiresAt);
+            }));
   }
 
   /** The user stream an approval is announced on: the one user required, if there is one. */
@@ -178,6 +183,7 @@ public final class ApprovalsVerticle extends VerticleBase {
   private Future<Void> resolved(JsonObject a) {
     JsonObject response = a.getValue("response") instanceof JsonObject r ? r : new JsonObject();
     String status = a.getString("status");
+    metrics.approvals.increment(status);
     JsonObject ev = new JsonObject().put("approvalId", a.getString("approvalId")).put("status", status)
         .put("decidedBy", a.getString("decidedBy")).put("feedback", response.getString("feedback"))
         .put("action", response.getString("action")).put("modifications", response.getJsonObject("modifications"));

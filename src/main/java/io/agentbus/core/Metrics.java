@@ -28,6 +28,14 @@ public final class Metrics implements Shareable {
   public final AtomicLong bridgeSockets = new AtomicLong();
   public final Histogram persistBatchSize = new Histogram(new double[] {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000});
   public final Histogram persistSeconds = new Histogram(new double[] {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1});
+  /** Workflows run by this node's orchestrators, by outcome (started, completed, failed, cancelled). */
+  public final Labeled workflows = new Labeled("outcome");
+  public final AtomicLong workflowsRunning = new AtomicLong();
+  /** Agent attempts by outcome (succeeded, failed) and how long they took. */
+  public final Labeled agentRuns = new Labeled("outcome");
+  public final Histogram agentSeconds = new Histogram(new double[] {0.1, 0.5, 1, 5, 15, 60, 300, 900});
+  /** Approvals opened and resolved here, by outcome (requested, approved, rejected, expired). */
+  public final Labeled approvals = new Labeled("outcome");
 
   public static Metrics of(Vertx vertx) {
     LocalMap<String, Metrics> map = vertx.sharedData().getLocalMap("agentbus.metrics");
@@ -38,6 +46,27 @@ public final class Metrics implements Shareable {
         map.put("m", m);
       }
       return m;
+    }
+  }
+
+  /** A counter with one label, e.g. {@code outcome}. */
+  public static final class Labeled {
+    private final String label;
+    private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> byValue = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Labeled(String label) {
+      this.label = label;
+    }
+
+    public void increment(String value) {
+      byValue.computeIfAbsent(value, v -> new LongAdder()).increment();
+    }
+
+    void render(StringBuilder sb, String name, String help) {
+      sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+      sb.append("# TYPE ").append(name).append(" counter\n");
+      new java.util.TreeMap<>(byValue).forEach((v, n) -> sb.append(name).append('{').append(label).append("=\"")
+          .append(v).append("\"} ").append(n.sum()).append('\n'));
     }
   }
 
@@ -94,6 +123,11 @@ public final class Metrics implements Shareable {
     gauge(sb, "agentbus_bridge_sockets", "open SockJS bridge sockets", bridgeSockets.get());
     persistBatchSize.render(sb, "agentbus_persist_batch_size", "events per persistence statement");
     persistSeconds.render(sb, "agentbus_persist_seconds", "latency of one persistence statement");
+    workflows.render(sb, "agentbus_workflows_total", "workflows run by this node, by outcome");
+    gauge(sb, "agentbus_workflows_running", "workflows this node is running now", workflowsRunning.get());
+    agentRuns.render(sb, "agentbus_agent_runs_total", "agent attempts, by outcome");
+    agentSeconds.render(sb, "agentbus_agent_seconds", "duration of one agent attempt");
+    approvals.render(sb, "agentbus_approvals_total", "approvals opened and resolved on this node, by outcome");
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     gauge(sb, "jvm_memory_heap_used_bytes", "JVM heap in use", heap.getUsed());
     gauge(sb, "jvm_memory_heap_committed_bytes", "JVM heap committed", heap.getCommitted());

@@ -47,6 +47,7 @@ final class WorkflowRun {
   final Template template;
   private final JsonObject input;
   private final Env env;
+  private final io.agentbus.core.Metrics metrics;
   private final List<Template.AgentStep> order;
   private final long startedAt = System.currentTimeMillis();
   private final JsonObject outputs = new JsonObject();
@@ -71,6 +72,7 @@ final class WorkflowRun {
     this.template = template;
     this.input = input;
     this.order = template.agentsInOrder();
+    this.metrics = io.agentbus.core.Metrics.of(env.vertx());
   }
 
   String status() {
@@ -82,6 +84,8 @@ final class WorkflowRun {
   }
 
   void start() {
+    metrics.workflows.increment("started");
+    metrics.workflowsRunning.incrementAndGet();
     JsonArray agents = new JsonArray();
     for (int i = 0; i < order.size(); i++) {
       agents.add(new JsonObject().put("role", order.get(i).role()).put("position", i + 1)
@@ -236,6 +240,8 @@ final class WorkflowRun {
     started.result().onComplete(ar -> {
       env.vertx().cancelTimer(timer);
       running.remove(position);
+      metrics.agentRuns.increment(ar.succeeded() ? "succeeded" : "failed");
+      metrics.agentSeconds.observe((System.currentTimeMillis() - t0) / 1000.0);
       if (finished) {
         done.tryFail(AgentFailure.cancelled("workflow ended"));
         return;
@@ -330,6 +336,8 @@ final class WorkflowRun {
   /** Ends the run: stops agents and timers, saves the final status; then the caller emits. */
   private Future<Boolean> finish(String finalStatus, String error) {
     finished = true;
+    metrics.workflows.increment(finalStatus);
+    metrics.workflowsRunning.decrementAndGet();
     status = finalStatus;
     timers.forEach(env.vertx()::cancelTimer);
     new ArrayList<>(running.values()).forEach(r -> r.cancel("workflow " + finalStatus));
