@@ -234,4 +234,34 @@ class BadInputTest extends TwoNodeClusterTest {
       assertEquals(400, cluster.http(0).post("/api/auth/token", body, null).status(), body);
     }
   }
+
+  @Test
+  void workflowApprovalAndWorkerFramesAreValidatedToo() {
+    long workflowsBefore = cluster.count("SELECT count(*) FROM workflows");
+    try (WsClient c = WsClient.authed(cluster, 0, alice, null);
+         WsClient agent = WsClient.authed(cluster, 1, cluster.token("robot", "agent"), null)) {
+      assertError("INVALID_MESSAGE", "w1", errorFor(c, "{\"id\":\"w1\",\"type\":\"user_input\",\"content\":[1]}"));
+      assertError("INVALID_MESSAGE", "w2", errorFor(c, "{\"id\":\"w2\",\"type\":\"user_input\",\"content\":\"x\",\"workflow\":7}"));
+      assertError("INVALID_MESSAGE", "w3", errorFor(c, "{\"id\":\"w3\",\"type\":\"user_input\",\"content\":\""
+          + "x".repeat(16_001) + "\"}"));
+      assertError("NOT_FOUND", "w4", errorFor(c, "{\"id\":\"w4\",\"type\":\"user_input\",\"content\":\"x\",\"workflow\":\"nope\"}"));
+      assertError("INVALID_MESSAGE", "w5", errorFor(c, "{\"id\":\"w5\",\"type\":\"cancel\",\"workflowId\":\"../etc\"}"));
+      assertError("NOT_FOUND", "w6", errorFor(c, "{\"id\":\"w6\",\"type\":\"cancel\",\"workflowId\":\"none\"}"));
+      assertError("INVALID_MESSAGE", "w7", errorFor(c, "{\"id\":\"w7\",\"type\":\"approval_response\",\"approvalId\":5}"));
+      assertError("INVALID_MESSAGE", "w8", errorFor(c, "{\"id\":\"w8\",\"type\":\"approval_response\",\"approvalId\":\"a\","
+          + "\"action\":\"modify\"}"));
+      assertError("INVALID_MESSAGE", "w9", errorFor(c, "{\"id\":\"w9\",\"type\":\"subscribe\",\"sessionId\":\"a b\"}"));
+      assertError("INVALID_MESSAGE", "a1", errorFor(agent, "{\"id\":\"a1\",\"type\":\"agent_register\",\"roles\":\"code\"}"));
+      assertError("INVALID_MESSAGE", "a2", errorFor(agent, "{\"id\":\"a2\",\"type\":\"agent_register\",\"roles\":[\"code\"],"
+          + "\"capacity\":1000}"));
+      assertError("INVALID_MESSAGE", "a3", errorFor(agent, "{\"id\":\"a3\",\"type\":\"task_progress\",\"taskId\":\"t\"}"));
+    }
+    assertEquals(workflowsBefore, cluster.count("SELECT count(*) FROM workflows"), "nothing was started");
+    assertEquals(400, cluster.http(1).get("/api/approvals?status=maybe", alice).status());
+    assertEquals(400, cluster.http(1).post("/api/approvals/x", "{not json", alice).status());
+    assertEquals(400, cluster.http(1).post("/api/approvals/x", "{}", alice).status());
+    assertEquals(404, cluster.http(1).post("/api/approvals/x", "{\"approved\":true}", alice).status());
+    assertEquals(400, cluster.http(0).get("/api/workflows", alice).status());
+    assertEquals(400, cluster.http(0).get("/api/workflows/a%20b", alice).status());
+  }
 }
