@@ -57,6 +57,8 @@ public final class OrchestratorVerticle extends VerticleBase {
   /** Gates waiting for their decision, by approval id. */
   private final Map<String, io.vertx.core.Promise<JsonObject>> gateWaits = new HashMap<>();
   private final Map<String, JsonObject> earlyDecisions = new HashMap<>();
+  /** approval id → workflow id, to forget the gates of workflows that ended while waiting. */
+  private final Map<String, String> gateWorkflow = new HashMap<>();
   private final Interest interest = new Interest();
   private Catalog catalog;
   private WorkflowStore store;
@@ -366,6 +368,7 @@ public final class OrchestratorVerticle extends VerticleBase {
           }
           io.vertx.core.Promise<JsonObject> decided = io.vertx.core.Promise.promise();
           gateWaits.put(approvalId, decided);
+          gateWorkflow.put(approvalId, run.id);
           return decided.future();
         });
   }
@@ -374,6 +377,7 @@ public final class OrchestratorVerticle extends VerticleBase {
   private Future<JsonObject> onApproval(JsonObject decision) {
     String approvalId = decision.getString("approvalId");
     io.vertx.core.Promise<JsonObject> waiting = gateWaits.remove(approvalId);
+    gateWorkflow.remove(approvalId);
     if (waiting != null) {
       waiting.tryComplete(decision);
     } else if (runs.containsKey(decision.getString("workflowId"))) {
@@ -384,6 +388,16 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   private void renewLeases() {
     runs.values().removeIf(WorkflowRun::finished);
+    // Gates of workflows that ended (cancelled, failed) while waiting will never be taken.
+    gateWorkflow.entrySet().removeIf(e -> {
+      if (runs.containsKey(e.getValue())) {
+        return false;
+      }
+      gateWaits.remove(e.getKey());
+      earlyDecisions.remove(e.getKey());
+      return true;
+    });
+    earlyDecisions.values().removeIf(d -> !runs.containsKey(d.getString("workflowId")));
     if (runs.isEmpty()) {
       return;
     }
