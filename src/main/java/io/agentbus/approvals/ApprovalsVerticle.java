@@ -21,7 +21,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class ApprovalsVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApprovalsVerticle.class);
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Set<String> STATUSES = Set.of("pending", "approved", "rejected", "expired");
   private static final int MAX_FEEDBACK = 4000;
 
@@ -104,10 +102,7 @@ public final class ApprovalsVerticle extends VerticleBase {
   private Future<JsonObject> respond(Message<Object> msg) {
     Principal who = Principal.of(msg);
     JsonObject in = Services.body(msg);
-    String id = Json.requireString(in, "approvalId", 64);
-    if (!ID.matcher(id).matches()) {
-      throw AppException.invalid("'approvalId' must match [A-Za-z0-9_-]{1,64}");
-    }
+    String id = Json.requireId(in, "approvalId");
     String action = action(in);
     String feedback = Json.optString(in, "feedback", MAX_FEEDBACK);
     Object mods = in.getValue("modifications");

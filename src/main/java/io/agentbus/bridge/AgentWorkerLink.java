@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * A /ws connection acting as an external agent worker (README, Agent workers): after
@@ -26,7 +25,6 @@ import java.util.regex.Pattern;
  */
 final class AgentWorkerLink {
 
-  static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
   static final int MAX_CAPACITY = 16;
   private static final int MAX_TEXT = 64 * 1024;
   static final long REGISTER_TIMEOUT_MS = 10_000;
@@ -57,8 +55,8 @@ final class AgentWorkerLink {
       throw AppException.invalid("'roles' must name at least one role");
     }
     for (Object r : asked) {
-      if (!ROLE.matcher((String) r).matches()) {
-        throw AppException.invalid("role '" + r + "' must match " + ROLE.pattern());
+      if (!Addresses.AGENT_ROLE.matcher((String) r).matches()) {
+        throw AppException.invalid("role '" + r + "' must match " + Addresses.AGENT_ROLE.pattern());
       }
     }
     Long cap = Json.optLong(f, "capacity", 1, MAX_CAPACITY);

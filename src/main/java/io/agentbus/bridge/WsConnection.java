@@ -376,10 +376,10 @@ final class WsConnection implements Sink {
       throw AppException.invalid("give one of 'channel', 'workflowId', 'executionId', 'sessionId'");
     }
     if (session != null) {
-      if (!(session instanceof String s) || !s.matches("[A-Za-z0-9_-]{1,64}")) {
+      if (!Json.isId(session)) {
         throw AppException.invalid("'sessionId' must be an id of at most 64 letters, digits, - or _");
       }
-      return "session:" + s;
+      return "session:" + session;
     }
     if (channel != null) {
       if (!(channel instanceof String c) || !AgentbusConfig.isValidChannelName(c)) {
@@ -388,10 +388,10 @@ final class WsConnection implements Sink {
       return "channel:" + c;
     }
     if (workflow != null) {
-      if (!(workflow instanceof String w) || !w.matches("[A-Za-z0-9_-]{1,64}")) {
+      if (!Json.isId(workflow)) {
         throw AppException.invalid("'workflowId' must be an id of at most 64 letters, digits, - or _");
       }
-      return "workflow:" + w;
+      return "workflow:" + workflow;
     }
     throw AppException.invalid("one of 'channel', 'workflowId', 'executionId', 'sessionId' is required");
   }

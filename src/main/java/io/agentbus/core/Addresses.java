@@ -16,7 +16,7 @@ public final class Addresses {
   public static final java.util.List<String> STREAM_KINDS = java.util.List.of("channel", "session", "workflow", "user");
   /** Browser addresses a SockJS client may register (stream ids are letters, digits, - and _). */
   public static final String BROWSER_STREAM_REGEX =
-      java.util.regex.Pattern.quote(BROWSER_PREFIX) + "(" + String.join("|", STREAM_KINDS) + ")\\.[A-Za-z0-9_-]{1,64}";
+      java.util.regex.Pattern.quote(BROWSER_PREFIX) + "(" + String.join("|", STREAM_KINDS) + ")\\." + Json.ID.pattern();
 
   public static final String CHAT_SEND = "agentbus.chat.send";
   public static final String HISTORY = "agentbus.history";
@@ -76,6 +76,9 @@ public final class Addresses {
   public static String orchestratorTasks(String instanceId) {
     return "internal.orchestrator." + instanceId + ".tasks";
   }
+
+  /** Agent role names (they are part of {@link #agentRole} addresses). */
+  public static final java.util.regex.Pattern AGENT_ROLE = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,31}");
 
   /** Where the external workers of a role take task offers (README, Agent workers). */
   public static String agentRole(String role) {

@@ -36,6 +36,30 @@ public final class Json {
     return s;
   }
 
+  /**
+   * Session, workflow and approval ids: letters, digits, - and _, at most 64. They become parts of
+   * stream names and bus addresses, so this one rule is checked wherever an id comes in.
+   */
+  public static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+  public static boolean isId(Object v) {
+    return v instanceof String s && ID.matcher(s).matches();
+  }
+
+  /** A required id ({@link #ID}). */
+  public static String requireId(JsonObject o, String field) {
+    String s = requireString(o, field, 64);
+    if (!isId(s)) {
+      throw AppException.invalid("'" + field + "' must match " + ID.pattern());
+    }
+    return s;
+  }
+
+  /** An optional id ({@link #ID}), or null. */
+  public static String optId(JsonObject o, String field) {
+    return o.getValue(field) == null ? null : requireId(o, field);
+  }
+
   /** A required non-empty string of at most {@code max} characters. */
   public static String requireString(JsonObject o, String field, int max) {
     Object v = o.getValue(field);

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 public final class Catalog {
 
   public static final Set<String> KINDS = Set.of("scripted", "worker", "openai");
-  private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+  private static final Pattern ROLE = io.agentbus.core.Addresses.AGENT_ROLE;
   private static final Set<String> ON_REJECT = Set.of("revise", "fail");
   private static final Set<String> ON_TIMEOUT = Set.of("fail", "approve");
 

@@ -34,7 +34,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +47,6 @@ import org.slf4j.LoggerFactory;
 public final class OrchestratorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(OrchestratorVerticle.class);
-  static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final int LIST_LIMIT = 50;
 
   private final String instanceId = Json.newId();
@@ -170,12 +168,9 @@ public final class OrchestratorVerticle extends VerticleBase {
   private Future<JsonObject> startRequest(Message<Object> msg) {
     Principal who = Principal.of(msg);
     JsonObject in = Services.body(msg);
-    String session = Json.optString(in, "sessionId", 64);
+    String session = in.getValue("sessionId") != null ? Json.requireId(in, "sessionId") : who.sessionId();
     if (session == null) {
-      session = who.sessionId();
-    }
-    if (session == null || !ID.matcher(session).matches()) {
-      throw AppException.invalid("'sessionId' is required and must match [A-Za-z0-9_-]{1,64}");
+      throw AppException.invalid("'sessionId' is required and must match " + Json.ID.pattern());
     }
     String content = Json.requireString(in, "content", maxContent);
     JsonArray attachments = Json.optStringArray(in, "attachments", 20, 128);
@@ -217,8 +212,8 @@ public final class OrchestratorVerticle extends VerticleBase {
   Future<JsonObject> cancel(Principal who, String workflowId) {
     Future<String> id;
     if (workflowId != null) {
-      if (!ID.matcher(workflowId).matches()) {
-        throw AppException.invalid("'workflowId' must match [A-Za-z0-9_-]{1,64}");
+      if (!Json.isId(workflowId)) {
+        throw AppException.invalid("'workflowId' must match " + Json.ID.pattern());
       }
       id = Future.succeededFuture(workflowId);
     } else if (who.sessionId() != null) {
@@ -292,10 +287,7 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   private Future<JsonObject> getRequest(Message<Object> msg) {
     Principal who = Principal.of(msg);
-    String id = Json.requireString(Services.body(msg), "workflowId", 64);
-    if (!ID.matcher(id).matches()) {
-      throw AppException.invalid("invalid workflow id");
-    }
+    String id = Json.requireId(Services.body(msg), "workflowId");
     return store.get(id).compose(row -> {
       if (row == null) {
         return Future.failedFuture(AppException.notFound("no workflow '" + id + "'"));
@@ -314,10 +306,7 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   private Future<JsonObject> listRequest(Message<Object> msg) {
     Principal who = Principal.of(msg);
-    String session = Json.requireString(Services.body(msg), "sessionId", 64);
-    if (!ID.matcher(session).matches()) {
-      throw AppException.invalid("'sessionId' must match [A-Za-z0-9_-]{1,64}");
-    }
+    String session = Json.requireId(Services.body(msg), "sessionId");
     return store.bySession(session, LIST_LIMIT).compose(list -> {
       for (Object o : list) {
         if (!mayRead(who, (JsonObject) o)) {

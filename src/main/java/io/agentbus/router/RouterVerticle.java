@@ -27,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class RouterVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RouterVerticle.class);
-  static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final int ID_MAX = 128;
 
   private Pool pool;
@@ -239,7 +237,7 @@ public final class RouterVerticle extends VerticleBase {
         }
         return channel(id).map(c -> ok);
       case "session":
-        if (!SESSION_ID.matcher(id).matches()) {
+        if (!Json.isId(id)) {
           throw AppException.invalid("invalid session id");
         }
         return pool.preparedQuery(RouterQueries.SESSION_OWNER).execute(Tuple.of(id)).compose(rows -> {
@@ -256,7 +254,7 @@ public final class RouterVerticle extends VerticleBase {
         }
         throw AppException.forbidden("only " + id + " may listen to their own user stream");
       case "workflow":
-        if (!SESSION_ID.matcher(id).matches()) {
+        if (!Json.isId(id)) {
           throw AppException.invalid("invalid workflow id");
         }
         return pool.preparedQuery(RouterQueries.WORKFLOW_OWNER).execute(Tuple.of(id)).compose(rows -> {
@@ -275,10 +273,7 @@ public final class RouterVerticle extends VerticleBase {
   /** Claims {sessionId} for the caller, or checks it is theirs. Answers {sessionId, lastSeq} (of its stream). */
   private Future<JsonObject> sessionClaim(Message<Object> msg) {
     Principal who = Principal.of(msg);
-    String id = Json.requireString(body(msg), "sessionId", 64);
-    if (!SESSION_ID.matcher(id).matches()) {
-      throw AppException.invalid("'sessionId' must match [A-Za-z0-9_-]{1,64}");
-    }
+    String id = Json.requireId(body(msg), "sessionId");
     return pool.preparedQuery(RouterQueries.CLAIM_SESSION).execute(Tuple.of(id, who.userId()))
         .compose(r -> pool.preparedQuery(RouterQueries.SESSION_OWNER_AND_SEQ).execute(Tuple.of(id)))
         .compose(rows -> {
