@@ -1,6 +1,7 @@
 package io.agentbus.orchestrator;
 
 import io.agentbus.core.AppException;
+import io.agentbus.core.CommandResult;
 import io.agentbus.core.Json;
 import io.agentbus.core.Principal;
 import io.agentbus.core.Services;
@@ -40,16 +41,11 @@ final class WorkflowCommands {
       default -> throw AppException.notFound("unknown workflow command /" + command);
     };
     // Mistakes in a command are answered as a failed command_result, not as a protocol error.
-    return result.recover(err -> {
-      AppException e = AppException.from(err);
-      return Future.succeededFuture(new JsonObject().put("type", "command_result").put("command", command)
-          .put("ok", false).put("output", e.getMessage()).put("code", e.code.name()));
-    });
+    return result.recover(err -> Future.succeededFuture(CommandResult.failed(command, AppException.from(err))));
   }
 
   private static JsonObject ok(String command, String output, Object data) {
-    return new JsonObject().put("type", "command_result").put("command", command).put("ok", true)
-        .put("output", output).put("data", data);
+    return CommandResult.ok(command, output, data);
   }
 
   private Future<JsonObject> status(Principal who) {

@@ -1,5 +1,6 @@
 package io.agentbus.router;
 
+import io.agentbus.core.CommandResult;
 import io.agentbus.core.Principal;
 import io.vertx.core.json.JsonObject;
 
@@ -15,12 +16,10 @@ final class Commands {
 
   private Commands() {}
 
-  static JsonObject run(String content, Principal who) {
-    String command = content.split("\\s+", 2)[0].substring(1).toLowerCase();
-    JsonObject result = new JsonObject().put("type", "command_result").put("command", command);
+  static JsonObject run(String command, Principal who) {
     switch (command) {
       case "help":
-        return result.put("ok", true).put("output", String.join("\n",
+        return CommandResult.ok(command, String.join("\n",
             "/help  this list",
             "/whoami  who you are signed in as",
             "/status  the workflows of this session",
@@ -29,11 +28,11 @@ final class Commands {
             "/parallel \"<task>\" \"<task>\" …  run tasks at once (start one with @role to pick the agent)",
             "/approve <approvalId> [feedback]  pass an approval gate",
             "/reject <approvalId> [reason]  reject it (the agent may revise)",
-            "@<role> …  in a message: that agent answers in the channel"));
+            "@<role> …  in a message: that agent answers in the channel"), null);
       case "whoami":
-        return result.put("ok", true).put("output", who.userId() + " " + who.roles());
+        return CommandResult.ok(command, who.userId() + " " + who.roles(), null);
       default:
-        return result.put("ok", false).put("output", "unknown command /" + command + " (try /help)");
+        return CommandResult.failed(command, "unknown command /" + command + " (try /help)");
     }
   }
 }

@@ -3,6 +3,7 @@ package io.agentbus.router;
 import io.agentbus.core.Addresses;
 import io.agentbus.core.AgentbusConfig;
 import io.agentbus.core.AppException;
+import io.agentbus.core.CommandResult;
 import io.agentbus.core.ConfigKeys;
 import io.agentbus.core.Database;
 import io.agentbus.core.ErrorCode;
@@ -145,14 +146,14 @@ public final class RouterVerticle extends VerticleBase {
       return approvalCommand(msg, command, parts.length > 1 ? parts[1].trim() : "");
     }
     if (!Commands.WORKFLOW.contains(command)) {
-      return Future.succeededFuture(Commands.run(content, Principal.of(msg)));
+      return Future.succeededFuture(Commands.run(command, Principal.of(msg)));
     }
     JsonObject ask = new JsonObject().put("command", command).put("args", parts.length > 1 ? parts[1] : "")
         .put("channel", channel);
     DeliveryOptions opts = new DeliveryOptions().setHeaders(msg.headers()).setSendTimeout(10_000);
     return vertx.eventBus().<JsonObject>request(Addresses.WORKFLOW_COMMAND, ask, opts).map(Message::body)
-        .recover(err -> Future.succeededFuture(new JsonObject().put("type", "command_result").put("command", command)
-            .put("ok", false).put("output", "/" + command + " is not available: " + AppException.from(err).getMessage())));
+        .recover(err -> Future.succeededFuture(CommandResult.failed(command,
+            "/" + command + " is not available: " + AppException.from(err).getMessage())));
   }
 
   private Future<JsonObject> history(Message<Object> msg) {
@@ -185,21 +186,18 @@ public final class RouterVerticle extends VerticleBase {
 
   /** {@code /approve <id> [feedback]}, {@code /reject <id> [reason]}: a decision like any other. */
   private Future<JsonObject> approvalCommand(Message<Object> msg, String command, String args) {
-    JsonObject result = new JsonObject().put("type", "command_result").put("command", command);
     String[] idAndText = args.split("\\s+", 2);
     if (idAndText[0].isEmpty()) {
-      return Future.succeededFuture(result.put("ok", false).put("output", "usage: /" + command + " <approvalId> ["
+      return Future.succeededFuture(CommandResult.failed(command, "usage: /" + command + " <approvalId> ["
           + ("approve".equals(command) ? "feedback" : "reason") + "]"));
     }
     JsonObject ask = new JsonObject().put("approvalId", idAndText[0]).put("action", command)
         .put("feedback", idAndText.length > 1 ? idAndText[1] : null);
     DeliveryOptions opts = new DeliveryOptions().setHeaders(msg.headers()).setSendTimeout(10_000);
-    return vertx.eventBus().<JsonObject>request(Addresses.APPROVAL_RESPOND, ask, opts).map(m -> result.put("ok", true)
-            .put("output", ("approve".equals(command) ? "Approved " : "Rejected ") + idAndText[0]).put("data", m.body()))
-        .recover(err -> {
-          AppException e = AppException.from(err);
-          return Future.succeededFuture(result.put("ok", false).put("output", e.getMessage()).put("code", e.code.name()));
-        });
+    return vertx.eventBus().<JsonObject>request(Addresses.APPROVAL_RESPOND, ask, opts)
+        .map(m -> CommandResult.ok(command, ("approve".equals(command) ? "Approved " : "Rejected ") + idAndText[0],
+            m.body()))
+        .recover(err -> Future.succeededFuture(CommandResult.failed(command, AppException.from(err))));
   }
 
   /** Typing is ephemeral: published on the channel's stream address, never stored. */
