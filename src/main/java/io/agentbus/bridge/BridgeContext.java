@@ -8,29 +8,31 @@ import io.vertx.core.Vertx;
 
 /** What every connection of a bridge verticle shares: settings, token checks, the node's hub. */
 record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits,
-                     boolean localRouter, boolean localOrchestrator, boolean localApprovals) {
+                     java.util.Set<String> localVerticles) {
 
   BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits) {
-    this(vertx, cfg, tokens, hub, limits, cfg.verticles().contains("router"), cfg.verticles().contains("orchestrator"),
-        cfg.verticles().contains("approvals"));
+    this(vertx, cfg, tokens, hub, limits, java.util.Set.copyOf(cfg.verticles()));
   }
 
   /**
-   * Delivery options for a router request as {@code p}. When this node runs a router, requests stay
-   * on the node (no cluster hop, no serialisation); otherwise they go to the routers of other nodes.
+   * Delivery options for a request as {@code p} to a service verticle. When this node runs that
+   * verticle, requests stay on the node (no cluster hop, no serialisation; a workflow started here
+   * runs here); otherwise they go to the instances on other nodes.
    */
+  private io.vertx.core.eventbus.DeliveryOptions to(String verticle, io.agentbus.core.Principal p) {
+    return p.toDelivery().setSendTimeout(10_000).setLocalOnly(localVerticles.contains(verticle));
+  }
+
   io.vertx.core.eventbus.DeliveryOptions toRouter(io.agentbus.core.Principal p) {
-    return p.toDelivery().setSendTimeout(10_000).setLocalOnly(localRouter);
+    return to("router", p);
   }
 
-  /** The same for approvals requests (the decision itself is settled in PostgreSQL, on any node). */
   io.vertx.core.eventbus.DeliveryOptions toApprovals(io.agentbus.core.Principal p) {
-    return p.toDelivery().setSendTimeout(10_000).setLocalOnly(localApprovals);
+    return to("approvals", p);
   }
 
-  /** The same for orchestrator requests: a workflow started here runs on this node when it has an orchestrator. */
   io.vertx.core.eventbus.DeliveryOptions toOrchestrator(io.agentbus.core.Principal p) {
-    return p.toDelivery().setSendTimeout(10_000).setLocalOnly(localOrchestrator);
+    return to("orchestrator", p);
   }
 
   record Limits(int maxContent, int historyMax, int ratePerSecond, int rateBurst, int sendQueueBytes,
