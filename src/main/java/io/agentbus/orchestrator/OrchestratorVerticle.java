@@ -183,22 +183,24 @@ public final class OrchestratorVerticle extends VerticleBase {
     return startWorkflow(who, session, t, new JsonObject().put("content", content).put("attachments", attachments));
   }
 
-  /** Checks the session is the caller's (claiming it if new), saves the workflow and starts it here. */
+  /**
+   * Checks the session is the caller's (the router's session claim: claimed if new, FORBIDDEN if
+   * another user's), saves the workflow and starts it here.
+   */
   Future<JsonObject> startWorkflow(Principal who, String session, Template t, JsonObject input) {
     String id = Json.newId();
-    return store.claimSession(session, who.userId()).compose(owner -> {
-      if (!owner.equals(who.userId())) {
-        return Future.failedFuture(AppException.forbidden("session '" + session + "' belongs to another user"));
-      }
-      return store.insert(id, t.name(), session, who.userId(), input, t.toJson(), instanceId, leaseSeconds);
-    }).map(v -> {
-      WorkflowRun run = new WorkflowRun(env, id, session, who.userId(), t, input);
-      runs.put(id, run);
-      run.start();
-      LOG.info("workflow {} ({}) started for {} in session {}", id, t.name(), who.userId(), session);
-      return new JsonObject().put("workflowId", id).put("workflowName", t.name()).put("sessionId", session)
-          .put("stream", "workflow:" + id);
-    });
+    return vertx.eventBus().request(Addresses.SESSION_CLAIM, new JsonObject().put("sessionId", session),
+            who.toDelivery().setSendTimeout(10_000))
+        .compose(claimed -> store.insert(id, t.name(), session, who.userId(), input, t.toJson(), instanceId,
+            leaseSeconds))
+        .map(v -> {
+          WorkflowRun run = new WorkflowRun(env, id, session, who.userId(), t, input);
+          runs.put(id, run);
+          run.start();
+          LOG.info("workflow {} ({}) started for {} in session {}", id, t.name(), who.userId(), session);
+          return new JsonObject().put("workflowId", id).put("workflowName", t.name()).put("sessionId", session)
+              .put("stream", "workflow:" + id);
+        });
   }
 
   // ---------------------------------------------------------------- cancel

@@ -12,7 +12,6 @@ import java.util.List;
 /** The workflows table (migration V2): every statement the orchestrator runs, in one place. */
 final class WorkflowStore {
 
-  static final List<String> ACTIVE = List.of("pending", "running", "waiting_approval");
   static final List<String> TERMINAL = List.of("completed", "failed", "cancelled");
   /** At most this many events in a GET /api/workflows/{id} answer (the streams keep them all). */
   static final int MAX_EVENTS = 5_000;
@@ -47,9 +46,6 @@ final class WorkflowStore {
           + "AND (lease_owner IS NOT DISTINCT FROM $3 OR lease_until < now()) RETURNING session_id";
   private static final String EVENTS =
       "SELECT seq, payload FROM events WHERE stream = $1 ORDER BY seq LIMIT " + MAX_EVENTS;
-  private static final String SESSION_OWNER = "SELECT user_id FROM sessions WHERE session_id = $1";
-  private static final String CLAIM_SESSION =
-      "INSERT INTO sessions (session_id, user_id) VALUES ($1, $2) ON CONFLICT (session_id) DO NOTHING";
 
   private final Pool pool;
 
@@ -107,13 +103,6 @@ final class WorkflowStore {
       }
       return a;
     });
-  }
-
-  /** Claims {session} for {user} if nobody has it; answers its owner. */
-  Future<String> claimSession(String session, String user) {
-    return pool.preparedQuery(CLAIM_SESSION).execute(Tuple.of(session, user))
-        .compose(r -> pool.preparedQuery(SESSION_OWNER).execute(Tuple.of(session)))
-        .map(rows -> rows.iterator().next().getString(0));
   }
 
   private static JsonObject toJson(Row r) {
