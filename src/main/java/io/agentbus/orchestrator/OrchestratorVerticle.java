@@ -52,11 +52,12 @@ public final class OrchestratorVerticle extends VerticleBase {
   private final String instanceId = Json.newId();
   private final Map<String, WorkflowRun> runs = new HashMap<>();
   private final Map<String, Agent> agents = new HashMap<>();
-  /** Gates waiting for their decision, by approval id. */
-  private final Map<String, io.vertx.core.Promise<JsonObject>> gateWaits = new HashMap<>();
-  private final Map<String, JsonObject> earlyDecisions = new HashMap<>();
-  /** approval id → workflow id, to forget the gates of workflows that ended while waiting. */
-  private final Map<String, String> gateWorkflow = new HashMap<>();
+  /**
+   * Open gates by approval id: the workflow's run waits on {@code decided}. A decision that comes
+   * before the open request's reply completes it first; one for a workflow that ended is dropped.
+   */
+  private record Gate(String workflowId, io.vertx.core.Promise<JsonObject> decided) {}
+  private final Map<String, Gate> gates = new HashMap<>();
   private final Interest interest = new Interest();
   private Catalog catalog;
   private WorkflowStore store;
@@ -353,26 +354,26 @@ public final class OrchestratorVerticle extends VerticleBase {
             : err))
         .compose(opened -> {
           String approvalId = opened.getString("approvalId");
-          JsonObject early = earlyDecisions.remove(approvalId);
-          if (early != null) {
-            return Future.succeededFuture(early);
+          Gate decidedEarly = gates.remove(approvalId);
+          if (decidedEarly != null) {
+            return decidedEarly.decided().future();
           }
-          io.vertx.core.Promise<JsonObject> decided = io.vertx.core.Promise.promise();
-          gateWaits.put(approvalId, decided);
-          gateWorkflow.put(approvalId, run.id);
-          return decided.future();
+          Gate waiting = new Gate(run.id, io.vertx.core.Promise.promise());
+          gates.put(approvalId, waiting);
+          return waiting.decided().future();
         });
   }
 
   /** A gate's outcome from the approvals verticle; it may come before the open request's reply. */
   private Future<JsonObject> onApproval(JsonObject decision) {
     String approvalId = decision.getString("approvalId");
-    io.vertx.core.Promise<JsonObject> waiting = gateWaits.remove(approvalId);
-    gateWorkflow.remove(approvalId);
+    Gate waiting = gates.remove(approvalId);
     if (waiting != null) {
-      waiting.tryComplete(decision);
+      waiting.decided().tryComplete(decision);
     } else if (runs.containsKey(decision.getString("workflowId"))) {
-      earlyDecisions.put(approvalId, decision);
+      Gate early = new Gate(decision.getString("workflowId"), io.vertx.core.Promise.promise());
+      early.decided().complete(decision);
+      gates.put(approvalId, early);
     }
     return Future.succeededFuture(new JsonObject().put("taken", waiting != null));
   }
@@ -380,15 +381,7 @@ public final class OrchestratorVerticle extends VerticleBase {
   private void renewLeases() {
     runs.values().removeIf(WorkflowRun::finished);
     // Gates of workflows that ended (cancelled, failed) while waiting will never be taken.
-    gateWorkflow.entrySet().removeIf(e -> {
-      if (runs.containsKey(e.getValue())) {
-        return false;
-      }
-      gateWaits.remove(e.getKey());
-      earlyDecisions.remove(e.getKey());
-      return true;
-    });
-    earlyDecisions.values().removeIf(d -> !runs.containsKey(d.getString("workflowId")));
+    gates.values().removeIf(g -> !runs.containsKey(g.workflowId()));
     if (runs.isEmpty()) {
       return;
     }
