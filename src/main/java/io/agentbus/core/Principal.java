@@ -20,6 +20,11 @@ public record Principal(String userId, List<String> roles, String sessionId) {
     return roles.contains(role);
   }
 
+  /** The caller is {@code owner}, or holds one of {@code roles} (who may see or act on something owned). */
+  public boolean isOwnerOr(String owner, String... roles) {
+    return userId.equals(owner) || Arrays.stream(roles).anyMatch(this::has);
+  }
+
   public boolean hasAny(List<String> wanted) {
     return wanted.stream().anyMatch(roles::contains);
   }

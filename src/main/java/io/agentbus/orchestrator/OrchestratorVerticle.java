@@ -230,7 +230,7 @@ public final class OrchestratorVerticle extends VerticleBase {
         return Future.failedFuture(AppException.notFound("no workflow '" + workflowId + "'"));
       }
       String wf = row.getString("workflowId");
-      if (!row.getString("ownerId").equals(who.userId()) && !who.has("admin")) {
+      if (!who.isOwnerOr(row.getString("ownerId"), "admin")) {
         return Future.failedFuture(AppException.forbidden("workflow '" + wf + "' belongs to another user"));
       }
       if (WorkflowStore.TERMINAL.contains(row.getString("status"))) {
@@ -304,7 +304,7 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   /** The owner, approvers and admins may see a workflow (PROTOCOL §4, agentbus.workflow.*). */
   static boolean mayRead(Principal who, JsonObject row) {
-    return row.getString("ownerId").equals(who.userId()) || who.has("approver") || who.has("admin");
+    return who.isOwnerOr(row.getString("ownerId"), "approver", "admin");
   }
 
   private Future<JsonObject> listRequest(Message<Object> msg) {

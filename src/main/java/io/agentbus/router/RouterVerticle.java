@@ -235,37 +235,34 @@ public final class RouterVerticle extends VerticleBase {
         }
         return channel(id).map(c -> ok);
       case "session":
-        if (!Json.isId(id)) {
-          throw AppException.invalid("invalid session id");
-        }
-        return pool.preparedQuery(RouterQueries.SESSION_OWNER).execute(Tuple.of(id)).compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(AppException.notFound("no session '" + id + "'"));
-          }
-          String owner = rows.iterator().next().getString(0);
-          return owner.equals(who.userId()) || who.has("admin") ? Future.succeededFuture(ok)
-              : Future.failedFuture(AppException.forbidden("session '" + id + "' belongs to another user"));
-        });
+        return owned(RouterQueries.SESSION_OWNER, "session", id, who, "admin").map(v -> ok);
       case "user":
         if (id.equals(who.userId())) {
           return Future.succeededFuture(ok);
         }
         throw AppException.forbidden("only " + id + " may listen to their own user stream");
       case "workflow":
-        if (!Json.isId(id)) {
-          throw AppException.invalid("invalid workflow id");
-        }
-        return pool.preparedQuery(RouterQueries.WORKFLOW_OWNER).execute(Tuple.of(id)).compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(AppException.notFound("no workflow '" + id + "'"));
-          }
-          String owner = rows.iterator().next().getString(0);
-          return owner.equals(who.userId()) || who.has("approver") || who.has("admin") ? Future.succeededFuture(ok)
-              : Future.failedFuture(AppException.forbidden("workflow '" + id + "' belongs to another user"));
-        });
+        return owned(RouterQueries.WORKFLOW_OWNER, "workflow", id, who, "approver", "admin").map(v -> ok);
       default:
         throw AppException.invalid("unknown stream '" + stream + "'");
     }
+  }
+
+  /**
+   * Succeeds when the {@code what} (session, workflow) exists and the caller owns it or holds one of
+   * {@code roles}; {@code ownerSql} reads its owner by id.
+   */
+  private Future<Void> owned(String ownerSql, String what, String id, Principal who, String... roles) {
+    if (!Json.isId(id)) {
+      throw AppException.invalid("invalid " + what + " id");
+    }
+    return pool.preparedQuery(ownerSql).execute(Tuple.of(id)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(AppException.notFound("no " + what + " '" + id + "'"));
+      }
+      return who.isOwnerOr(rows.iterator().next().getString(0), roles) ? Future.succeededFuture()
+          : Future.failedFuture(AppException.forbidden(what + " '" + id + "' belongs to another user"));
+    });
   }
 
   /** Claims {sessionId} for the caller, or checks it is theirs. Answers {sessionId, lastSeq} (of its stream). */
