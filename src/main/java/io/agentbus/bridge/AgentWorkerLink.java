@@ -33,7 +33,6 @@ final class AgentWorkerLink {
   private final Consumer<JsonObject> toWorker;
   private final String workerId = Json.newId();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  // (cleared by close(), so a failed registration can be retried on the same connection)
   /** Accepted tasks: task id → the orchestrator address reports go to. */
   private final Map<String, String> tasks = new LinkedHashMap<>();
   private final List<String> roles = new ArrayList<>();
@@ -76,9 +75,7 @@ final class AgentWorkerLink {
         .map(v -> new JsonObject().put("type", "agent_registered").put("workerId", workerId)
             .put("roles", new JsonArray(roles)).put("capacity", capacity))
         .recover(err -> {
-          close();
-          roles.clear();
-          closed = false;
+          unregister(); // no offer can have been accepted yet: the registration never completed
           return Future.failedFuture(new AppException(io.agentbus.core.ErrorCode.INTERNAL_ERROR,
               "registration did not reach the cluster in time; send agent_register again"));
         });
@@ -160,10 +157,15 @@ final class AgentWorkerLink {
   }
 
   /** The connection closed: stop taking offers and report every held task lost. */
-  void close() {
-    closed = true;
+  private void unregister() {
     consumers.forEach(MessageConsumer::unregister);
     consumers.clear();
+    roles.clear();
+  }
+
+  void close() {
+    closed = true;
+    unregister();
     tasks.forEach((taskId, replyTo) -> bus.send(replyTo, new JsonObject().put("taskId", taskId).put("kind", "lost")));
     tasks.clear();
   }

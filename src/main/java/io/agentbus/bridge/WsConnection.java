@@ -453,9 +453,7 @@ final class WsConnection implements Sink {
   }
 
   private void sendChat(JsonObject f, Object id) {
-    JsonObject body = f.copy();
-    body.remove("type");
-    body.remove("id");
+    JsonObject body = requestBody(f);
     // A command may start a workflow in this session (/assign, /parallel): follow it first.
     Future<Void> before = f.getValue("content") instanceof String c && c.startsWith("/") ? followSession()
         : Future.succeededFuture();
@@ -499,9 +497,7 @@ final class WsConnection implements Sink {
   }
 
   private void onApprovalResponse(JsonObject f, Object id) {
-    JsonObject body = f.copy();
-    body.remove("type");
-    body.remove("id");
+    JsonObject body = requestBody(f);
     request(Addresses.APPROVAL_RESPOND, body, id, bc.toApprovals(principal.withSession(sessionId)))
         .onSuccess(r -> send(reply("ack", id).put("approvalId", r.getString("approvalId"))
             .put("status", r.getString("status")).put("workflowId", r.getString("workflowId"))));
@@ -540,6 +536,14 @@ final class WsConnection implements Sink {
     if (id != null) {
       send(reply("ack", id).put("taskId", f.getString("taskId")));
     }
+  }
+
+  /** A frame as the body of a bus request: its fields without the frame's own {@code type} and {@code id}. */
+  private static JsonObject requestBody(JsonObject f) {
+    JsonObject body = f.copy();
+    body.remove("type");
+    body.remove("id");
+    return body;
   }
 
   private void onHistory(JsonObject f, Object id) {

@@ -83,7 +83,8 @@ public final class ExampleWorker {
   private Future<String> devToken() {
     int port = url.getPort() < 0 ? 80 : url.getPort();
     JsonObject body = new JsonObject().put("userId", user).put("roles", new JsonArray().add("agent"));
-    return vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.POST).setHost(url.getHost())
+    io.vertx.core.http.HttpClient http = vertx.createHttpClient();
+    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(url.getHost())
             .setPort(port).setURI("/api/auth/token").putHeader("Content-Type", "application/json"))
         .compose(req -> req.send(Buffer.buffer(body.encode())))
         .compose(resp -> resp.body().map(b -> {
@@ -91,7 +92,8 @@ public final class ExampleWorker {
             throw new IllegalStateException("dev login answered " + resp.statusCode() + ": " + b);
           }
           return b.toJsonObject().getString("token");
-        }));
+        }))
+        .eventually(http::close);
   }
 
   private Future<Void> connect() {
