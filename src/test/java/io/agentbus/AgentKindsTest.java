@@ -1,15 +1,5 @@
 package io.agentbus;
 
-import static io.agentbus.WorkflowTest.eventsUntilEnd;
-import static io.agentbus.WorkflowTest.last;
-import static io.agentbus.WorkflowTest.ofRole;
-import static io.agentbus.WorkflowTest.session;
-import static io.agentbus.WorkflowTest.startWorkflow;
-import static io.agentbus.WorkflowTest.types;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
 import io.agentbus.worker.ExampleWorker;
@@ -24,6 +14,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static io.agentbus.WorkflowTest.eventsUntilEnd;
+import static io.agentbus.WorkflowTest.last;
+import static io.agentbus.WorkflowTest.ofRole;
+import static io.agentbus.WorkflowTest.session;
+import static io.agentbus.WorkflowTest.startWorkflow;
+import static io.agentbus.WorkflowTest.types;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The agent kinds other than scripted, on two clustered nodes: external workers over /ws (task,

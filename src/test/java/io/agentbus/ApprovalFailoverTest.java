@@ -1,10 +1,5 @@
 package io.agentbus;
 
-import static io.agentbus.WorkflowTest.session;
-import static io.agentbus.WorkflowTest.startWorkflow;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +8,10 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static io.agentbus.WorkflowTest.session;
+import static io.agentbus.WorkflowTest.startWorkflow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Guarantee 4 without the node that created the approval: the node running the workflow (whose

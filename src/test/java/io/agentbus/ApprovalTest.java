@@ -1,16 +1,5 @@
 package io.agentbus;
 
-import static io.agentbus.WorkflowTest.eventsUntilEnd;
-import static io.agentbus.WorkflowTest.last;
-import static io.agentbus.WorkflowTest.ofRole;
-import static io.agentbus.WorkflowTest.session;
-import static io.agentbus.WorkflowTest.startWorkflow;
-import static io.agentbus.WorkflowTest.types;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.agentbus.support.BridgeClient;
 import io.agentbus.support.Http;
 import io.agentbus.support.TwoNodeClusterTest;
@@ -28,6 +17,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static io.agentbus.WorkflowTest.eventsUntilEnd;
+import static io.agentbus.WorkflowTest.last;
+import static io.agentbus.WorkflowTest.ofRole;
+import static io.agentbus.WorkflowTest.session;
+import static io.agentbus.WorkflowTest.startWorkflow;
+import static io.agentbus.WorkflowTest.types;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Approval gates on two clustered nodes and real PostgreSQL: the pause and its announcement,

@@ -1,10 +1,5 @@
 package io.agentbus;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.agentbus.support.Http;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
@@ -14,6 +9,10 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** PROTOCOL §2: tokens, the ways to authenticate on /ws, refusals, and session ownership. */
 class AuthTest extends TwoNodeClusterTest {
@@ -112,7 +111,7 @@ class AuthTest extends TwoNodeClusterTest {
 
   @Test
   void aTokenSignedWithAnotherSecretIsRefused() {
-    String foreign = new io.agentbus.core.TokenService(cluster.clientVertx(), "some-other-secret-of-enough-length", 60)
+    String foreign = new io.agentbus.auth.TokenService(cluster.clientVertx(), "some-other-secret-of-enough-length", 60)
         .issue("mallory", java.util.List.of("admin")).getString("token");
     assertEquals(401, cluster.http(0).get("/api/channels", foreign).status());
     try (WsClient w = cluster.ws(0, "token=" + foreign)) {

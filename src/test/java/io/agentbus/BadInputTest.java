@@ -1,10 +1,5 @@
 package io.agentbus;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.agentbus.support.BridgeClient;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
@@ -14,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Garbage in gets a coded error, stores nothing, keeps the connection and disturbs nobody (PROTOCOL §3). */
 class BadInputTest extends TwoNodeClusterTest {

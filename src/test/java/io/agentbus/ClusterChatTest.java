@@ -1,10 +1,5 @@
 package io.agentbus;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.agentbus.support.BridgeClient;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
@@ -20,6 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Two clustered nodes, one database: chat across nodes and transports (PROTOCOL guarantees 1–3). */
 class ClusterChatTest extends TwoNodeClusterTest {

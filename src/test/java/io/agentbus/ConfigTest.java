@@ -1,17 +1,16 @@
 package io.agentbus;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.agentbus.core.AgentbusConfig;
-import io.agentbus.core.ConfigKeys;
+import io.agentbus.config.AgentbusConfig;
+import io.agentbus.config.ConfigKeys;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Defaults come from conf/, every key yields to its AGENTBUS_* variable, and bad values stop the node clearly. */
 class ConfigTest {

@@ -1,14 +1,13 @@
 package io.agentbus;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Events go only to nodes whose clients follow the stream, and following starts without a gap. */
 class InterestRoutingTest {

@@ -1,9 +1,6 @@
 package io.agentbus;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.agentbus.core.Migrator;
+import io.agentbus.db.Migrator;
 import io.agentbus.support.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,6 +14,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Migrations are idempotent, safe when nodes start together, and never run an old build on a newer schema. */
 class MigrationTest {

@@ -1,8 +1,5 @@
 package io.agentbus;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +12,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A client that stops reading cannot make the server buffer without bound, and loses nothing. */
 class SlowConsumerTest {

@@ -1,8 +1,5 @@
 package io.agentbus;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +7,8 @@ import java.net.ConnectException;
 import java.net.Socket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which verticles a node runs, and how many, is configuration. */
 class VerticleSplitTest {

@@ -1,8 +1,5 @@
 package io.agentbus;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.agentbus.support.Browser;
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.WsClient;
@@ -10,6 +7,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The web UI in a real browser (Debian's headless Chromium), chatting across two nodes. */
 class WebUiTest {

@@ -1,17 +1,17 @@
 package io.agentbus.approvals;
 
-import io.agentbus.core.Addresses;
-import io.agentbus.core.AgentbusConfig;
-import io.agentbus.core.AppException;
-import io.agentbus.core.ConfigKeys;
-import io.agentbus.core.Database;
-import io.agentbus.core.ErrorCode;
-import io.agentbus.core.Interest;
-import io.agentbus.core.Json;
-import io.agentbus.core.Principal;
-import io.agentbus.core.Services;
-import io.agentbus.core.StreamWriter;
-import io.agentbus.core.WorkflowEvents;
+import io.agentbus.bus.Addresses;
+import io.agentbus.bus.AppException;
+import io.agentbus.bus.ErrorCode;
+import io.agentbus.bus.Json;
+import io.agentbus.bus.Principal;
+import io.agentbus.bus.Services;
+import io.agentbus.config.AgentbusConfig;
+import io.agentbus.config.ConfigKeys;
+import io.agentbus.db.Database;
+import io.agentbus.stream.Interest;
+import io.agentbus.stream.StreamWriter;
+import io.agentbus.stream.WorkflowEvents;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -43,14 +43,14 @@ public final class ApprovalsVerticle extends VerticleBase {
   private ApprovalStore store;
   private WorkflowEvents events;
   private boolean sweeping;
-  private io.agentbus.core.Metrics metrics;
+  private io.agentbus.metrics.Metrics metrics;
 
   @Override
   public Future<?> start() {
     AgentbusConfig cfg = new AgentbusConfig(config());
     Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
     store = new ApprovalStore(pool);
-    metrics = io.agentbus.core.Metrics.of(vertx);
+    metrics = io.agentbus.metrics.Metrics.of(vertx);
     events = new WorkflowEvents(new StreamWriter(vertx, pool, interest));
     vertx.setPeriodic(cfg.integer(ConfigKeys.APPROVALS_SWEEP_MS), id -> sweep());
     List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),

@@ -1,12 +1,16 @@
 package io.agentbus.bridge;
 
-import io.agentbus.core.AgentbusConfig;
-import io.agentbus.core.ConfigKeys;
-import io.agentbus.core.Database;
-import io.agentbus.core.ErrorCode;
-import io.agentbus.core.Metrics;
-import io.agentbus.core.TokenService;
-import io.agentbus.fanout.StreamHub;
+import io.agentbus.auth.TokenService;
+import io.agentbus.bridge.http.HttpApi;
+import io.agentbus.bridge.sockjs.EventBusBridge;
+import io.agentbus.bridge.ws.DirectWrites;
+import io.agentbus.bridge.ws.WsConnection;
+import io.agentbus.bus.ErrorCode;
+import io.agentbus.config.AgentbusConfig;
+import io.agentbus.config.ConfigKeys;
+import io.agentbus.db.Database;
+import io.agentbus.metrics.Metrics;
+import io.agentbus.stream.StreamHub;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;

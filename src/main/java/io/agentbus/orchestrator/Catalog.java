@@ -1,5 +1,6 @@
 package io.agentbus.orchestrator;
 
+import io.agentbus.orchestrator.agent.AgentSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -17,13 +18,11 @@ import java.util.regex.Pattern;
 public final class Catalog {
 
   public static final Set<String> KINDS = Set.of("scripted", "worker", "openai");
-  private static final Pattern ROLE = io.agentbus.core.Addresses.AGENT_ROLE;
+  private static final Pattern ROLE = io.agentbus.bus.Addresses.AGENT_ROLE;
   private static final Set<String> ON_REJECT = Set.of("revise", "fail");
   private static final Set<String> ON_TIMEOUT = Set.of("fail", "approve");
 
   /** How one role is played: {@code kind} plus that kind's settings (the whole JSON entry). */
-  public record AgentSpec(String role, String kind, String name, JsonObject settings) {}
-
   private final String defaultTemplate;
   private final String defaultRole;
   private final Map<String, Template> templates = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.agentbus.orchestrator;
 
-import io.agentbus.core.Json;
+import io.agentbus.bus.Json;
+import io.agentbus.orchestrator.agent.Agent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashSet;

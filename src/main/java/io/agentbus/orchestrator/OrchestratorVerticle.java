@@ -1,18 +1,19 @@
 package io.agentbus.orchestrator;
 
-import io.agentbus.core.WorkflowEvents;
-
-import io.agentbus.core.Addresses;
-import io.agentbus.core.AgentbusConfig;
-import io.agentbus.core.AppException;
-import io.agentbus.core.ConfigKeys;
-import io.agentbus.core.Database;
-import io.agentbus.core.ErrorCode;
-import io.agentbus.core.Interest;
-import io.agentbus.core.Json;
-import io.agentbus.core.Principal;
-import io.agentbus.core.Services;
-import io.agentbus.core.StreamWriter;
+import io.agentbus.bus.Addresses;
+import io.agentbus.bus.AppException;
+import io.agentbus.bus.ErrorCode;
+import io.agentbus.bus.Json;
+import io.agentbus.bus.Principal;
+import io.agentbus.bus.Services;
+import io.agentbus.config.AgentbusConfig;
+import io.agentbus.config.ConfigKeys;
+import io.agentbus.db.Database;
+import io.agentbus.orchestrator.agent.Agent;
+import io.agentbus.orchestrator.agent.Agents;
+import io.agentbus.stream.Interest;
+import io.agentbus.stream.StreamWriter;
+import io.agentbus.stream.WorkflowEvents;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -20,8 +21,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -62,9 +61,7 @@ public final class OrchestratorVerticle extends VerticleBase {
   private Catalog catalog;
   private WorkflowStore store;
   private WorkflowEvents emitter;
-  private WorkerAgent.Tasks workerTasks;
-  private HttpClient http;
-  private JsonObject openAiDefaults;
+  private Agents agentKinds;
   private int leaseSeconds;
   private int maxContent;
   private WorkflowRun.Env env;
@@ -76,13 +73,12 @@ public final class OrchestratorVerticle extends VerticleBase {
     leaseSeconds = cfg.integer(ConfigKeys.LEASE_SECONDS);
     localApprovals = cfg.verticles().contains("approvals");
     maxContent = cfg.integer(ConfigKeys.MAX_CONTENT_CHARS);
-    openAiDefaults = new JsonObject().put("baseUrl", cfg.string(ConfigKeys.OPENAI_BASE_URL))
+    JsonObject openAiDefaults = new JsonObject().put("baseUrl", cfg.string(ConfigKeys.OPENAI_BASE_URL))
         .put("model", cfg.string(ConfigKeys.OPENAI_MODEL)).put("apiKey", cfg.string(ConfigKeys.OPENAI_API_KEY));
     Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
     store = new WorkflowStore(pool);
     emitter = new WorkflowEvents(new StreamWriter(vertx, pool, interest));
-    workerTasks = new WorkerAgent.Tasks(vertx, instanceId);
-    http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+    agentKinds = new Agents(vertx, instanceId, openAiDefaults);
     env = new WorkflowRun.Env(vertx, store, emitter, this::agent, instanceId, this::openGate);
     String file = cfg.string(ConfigKeys.WORKFLOWS_FILE);
     String kinds = cfg.string(ConfigKeys.AGENT_KINDS);
@@ -109,7 +105,7 @@ public final class OrchestratorVerticle extends VerticleBase {
               serve(Addresses.WORKFLOW_COMMAND, commands::handle),
               serve(Addresses.orchestratorControl(instanceId), this::control),
               vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_MENTION, m -> new Mentioned(this).answer(m.body())));
-          return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> workerTasks.ready());
+          return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> agentKinds.ready());
         });
   }
 
@@ -154,14 +150,7 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   /** The agent playing {@code role}, made on first use from the role's spec. */
   Agent agent(String role) {
-    return agents.computeIfAbsent(role, r -> {
-      Catalog.AgentSpec spec = catalog.agent(r);
-      return switch (spec.kind()) {
-        case "worker" -> new WorkerAgent(vertx, spec, workerTasks);
-        case "openai" -> new OpenAiAgent(vertx, http, spec, openAiDefaults);
-        default -> new ScriptedAgent(vertx, spec);
-      };
-    });
+    return agents.computeIfAbsent(role, r -> agentKinds.make(catalog.agent(r)));
   }
 
   // ---------------------------------------------------------------- start
@@ -390,6 +379,6 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return http.close();
+    return agentKinds.close();
   }
 }

@@ -1,10 +1,10 @@
 package io.agentbus.orchestrator;
 
-import io.agentbus.core.AppException;
-import io.agentbus.core.CommandResult;
-import io.agentbus.core.Json;
-import io.agentbus.core.Principal;
-import io.agentbus.core.Services;
+import io.agentbus.bus.AppException;
+import io.agentbus.bus.CommandResult;
+import io.agentbus.bus.Json;
+import io.agentbus.bus.Principal;
+import io.agentbus.bus.Services;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;

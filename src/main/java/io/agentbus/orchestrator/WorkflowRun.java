@@ -1,8 +1,9 @@
 package io.agentbus.orchestrator;
 
-import io.agentbus.core.WorkflowEvents;
-
-import io.agentbus.core.Json;
+import io.agentbus.bus.Json;
+import io.agentbus.orchestrator.agent.Agent;
+import io.agentbus.orchestrator.agent.AgentFailure;
+import io.agentbus.stream.WorkflowEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -47,7 +48,7 @@ final class WorkflowRun {
   final Template template;
   private final JsonObject input;
   private final Env env;
-  private final io.agentbus.core.Metrics metrics;
+  private final io.agentbus.metrics.Metrics metrics;
   private final List<Template.AgentStep> order;
   private final long startedAt = System.currentTimeMillis();
   private final JsonObject outputs = new JsonObject();
@@ -72,7 +73,7 @@ final class WorkflowRun {
     this.template = template;
     this.input = input;
     this.order = template.agentsInOrder();
-    this.metrics = io.agentbus.core.Metrics.of(env.vertx());
+    this.metrics = io.agentbus.metrics.Metrics.of(env.vertx());
   }
 
   String status() {

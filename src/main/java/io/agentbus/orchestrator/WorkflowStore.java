@@ -99,7 +99,7 @@ final class WorkflowStore {
     return pool.preparedQuery(EVENTS).execute(Tuple.of(stream)).map(rows -> {
       JsonArray a = new JsonArray();
       for (Row r : rows) {
-        a.add(new JsonObject(io.agentbus.core.StreamWriter.frame(stream, r.getLong(0), r.getString(1))));
+        a.add(new JsonObject(io.agentbus.stream.StreamWriter.frame(stream, r.getLong(0), r.getString(1))));
       }
       return a;
     });

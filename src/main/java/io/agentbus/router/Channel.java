@@ -1,6 +1,6 @@
 package io.agentbus.router;
 
-import io.agentbus.core.Principal;
+import io.agentbus.bus.Principal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

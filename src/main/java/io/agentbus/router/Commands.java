@@ -1,7 +1,7 @@
 package io.agentbus.router;
 
-import io.agentbus.core.CommandResult;
-import io.agentbus.core.Principal;
+import io.agentbus.bus.CommandResult;
+import io.agentbus.bus.Principal;
 import io.vertx.core.json.JsonObject;
 
 /**

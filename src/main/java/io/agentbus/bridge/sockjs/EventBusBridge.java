@@ -1,0 +1,194 @@
+package io.agentbus.bridge.sockjs;
+
+import io.agentbus.bridge.BridgeContext;
+import io.agentbus.bus.Addresses;
+import io.agentbus.bus.AppException;
+import io.agentbus.bus.ErrorCode;
+import io.agentbus.bus.Principal;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SockJS event-bus bridge (PROTOCOL §4) and its guard. Every bridge event passes
+ * {@link #onEvent}, which completes it exactly once:
+ * <ul>
+ *   <li>SEND: the client's headers are dropped, the token (URL {@code ?token=} or
+ *   {@code headers.token}) is verified and the caller is put in headers for the router. An
+ *   unauthenticated request still goes through without a caller, so the router answers it with
+ *   a coded NOT_AUTHENTICATED failure instead of a silent drop.</li>
+ *   <li>REGISTER: allowed after the router's subscribe check; the node's hub then also delivers
+ *   that stream to bridge sockets, in seq order. Refcounted per socket, released on UNREGISTER
+ *   and on close or error (a vanished browser leaks nothing).</li>
+ *   <li>RECEIVE: a socket whose send queue is full is closed instead of buffering without bound.</li>
+ * </ul>
+ */
+public final class EventBusBridge {
+
+  private static final long REVERIFY_MS = 30_000;
+
+  private final BridgeContext bc;
+  /** Per socket: its principal once verified, and its registrations (address → count). */
+  private final Map<SockJSSocket, SocketState> sockets = new HashMap<>();
+
+  private static final class SocketState {
+    Principal principal;
+    String verifiedToken;
+    long verifiedAtMs;
+    final Map<String, Integer> registrations = new HashMap<>();
+  }
+
+  private final io.agentbus.metrics.Metrics metrics;
+
+  public EventBusBridge(BridgeContext bc) {
+    this.bc = bc;
+    this.metrics = io.agentbus.metrics.Metrics.of(bc.vertx());
+  }
+
+  public Router router() {
+    SockJSBridgeOptions opts = new SockJSBridgeOptions()
+        .setInboundPermitteds(List.of(
+            new PermittedOptions().setAddress(Addresses.CHAT_SEND),
+            new PermittedOptions().setAddress(Addresses.HISTORY),
+            new PermittedOptions().setAddress(Addresses.TYPING),
+            new PermittedOptions().setAddress(Addresses.WORKFLOW_START),
+            new PermittedOptions().setAddress(Addresses.WORKFLOW_CANCEL),
+            new PermittedOptions().setAddress(Addresses.APPROVAL_RESPOND)))
+        .setOutboundPermitteds(List.of(new PermittedOptions().setAddressRegex(Addresses.BROWSER_STREAM_REGEX)))
+        .setMaxHandlersPerSocket(bc.limits().maxSubscriptions())
+        .setReplyTimeout(15_000);
+    return SockJSHandler.create(bc.vertx()).bridge(opts, this::onEvent);
+  }
+
+  private void onEvent(BridgeEvent be) {
+    SockJSSocket sock = be.socket();
+    switch (be.type()) {
+      case SOCKET_CREATED -> {
+        sockets.put(sock, new SocketState());
+        metrics.bridgeSockets.incrementAndGet();
+        be.complete(true);
+      }
+      case SOCKET_CLOSED, SOCKET_ERROR -> {
+        forget(sock);
+        be.complete(true);
+      }
+      case SEND -> authenticate(be).onComplete(ar -> {
+        JsonObject raw = be.getRawMessage();
+        JsonObject headers = new JsonObject();
+        if (ar.succeeded()) {
+          Principal p = ar.result();
+          headers.put(Principal.H_USER, p.userId()).put(Principal.H_ROLES, String.join(",", p.roles()));
+        }
+        raw.put("headers", headers);
+        be.setRawMessage(raw);
+        be.complete(true);
+      });
+      case PUBLISH -> be.complete(false); // nothing browser-facing is publish-only
+      case REGISTER -> onRegister(be, sock);
+      case UNREGISTER -> {
+        String address = be.getRawMessage().getString("address");
+        SocketState st = sockets.get(sock);
+        if (st != null && address != null) {
+          Integer n = st.registrations.get(address);
+          if (n != null) {
+            if (n <= 1) {
+              st.registrations.remove(address);
+            } else {
+              st.registrations.put(address, n - 1);
+            }
+            bc.hub().releaseBridge(Addresses.streamOfBrowserAddress(address));
+          }
+        }
+        be.complete(true);
+      }
+      case RECEIVE -> {
+        if (sock.writeQueueFull()) {
+          metrics.sendQueueOverflows.increment();
+          sock.close(4008, "send queue full");
+          be.complete(false);
+        } else {
+          be.complete(true);
+        }
+      }
+      default -> be.complete(true);
+    }
+  }
+
+  private void onRegister(BridgeEvent be, SockJSSocket sock) {
+    String address = be.getRawMessage().getString("address", "");
+    String stream = Addresses.streamOfBrowserAddress(address);
+    if (stream == null) {
+      be.complete(false);
+      return;
+    }
+    authenticate(be)
+        .compose(p -> bc.vertx().eventBus().<JsonObject>request(Addresses.SUBSCRIBE_CHECK,
+            new JsonObject().put("stream", stream), bc.toRouter(p)))
+        .compose(ok -> bc.hub().retainBridge(stream))
+        .onComplete(ar -> {
+          SocketState st = sockets.get(sock);
+          if (ar.failed() || st == null) {
+            if (ar.succeeded()) {
+              bc.hub().releaseBridge(stream); // the socket closed meanwhile
+            }
+            be.complete(false);
+            return;
+          }
+          st.registrations.merge(address, 1, Integer::sum);
+          be.complete(true);
+        });
+  }
+
+  private void forget(SockJSSocket sock) {
+    SocketState st = sockets.remove(sock);
+    if (st != null) {
+      metrics.bridgeSockets.decrementAndGet();
+      st.registrations.forEach((address, n) -> {
+        for (int i = 0; i < n; i++) {
+          bc.hub().releaseBridge(Addresses.streamOfBrowserAddress(address));
+        }
+      });
+    }
+  }
+
+  /** The caller: the frame's {@code headers.token}, else the token on the SockJS URL. */
+  private Future<Principal> authenticate(BridgeEvent be) {
+    SocketState st = sockets.get(be.socket());
+    if (st == null) {
+      return Future.failedFuture(new AppException(ErrorCode.NOT_AUTHENTICATED, "socket closed"));
+    }
+    JsonObject headers = be.getRawMessage().getJsonObject("headers");
+    String token = headers != null && headers.getValue("token") instanceof String t ? t : urlToken(be.socket());
+    if (token == null) {
+      return Future.failedFuture(new AppException(ErrorCode.NOT_AUTHENTICATED, "token required"));
+    }
+    // Re-verified at most every REVERIFY_MS, so an expired token stops working on a long-lived socket.
+    long now = System.currentTimeMillis();
+    if (token.equals(st.verifiedToken) && st.principal != null && now - st.verifiedAtMs < REVERIFY_MS) {
+      return Future.succeededFuture(st.principal);
+    }
+    return bc.tokens().verify(token).onSuccess(p -> {
+      st.principal = p;
+      st.verifiedToken = token;
+      st.verifiedAtMs = now;
+    });
+  }
+
+  private static String urlToken(SockJSSocket sock) {
+    String uri = sock.uri();
+    if (uri == null) {
+      return null;
+    }
+    List<String> t = new QueryStringDecoder(uri).parameters().get("token");
+    return t == null || t.isEmpty() ? null : t.get(0);
+  }
+}

@@ -1,0 +1,114 @@
+package io.agentbus.bus;
+
+/**
+ * Every event-bus address, in one place.
+ *
+ * <p>{@code agentbus.*} addresses are browser-visible (PROTOCOL.md §4): the SockJS bridge permits
+ * exactly these. {@code internal.*} addresses are between verticles only; the bridge's
+ * permitted-address lists never match them, so a browser can neither send to them nor listen.
+ */
+public final class Addresses {
+
+  // ---- browser-visible (PROTOCOL §4) ----
+  /** Prefix of every browser-visible address. */
+  public static final String BROWSER_PREFIX = "agentbus.";
+  /** Stream kinds; a stream {@code kind:id} is delivered to browsers on {@code agentbus.kind.id}. */
+  public static final java.util.List<String> STREAM_KINDS = java.util.List.of("channel", "session", "workflow", "user");
+  /** Browser addresses a SockJS client may register (stream ids are letters, digits, - and _). */
+  public static final String BROWSER_STREAM_REGEX =
+      java.util.regex.Pattern.quote(BROWSER_PREFIX) + "(" + String.join("|", STREAM_KINDS) + ")\\." + Json.ID.pattern();
+
+  public static final String CHAT_SEND = "agentbus.chat.send";
+  public static final String HISTORY = "agentbus.history";
+  public static final String TYPING = "agentbus.typing";
+  public static final String WORKFLOW_START = "agentbus.workflow.start";
+  public static final String WORKFLOW_CANCEL = "agentbus.workflow.cancel";
+  public static final String APPROVAL_RESPOND = "agentbus.approval.respond";
+
+  // ---- internal, verticle to verticle ----
+  /**
+   * Where a node's hub receives stream events (committed and ephemeral, stream and seq in
+   * headers): one address per node, always registered, to which writers send only the events of
+   * streams that node follows ({@link Interest}). Not one address per stream: Vert.x caches where
+   * an address's consumers are only while it has some, so publishing to a stream nobody followed
+   * cost a blocking Hazelcast lookup per event (measured: ~2 k commits/s at 170 % CPU, README
+   * Performance).
+   */
+  public static String nodeEvents(String nodeId) {
+    return "internal.node." + nodeId + ".events";
+  }
+
+  /**
+   * Ephemeral stream events (typing), published to every node's hub. Not routed by interest: they
+   * are rare, and unlike committed events a missed push could not be read back from the database.
+   */
+  public static final String EPHEMERAL = "internal.ephemeral";
+
+  /** Hubs announce here which streams their node follows; every router keeps the table. */
+  public static final String INTEREST = "internal.interest";
+  /** Router: may this user subscribe to {stream}? */
+  public static final String SUBSCRIBE_CHECK = "internal.router.subscribe-check";
+  /** Router: claim or check a session id for this user. */
+  public static final String SESSION_CLAIM = "internal.router.session-claim";
+  public static final String CHANNELS_LIST = "internal.router.channels.list";
+  public static final String CHANNELS_CREATE = "internal.router.channels.create";
+
+  /** Orchestrator (any instance): a workflow's row and events {workflowId}; a session's list {sessionId}. */
+  public static final String WORKFLOW_GET = "internal.orchestrator.get";
+  public static final String WORKFLOW_LIST = "internal.orchestrator.list";
+  /** Orchestrator: the templates a user may start {templates:[{name, description, agents}]}. */
+  public static final String WORKFLOW_TEMPLATES = "internal.orchestrator.templates";
+  /** Orchestrator: a workflow slash command typed in chat {command, args, channel}; answers a command_result. */
+  public static final String WORKFLOW_COMMAND = "internal.orchestrator.command";
+  /** Orchestrator: a committed channel message that mentions agent roles {message}. */
+  public static final String AGENT_MENTION = "internal.orchestrator.mention";
+  /** Approvals verticle: open a gate for a waiting workflow. */
+  public static final String APPROVALS_OPEN = "internal.approvals.open";
+  /** Approvals verticle: the approvals a caller may see {status?}. */
+  public static final String APPROVALS_LIST = "internal.approvals.list";
+
+  /** One orchestrator instance: control of the workflows it owns (cancel, gate decisions). */
+  public static String orchestratorControl(String instanceId) {
+    return "internal.orchestrator." + instanceId + ".control";
+  }
+
+  /** One orchestrator instance: reports of the tasks its external workers run. */
+  public static String orchestratorTasks(String instanceId) {
+    return "internal.orchestrator." + instanceId + ".tasks";
+  }
+
+  /** Agent role names (they are part of {@link #agentRole} addresses). */
+  public static final java.util.regex.Pattern AGENT_ROLE = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,31}");
+
+  /** Where the external workers of a role take task offers (README, Agent workers). */
+  public static String agentRole(String role) {
+    return "internal.agent." + role;
+  }
+
+  /** One registered worker: cancels of its tasks. */
+  public static String workerControl(String workerId) {
+    return "internal.worker." + workerId;
+  }
+
+  private Addresses() {}
+
+  /**
+   * The browser address a stream is delivered on through the SockJS bridge:
+   * {@code channel:general} → {@code agentbus.channel.general}.
+   */
+  public static String browserAddress(String stream) {
+    int i = stream.indexOf(':');
+    return BROWSER_PREFIX + stream.substring(0, i) + "." + stream.substring(i + 1);
+  }
+
+  /** The inverse of {@link #browserAddress}, or null when the address is no stream address. */
+  public static String streamOfBrowserAddress(String address) {
+    for (String kind : STREAM_KINDS) {
+      String prefix = BROWSER_PREFIX + kind + ".";
+      if (address.startsWith(prefix) && address.length() > prefix.length()) {
+        return kind + ":" + address.substring(prefix.length());
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,30 @@
+package io.agentbus.bus;
+
+/** The error codes of PROTOCOL §3, with the HTTP status each maps to. */
+public enum ErrorCode {
+  INVALID_JSON(400),
+  INVALID_MESSAGE(400),
+  UNKNOWN_TYPE(400),
+  NOT_AUTHENTICATED(401),
+  FORBIDDEN(403),
+  NOT_FOUND(404),
+  CONFLICT(409),
+  PAYLOAD_TOO_LARGE(413),
+  RATE_LIMITED(429),
+  INTERNAL_ERROR(500);
+
+  public final int httpStatus;
+
+  ErrorCode(int httpStatus) {
+    this.httpStatus = httpStatus;
+  }
+
+  public static ErrorCode ofHttpStatus(int status) {
+    for (ErrorCode c : values()) {
+      if (c.httpStatus == status) {
+        return c;
+      }
+    }
+    return INTERNAL_ERROR;
+  }
+}

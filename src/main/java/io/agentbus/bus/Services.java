@@ -1,0 +1,50 @@
+package io.agentbus.bus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
+import org.slf4j.Logger;
+
+/** Request handlers on the bus, shared by the service verticles (router, orchestrator). */
+public final class Services {
+
+  private Services() {}
+
+  /**
+   * Registers a request handler and maps every failure to a coded reply ({@link AppException}) in
+   * one place; unexpected failures are logged, the caller sees INTERNAL_ERROR.
+   */
+  public static MessageConsumer<Object> serve(Vertx vertx, Logger log, String address,
+      Function<Message<Object>, Future<JsonObject>> handler) {
+    return vertx.eventBus().consumer(address, msg -> {
+      Future<JsonObject> result;
+      try {
+        result = handler.apply(msg);
+      } catch (RuntimeException e) {
+        result = Future.failedFuture(e);
+      }
+      result.onComplete(ar -> {
+        if (ar.succeeded()) {
+          msg.reply(ar.result());
+        } else {
+          AppException e = AppException.from(ar.cause());
+          if (e.code == ErrorCode.INTERNAL_ERROR) {
+            log.error("{} failed", address, ar.cause());
+          }
+          msg.fail(e.code.httpStatus, e.toJson().encode());
+        }
+      });
+    });
+  }
+
+  /** The body of a request, which must be a JSON object. */
+  public static JsonObject body(Message<Object> msg) {
+    if (msg.body() instanceof JsonObject j) {
+      return j;
+    }
+    throw AppException.invalid("the body must be a JSON object");
+  }
+}

@@ -1,0 +1,207 @@
+package io.agentbus.config;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's configuration: built-in defaults ({@link ConfigKeys}) &lt; the config file &lt;
+ * {@code AGENTBUS_*} environment variables. Values are read through the typed getters with a
+ * {@link ConfigKeys.Key}, so no key name is spelled twice. The whole object travels to verticles
+ * as their deployment config ({@link #json()}).
+ */
+public final class AgentbusConfig {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentbusConfig.class);
+  /** Env var naming an alternative config file. */
+  public static final String CONFIG_FILE_ENV = "AGENTBUS_CONFIG";
+  private static final Pattern CHANNEL_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+  private final JsonObject json;
+
+  public AgentbusConfig(JsonObject json) {
+    this.json = json;
+  }
+
+  /** Loads defaults, the config file and the environment; fails with a readable message. */
+  public static AgentbusConfig load(Map<String, String> env) {
+    JsonObject merged = new JsonObject();
+    for (ConfigKeys.Key k : ConfigKeys.all()) {
+      put(merged, k.path(), k.dflt());
+    }
+    JsonObject file = readFile(env.get(CONFIG_FILE_ENV));
+    for (ConfigKeys.Key k : ConfigKeys.all()) {
+      Object v = get(file, k.path());
+      if (v != null) {
+        put(merged, k.path(), coerce(k, v));
+      }
+    }
+    Set<String> known = ConfigKeys.all().stream().map(ConfigKeys.Key::env).collect(Collectors.toSet());
+    known.add(CONFIG_FILE_ENV);
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      if (!e.getKey().startsWith("AGENTBUS_")) {
+        continue;
+      }
+      if (!known.contains(e.getKey())) {
+        LOG.warn("Unknown environment variable {} ignored (see README, Configuration)", e.getKey());
+      }
+    }
+    for (ConfigKeys.Key k : ConfigKeys.all()) {
+      String v = env.get(k.env());
+      if (v != null) {
+        put(merged, k.path(), coerce(k, v));
+      }
+    }
+    AgentbusConfig cfg = new AgentbusConfig(merged);
+    cfg.validate();
+    return cfg;
+  }
+
+  private static JsonObject readFile(String explicit) {
+    try {
+      if (explicit != null && !explicit.isBlank()) {
+        return new JsonObject(Files.readString(Path.of(explicit)));
+      }
+      Path local = Path.of("conf", "agentbus.json");
+      if (Files.isRegularFile(local)) {
+        return new JsonObject(Files.readString(local));
+      }
+      try (InputStream in = AgentbusConfig.class.getResourceAsStream("/conf/agentbus.json")) {
+        return in == null ? new JsonObject() : new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("Cannot read the configuration file"
+          + (explicit == null ? "" : " " + explicit) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Object coerce(ConfigKeys.Key k, Object v) {
+    Object d = k.dflt();
+    try {
+      if (d instanceof Integer) {
+        return v instanceof Number n ? n.intValue() : Integer.parseInt(v.toString().trim());
+      }
+      if (d instanceof Boolean) {
+        return v instanceof Boolean b ? b : Boolean.parseBoolean(v.toString().trim());
+      }
+      return v.toString();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("Configuration " + k.path() + " (" + k.env() + ") must be a whole number, got '" + v + "'");
+    }
+  }
+
+  private static Object get(JsonObject o, String path) {
+    String[] parts = path.split("\\.");
+    JsonObject cur = o;
+    for (int i = 0; i < parts.length - 1; i++) {
+      Object next = cur.getValue(parts[i]);
+      if (!(next instanceof JsonObject j)) {
+        return null;
+      }
+      cur = j;
+    }
+    return cur.getValue(parts[parts.length - 1]);
+  }
+
+  private static void put(JsonObject o, String path, Object value) {
+    String[] parts = path.split("\\.");
+    JsonObject cur = o;
+    for (int i = 0; i < parts.length - 1; i++) {
+      JsonObject next = cur.getJsonObject(parts[i]);
+      if (next == null) {
+        next = new JsonObject();
+        cur.put(parts[i], next);
+      }
+      cur = next;
+    }
+    cur.put(parts[parts.length - 1], value);
+  }
+
+  private void validate() {
+    List<String> problems = new ArrayList<>();
+    if (!Set.of("dev", "prod").contains(string(ConfigKeys.PROFILE))) {
+      problems.add("profile (AGENTBUS_PROFILE) must be dev or prod");
+    }
+    for (ConfigKeys.Key k : List.of(ConfigKeys.HTTP_PORT, ConfigKeys.CLUSTER_PORT)) {
+      int p = integer(k);
+      if (p < 0 || p > 65535) {
+        problems.add(k.path() + " (" + k.env() + ") must be a port number");
+      }
+    }
+    if (!Set.of("epoll", "io_uring", "nio").contains(string(ConfigKeys.TRANSPORT))) {
+      problems.add("transport (AGENTBUS_TRANSPORT) must be epoll, io_uring or nio");
+    }
+    for (String v : verticles()) {
+      if (!ConfigKeys.VERTICLE_NAMES.contains(v)) {
+        problems.add("verticles (AGENTBUS_VERTICLES): unknown verticle '" + v + "' (known: "
+            + String.join(", ", ConfigKeys.VERTICLE_NAMES) + ")");
+      }
+    }
+    for (ConfigKeys.Key k : List.of(ConfigKeys.DB_POOL_SIZE, ConfigKeys.MAX_FRAME_BYTES, ConfigKeys.MAX_CONTENT_CHARS,
+        ConfigKeys.HISTORY_MAX, ConfigKeys.RATE_PER_SECOND, ConfigKeys.RATE_BURST, ConfigKeys.SEND_QUEUE_BYTES,
+        ConfigKeys.AUTH_TIMEOUT_MS, ConfigKeys.TOKEN_TTL_SECONDS, ConfigKeys.GAP_FILL_MS, ConfigKeys.RESYNC_MS,
+        ConfigKeys.INSTANCES_ROUTER, ConfigKeys.INSTANCES_BRIDGE, ConfigKeys.INSTANCES_ORCHESTRATOR,
+        ConfigKeys.INSTANCES_APPROVALS, ConfigKeys.LEASE_SECONDS, ConfigKeys.APPROVALS_SWEEP_MS)) {
+      if (integer(k) <= 0) {
+        problems.add(k.path() + " (" + k.env() + ") must be positive");
+      }
+    }
+    if (isProd() && string(ConfigKeys.JWT_SECRET).isEmpty()) {
+      problems.add("the prod profile needs a JWT secret: set AGENTBUS_JWT_SECRET (at least 32 characters)");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("Invalid configuration:\n  - " + String.join("\n  - ", problems));
+    }
+  }
+
+  public JsonObject json() {
+    return json;
+  }
+
+  public String string(ConfigKeys.Key k) {
+    Object v = get(json, k.path());
+    return v == null ? "" : v.toString();
+  }
+
+  public int integer(ConfigKeys.Key k) {
+    Object v = get(json, k.path());
+    return v instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(v));
+  }
+
+  /** A copy with one key changed (used to hand resolved values, such as the JWT secret, to verticles). */
+  public AgentbusConfig with(ConfigKeys.Key k, Object value) {
+    JsonObject copy = json.copy();
+    put(copy, k.path(), value);
+    return new AgentbusConfig(copy);
+  }
+
+  public boolean isProd() {
+    return "prod".equals(string(ConfigKeys.PROFILE));
+  }
+
+  public boolean devLogin() {
+    String v = string(ConfigKeys.DEV_LOGIN).trim();
+    return v.isEmpty() ? !isProd() : Boolean.parseBoolean(v);
+  }
+
+  public List<String> verticles() {
+    return Arrays.stream(string(ConfigKeys.VERTICLES).split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  public static boolean isValidChannelName(String name) {
+    return name != null && CHANNEL_NAME.matcher(name).matches();
+  }
+}

@@ -1,0 +1,119 @@
+package io.agentbus.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Every configuration key, in one place: its path in {@code conf/agentbus.json}, the environment
+ * variable that overrides it, its default and what it means. README's configuration table is
+ * this list.
+ */
+public final class ConfigKeys {
+
+  /** One configuration key. {@code dflt} also fixes the type env values are parsed into. */
+  public record Key(String path, String env, Object dflt, String doc) {}
+
+  private static final List<Key> ALL = new ArrayList<>();
+
+  public static final Key PROFILE = key("profile", "AGENTBUS_PROFILE", "dev",
+      "dev (dev login on, generated JWT secret allowed, permissive origins) or prod");
+  public static final Key HTTP_HOST = key("http.host", "AGENTBUS_HTTP_HOST", "0.0.0.0",
+      "address the HTTP / WebSocket / SockJS server binds");
+  public static final Key HTTP_PORT = key("http.port", "AGENTBUS_HTTP_PORT", 8080,
+      "HTTP / WebSocket / SockJS port");
+  public static final Key HTTP_ALLOWED_ORIGINS = key("http.allowedOrigins", "AGENTBUS_HTTP_ALLOWED_ORIGINS", "",
+      "comma list of allowed browser origins for CORS; empty = any in dev, same-origin only in prod");
+  public static final Key TRANSPORT = key("transport", "AGENTBUS_TRANSPORT", "epoll",
+      "network transport: epoll, io_uring (Linux) or nio; an unavailable native one falls back to nio with a log line");
+  public static final Key CLUSTER_NAME = key("cluster.name", "AGENTBUS_CLUSTER_NAME", "agentbus",
+      "Hazelcast cluster name: nodes join only their own cluster");
+  public static final Key CLUSTER_HOST = key("cluster.host", "AGENTBUS_CLUSTER_HOST", "127.0.0.1",
+      "address this node binds and announces for Hazelcast and the event bus");
+  public static final Key CLUSTER_PORT = key("cluster.port", "AGENTBUS_CLUSTER_PORT", 5701,
+      "first Hazelcast port tried (then the next ones)");
+  public static final Key CLUSTER_MEMBERS = key("cluster.members", "AGENTBUS_CLUSTER_MEMBERS", "127.0.0.1",
+      "comma-separated host[:port] to join (a host without port means ports 5701-5703)");
+  public static final Key CLUSTER_EVENT_BUS_PORT = key("cluster.eventBusPort", "AGENTBUS_CLUSTER_EVENT_BUS_PORT", 0,
+      "TCP port of the clustered event bus (0 = any free port)");
+  public static final Key CLUSTER_HEARTBEAT_SECONDS = key("cluster.heartbeatSeconds", "AGENTBUS_CLUSTER_HEARTBEAT_SECONDS", 1,
+      "Hazelcast heartbeat interval");
+  public static final Key CLUSTER_MAX_NO_HEARTBEAT_SECONDS = key("cluster.maxNoHeartbeatSeconds",
+      "AGENTBUS_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", 10,
+      "a member silent this long is removed (Hazelcast's default of 300 s is far too slow for failover)");
+  public static final Key DB_URL = key("db.url", "AGENTBUS_DB_URL", "",
+      "postgresql://user[:password]@host:port/database; empty = 127.0.0.1:5432, user postgres, database agentbus");
+  public static final Key DB_POOL_SIZE = key("db.poolSize", "AGENTBUS_DB_POOL_SIZE", 4,
+      "connections per node (each pipelines up to 256 queries; measured: 4 beats 2 and 8, see README Performance)");
+  public static final Key DB_EMBEDDED_DIR = key("db.embeddedDir", "AGENTBUS_DB_EMBEDDED_DIR", "data/postgres",
+      "data directory of the embedded PostgreSQL fallback (kept across runs)");
+  public static final Key DB_EMBEDDED_PORT = key("db.embeddedPort", "AGENTBUS_DB_EMBEDDED_PORT", 54329,
+      "port of the embedded PostgreSQL fallback");
+  public static final Key JWT_SECRET = key("auth.jwtSecret", "AGENTBUS_JWT_SECRET", "",
+      "HS256 secret; dev: generated once and stored in the database (with a warning); prod: required");
+  public static final Key TOKEN_TTL_SECONDS = key("auth.tokenTtlSeconds", "AGENTBUS_AUTH_TOKEN_TTL_SECONDS", 86400,
+      "lifetime of tokens issued by dev login");
+  public static final Key DEV_LOGIN = key("auth.devLogin", "AGENTBUS_AUTH_DEV_LOGIN", "",
+      "true/false; empty = on in the dev profile, off in prod");
+  public static final Key AUTH_TIMEOUT_MS = key("auth.authTimeoutMs", "AGENTBUS_AUTH_TIMEOUT_MS", 10000,
+      "a /ws connection that has not authenticated by then is closed with 4401");
+  public static final Key ADMIN_TOKEN = key("admin.token", "AGENTBUS_ADMIN_TOKEN", "",
+      "bearer token for /admin/*; empty = admin endpoints only for JWT role admin");
+  public static final Key VERTICLES = key("verticles", "AGENTBUS_VERTICLES", "router,bridge,orchestrator,approvals",
+      "which verticles this node runs, comma list of router, bridge, orchestrator, approvals");
+  public static final Key INSTANCES_ROUTER = key("instances.router", "AGENTBUS_INSTANCES_ROUTER", 1,
+      "router verticle instances on this node");
+  public static final Key INSTANCES_BRIDGE = key("instances.bridge", "AGENTBUS_INSTANCES_BRIDGE", 1,
+      "bridge verticle instances on this node (they share the port)");
+  public static final Key INSTANCES_ORCHESTRATOR = key("instances.orchestrator", "AGENTBUS_INSTANCES_ORCHESTRATOR", 1,
+      "orchestrator verticle instances on this node");
+  public static final Key INSTANCES_APPROVALS = key("instances.approvals", "AGENTBUS_INSTANCES_APPROVALS", 1,
+      "approvals verticle instances on this node");
+  public static final Key APPROVALS_SWEEP_MS = key("approvals.sweepMs", "AGENTBUS_APPROVALS_SWEEP_MS", 500,
+      "how often each approvals verticle expires pending approvals past their deadline");
+  public static final Key WORKFLOWS_FILE = key("orchestrator.workflowsFile", "AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE",
+      "conf/workflows.json", "workflow templates and the agent of each role; the copy built into the jar when the file is absent");
+  public static final Key AGENT_KINDS = key("orchestrator.agentKinds", "AGENTBUS_ORCHESTRATOR_AGENT_KINDS", "",
+      "role=kind pairs overriding the workflows file, e.g. code=worker,qa=openai (kinds: scripted, worker, openai)");
+  public static final Key LEASE_SECONDS = key("orchestrator.leaseSeconds", "AGENTBUS_ORCHESTRATOR_LEASE_SECONDS", 15,
+      "how long a workflow's owner holds it without renewing (renewed every third of it)");
+  public static final Key OPENAI_BASE_URL = key("openai.baseUrl", "AGENTBUS_OPENAI_BASE_URL", "https://api.openai.com/v1",
+      "OpenAI-compatible API base for agents of kind openai (POST <baseUrl>/chat/completions)");
+  public static final Key OPENAI_MODEL = key("openai.model", "AGENTBUS_OPENAI_MODEL", "gpt-4o-mini",
+      "model for agents of kind openai");
+  public static final Key OPENAI_API_KEY = key("openai.apiKey", "AGENTBUS_OPENAI_API_KEY", "",
+      "bearer key for the openai endpoint (empty: none sent)");
+  public static final Key MAX_FRAME_BYTES = key("limits.maxFrameBytes", "AGENTBUS_LIMITS_MAX_FRAME_BYTES", 65536,
+      "largest /ws message; larger closes the connection with 1009");
+  public static final Key MAX_CONTENT_CHARS = key("limits.maxContentChars", "AGENTBUS_LIMITS_MAX_CONTENT_CHARS", 16000,
+      "longest chat content");
+  public static final Key HISTORY_DEFAULT = key("limits.historyDefault", "AGENTBUS_LIMITS_HISTORY_DEFAULT", 50,
+      "history page size when none is asked");
+  public static final Key HISTORY_MAX = key("limits.historyMax", "AGENTBUS_LIMITS_HISTORY_MAX", 100,
+      "largest history page");
+  public static final Key RATE_PER_SECOND = key("limits.ratePerSecond", "AGENTBUS_LIMITS_RATE_PER_SECOND", 50,
+      "frames a /ws connection may send per second, sustained");
+  public static final Key RATE_BURST = key("limits.rateBurst", "AGENTBUS_LIMITS_RATE_BURST", 100,
+      "frames a /ws connection may send in a burst");
+  public static final Key SEND_QUEUE_BYTES = key("limits.sendQueueBytes", "AGENTBUS_LIMITS_SEND_QUEUE_BYTES", 1048576,
+      "bytes queued to one slow client before it is closed with 4008 (it then resumes with lastSeq)");
+  public static final Key GAP_FILL_MS = key("limits.gapFillMs", "AGENTBUS_LIMITS_GAP_FILL_MS", 200,
+      "how long a node waits for an out-of-order event's predecessors before reading them from the database");
+  public static final Key RESYNC_MS = key("limits.resyncMs", "AGENTBUS_LIMITS_RESYNC_MS", 3000,
+      "how often a node checks its subscribed streams against the database for lost tail events");
+
+  /** The verticles a node can run, in deployment order (services before the bridge that calls them). */
+  public static final List<String> VERTICLE_NAMES = List.of("router", "approvals", "orchestrator", "bridge");
+
+  private ConfigKeys() {}
+
+  private static Key key(String path, String env, Object dflt, String doc) {
+    Key k = new Key(path, env, dflt, doc);
+    ALL.add(k);
+    return k;
+  }
+
+  public static List<Key> all() {
+    return Collections.unmodifiableList(ALL);
+  }
+}

@@ -1,0 +1,192 @@
+package io.agentbus.db;
+
+import io.agentbus.config.AgentbusConfig;
+import io.agentbus.config.ConfigKeys;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.ConnectException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the node's database and makes it ready: the configured URL, else the local server at
+ * 127.0.0.1:5432 (database created when missing), else — only for a non-root user and only when
+ * nothing was configured — an embedded PostgreSQL whose data stays in {@code db.embeddedDir}.
+ * Then the migrations run.
+ */
+public final class Database implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  /** Name of the pool every verticle of a node shares. */
+  public static final String POOL_NAME = "agentbus-pool";
+
+  public final PgConnectOptions options;
+  private final EmbeddedPostgres embedded;
+
+  private Database(PgConnectOptions options, EmbeddedPostgres embedded) {
+    this.options = options;
+    this.embedded = embedded;
+  }
+
+  /** Human description, for the ready line: {@code postgres@127.0.0.1:5432/agentbus}. */
+  public String describe() {
+    return options.getUser() + "@" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase()
+        + (embedded != null ? " (embedded)" : "");
+  }
+
+  /** The URL handed to verticles, with the real host and port (embedded or not). */
+  public String url() {
+    String pw = options.getPassword() == null || options.getPassword().isEmpty() ? "" : ":" + options.getPassword();
+    return "postgresql://" + options.getUser() + pw + "@" + options.getHost() + ":" + options.getPort() + "/"
+        + options.getDatabase();
+  }
+
+  public static Future<Database> prepare(Vertx vertx, AgentbusConfig cfg) {
+    String url = cfg.string(ConfigKeys.DB_URL).trim();
+    boolean explicit = !url.isEmpty();
+    PgConnectOptions opts;
+    try {
+      opts = explicit ? PgConnectOptions.fromUri(url.startsWith("postgres") ? url : "postgresql://" + url)
+          : new PgConnectOptions().setHost("127.0.0.1").setPort(5432).setUser("postgres").setDatabase("agentbus");
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "AGENTBUS_DB_URL is not a PostgreSQL URL (postgresql://user[:password]@host:port/database): " + e.getMessage()));
+    }
+    if (opts.getDatabase() == null || opts.getDatabase().isEmpty()) {
+      opts.setDatabase("agentbus");
+    }
+    PgConnectOptions target = opts;
+    return ensureDatabase(vertx, target)
+        .map(v -> new Database(target, null))
+        .recover(err -> {
+          if (!isConnectionRefused(err)) {
+            return Future.failedFuture(new IllegalStateException("Cannot use the database " + target.getHost() + ":"
+                + target.getPort() + "/" + target.getDatabase() + ": " + err.getMessage()
+                + howToPoint(), err));
+          }
+          if (explicit) {
+            return Future.failedFuture(new IllegalStateException("No PostgreSQL answers at " + target.getHost() + ":"
+                + target.getPort() + " (from AGENTBUS_DB_URL)." + howToPoint()));
+          }
+          return startEmbedded(vertx, cfg);
+        });
+  }
+
+  private static String howToPoint() {
+    return "\n  Start a PostgreSQL server (Debian: pg_ctlcluster --skip-systemctl-redirect <version> main start), or point "
+        + "the node at one:\n    AGENTBUS_DB_URL=postgresql://user:password@host:5432/agentbus java -jar target/agentbus.jar";
+  }
+
+  private static Future<Database> startEmbedded(Vertx vertx, AgentbusConfig cfg) {
+    Path dir = Path.of(cfg.string(ConfigKeys.DB_EMBEDDED_DIR)).toAbsolutePath();
+    int port = cfg.integer(ConfigKeys.DB_EMBEDDED_PORT);
+    return vertx.executeBlocking(() -> {
+      if (isRoot()) {
+        throw new RootException();
+      }
+      LOG.warn("No PostgreSQL at 127.0.0.1:5432: starting an embedded PostgreSQL on port {} with data in {}", port, dir);
+      Files.createDirectories(dir);
+      return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
+    }).recover(err -> Future.failedFuture(err instanceof RootException
+        ? new IllegalStateException("No PostgreSQL answers at 127.0.0.1:5432, and the embedded PostgreSQL fallback "
+            + "cannot run as root (PostgreSQL refuses to initialise a data directory as root)." + howToPoint())
+        : new IllegalStateException("The embedded PostgreSQL fallback could not start in " + dir + ": "
+            + err.getMessage() + howToPoint(), err)))
+      .compose(pg -> {
+        PgConnectOptions o = new PgConnectOptions().setHost("127.0.0.1").setPort(port).setUser("postgres")
+            .setDatabase("agentbus");
+        return ensureDatabase(vertx, o).map(v -> new Database(o, pg));
+      });
+  }
+
+  /** Connects to the target database; when it does not exist, creates it through the maintenance database. */
+  static Future<Void> ensureDatabase(Vertx vertx, PgConnectOptions target) {
+    Pool probe = PgBuilder.pool().connectingTo(target).with(new PoolOptions().setMaxSize(1)).using(vertx).build();
+    return probe.query("SELECT 1").execute().<Void>mapEmpty()
+        .eventually(probe::close)
+        .recover(err -> {
+          if (err instanceof PgException pe && "3D000".equals(pe.getSqlState())) {
+            return createDatabase(vertx, target);
+          }
+          return Future.failedFuture(err);
+        });
+  }
+
+  private static Future<Void> createDatabase(Vertx vertx, PgConnectOptions target) {
+    String name = target.getDatabase();
+    if (!name.matches("[A-Za-z0-9_]{1,63}")) {
+      return Future.failedFuture(new IllegalArgumentException("database name '" + name
+          + "' does not exist and will not be created automatically (letters, digits and _ only)"));
+    }
+    PgConnectOptions maint = new PgConnectOptions(target).setDatabase("postgres");
+    Pool admin = PgBuilder.pool().connectingTo(maint).with(new PoolOptions().setMaxSize(1)).using(vertx).build();
+    LOG.info("Creating database {}", name);
+    return admin.query("CREATE DATABASE \"" + name + "\"").execute().<Void>mapEmpty()
+        .recover(err -> err instanceof PgException pe && "42P04".equals(pe.getSqlState())
+            ? Future.succeededFuture() // another node created it at the same moment
+            : Future.failedFuture(err))
+        .eventually(admin::close);
+  }
+
+  private static boolean isConnectionRefused(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ConnectException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Raised off the event loop when the process is root, so the embedded server is not tried. */
+  private static final class RootException extends RuntimeException {
+    RootException() {
+      super("root", null, false, false);
+    }
+  }
+
+  private static boolean isRoot() {
+    try {
+      Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      return uid instanceof Integer i && i == 0;
+    } catch (Exception e) {
+      return "root".equals(System.getProperty("user.name"));
+    }
+  }
+
+  /** The pool shared by all verticles of a node (same name ⇒ same pool). */
+  public static Pool pool(Vertx vertx, String url, int size) {
+    return PgBuilder.pool()
+        .connectingTo(PgConnectOptions.fromUri(url).setCachePreparedStatements(true).setPipeliningLimit(256))
+        .with(new PoolOptions().setMaxSize(size).setShared(true).setName(POOL_NAME))
+        .using(vertx).build();
+  }
+
+  /** Reads a value stored once for the whole cluster (first writer wins). */
+  public static Future<String> sharedSetting(SqlClient db, String key, String candidate) {
+    return db.preparedQuery("INSERT INTO settings(key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+        .execute(Tuple.of(key, candidate))
+        .compose(r -> db.preparedQuery("SELECT value FROM settings WHERE key = $1").execute(Tuple.of(key)))
+        .map(rows -> rows.iterator().next().getString(0));
+  }
+
+  @Override
+  public void close() {
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (Exception e) {
+        LOG.warn("Embedded PostgreSQL did not stop cleanly: {}", e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package io.agentbus.metrics;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The node's counters for the hot path, shared by all verticles of one Vert.x instance and
+ * rendered as Prometheus text on {@code GET /metrics}. Lock-free (LongAdder) so the hot path pays
+ * one add per event.
+ */
+public final class Metrics implements Shareable {
+
+  /** Frames handed to client connections (/ws writes and SockJS re-publications). */
+  public final LongAdder deliveries = new LongAdder();
+  /** Clients closed because their send queue passed its bound. */
+  public final LongAdder sendQueueOverflows = new LongAdder();
+  /** Events read back from PostgreSQL to fill an ordering gap. */
+  public final LongAdder gapFillEvents = new LongAdder();
+  /** Stream events pushed to this node by writers (only streams its clients follow). */
+  public final LongAdder streamEventsReceived = new LongAdder();
+  public final LongAdder replayedEvents = new LongAdder();
+  public final AtomicLong wsConnections = new AtomicLong();
+  public final AtomicLong bridgeSockets = new AtomicLong();
+  public final Histogram persistBatchSize = new Histogram(new double[] {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000});
+  public final Histogram persistSeconds = new Histogram(new double[] {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1});
+  /** Workflows run by this node's orchestrators, by outcome (started, completed, failed, cancelled). */
+  public final Labeled workflows = new Labeled("outcome");
+  public final AtomicLong workflowsRunning = new AtomicLong();
+  /** Agent attempts by outcome (succeeded, failed) and how long they took. */
+  public final Labeled agentRuns = new Labeled("outcome");
+  public final Histogram agentSeconds = new Histogram(new double[] {0.1, 0.5, 1, 5, 15, 60, 300, 900});
+  /** Approvals opened and resolved here, by outcome (requested, approved, rejected, expired). */
+  public final Labeled approvals = new Labeled("outcome");
+
+  public static Metrics of(Vertx vertx) {
+    LocalMap<String, Metrics> map = vertx.sharedData().getLocalMap("agentbus.metrics");
+    synchronized (Metrics.class) {
+      Metrics m = map.get("m");
+      if (m == null) {
+        m = new Metrics();
+        map.put("m", m);
+      }
+      return m;
+    }
+  }
+
+  /** A counter with one label, e.g. {@code outcome}. */
+  public static final class Labeled {
+    private final String label;
+    private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> byValue = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Labeled(String label) {
+      this.label = label;
+    }
+
+    public void increment(String value) {
+      byValue.computeIfAbsent(value, v -> new LongAdder()).increment();
+    }
+
+    void render(StringBuilder sb, String name, String help) {
+      sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+      sb.append("# TYPE ").append(name).append(" counter\n");
+      new java.util.TreeMap<>(byValue).forEach((v, n) -> sb.append(name).append('{').append(label).append("=\"")
+          .append(v).append("\"} ").append(n.sum()).append('\n'));
+    }
+  }
+
+  /** A cumulative Prometheus histogram with fixed buckets. */
+  public static final class Histogram {
+    private final double[] bounds;
+    private final LongAdder[] counts;
+    private final LongAdder count = new LongAdder();
+    private final java.util.concurrent.atomic.DoubleAdder sum = new java.util.concurrent.atomic.DoubleAdder();
+
+    Histogram(double[] bounds) {
+      this.bounds = bounds;
+      this.counts = new LongAdder[bounds.length];
+      for (int i = 0; i < bounds.length; i++) {
+        counts[i] = new LongAdder();
+      }
+    }
+
+    public void observe(double v) {
+      count.increment();
+      sum.add(v);
+      for (int i = 0; i < bounds.length; i++) {
+        if (v <= bounds[i]) {
+          counts[i].increment();
+          return;
+        }
+      }
+    }
+
+    void render(StringBuilder sb, String name, String help) {
+      sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+      sb.append("# TYPE ").append(name).append(" histogram\n");
+      long cumulative = 0;
+      for (int i = 0; i < bounds.length; i++) {
+        cumulative += counts[i].sum();
+        sb.append(name).append("_bucket{le=\"").append(bounds[i]).append("\"} ").append(cumulative).append('\n');
+      }
+      sb.append(name).append("_bucket{le=\"+Inf\"} ").append(count.sum()).append('\n');
+      sb.append(name).append("_sum ").append(sum.sum()).append('\n');
+      sb.append(name).append("_count ").append(count.sum()).append('\n');
+    }
+  }
+
+  public String prometheus() {
+    StringBuilder sb = new StringBuilder(2048);
+    counter(sb, "agentbus_deliveries_total", "frames delivered to client connections", deliveries.sum());
+    counter(sb, "agentbus_send_queue_overflows_total", "clients closed because their send queue was full",
+        sendQueueOverflows.sum());
+    counter(sb, "agentbus_stream_events_received_total", "stream events pushed to this node (streams it follows)",
+        streamEventsReceived.sum());
+    counter(sb, "agentbus_gap_fill_events_total", "events read from the database to fill ordering gaps", gapFillEvents.sum());
+    counter(sb, "agentbus_replayed_events_total", "events replayed to subscribers resuming with lastSeq", replayedEvents.sum());
+    gauge(sb, "agentbus_ws_connections", "open /ws connections", wsConnections.get());
+    gauge(sb, "agentbus_bridge_sockets", "open SockJS bridge sockets", bridgeSockets.get());
+    persistBatchSize.render(sb, "agentbus_persist_batch_size", "events per persistence statement");
+    persistSeconds.render(sb, "agentbus_persist_seconds", "latency of one persistence statement");
+    workflows.render(sb, "agentbus_workflows_total", "workflows run by this node, by outcome");
+    gauge(sb, "agentbus_workflows_running", "workflows this node is running now", workflowsRunning.get());
+    agentRuns.render(sb, "agentbus_agent_runs_total", "agent attempts, by outcome");
+    agentSeconds.render(sb, "agentbus_agent_seconds", "duration of one agent attempt");
+    approvals.render(sb, "agentbus_approvals_total", "approvals opened and resolved on this node, by outcome");
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    gauge(sb, "jvm_memory_heap_used_bytes", "JVM heap in use", heap.getUsed());
+    gauge(sb, "jvm_memory_heap_committed_bytes", "JVM heap committed", heap.getCommitted());
+    gauge(sb, "jvm_threads_live", "live JVM threads", ManagementFactory.getThreadMXBean().getThreadCount());
+    return sb.toString();
+  }
+
+  private static void counter(StringBuilder sb, String name, String help, long v) {
+    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    sb.append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(v).append('\n');
+  }
+
+  private static void gauge(StringBuilder sb, String name, String help, long v) {
+    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    sb.append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(v).append('\n');
+  }
+}

@@ -1,0 +1,46 @@
+package io.agentbus.orchestrator.agent;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Makes the agent of a role from its {@link AgentSpec}, with what the kinds share within one
+ * orchestrator instance: the worker task table (one consumer for every worker report) and one HTTP
+ * client for the openai kind.
+ */
+public final class Agents {
+
+  private final Vertx vertx;
+  private final WorkerAgent.Tasks workerTasks;
+  private final HttpClient http;
+  private final JsonObject openAiDefaults;
+
+  /** @param openAiDefaults {baseUrl, model, apiKey} used where a role's settings name none */
+  public Agents(Vertx vertx, String instanceId, JsonObject openAiDefaults) {
+    this.vertx = vertx;
+    this.workerTasks = new WorkerAgent.Tasks(vertx, instanceId);
+    this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+    this.openAiDefaults = openAiDefaults;
+  }
+
+  /** The agent of one role; a bad setting throws here, so the node stops at start naming it. */
+  public Agent make(AgentSpec spec) {
+    return switch (spec.kind()) {
+      case "worker" -> new WorkerAgent(vertx, spec, workerTasks);
+      case "openai" -> new OpenAiAgent(vertx, http, spec, openAiDefaults);
+      default -> new ScriptedAgent(vertx, spec);
+    };
+  }
+
+  /** Completes once worker reports can be received. */
+  public Future<Void> ready() {
+    return workerTasks.ready();
+  }
+
+  public Future<Void> close() {
+    return http.close();
+  }
+}

@@ -1,0 +1,124 @@
+package io.agentbus.orchestrator.agent;
+
+import io.agentbus.bus.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Plays a role with external worker processes (README, Agent workers). Workers of a role listen on
+ * {@link Addresses#agentRole}: a /ws connection holding role {@code agent} that sent
+ * {@code agent_register}, or any process consuming that address on the clustered bus.
+ *
+ * <p>A task is offered there as a request; the event bus picks one listener (round robin across
+ * nodes), and a worker already at its capacity refuses, so the offer is repeated every
+ * {@link #RETRY_OFFER_MS} until a free one accepts or the step's deadline passes. Only the worker
+ * decides whether it is free, so two orchestrators can never both give it a task. It then reports
+ * progress, result or failure to this orchestrator's address ({@link Addresses#orchestratorTasks});
+ * its bridge reports {@code lost} when its connection closes. Each attempt has its own task id, so
+ * a late report of an abandoned attempt is ignored.
+ */
+final class WorkerAgent implements Agent {
+
+  static final long RETRY_OFFER_MS = 250;
+  static final long OFFER_TIMEOUT_MS = 2_000;
+
+  /** The tasks of one orchestrator instance that workers are running, by task id. */
+  static final class Tasks {
+    private final String address;
+    private final Map<String, Consumer<JsonObject>> byTask = new HashMap<>();
+    private final MessageConsumer<JsonObject> consumer;
+
+    Tasks(Vertx vertx, String instanceId) {
+      this.address = Addresses.orchestratorTasks(instanceId);
+      this.consumer = vertx.eventBus().consumer(address, m -> {
+        Consumer<JsonObject> h = byTask.get(m.body().getString("taskId", ""));
+        if (h != null) {
+          h.accept(m.body());
+        }
+      });
+    }
+
+    Future<Void> ready() {
+      return consumer.completion();
+    }
+  }
+
+  private final Vertx vertx;
+  private final AgentSpec spec;
+  private final Tasks tasks;
+
+  WorkerAgent(Vertx vertx, AgentSpec spec, Tasks tasks) {
+    this.vertx = vertx;
+    this.spec = spec;
+    this.tasks = tasks;
+  }
+
+  @Override
+  public Run start(Task task, Consumer<Progress> progress) {
+    Promise<Result> promise = Promise.promise();
+    String[] control = new String[1];
+    boolean[] stopped = new boolean[1];
+    tasks.byTask.put(task.taskId(), event -> {
+      switch (event.getString("kind", "")) {
+        case "progress" -> progress.accept(new Progress(number(event, "progress"),
+            event.getString("currentTask"), event.getString("partialOutput"), event.getString("thinkingProcess")));
+        case "result" -> promise.tryComplete(new Result(event.getJsonObject("outputs", new JsonObject()),
+            event.getDouble("qualityScore"), number(event, "cost")));
+        case "failed" -> promise.tryFail(new AgentFailure(event.getString("error", "the worker failed"),
+            event.getBoolean("recoverable", true), List.of("retry", "check the worker's logs")));
+        case "lost" -> promise.tryFail(new AgentFailure("the " + spec.role() + " worker disconnected", true,
+            List.of("the task is offered to another worker")));
+        default -> { }
+      }
+    });
+    promise.future().onComplete(ar -> tasks.byTask.remove(task.taskId()));
+    JsonObject offer = task.toJson().put("replyAddress", tasks.address);
+    offer(task, offer, promise, control, stopped);
+    return Run.of(promise.future(), reason -> {
+      stopped[0] = true;
+      if (promise.tryFail(AgentFailure.cancelled(reason)) && control[0] != null) {
+        vertx.eventBus().send(control[0], new JsonObject().put("type", "cancel").put("taskId", task.taskId())
+            .put("reason", reason));
+      }
+    });
+  }
+
+  /** A number field, 0 when absent or null. */
+  private static double number(JsonObject o, String key) {
+    Object v = o.getValue(key);
+    return v instanceof Number n ? n.doubleValue() : 0;
+  }
+
+  private void offer(Task task, JsonObject offer, Promise<Result> promise, String[] control, boolean[] stopped) {
+    if (stopped[0] || promise.future().isComplete()) {
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.agentRole(spec.role()), offer,
+        new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS)).onComplete(ar -> {
+          if (ar.succeeded()) {
+            control[0] = ar.result().body().getString("control");
+            if (stopped[0] && control[0] != null) {
+              vertx.eventBus().send(control[0], new JsonObject().put("type", "cancel").put("taskId", task.taskId())
+                  .put("reason", "cancelled"));
+            }
+            return;
+          }
+          // No worker registered, all busy, or no answer: offer again until the deadline.
+          if (!(ar.cause() instanceof ReplyException) || System.currentTimeMillis() >= task.deadlineMillis()) {
+            promise.tryFail(new AgentFailure("no " + spec.role() + " worker took the task: " + ar.cause().getMessage(),
+                true, List.of("start a worker for role " + spec.role())));
+            return;
+          }
+          vertx.setTimer(RETRY_OFFER_MS, id -> offer(task, offer, promise, control, stopped));
+        });
+  }
+}

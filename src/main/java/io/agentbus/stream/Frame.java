@@ -1,0 +1,35 @@
+package io.agentbus.stream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One outgoing text frame, encoded to UTF-8 once. Every subscriber is written a duplicate view of
+ * the same bytes (own read index, shared content), so fan-out to N sockets costs one encoding.
+ * The buffer is unpooled heap memory: Vert.x passes such buffers to Netty without copying, and
+ * the garbage collector frees them.
+ */
+public final class Frame {
+
+  private final String text;
+  private final ByteBuf utf8;
+
+  public Frame(String text) {
+    this.text = text;
+    this.utf8 = Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public String text() {
+    return text;
+  }
+
+  /** A fresh view of the encoded bytes for one write. */
+  public ByteBuf bytes() {
+    return utf8.duplicate();
+  }
+
+  public int size() {
+    return utf8.readableBytes();
+  }
+}
