@@ -7,10 +7,12 @@ import io.agentbus.approvals.ApprovalsVerticle;
 import io.agentbus.bridge.BridgeVerticle;
 import io.agentbus.config.AgentbusConfig;
 import io.agentbus.config.ConfigKeys;
+import io.agentbus.config.Verticle;
 import io.agentbus.db.Database;
 import io.agentbus.db.Migrator;
 import io.agentbus.orchestrator.OrchestratorVerticle;
 import io.agentbus.router.RouterVerticle;
+import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -143,25 +145,23 @@ public final class Node {
         .eventually(pool::close);
   }
 
-  private static final Map<String, Supplier<io.vertx.core.Deployable>> VERTICLES = Map.of(
-      "router", RouterVerticle::new,
-      "orchestrator", OrchestratorVerticle::new,
-      "approvals", ApprovalsVerticle::new,
-      "bridge", BridgeVerticle::new);
-  private static final Map<String, ConfigKeys.Key> INSTANCES = Map.of(
-      "router", ConfigKeys.INSTANCES_ROUTER,
-      "orchestrator", ConfigKeys.INSTANCES_ORCHESTRATOR,
-      "approvals", ConfigKeys.INSTANCES_APPROVALS,
-      "bridge", ConfigKeys.INSTANCES_BRIDGE);
+  /** The factory of each verticle of the table ({@link Verticle}); exhaustive, so none is forgotten. */
+  private static Supplier<Deployable> factory(Verticle v) {
+    return switch (v) {
+      case ROUTER -> RouterVerticle::new;
+      case APPROVALS -> ApprovalsVerticle::new;
+      case ORCHESTRATOR -> OrchestratorVerticle::new;
+      case BRIDGE -> BridgeVerticle::new;
+    };
+  }
 
+  /** The configured verticles in the table's order: the services answer before the bridge accepts connections. */
   private static Future<Void> deploy(Vertx vertx, AgentbusConfig cfg) {
     Future<Void> chain = Future.succeededFuture();
-    // Dependency order: the services answer requests before the bridge accepts connections.
-    for (String name : ConfigKeys.VERTICLE_NAMES) {
-      if (cfg.verticles().contains(name)) {
-        int n = cfg.integer(INSTANCES.get(name));
-        chain = chain.compose(v -> vertx.deployVerticle(VERTICLES.get(name),
-            new DeploymentOptions().setInstances(n).setConfig(cfg.json())).mapEmpty());
+    for (Verticle v : Verticle.values()) {
+      if (cfg.runs(v)) {
+        DeploymentOptions opts = new DeploymentOptions().setInstances(cfg.integer(v.instances)).setConfig(cfg.json());
+        chain = chain.compose(x -> vertx.deployVerticle(factory(v), opts).mapEmpty());
       }
     }
     return chain;
@@ -170,14 +170,16 @@ public final class Node {
   private void logReady() {
     HazelcastClusterManager cm = (HazelcastClusterManager) ((VertxInternal) vertx).clusterManager();
     List<String> vs = new ArrayList<>();
-    for (String v : cfg.verticles()) {
-      vs.add(v + "x" + cfg.integer(INSTANCES.get(v)));
+    for (Verticle v : Verticle.values()) {
+      if (cfg.runs(v)) {
+        vs.add(v.id + "x" + cfg.integer(v.instances));
+      }
     }
     if (!vertx.isNativeTransportEnabled() && !"nio".equals(cfg.string(ConfigKeys.TRANSPORT))) {
       LOG.info("Native transport {} unavailable here; using NIO", cfg.string(ConfigKeys.TRANSPORT));
     }
     LOG.info("agentbus node ready: node={} http={} cluster={} ({} member{}) db={} verticles={} profile={}",
-        cm.getNodeId(), cfg.verticles().contains("bridge") ? String.valueOf(httpPort()) : "-",
+        cm.getNodeId(), cfg.runs(Verticle.BRIDGE) ? String.valueOf(httpPort()) : "-",
         cfg.string(ConfigKeys.CLUSTER_NAME), cm.getNodes().size(), cm.getNodes().size() == 1 ? "" : "s",
         database.describe(), String.join(",", vs), cfg.string(ConfigKeys.PROFILE));
   }

@@ -25,7 +25,7 @@ class ConfigTest {
     assertEquals("dev", c.string(ConfigKeys.PROFILE));
     assertTrue(c.devLogin());
     // PROTOCOL §6: every verticle by default.
-    assertEquals(java.util.Set.copyOf(ConfigKeys.VERTICLE_NAMES), java.util.Set.copyOf(c.verticles()));
+    assertEquals(java.util.Set.copyOf(io.agentbus.config.Verticle.names()), java.util.Set.copyOf(c.verticles()));
     assertEquals(65536, c.integer(ConfigKeys.MAX_FRAME_BYTES));
     assertEquals(16000, c.integer(ConfigKeys.MAX_CONTENT_CHARS));
   }

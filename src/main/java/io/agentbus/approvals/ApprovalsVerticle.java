@@ -5,11 +5,14 @@ import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
 import io.agentbus.bus.Json;
 import io.agentbus.bus.Principal;
+import io.agentbus.bus.Requests;
 import io.agentbus.bus.Services;
 import io.agentbus.config.AgentbusConfig;
 import io.agentbus.config.ConfigKeys;
 import io.agentbus.db.Database;
 import io.agentbus.stream.Interest;
+import io.agentbus.stream.StreamName;
+import io.agentbus.stream.StreamStore;
 import io.agentbus.stream.StreamWriter;
 import io.agentbus.stream.WorkflowEvents;
 import io.vertx.core.Future;
@@ -38,6 +41,8 @@ public final class ApprovalsVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ApprovalsVerticle.class);
   private static final Set<String> STATUSES = Set.of("pending", "approved", "rejected", "expired");
   private static final int MAX_FEEDBACK = 4000;
+  /** A gate's {@code requiredBy} naming one user: {@code user:<id>}. */
+  private static final String ONE_USER = "user:";
 
   private final Interest interest = new Interest();
   private ApprovalStore store;
@@ -51,7 +56,7 @@ public final class ApprovalsVerticle extends VerticleBase {
     Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
     store = new ApprovalStore(pool);
     metrics = io.agentbus.metrics.Metrics.of(vertx);
-    events = new WorkflowEvents(new StreamWriter(vertx, pool, interest));
+    events = new WorkflowEvents(new StreamWriter(vertx, new StreamStore(pool), interest));
     vertx.setPeriodic(cfg.integer(ConfigKeys.APPROVALS_SWEEP_MS), id -> sweep());
     List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
         Services.serve(vertx, LOG, Addresses.APPROVALS_OPEN, this::open),
@@ -66,7 +71,7 @@ public final class ApprovalsVerticle extends VerticleBase {
     JsonObject in = Services.body(msg);
     JsonObject gate = in.getJsonObject("gate");
     String requiredBy = gate.getString("requiredBy", "owner");
-    if (!Set.of("owner", "approver", "admin").contains(requiredBy) && !requiredBy.startsWith("user:")) {
+    if (!Set.of("owner", "approver", "admin").contains(requiredBy) && !requiredBy.startsWith(ONE_USER)) {
       throw AppException.invalid("requiredBy must be owner, approver, admin or user:<id>");
     }
     double minutes = gate.getNumber("timeoutMinutes", 30).doubleValue();
@@ -92,9 +97,9 @@ public final class ApprovalsVerticle extends VerticleBase {
   /** The user stream an approval is announced on: the one user required, if there is one. */
   private static String userStream(String requiredBy, String owner) {
     if ("owner".equals(requiredBy)) {
-      return "user:" + owner;
+      return StreamName.user(owner);
     }
-    return requiredBy.startsWith("user:") ? requiredBy : null;
+    return requiredBy.startsWith(ONE_USER) ? StreamName.user(requiredBy.substring(ONE_USER.length())) : null;
   }
 
   // ---------------------------------------------------------------- decisions
@@ -160,7 +165,7 @@ public final class ApprovalsVerticle extends VerticleBase {
       case "owner" -> who.userId().equals(owner) || who.has("approver");
       case "approver" -> who.has("approver");
       case "admin" -> false;
-      default -> requiredBy.equals("user:" + who.userId());
+      default -> requiredBy.equals(ONE_USER + who.userId());
     };
   }
 
@@ -190,7 +195,7 @@ public final class ApprovalsVerticle extends VerticleBase {
           }
           JsonObject tell = ev.copy().put("action", "approval").put("decision", response.getString("action"))
               .put("workflowId", a.getString("workflowId"));
-          vertx.eventBus().request(Addresses.orchestratorControl(owner), tell, new DeliveryOptions().setSendTimeout(5_000))
+          vertx.eventBus().request(Addresses.orchestratorControl(owner), tell, Requests.control())
               .onFailure(e -> LOG.warn("approval {} {}: the orchestrator of workflow {} did not take it: {}",
                   a.getString("approvalId"), status, a.getString("workflowId"), e.getMessage()));
         });

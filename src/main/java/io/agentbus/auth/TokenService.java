@@ -2,6 +2,7 @@ package io.agentbus.auth;
 
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
+import io.agentbus.bus.Names;
 import io.agentbus.bus.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,13 +17,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** Issues and verifies the HS256 JWTs of PROTOCOL §2. Verification is HMAC only: safe on an event loop. */
 public final class TokenService {
 
   public static final List<String> KNOWN_ROLES = List.of("user", "approver", "agent", "admin");
-  private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
 
   private final JWTAuth jwt;
   private final int ttlSeconds;
@@ -31,10 +30,6 @@ public final class TokenService {
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
     this.ttlSeconds = ttlSeconds;
-  }
-
-  public static boolean isValidUserId(String id) {
-    return id != null && USER_ID.matcher(id).matches();
   }
 
   /** A token for {@code userId}; role {@code user} is always included. */
@@ -59,7 +54,7 @@ public final class TokenService {
         .compose(user -> {
           JsonObject p = user.principal();
           String sub = p.getString("sub");
-          if (!isValidUserId(sub)) {
+          if (!Names.isUserId(sub)) {
             return Future.failedFuture(new AppException(ErrorCode.NOT_AUTHENTICATED, "token has no valid subject"));
           }
           List<String> roles = new ArrayList<>();

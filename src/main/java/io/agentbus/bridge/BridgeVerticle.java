@@ -11,6 +11,7 @@ import io.agentbus.config.ConfigKeys;
 import io.agentbus.db.Database;
 import io.agentbus.metrics.Metrics;
 import io.agentbus.stream.StreamHub;
+import io.agentbus.stream.StreamStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -44,7 +45,7 @@ public final class BridgeVerticle extends VerticleBase {
     pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
     TokenService tokens = new TokenService(vertx, cfg.string(ConfigKeys.JWT_SECRET),
         cfg.integer(ConfigKeys.TOKEN_TTL_SECONDS));
-    StreamHub hub = StreamHub.forNode(vertx, context, pool, cfg.integer(ConfigKeys.GAP_FILL_MS),
+    StreamHub hub = StreamHub.forNode(vertx, context, new StreamStore(pool), cfg.integer(ConfigKeys.GAP_FILL_MS),
         cfg.integer(ConfigKeys.RESYNC_MS));
     BridgeContext bc = new BridgeContext(vertx, cfg, tokens, hub, BridgeContext.Limits.of(cfg));
     // One bridge instance: every socket, and the hub writing to them, on one event loop.

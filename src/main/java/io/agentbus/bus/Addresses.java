@@ -9,15 +9,9 @@ package io.agentbus.bus;
  */
 public final class Addresses {
 
-  // ---- browser-visible (PROTOCOL §4) ----
+  // ---- browser-visible (PROTOCOL §4; stream addresses are built by stream.StreamName) ----
   /** Prefix of every browser-visible address. */
   public static final String BROWSER_PREFIX = "agentbus.";
-  /** Stream kinds; a stream {@code kind:id} is delivered to browsers on {@code agentbus.kind.id}. */
-  public static final java.util.List<String> STREAM_KINDS = java.util.List.of("channel", "session", "workflow", "user");
-  /** Browser addresses a SockJS client may register (stream ids are letters, digits, - and _). */
-  public static final String BROWSER_STREAM_REGEX =
-      java.util.regex.Pattern.quote(BROWSER_PREFIX) + "(" + String.join("|", STREAM_KINDS) + ")\\." + Json.ID.pattern();
-
   public static final String CHAT_SEND = "agentbus.chat.send";
   public static final String HISTORY = "agentbus.history";
   public static final String TYPING = "agentbus.typing";
@@ -56,6 +50,8 @@ public final class Addresses {
   /** Orchestrator (any instance): a workflow's row and events {workflowId}; a session's list {sessionId}. */
   public static final String WORKFLOW_GET = "internal.orchestrator.get";
   public static final String WORKFLOW_LIST = "internal.orchestrator.list";
+  /** Orchestrator: may the caller read {workflowId}? Answers {} or a coded failure. */
+  public static final String WORKFLOW_READ_CHECK = "internal.orchestrator.read-check";
   /** Orchestrator: the templates a user may start {templates:[{name, description, agents}]}. */
   public static final String WORKFLOW_TEMPLATES = "internal.orchestrator.templates";
   /** Orchestrator: a workflow slash command typed in chat {command, args, channel}; answers a command_result. */
@@ -77,9 +73,6 @@ public final class Addresses {
     return "internal.orchestrator." + instanceId + ".tasks";
   }
 
-  /** Agent role names (they are part of {@link #agentRole} addresses). */
-  public static final java.util.regex.Pattern AGENT_ROLE = java.util.regex.Pattern.compile("[a-z][a-z0-9_-]{0,31}");
-
   /** Where the external workers of a role take task offers (README, Agent workers). */
   public static String agentRole(String role) {
     return "internal.agent." + role;
@@ -91,24 +84,4 @@ public final class Addresses {
   }
 
   private Addresses() {}
-
-  /**
-   * The browser address a stream is delivered on through the SockJS bridge:
-   * {@code channel:general} → {@code agentbus.channel.general}.
-   */
-  public static String browserAddress(String stream) {
-    int i = stream.indexOf(':');
-    return BROWSER_PREFIX + stream.substring(0, i) + "." + stream.substring(i + 1);
-  }
-
-  /** The inverse of {@link #browserAddress}, or null when the address is no stream address. */
-  public static String streamOfBrowserAddress(String address) {
-    for (String kind : STREAM_KINDS) {
-      String prefix = BROWSER_PREFIX + kind + ".";
-      if (address.startsWith(prefix) && address.length() > prefix.length()) {
-        return kind + ":" + address.substring(prefix.length());
-      }
-    }
-    return null;
-  }
 }

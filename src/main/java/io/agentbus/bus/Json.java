@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
-/** Small helpers for validating client JSON into clear INVALID_MESSAGE errors. */
+/** Field checks for client JSON (clear INVALID_MESSAGE errors), ids and timestamps. */
 public final class Json {
 
   private Json() {}
@@ -36,26 +36,16 @@ public final class Json {
     return s;
   }
 
-  /**
-   * Session, workflow and approval ids: letters, digits, - and _, at most 64. They become parts of
-   * stream names and bus addresses, so this one rule is checked wherever an id comes in.
-   */
-  public static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
-  public static boolean isId(Object v) {
-    return v instanceof String s && ID.matcher(s).matches();
-  }
-
-  /** A required id ({@link #ID}). */
+  /** A required id ({@link Names#ID}). */
   public static String requireId(JsonObject o, String field) {
     String s = requireString(o, field, 64);
-    if (!isId(s)) {
-      throw AppException.invalid("'" + field + "' must match " + ID.pattern());
+    if (!Names.isId(s)) {
+      throw AppException.invalid("'" + field + "' must match " + Names.ID.pattern());
     }
     return s;
   }
 
-  /** An optional id ({@link #ID}), or null. */
+  /** An optional id ({@link Names#ID}), or null. */
   public static String optId(JsonObject o, String field) {
     return o.getValue(field) == null ? null : requireId(o, field);
   }

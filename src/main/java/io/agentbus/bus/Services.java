@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -38,6 +40,11 @@ public final class Services {
         }
       });
     });
+  }
+
+  /** True when a request failed because nobody serves its address (the verticle is not deployed). */
+  public static boolean noHandlers(Throwable err) {
+    return err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
   }
 
   /** The body of a request, which must be a JSON object. */

@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,6 @@ public final class AgentbusConfig {
   private static final Logger LOG = LoggerFactory.getLogger(AgentbusConfig.class);
   /** Env var naming an alternative config file. */
   public static final String CONFIG_FILE_ENV = "AGENTBUS_CONFIG";
-  private static final Pattern CHANNEL_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
   private final JsonObject json;
 
@@ -144,16 +142,21 @@ public final class AgentbusConfig {
       problems.add("transport (AGENTBUS_TRANSPORT) must be epoll, io_uring or nio");
     }
     for (String v : verticles()) {
-      if (!ConfigKeys.VERTICLE_NAMES.contains(v)) {
+      if (Verticle.named(v) == null) {
         problems.add("verticles (AGENTBUS_VERTICLES): unknown verticle '" + v + "' (known: "
-            + String.join(", ", ConfigKeys.VERTICLE_NAMES) + ")");
+            + String.join(", ", Verticle.names()) + ")");
       }
     }
     for (ConfigKeys.Key k : List.of(ConfigKeys.DB_POOL_SIZE, ConfigKeys.MAX_FRAME_BYTES, ConfigKeys.MAX_CONTENT_CHARS,
         ConfigKeys.HISTORY_MAX, ConfigKeys.RATE_PER_SECOND, ConfigKeys.RATE_BURST, ConfigKeys.SEND_QUEUE_BYTES,
         ConfigKeys.AUTH_TIMEOUT_MS, ConfigKeys.TOKEN_TTL_SECONDS, ConfigKeys.GAP_FILL_MS, ConfigKeys.RESYNC_MS,
-        ConfigKeys.INSTANCES_ROUTER, ConfigKeys.INSTANCES_BRIDGE, ConfigKeys.INSTANCES_ORCHESTRATOR,
-        ConfigKeys.INSTANCES_APPROVALS, ConfigKeys.LEASE_SECONDS, ConfigKeys.APPROVALS_SWEEP_MS)) {
+        ConfigKeys.LEASE_SECONDS, ConfigKeys.APPROVALS_SWEEP_MS)) {
+      if (integer(k) <= 0) {
+        problems.add(k.path() + " (" + k.env() + ") must be positive");
+      }
+    }
+    for (Verticle v : Verticle.values()) {
+      ConfigKeys.Key k = v.instances;
       if (integer(k) <= 0) {
         problems.add(k.path() + " (" + k.env() + ") must be positive");
       }
@@ -196,12 +199,14 @@ public final class AgentbusConfig {
     return v.isEmpty() ? !isProd() : Boolean.parseBoolean(v);
   }
 
+  /** Whether this node runs {@code v}. */
+  public boolean runs(Verticle v) {
+    return verticles().contains(v.id);
+  }
+
+  /** The verticles this node runs, as named in config (validated: each is a {@link Verticle}). */
   public List<String> verticles() {
     return Arrays.stream(string(ConfigKeys.VERTICLES).split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
-  }
-
-  public static boolean isValidChannelName(String name) {
-    return name != null && CHANNEL_NAME.matcher(name).matches();
   }
 }

@@ -60,7 +60,7 @@ public final class ConfigKeys {
   public static final Key ADMIN_TOKEN = key("admin.token", "AGENTBUS_ADMIN_TOKEN", "",
       "bearer token for /admin/*; empty = admin endpoints only for JWT role admin");
   public static final Key VERTICLES = key("verticles", "AGENTBUS_VERTICLES", "router,bridge,orchestrator,approvals",
-      "which verticles this node runs, comma list of router, bridge, orchestrator, approvals");
+      "which verticles this node runs, comma list of router, bridge, orchestrator, approvals (config.Verticle)");
   public static final Key INSTANCES_ROUTER = key("instances.router", "AGENTBUS_INSTANCES_ROUTER", 1,
       "router verticle instances on this node");
   public static final Key INSTANCES_BRIDGE = key("instances.bridge", "AGENTBUS_INSTANCES_BRIDGE", 1,
@@ -101,9 +101,6 @@ public final class ConfigKeys {
       "how long a node waits for an out-of-order event's predecessors before reading them from the database");
   public static final Key RESYNC_MS = key("limits.resyncMs", "AGENTBUS_LIMITS_RESYNC_MS", 3000,
       "how often a node checks its subscribed streams against the database for lost tail events");
-
-  /** The verticles a node can run, in deployment order (services before the bridge that calls them). */
-  public static final List<String> VERTICLE_NAMES = List.of("router", "approvals", "orchestrator", "bridge");
 
   private ConfigKeys() {}
 

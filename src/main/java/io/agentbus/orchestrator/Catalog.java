@@ -1,5 +1,6 @@
 package io.agentbus.orchestrator;
 
+import io.agentbus.bus.Names;
 import io.agentbus.orchestrator.agent.AgentSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,7 @@ import java.util.regex.Pattern;
 public final class Catalog {
 
   public static final Set<String> KINDS = Set.of("scripted", "worker", "openai");
-  private static final Pattern ROLE = io.agentbus.bus.Addresses.AGENT_ROLE;
+  private static final Pattern ROLE = Names.AGENT_ROLE;
   private static final Set<String> ON_REJECT = Set.of("revise", "fail");
   private static final Set<String> ON_TIMEOUT = Set.of("fail", "approve");
 

@@ -4,14 +4,19 @@ import io.agentbus.bus.Addresses;
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
 import io.agentbus.bus.Json;
+import io.agentbus.bus.Names;
 import io.agentbus.bus.Principal;
+import io.agentbus.bus.Requests;
 import io.agentbus.bus.Services;
 import io.agentbus.config.AgentbusConfig;
 import io.agentbus.config.ConfigKeys;
+import io.agentbus.config.Verticle;
 import io.agentbus.db.Database;
 import io.agentbus.orchestrator.agent.Agent;
 import io.agentbus.orchestrator.agent.Agents;
 import io.agentbus.stream.Interest;
+import io.agentbus.stream.StreamName;
+import io.agentbus.stream.StreamStore;
 import io.agentbus.stream.StreamWriter;
 import io.agentbus.stream.WorkflowEvents;
 import io.vertx.core.Future;
@@ -19,8 +24,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -47,6 +50,8 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(OrchestratorVerticle.class);
   private static final int LIST_LIMIT = 50;
+  /** At most this many events in a GET /api/workflows/{id} answer (the streams keep them all). */
+  private static final int MAX_EVENTS = 5_000;
 
   private final String instanceId = Json.newId();
   private final Map<String, WorkflowRun> runs = new HashMap<>();
@@ -60,6 +65,7 @@ public final class OrchestratorVerticle extends VerticleBase {
   private final Interest interest = new Interest();
   private Catalog catalog;
   private WorkflowStore store;
+  private StreamStore streams;
   private WorkflowEvents emitter;
   private Agents agentKinds;
   private int leaseSeconds;
@@ -71,13 +77,14 @@ public final class OrchestratorVerticle extends VerticleBase {
   public Future<?> start() {
     AgentbusConfig cfg = new AgentbusConfig(config());
     leaseSeconds = cfg.integer(ConfigKeys.LEASE_SECONDS);
-    localApprovals = cfg.verticles().contains("approvals");
+    localApprovals = cfg.runs(Verticle.APPROVALS);
     maxContent = cfg.integer(ConfigKeys.MAX_CONTENT_CHARS);
     JsonObject openAiDefaults = new JsonObject().put("baseUrl", cfg.string(ConfigKeys.OPENAI_BASE_URL))
         .put("model", cfg.string(ConfigKeys.OPENAI_MODEL)).put("apiKey", cfg.string(ConfigKeys.OPENAI_API_KEY));
     Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
     store = new WorkflowStore(pool);
-    emitter = new WorkflowEvents(new StreamWriter(vertx, pool, interest));
+    streams = new StreamStore(pool);
+    emitter = new WorkflowEvents(new StreamWriter(vertx, streams, interest));
     agentKinds = new Agents(vertx, instanceId, openAiDefaults);
     env = new WorkflowRun.Env(vertx, store, emitter, this::agent, instanceId, this::openGate);
     String file = cfg.string(ConfigKeys.WORKFLOWS_FILE);
@@ -100,6 +107,7 @@ public final class OrchestratorVerticle extends VerticleBase {
               serve(Addresses.WORKFLOW_START, this::startRequest),
               serve(Addresses.WORKFLOW_CANCEL, this::cancelRequest),
               serve(Addresses.WORKFLOW_GET, this::getRequest),
+              serve(Addresses.WORKFLOW_READ_CHECK, this::readCheck),
               serve(Addresses.WORKFLOW_LIST, this::listRequest),
               serve(Addresses.WORKFLOW_TEMPLATES, this::templatesRequest),
               serve(Addresses.WORKFLOW_COMMAND, commands::handle),
@@ -160,7 +168,7 @@ public final class OrchestratorVerticle extends VerticleBase {
     JsonObject in = Services.body(msg);
     String session = in.getValue("sessionId") != null ? Json.requireId(in, "sessionId") : who.sessionId();
     if (session == null) {
-      throw AppException.invalid("'sessionId' is required and must match " + Json.ID.pattern());
+      throw AppException.invalid("'sessionId' is required and must match " + Names.ID.pattern());
     }
     String content = Json.requireString(in, "content", maxContent);
     JsonArray attachments = Json.optStringArray(in, "attachments", 20, 128);
@@ -180,7 +188,7 @@ public final class OrchestratorVerticle extends VerticleBase {
   Future<JsonObject> startWorkflow(Principal who, String session, Template t, JsonObject input) {
     String id = Json.newId();
     return vertx.eventBus().request(Addresses.SESSION_CLAIM, new JsonObject().put("sessionId", session),
-            who.toDelivery().setSendTimeout(10_000))
+            Requests.as(who))
         .compose(claimed -> store.insert(id, t.name(), session, who.userId(), input, t.toJson(), instanceId,
             leaseSeconds))
         .map(v -> {
@@ -189,7 +197,7 @@ public final class OrchestratorVerticle extends VerticleBase {
           run.start();
           LOG.info("workflow {} ({}) started for {} in session {}", id, t.name(), who.userId(), session);
           return new JsonObject().put("workflowId", id).put("workflowName", t.name()).put("sessionId", session)
-              .put("stream", "workflow:" + id);
+              .put("stream", StreamName.workflow(id));
         });
   }
 
@@ -204,8 +212,8 @@ public final class OrchestratorVerticle extends VerticleBase {
   Future<JsonObject> cancel(Principal who, String workflowId) {
     Future<String> id;
     if (workflowId != null) {
-      if (!Json.isId(workflowId)) {
-        throw AppException.invalid("'workflowId' must match " + Json.ID.pattern());
+      if (!Names.isId(workflowId)) {
+        throw AppException.invalid("'workflowId' must match " + Names.ID.pattern());
       }
       id = Future.succeededFuture(workflowId);
     } else if (who.sessionId() != null) {
@@ -231,10 +239,9 @@ public final class OrchestratorVerticle extends VerticleBase {
         return cancelHere(ask);
       }
       return vertx.eventBus().<JsonObject>request(Addresses.orchestratorControl(String.valueOf(owner)), ask,
-              new DeliveryOptions().setSendTimeout(5_000))
+              Requests.control())
           .map(Message::body)
-          .recover(err -> err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
-              ? cancelOrphan(row, owner, who.userId()) : Future.failedFuture(err));
+          .recover(err -> Services.noHandlers(err) ? cancelOrphan(row, owner, who.userId()) : Future.failedFuture(err));
     });
   }
 
@@ -287,8 +294,22 @@ public final class OrchestratorVerticle extends VerticleBase {
       if (!mayRead(who, row)) {
         return Future.failedFuture(AppException.forbidden("workflow '" + id + "' belongs to another user"));
       }
-      return store.events(id).map(events -> row.put("events", events));
+      return streams.after(StreamName.workflow(id), 0, Long.MAX_VALUE, MAX_EVENTS).map(events -> {
+        JsonArray list = new JsonArray();
+        events.forEach(e -> list.add(new JsonObject(e.frame())));
+        return row.put("events", list);
+      });
     });
+  }
+
+  /** May the caller read {workflowId} (its events, its stream)? Answers {} or fails NOT_FOUND / FORBIDDEN. */
+  private Future<JsonObject> readCheck(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    String id = Json.requireId(Services.body(msg), "workflowId");
+    return store.get(id).compose(row -> row == null
+        ? Future.failedFuture(AppException.notFound("no workflow '" + id + "'"))
+        : mayRead(who, row) ? Future.succeededFuture(new JsonObject())
+        : Future.failedFuture(AppException.forbidden("workflow '" + id + "' belongs to another user")));
   }
 
   /** The owner, approvers and admins may see a workflow (PROTOCOL §4, agentbus.workflow.*). */
@@ -338,7 +359,7 @@ public final class OrchestratorVerticle extends VerticleBase {
     // The node's own approvals verticle when it has one: no cluster hop, and the creator is known.
     DeliveryOptions opts = new DeliveryOptions().setLocalOnly(localApprovals);
     return vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OPEN, ask, opts).map(Message::body)
-        .recover(err -> Future.failedFuture(err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS
+        .recover(err -> Future.failedFuture(Services.noHandlers(err)
             ? new AppException(ErrorCode.NOT_FOUND, "no approvals service is deployed on this cluster")
             : err))
         .compose(opened -> {

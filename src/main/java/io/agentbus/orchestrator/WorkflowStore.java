@@ -13,8 +13,6 @@ import java.util.List;
 final class WorkflowStore {
 
   static final List<String> TERMINAL = List.of("completed", "failed", "cancelled");
-  /** At most this many events in a GET /api/workflows/{id} answer (the streams keep them all). */
-  static final int MAX_EVENTS = 5_000;
 
   private static final String INSERT =
       "INSERT INTO workflows (id, name, session_id, owner_id, status, input, template, lease_owner, lease_until) "
@@ -44,9 +42,6 @@ final class WorkflowStore {
       "UPDATE workflows SET status = 'cancelled', error = $2, updated_at = now(), finished_at = now(), "
           + "lease_owner = NULL WHERE id = $1 AND status IN ('pending', 'running', 'waiting_approval') "
           + "AND (lease_owner IS NOT DISTINCT FROM $3 OR lease_until < now()) RETURNING session_id";
-  private static final String EVENTS =
-      "SELECT seq, payload FROM events WHERE stream = $1 ORDER BY seq LIMIT " + MAX_EVENTS;
-
   private final Pool pool;
 
   WorkflowStore(Pool pool) {
@@ -92,17 +87,6 @@ final class WorkflowStore {
   Future<String> cancelOrphan(String id, String why, String deadOwner) {
     return pool.preparedQuery(CANCEL_ORPHAN).execute(Tuple.of(id, why, deadOwner))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
-  }
-
-  Future<JsonArray> events(String workflowId) {
-    String stream = "workflow:" + workflowId;
-    return pool.preparedQuery(EVENTS).execute(Tuple.of(stream)).map(rows -> {
-      JsonArray a = new JsonArray();
-      for (Row r : rows) {
-        a.add(new JsonObject(io.agentbus.stream.StreamWriter.frame(stream, r.getLong(0), r.getString(1))));
-      }
-      return a;
-    });
   }
 
   private static JsonObject toJson(Row r) {

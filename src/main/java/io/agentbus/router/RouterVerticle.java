@@ -6,12 +6,16 @@ import io.agentbus.bus.AppException;
 import io.agentbus.bus.CommandResult;
 import io.agentbus.bus.ErrorCode;
 import io.agentbus.bus.Json;
+import io.agentbus.bus.Names;
 import io.agentbus.bus.Principal;
+import io.agentbus.bus.Requests;
 import io.agentbus.bus.Services;
 import io.agentbus.config.AgentbusConfig;
 import io.agentbus.config.ConfigKeys;
 import io.agentbus.db.Database;
 import io.agentbus.stream.Interest;
+import io.agentbus.stream.StreamName;
+import io.agentbus.stream.StreamStore;
 import io.agentbus.stream.StreamWriter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -42,6 +46,7 @@ public final class RouterVerticle extends VerticleBase {
   private static final int ID_MAX = 128;
 
   private Pool pool;
+  private StreamStore streams;
   private StreamWriter writer;
   private final Interest interest = new Interest();
   private int maxContent;
@@ -57,7 +62,8 @@ public final class RouterVerticle extends VerticleBase {
     historyDefault = cfg.integer(ConfigKeys.HISTORY_DEFAULT);
     historyMax = cfg.integer(ConfigKeys.HISTORY_MAX);
     pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
-    writer = new StreamWriter(vertx, pool, interest);
+    streams = new StreamStore(pool);
+    writer = new StreamWriter(vertx, streams, interest);
     MessageConsumer<JsonObject> announcements = interest.listen(vertx);
     List<MessageConsumer<?>> consumers = List.of(
         serve(Addresses.CHAT_SEND, this::chatSend),
@@ -80,7 +86,7 @@ public final class RouterVerticle extends VerticleBase {
 
   private static String channelName(JsonObject body) {
     String name = Json.requireString(body, "channel", 64);
-    if (!AgentbusConfig.isValidChannelName(name)) {
+    if (!Names.isChannel(name)) {
       throw AppException.invalid("'channel' must match [a-z0-9][a-z0-9_-]{0,63}");
     }
     return name;
@@ -127,7 +133,7 @@ public final class RouterVerticle extends VerticleBase {
           .put("replyTo", replyTo).put("threadId", threadId)
           .put("mentions", Mentions.of(content, mentions)).put("attachments", attachments)
           .put("sessionId", who.sessionId()).put("timestamp", Json.now());
-      String stream = "channel:" + name;
+      String stream = StreamName.channel(name);
       return writer.append(stream, "message", frame.encode()).map(seq -> {
         if (!frame.getJsonArray("mentions").isEmpty()) {
           // Mentioned agent roles answer in the channel (seed 003); the orchestrator knows the roles.
@@ -150,7 +156,7 @@ public final class RouterVerticle extends VerticleBase {
     }
     JsonObject ask = new JsonObject().put("command", command).put("args", parts.length > 1 ? parts[1] : "")
         .put("channel", channel);
-    DeliveryOptions opts = new DeliveryOptions().setHeaders(msg.headers()).setSendTimeout(10_000);
+    DeliveryOptions opts = Requests.onBehalfOf(msg);
     return vertx.eventBus().<JsonObject>request(Addresses.WORKFLOW_COMMAND, ask, opts).map(Message::body)
         .recover(err -> Future.succeededFuture(CommandResult.failed(command,
             "/" + command + " is not available: " + AppException.from(err).getMessage())));
@@ -163,14 +169,13 @@ public final class RouterVerticle extends VerticleBase {
     Long before = Json.optLong(in, "before", 1, Long.MAX_VALUE);
     Long askedLimit = Json.optLong(in, "limit", 1, historyMax);
     long limit = askedLimit == null ? historyDefault : askedLimit;
-    String stream = "channel:" + name;
+    String stream = StreamName.channel(name);
     return channel(name)
-        .compose(ch -> pool.preparedQuery(RouterQueries.HISTORY_PAGE)
-            .execute(Tuple.of(stream, before == null ? Long.MAX_VALUE : before, limit + 1)))
-        .map(rows -> {
+        .compose(ch -> streams.before(stream, before == null ? Long.MAX_VALUE : before, limit + 1))
+        .map(events -> {
           List<JsonObject> page = new ArrayList<>();
-          for (Row r : rows) {
-            page.add(new JsonObject(StreamWriter.frame(stream, r.getLong(0), r.getString(1))));
+          for (StreamStore.Event e : events) {
+            page.add(new JsonObject(e.frame()));
           }
           boolean hasMore = page.size() > limit;
           if (hasMore) {
@@ -193,7 +198,7 @@ public final class RouterVerticle extends VerticleBase {
     }
     JsonObject ask = new JsonObject().put("approvalId", idAndText[0]).put("action", command)
         .put("feedback", idAndText.length > 1 ? idAndText[1] : null);
-    DeliveryOptions opts = new DeliveryOptions().setHeaders(msg.headers()).setSendTimeout(10_000);
+    DeliveryOptions opts = Requests.onBehalfOf(msg);
     return vertx.eventBus().<JsonObject>request(Addresses.APPROVAL_RESPOND, ask, opts)
         .map(m -> CommandResult.ok(command, ("approve".equals(command) ? "Approved " : "Rejected ") + idAndText[0],
             m.body()))
@@ -213,7 +218,7 @@ public final class RouterVerticle extends VerticleBase {
       JsonObject event = new JsonObject().put("type", "typing").put("channel", name)
           .put("userId", who.userId()).put("typing", typing);
       vertx.eventBus().publish(Addresses.EPHEMERAL, event.encode(), new DeliveryOptions()
-          .addHeader(StreamWriter.H_STREAM, "channel:" + name).addHeader(StreamWriter.H_EPHEMERAL, "typing"));
+          .addHeader(StreamWriter.H_STREAM, StreamName.channel(name)).addHeader(StreamWriter.H_EPHEMERAL, "typing"));
       return new JsonObject();
     });
   }
@@ -224,45 +229,31 @@ public final class RouterVerticle extends VerticleBase {
   private Future<JsonObject> subscribeCheck(Message<Object> msg) {
     Principal who = Principal.of(msg);
     String stream = Json.requireString(body(msg), "stream", 200);
-    int colon = stream.indexOf(':');
-    String kind = colon < 0 ? "" : stream.substring(0, colon);
-    String id = colon < 0 ? "" : stream.substring(colon + 1);
-    JsonObject ok = new JsonObject().put("stream", stream);
-    switch (kind) {
-      case "channel":
-        if (!AgentbusConfig.isValidChannelName(id)) {
-          throw AppException.invalid("invalid channel name");
-        }
-        return channel(id).map(c -> ok);
-      case "session":
-        return owned(RouterQueries.SESSION_OWNER, "session", id, who, "admin").map(v -> ok);
-      case "user":
-        if (id.equals(who.userId())) {
-          return Future.succeededFuture(ok);
-        }
-        throw AppException.forbidden("only " + id + " may listen to their own user stream");
-      case "workflow":
-        return owned(RouterQueries.WORKFLOW_OWNER, "workflow", id, who, "approver", "admin").map(v -> ok);
-      default:
-        throw AppException.invalid("unknown stream '" + stream + "'");
+    StreamName name = StreamName.parse(stream);
+    if (name == null) {
+      throw AppException.invalid("'" + stream + "' is no stream name");
     }
+    JsonObject ok = new JsonObject().put("stream", stream);
+    return switch (name.kind()) {
+      case CHANNEL -> channel(name.id()).map(c -> ok);
+      case SESSION -> sessionOwner(name.id()).compose(owner -> who.isOwnerOr(owner, "admin") ? Future.succeededFuture(ok)
+          : Future.failedFuture(AppException.forbidden("session '" + name.id() + "' belongs to another user")));
+      case USER -> name.id().equals(who.userId()) ? Future.succeededFuture(ok)
+          : Future.failedFuture(AppException.forbidden("only " + name.id() + " may listen to their own user stream"));
+      // The orchestrator owns workflows and the rule of who may read one.
+      case WORKFLOW -> vertx.eventBus().request(Addresses.WORKFLOW_READ_CHECK,
+              new JsonObject().put("workflowId", name.id()), Requests.as(who))
+          .recover(err -> Future.failedFuture(Services.noHandlers(err)
+              ? AppException.notFound("no workflow '" + name.id() + "'") : err))
+          .map(m -> ok);
+    };
   }
 
-  /**
-   * Succeeds when the {@code what} (session, workflow) exists and the caller owns it or holds one of
-   * {@code roles}; {@code ownerSql} reads its owner by id.
-   */
-  private Future<Void> owned(String ownerSql, String what, String id, Principal who, String... roles) {
-    if (!Json.isId(id)) {
-      throw AppException.invalid("invalid " + what + " id");
-    }
-    return pool.preparedQuery(ownerSql).execute(Tuple.of(id)).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.failedFuture(AppException.notFound("no " + what + " '" + id + "'"));
-      }
-      return who.isOwnerOr(rows.iterator().next().getString(0), roles) ? Future.succeededFuture()
-          : Future.failedFuture(AppException.forbidden(what + " '" + id + "' belongs to another user"));
-    });
+  /** The user a session belongs to; NOT_FOUND when nobody claimed it. */
+  private Future<String> sessionOwner(String id) {
+    return pool.preparedQuery(RouterQueries.SESSION_OWNER).execute(Tuple.of(id)).compose(rows -> rows.size() == 0
+        ? Future.failedFuture(AppException.notFound("no session '" + id + "'"))
+        : Future.succeededFuture(rows.iterator().next().getString(0)));
   }
 
   /** Claims {sessionId} for the caller, or checks it is theirs. Answers {sessionId, lastSeq} (of its stream). */
@@ -270,26 +261,26 @@ public final class RouterVerticle extends VerticleBase {
     Principal who = Principal.of(msg);
     String id = Json.requireId(body(msg), "sessionId");
     return pool.preparedQuery(RouterQueries.CLAIM_SESSION).execute(Tuple.of(id, who.userId()))
-        .compose(r -> pool.preparedQuery(RouterQueries.SESSION_OWNER_AND_SEQ).execute(Tuple.of(id)))
-        .compose(rows -> {
-          Row row = rows.iterator().next();
-          String owner = row.getString(0);
-          return owner.equals(who.userId())
-              ? Future.succeededFuture(new JsonObject().put("sessionId", id).put("lastSeq", row.getLong(1)))
-              : Future.failedFuture(AppException.forbidden("session '" + id + "' belongs to another user"));
-        });
+        .compose(r -> sessionOwner(id))
+        .compose(owner -> owner.equals(who.userId())
+            ? streams.lastSeq(StreamName.session(id)).map(seq -> new JsonObject().put("sessionId", id).put("lastSeq", seq))
+            : Future.failedFuture(AppException.forbidden("session '" + id + "' belongs to another user")));
   }
 
   // ---- channels ----
 
   private Future<JsonObject> channelsList(Message<Object> msg) {
     Principal.of(msg);
-    return pool.query(RouterQueries.CHANNELS_WITH_SEQ).execute().map(rows -> {
-      JsonArray list = new JsonArray();
-      for (Row r : rows) {
-        list.add(Channel.of(r).toJson().put("lastSeq", r.getLong("last_seq")));
-      }
-      return new JsonObject().put("channels", list);
+    return pool.query(RouterQueries.CHANNELS).execute().compose(rows -> {
+      List<Channel> all = new ArrayList<>();
+      rows.forEach(r -> all.add(Channel.of(r)));
+      return streams.lastSeqs(all.stream().map(c -> StreamName.channel(c.name())).toList()).map(seqs -> {
+        JsonArray list = new JsonArray();
+        for (Channel c : all) {
+          list.add(c.toJson().put("lastSeq", seqs.getOrDefault(StreamName.channel(c.name()), 0L)));
+        }
+        return new JsonObject().put("channels", list);
+      });
     });
   }
 
@@ -297,7 +288,7 @@ public final class RouterVerticle extends VerticleBase {
     Principal who = Principal.of(msg);
     JsonObject in = body(msg);
     String name = Json.requireString(in, "name", 64);
-    if (!AgentbusConfig.isValidChannelName(name)) {
+    if (!Names.isChannel(name)) {
       throw AppException.invalid("'name' must match [a-z0-9][a-z0-9_-]{0,63}");
     }
     String description = Json.optString(in, "description", 500);

@@ -20,6 +20,14 @@ public final class Frame {
     this.utf8 = Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The wire frame of a stored event: stream and seq first, then the stored payload's fields. */
+  public static String text(String stream, long seq, String payload) {
+    StringBuilder sb = new StringBuilder(payload.length() + stream.length() + 32);
+    sb.append("{\"stream\":\"").append(stream).append("\",\"seq\":").append(seq).append(',');
+    sb.append(payload, 1, payload.length());
+    return sb.toString();
+  }
+
   public String text() {
     return text;
   }

@@ -14,16 +14,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -34,19 +29,11 @@ public final class StreamHub implements Shareable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
   private static final String MAP = "agentbus.hub";
-  static final int PAGE = 500;
-  /** Early arrivals buffered per stream before a database fill is forced. */
-  static final int MAX_PENDING = 10_000;
   static final long TYPING_TTL_MS = 6_000;
-
-  private static final String LAST_SEQ = "SELECT last_seq FROM streams WHERE stream = $1";
-  private static final String LAST_SEQS = "SELECT stream, last_seq FROM streams WHERE stream = ANY($1)";
-  private static final String PAGE_AFTER =
-      "SELECT seq, payload FROM events WHERE stream = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT " + PAGE;
 
   private final Vertx vertx;
   private final Context context;
-  private final Pool pool;
+  private final StreamStore store;
   private final long gapFillMs;
   private final Metrics metrics;
   private final Map<String, StreamState> streams = new HashMap<>();
@@ -55,10 +42,10 @@ public final class StreamHub implements Shareable {
   private Future<Void> consumerReady;
   private final String nodeAddress;
 
-  private StreamHub(Vertx vertx, Context context, Pool pool, long gapFillMs, long resyncMs) {
+  private StreamHub(Vertx vertx, Context context, StreamStore store, long gapFillMs, long resyncMs) {
     this.vertx = vertx;
     this.context = context;
-    this.pool = pool;
+    this.store = store;
     this.gapFillMs = gapFillMs;
     this.metrics = Metrics.of(vertx);
     this.nodeAddress = Addresses.nodeEvents(
@@ -66,19 +53,19 @@ public final class StreamHub implements Shareable {
     context.runOnContext(v -> {
       ensureConsumer();
       vertx.setPeriodic(resyncMs, id -> resync());
-      vertx.setPeriodic(io.agentbus.stream.Interest.ANNOUNCE_MS, id -> announce(new JsonObject()
+      vertx.setPeriodic(Interest.ANNOUNCE_MS, id -> announce(new JsonObject()
           .put("full", new JsonArray(new ArrayList<>(streams.keySet())))));
       vertx.setPeriodic(1000, id -> sweepTyping());
     });
   }
 
   /** The node's hub, created on {@code context} by the first caller. */
-  public static StreamHub forNode(Vertx vertx, Context context, Pool pool, long gapFillMs, long resyncMs) {
+  public static StreamHub forNode(Vertx vertx, Context context, StreamStore store, long gapFillMs, long resyncMs) {
     LocalMap<String, StreamHub> map = vertx.sharedData().getLocalMap(MAP);
     synchronized (StreamHub.class) {
       StreamHub hub = map.get("hub");
       if (hub == null) {
-        hub = new StreamHub(vertx, context, pool, gapFillMs, resyncMs);
+        hub = new StreamHub(vertx, context, store, gapFillMs, resyncMs);
         map.put("hub", hub);
       }
       return hub;
@@ -98,7 +85,7 @@ public final class StreamHub implements Shareable {
       return st.ready.compose(v -> {
         st.joining--;
         st.subs.remove(sink);
-        Sub sub = new Sub(sink);
+        StreamState.Sub sub = new StreamState.Sub(sink);
         st.subs.put(sink, sub);
         if (lastSeq == null || lastSeq >= st.delivered) {
           sub.last = lastSeq == null ? st.delivered : lastSeq;
@@ -202,18 +189,16 @@ public final class StreamHub implements Shareable {
   private StreamState acquire(String stream) {
     StreamState st = streams.get(stream);
     if (st == null) {
-      StreamState created = new StreamState(stream);
+      StreamState created = new StreamState(stream, this::emit);
       streams.put(stream, created);
       ensureConsumer();
       // Announce first, then read where the stream stands: writers that learn of us late leave a
       // hole that the early checks below (or the resync) fill from the database.
       announce(new JsonObject().put("add", new JsonArray().add(stream)));
       created.ready = consumerReady
-          .compose(v -> pool.preparedQuery(LAST_SEQ).execute(Tuple.of(stream)))
-          .map(rows -> {
-            created.delivered = rows.size() == 0 ? 0 : rows.iterator().next().getLong(0);
-            created.initialised = true;
-            drainPending(created);
+          .compose(v -> store.lastSeq(stream))
+          .map(lastSeq -> {
+            after(created, created.initialise(lastSeq));
             for (long delay : new long[] {250, 1000}) {
               vertx.setTimer(delay, id -> {
                 if (streams.get(stream) == created) {
@@ -238,7 +223,7 @@ public final class StreamHub implements Shareable {
   }
 
   private void release(StreamState st) {
-    if (st.subs.isEmpty() && st.bridgeRefs == 0 && st.joining == 0 && streams.get(st.stream) == st) {
+    if (st.unused() && streams.get(st.stream) == st) {
       streams.remove(st.stream);
       announce(new JsonObject().put("remove", new JsonArray().add(st.stream)));
       if (st.gapTimer >= 0) {
@@ -248,7 +233,7 @@ public final class StreamHub implements Shareable {
   }
 
   private void announce(JsonObject change) {
-    vertx.eventBus().publish(io.agentbus.bus.Addresses.INTEREST, change.put("node", nodeAddress));
+    vertx.eventBus().publish(Addresses.INTEREST, change.put("node", nodeAddress));
   }
 
   /** Events of the streams this node follows arrive here (one late after unfollowing is dropped). */
@@ -274,48 +259,21 @@ public final class StreamHub implements Shareable {
       return;
     }
     long seq = Long.parseLong(seqHeader);
-    if (!st.initialised) {
-      if (st.pending.size() < MAX_PENDING) {
-        st.pending.put(seq, m.body()); // beyond the bound the database fill covers it
-      }
-      return;
-    }
-    if (seq <= st.delivered) {
-      return;
-    }
-    if (seq == st.delivered + 1) {
-      emit(st, seq, m.body());
-      drainPending(st);
-    } else {
-      st.pending.put(seq, m.body());
-      if (st.pending.size() > MAX_PENDING) {
-        // Bounded: drop the newest early arrival; it is committed, so the fill reads it back later.
-        st.pending.pollLastEntry();
-        fillGap(st);
-      } else {
-        scheduleGapFill(st);
-      }
-    }
+    after(st, st.arrive(seq, m.body()));
   }
 
-  private void drainPending(StreamState st) {
-    while (!st.pending.isEmpty()) {
-      long first = st.pending.firstKey();
-      if (first <= st.delivered) {
-        st.pending.pollFirstEntry();
-      } else if (first == st.delivered + 1) {
-        emit(st, first, st.pending.pollFirstEntry().getValue());
-      } else {
-        break;
+  /** Acts on what the stream's ordering asks for: a gap timer, or a fill now. */
+  private void after(StreamState st, StreamState.Next next) {
+    switch (next) {
+      case CAUGHT_UP -> {
+        if (st.gapTimer >= 0) {
+          vertx.cancelTimer(st.gapTimer);
+          st.gapTimer = -1;
+        }
       }
-    }
-    if (st.pending.isEmpty()) {
-      if (st.gapTimer >= 0) {
-        vertx.cancelTimer(st.gapTimer);
-        st.gapTimer = -1;
-      }
-    } else {
-      scheduleGapFill(st);
+      case HOLE -> scheduleGapFill(st);
+      case FILL_NOW -> fillGap(st);
+      case NONE -> { }
     }
   }
 
@@ -334,21 +292,18 @@ public final class StreamHub implements Shareable {
       return;
     }
     st.filling = true;
-    long upTo = st.pending.isEmpty() ? Long.MAX_VALUE : st.pending.firstKey();
-    pool.preparedQuery(PAGE_AFTER).execute(Tuple.of(st.stream, st.delivered, upTo)).onComplete(ar -> {
+    store.after(st.stream, st.delivered, st.fillUpTo(), StreamStore.PAGE).onComplete(ar -> {
       st.filling = false;
       if (ar.failed()) {
         LOG.warn("Gap fill of {} failed: {}", st.stream, ar.cause().toString());
       } else {
-        for (Row r : ar.result()) {
-          long seq = r.getLong(0);
-          if (seq == st.delivered + 1) {
+        for (StreamStore.Event e : ar.result()) {
+          if (st.filled(e.seq(), e.frame())) {
             metrics.gapFillEvents.increment();
-            emit(st, seq, StreamWriter.frame(st.stream, seq, r.getString(1)));
           }
         }
       }
-      drainPending(st);
+      after(st, st.drain());
     });
   }
 
@@ -363,24 +318,21 @@ public final class StreamHub implements Shareable {
     if (names.isEmpty()) {
       return;
     }
-    pool.preparedQuery(LAST_SEQS).execute(Tuple.of(names.toArray(new String[0]))).onSuccess(rows -> {
-      for (Row r : rows) {
-        StreamState st = streams.get(r.getString(0));
-        if (st != null && r.getLong(1) > st.delivered && st.pending.isEmpty()) {
-          fillGap(st);
-        }
+    store.lastSeqs(names).onSuccess(seqs -> seqs.forEach((stream, lastSeq) -> {
+      StreamState st = streams.get(stream);
+      if (st != null && lastSeq > st.delivered && st.pending.isEmpty()) {
+        fillGap(st);
       }
-    });
+    }));
   }
 
   /** Hands the next in-order event to every live subscription, and to bridge sockets. */
   private void emit(StreamState st, long seq, String frame) {
-    st.delivered = seq;
     if (!st.subs.isEmpty()) {
       Frame encoded = new Frame(frame);
       List<Sink> dropped = null;
       int written = 0;
-      for (Sub sub : st.subs.values()) {
+      for (StreamState.Sub sub : st.subs.values()) {
         if (!sub.live) {
           continue; // replaying from the database; it will catch up on its own
         }
@@ -403,26 +355,25 @@ public final class StreamHub implements Shareable {
     }
     if (st.bridgeRefs > 0) {
       metrics.deliveries.add(st.bridgeRefs);
-      vertx.eventBus().publish(Addresses.browserAddress(st.stream), new JsonObject(frame),
+      vertx.eventBus().publish(StreamName.browserAddress(st.stream), new JsonObject(frame),
           new DeliveryOptions().setLocalOnly(true));
     }
   }
 
   /** Replays from the database until the subscription has caught up with the hub, then goes live. */
-  private Future<Void> replay(StreamState st, Sub sub) {
+  private Future<Void> replay(StreamState st, StreamState.Sub sub) {
     sub.live = false;
-    return pool.preparedQuery(PAGE_AFTER).execute(Tuple.of(st.stream, sub.last, Long.MAX_VALUE)).compose(rows -> {
+    return store.after(st.stream, sub.last, Long.MAX_VALUE, StreamStore.PAGE).compose(events -> {
       if (st.subs.get(sub.sink) != sub) {
         return Future.succeededFuture(); // unsubscribed or closed meanwhile
       }
-      for (Row r : rows) {
-        long seq = r.getLong(0);
-        if (seq != sub.last + 1) {
+      for (StreamStore.Event e : events) {
+        if (e.seq() != sub.last + 1) {
           break;
         }
-        sub.last = seq;
+        sub.last = e.seq();
         metrics.replayedEvents.increment();
-        if (!sub.sink.write(new Frame(StreamWriter.frame(st.stream, seq, r.getString(1))))) {
+        if (!sub.sink.write(new Frame(e.frame()))) {
           st.subs.remove(sub.sink);
           release(st);
           return Future.succeededFuture();
@@ -459,7 +410,7 @@ public final class StreamHub implements Shareable {
         Map.Entry<String, Long> e = it.next();
         if (e.getValue() < now) {
           it.remove();
-          emitTyping(st, st.stream.substring(st.stream.indexOf(':') + 1), e.getKey());
+          emitTyping(st, StreamName.idOf(st.stream), e.getKey());
         }
       }
     }
@@ -469,44 +420,13 @@ public final class StreamHub implements Shareable {
     JsonObject update = new JsonObject().put("type", "typing_update").put("channel", channel)
         .put("users", new JsonArray(new ArrayList<>(st.typing.keySet()))).put("timestamp", Json.now());
     Frame frame = new Frame(update.encode());
-    for (Sub sub : st.subs.values()) {
+    for (StreamState.Sub sub : st.subs.values()) {
       if (sub.live && !changedUser.equals(sub.sink.userId())) {
         sub.sink.write(frame);
       }
     }
     if (st.bridgeRefs > 0) {
-      vertx.eventBus().publish(Addresses.browserAddress(st.stream), update, new DeliveryOptions().setLocalOnly(true));
-    }
-  }
-
-  // ---------------------------------------------------------------- state
-
-  private static final class StreamState {
-    final String stream;
-    Future<Void> ready;
-    boolean initialised;
-    long delivered;
-    final TreeMap<Long, String> pending = new TreeMap<>();
-    long gapTimer = -1;
-    boolean filling;
-    final Map<Sink, Sub> subs = new LinkedHashMap<>();
-    int bridgeRefs;
-    /** Callers waiting for {@link #ready}; the state is not dropped under them. */
-    int joining;
-    final Map<String, Long> typing = new LinkedHashMap<>();
-
-    StreamState(String stream) {
-      this.stream = stream;
-    }
-  }
-
-  private static final class Sub {
-    final Sink sink;
-    long last;
-    boolean live;
-
-    Sub(Sink sink) {
-      this.sink = sink;
+      vertx.eventBus().publish(StreamName.browserAddress(st.stream), update, new DeliveryOptions().setLocalOnly(true));
     }
   }
 }

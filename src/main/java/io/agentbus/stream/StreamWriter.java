@@ -8,9 +8,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,11 +20,9 @@ import java.util.Map;
  *
  * <p>Batching: one statement is in flight per writer; everything appended meanwhile, for any
  * number of streams, goes into the next statement (up to {@link #MAX_BATCH} events), so batches
- * grow with load and a commit is shared by many events. The statement upserts
- * {@code streams.last_seq} by each stream's count (rows taken in stream order, so concurrent writers
- * on other nodes never deadlock in practice; a deadlock is retried) and inserts the events with
- * consecutive seqs per stream, in append order. The row lock on {@code streams} orders writers of
- * the same stream across nodes.
+ * grow with load and a commit is shared by many events. The statement
+ * ({@link StreamStore#append}) assigns consecutive seqs per stream, in append order; a deadlock or
+ * serialization failure is retried.
  *
  * <p>Not thread-safe: use from the context of the verticle that created it.
  */
@@ -44,29 +39,29 @@ public final class StreamWriter {
   static final int MAX_QUEUED = 20_000;
   private static final int MAX_RETRIES = 3;
 
-  private static final String APPEND_SQL =
-      "WITH e AS (SELECT u.stream, u.type, u.payload, u.ord "
-          + "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(stream, type, payload, ord)), "
-          + "c AS (SELECT stream, count(*)::bigint AS n FROM e GROUP BY stream), "
-          + "s AS (INSERT INTO streams AS t (stream, last_seq) SELECT stream, n FROM c ORDER BY stream "
-          + "ON CONFLICT (stream) DO UPDATE SET last_seq = t.last_seq + EXCLUDED.last_seq RETURNING t.stream, t.last_seq), "
-          + "i AS (INSERT INTO events(stream, seq, type, payload) "
-          + "SELECT e.stream, s.last_seq - c.n + row_number() OVER (PARTITION BY e.stream ORDER BY e.ord), e.type, e.payload "
-          + "FROM e JOIN c ON c.stream = e.stream JOIN s ON s.stream = e.stream) "
-          + "SELECT s.stream, s.last_seq, c.n FROM s JOIN c ON c.stream = s.stream";
-
   private record Pending(String stream, String type, String payload, Promise<Long> promise) {}
 
+  /** The one statement a writer runs per batch: {@link StreamStore#append} outside unit tests. */
+  @FunctionalInterface
+  interface Statement {
+    /** Appends the events (parallel arrays) and answers the first seq of each stream's events. */
+    Future<Map<String, Long>> append(String[] streams, String[] types, String[] payloads);
+  }
+
   private final Vertx vertx;
-  private final Pool pool;
+  private final Statement statement;
   private final Interest interest;
   private final Metrics metrics;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private boolean inFlight;
 
-  public StreamWriter(Vertx vertx, Pool pool, Interest interest) {
+  public StreamWriter(Vertx vertx, StreamStore store, Interest interest) {
+    this(vertx, store::append, interest);
+  }
+
+  StreamWriter(Vertx vertx, Statement statement, Interest interest) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.statement = statement;
     this.interest = interest;
     this.metrics = Metrics.of(vertx);
   }
@@ -116,7 +111,7 @@ public final class StreamWriter {
       payloads[i] = p.payload;
     }
     long t0 = System.nanoTime();
-    pool.preparedQuery(APPEND_SQL).execute(Tuple.tuple().addValue(streams).addValue(types).addValue(payloads))
+    statement.append(streams, types, payloads)
         .onComplete(ar -> {
           if (ar.failed() && attempt < MAX_RETRIES && isRetryable(ar.cause())) {
             write(batch, attempt + 1);
@@ -126,12 +121,10 @@ public final class StreamWriter {
             metrics.persistSeconds.observe((System.nanoTime() - t0) / 1e9);
             metrics.persistBatchSize.observe(n);
             Map<String, long[]> next = new HashMap<>();
-            for (Row r : ar.result()) {
-              next.put(r.getString(0), new long[] {r.getLong(1) - r.getLong(2) + 1});
-            }
+            ar.result().forEach((stream, first) -> next.put(stream, new long[] {first}));
             for (Pending p : batch) {
               long seq = next.get(p.stream)[0]++;
-              deliver(p.stream, frame(p.stream, seq, p.payload),
+              deliver(p.stream, Frame.text(p.stream, seq, p.payload),
                   new DeliveryOptions().addHeader(H_STREAM, p.stream).addHeader(H_SEQ, Long.toString(seq)));
               p.promise.complete(seq);
             }
@@ -153,13 +146,5 @@ public final class StreamWriter {
 
   private static boolean isRetryable(Throwable t) {
     return t instanceof PgException pe && ("40P01".equals(pe.getSqlState()) || "40001".equals(pe.getSqlState()));
-  }
-
-  /** The wire frame of a stored event: stream and seq first, then the stored payload's fields. */
-  public static String frame(String stream, long seq, String payload) {
-    StringBuilder sb = new StringBuilder(payload.length() + stream.length() + 32);
-    sb.append("{\"stream\":\"").append(stream).append("\",\"seq\":").append(seq).append(',');
-    sb.append(payload, 1, payload.length());
-    return sb.toString();
   }
 }

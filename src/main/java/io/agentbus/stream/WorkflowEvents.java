@@ -25,14 +25,14 @@ public final class WorkflowEvents {
     return emit(workflowId, sessionId, type, fields, null);
   }
 
-  /** The same, also on {@code extraStream} (e.g. {@code user:<id>}) when not null. */
+  /** The same, also on {@code extraStream} (e.g. {@link StreamName#user}) when not null. */
   public Future<Void> emit(String workflowId, String sessionId, String type, JsonObject fields, String extraStream) {
     JsonObject e = new JsonObject().put("type", type).put("workflowId", workflowId).put("sessionId", sessionId)
         .put("timestamp", Json.now());
     fields.forEach(f -> e.put(f.getKey(), f.getValue()));
     String payload = e.encode();
-    Future<Long> a = writer.append("workflow:" + workflowId, type, payload);
-    Future<Long> b = writer.append("session:" + sessionId, type, payload);
+    Future<Long> a = writer.append(StreamName.workflow(workflowId), type, payload);
+    Future<Long> b = writer.append(StreamName.session(sessionId), type, payload);
     Future<Long> c = extraStream == null ? Future.succeededFuture() : writer.append(extraStream, type, payload);
     return Future.all(a, b, c).<Void>mapEmpty().onFailure(err ->
         LOG.error("workflow {}: could not store its {} event", workflowId, type, err));
@@ -40,6 +40,6 @@ public final class WorkflowEvents {
 
   /** A chat message in a channel, written by an agent (mentions, seed 003). */
   public Future<Long> channelMessage(String channel, JsonObject message) {
-    return writer.append("channel:" + channel, "message", message.encode());
+    return writer.append(StreamName.channel(channel), "message", message.encode());
   }
 }

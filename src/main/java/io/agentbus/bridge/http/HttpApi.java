@@ -1,28 +1,27 @@
 package io.agentbus.bridge.http;
 
-import io.agentbus.auth.TokenService;
+import io.agentbus.auth.DevLogin;
 import io.agentbus.bridge.BridgeContext;
-import io.agentbus.bus.Addresses;
+import io.agentbus.bridge.Operation;
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
 import io.agentbus.bus.Principal;
-import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The REST part of PROTOCOL §5 served so far: dev login, channels, history, workflows, approvals. Requests become the
- * same router bus requests as /ws frames; failures map to {@code {"status":"error",…}} here only.
+ * The REST API of PROTOCOL §5: dev login, then one route per {@link Operation} with an
+ * {@link Operation.Http} binding, each becoming the same bus request as its {@code /ws} frame.
+ * Failures map to {@code {"status":"error","code","message"}} here, in one place.
  */
 public final class HttpApi {
 
   private static final String PRINCIPAL = "principal";
+  private static final int BODY_LIMIT = 64 * 1024;
   private final BridgeContext bc;
 
   public HttpApi(BridgeContext bc) {
@@ -30,46 +29,14 @@ public final class HttpApi {
   }
 
   public void mount(Router router) {
-    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(64 * 1024).setHandleFileUploads(false));
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT).setHandleFileUploads(false));
     router.post("/api/auth/token").handler(this::devToken);
     router.route("/api/*").handler(this::authenticate);
-    router.get("/api/channels").handler(ctx -> call(ctx, Addresses.CHANNELS_LIST, new JsonObject(), 200));
-    router.post("/api/channels").handler(ctx -> {
-      try {
-        call(ctx, Addresses.CHANNELS_CREATE, jsonBody(ctx), 201);
-      } catch (AppException e) {
-        fail(ctx, e.code, e.getMessage());
+    for (Operation op : Operation.values()) {
+      if (op.http != null) {
+        router.route(op.http.method(), op.http.path()).handler(ctx -> call(ctx, op));
       }
-    });
-    router.get("/api/channels/:name/messages").handler(this::history);
-    router.get("/api/templates").handler(ctx -> call(ctx, Addresses.WORKFLOW_TEMPLATES, new JsonObject(), 200,
-        bc.toOrchestrator(ctx.get(PRINCIPAL))));
-    router.get("/api/workflows/:id").handler(ctx -> call(ctx, Addresses.WORKFLOW_GET,
-        new JsonObject().put("workflowId", ctx.pathParam("id")), 200, bc.toOrchestrator(ctx.get(PRINCIPAL))));
-    router.get("/api/workflows").handler(ctx -> {
-      String session = ctx.request().getParam("sessionId");
-      if (session == null) {
-        fail(ctx, ErrorCode.INVALID_MESSAGE, "?sessionId= is required");
-        return;
-      }
-      call(ctx, Addresses.WORKFLOW_LIST, new JsonObject().put("sessionId", session), 200,
-          bc.toOrchestrator(ctx.get(PRINCIPAL)));
-    });
-    router.get("/api/approvals").handler(ctx -> {
-      JsonObject body = new JsonObject();
-      if (ctx.request().getParam("status") != null) {
-        body.put("status", ctx.request().getParam("status"));
-      }
-      call(ctx, Addresses.APPROVALS_LIST, body, 200, bc.toApprovals(ctx.get(PRINCIPAL)));
-    });
-    router.post("/api/approvals/:id").handler(ctx -> {
-      try {
-        call(ctx, Addresses.APPROVAL_RESPOND, jsonBody(ctx).put("approvalId", ctx.pathParam("id")), 200,
-            bc.toApprovals(ctx.get(PRINCIPAL)));
-      } catch (AppException e) {
-        fail(ctx, e.code, e.getMessage());
-      }
-    });
+    }
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND, "no such API: " + ctx.request().path()));
   }
 
@@ -80,24 +47,8 @@ public final class HttpApi {
     }
     try {
       JsonObject in = jsonBody(ctx);
-      Object user = in.getValue("userId");
-      if (!(user instanceof String u) || !TokenService.isValidUserId(u)) {
-        throw AppException.invalid("'userId' must match [A-Za-z0-9][A-Za-z0-9_.@-]{0,63}");
-      }
-      List<String> roles = new ArrayList<>();
-      Object r = in.getValue("roles");
-      if (r != null) {
-        if (!(r instanceof JsonArray a)) {
-          throw AppException.invalid("'roles' must be an array");
-        }
-        for (Object o : a) {
-          if (!(o instanceof String s) || !TokenService.KNOWN_ROLES.contains(s)) {
-            throw AppException.invalid("'roles' may hold only " + TokenService.KNOWN_ROLES);
-          }
-          roles.add(s);
-        }
-      }
-      json(ctx, 200, bc.tokens().issue(u, roles));
+      String user = DevLogin.userId(in.getValue("userId"));
+      json(ctx, 200, bc.tokens().issue(user, DevLogin.roles(in.getValue("roles"))));
     } catch (AppException e) {
       fail(ctx, e.code, e.getMessage());
     }
@@ -119,24 +70,46 @@ public final class HttpApi {
     });
   }
 
-  private void history(RoutingContext ctx) {
-    JsonObject body = new JsonObject().put("channel", ctx.pathParam("name"));
+  private void call(RoutingContext ctx, Operation op) {
+    JsonObject body;
     try {
-      for (String p : List.of("before", "limit")) {
-        String v = ctx.request().getParam(p);
-        if (v != null) {
-          try {
-            body.put(p, Long.parseLong(v));
-          } catch (NumberFormatException e) {
-            throw AppException.invalid("'" + p + "' must be a whole number");
-          }
-        }
-      }
+      body = requestBody(ctx, op.http);
     } catch (AppException e) {
       fail(ctx, e.code, e.getMessage());
       return;
     }
-    call(ctx, Addresses.HISTORY, body, 200);
+    Principal who = ctx.get(PRINCIPAL);
+    bc.vertx().eventBus().<JsonObject>request(op.address, body, bc.to(op, who)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(ctx, op.http.okStatus(), ar.result().body());
+      } else {
+        AppException e = AppException.from(ar.cause());
+        fail(ctx, e.code, e.getMessage());
+      }
+    });
+  }
+
+  /** A POST's JSON object, then the route's path parameters and listed query parameters as fields. */
+  private static JsonObject requestBody(RoutingContext ctx, Operation.Http http) {
+    JsonObject body = http.method() == HttpMethod.POST ? jsonBody(ctx) : new JsonObject();
+    ctx.pathParams().forEach(body::put);
+    for (String p : http.stringParams()) {
+      String v = ctx.request().getParam(p);
+      if (v != null) {
+        body.put(p, v);
+      }
+    }
+    for (String p : http.numberParams()) {
+      String v = ctx.request().getParam(p);
+      if (v != null) {
+        try {
+          body.put(p, Long.parseLong(v));
+        } catch (NumberFormatException e) {
+          throw AppException.invalid("'" + p + "' must be a whole number");
+        }
+      }
+    }
+    return body;
   }
 
   private static JsonObject jsonBody(RoutingContext ctx) {
@@ -153,28 +126,6 @@ public final class HttpApi {
       throw new AppException(ErrorCode.INVALID_JSON, "the body is not valid JSON");
     }
     throw AppException.invalid("the body must be a JSON object");
-  }
-
-  private void call(RoutingContext ctx, String address, JsonObject body, int okStatus) {
-    call(ctx, address, body, okStatus, bc.toRouter(ctx.get(PRINCIPAL)));
-  }
-
-  private void call(RoutingContext ctx, String address, JsonObject body, int okStatus,
-      io.vertx.core.eventbus.DeliveryOptions opts) {
-    Future<JsonObject> f;
-    try {
-      f = bc.vertx().eventBus().<JsonObject>request(address, body, opts).map(m -> m.body());
-    } catch (AppException e) {
-      f = Future.failedFuture(e);
-    }
-    f.onComplete(ar -> {
-      if (ar.succeeded()) {
-        json(ctx, okStatus, ar.result());
-      } else {
-        AppException e = AppException.from(ar.cause());
-        fail(ctx, e.code, e.getMessage());
-      }
-    });
   }
 
   public static void json(RoutingContext ctx, int status, JsonObject body) {

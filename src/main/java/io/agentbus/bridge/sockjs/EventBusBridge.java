@@ -1,10 +1,13 @@
 package io.agentbus.bridge.sockjs;
 
 import io.agentbus.bridge.BridgeContext;
+import io.agentbus.bridge.Operation;
 import io.agentbus.bus.Addresses;
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
 import io.agentbus.bus.Principal;
+import io.agentbus.bus.Requests;
+import io.agentbus.stream.StreamName;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +17,7 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,16 +60,12 @@ public final class EventBusBridge {
 
   public Router router() {
     SockJSBridgeOptions opts = new SockJSBridgeOptions()
-        .setInboundPermitteds(List.of(
-            new PermittedOptions().setAddress(Addresses.CHAT_SEND),
-            new PermittedOptions().setAddress(Addresses.HISTORY),
-            new PermittedOptions().setAddress(Addresses.TYPING),
-            new PermittedOptions().setAddress(Addresses.WORKFLOW_START),
-            new PermittedOptions().setAddress(Addresses.WORKFLOW_CANCEL),
-            new PermittedOptions().setAddress(Addresses.APPROVAL_RESPOND)))
-        .setOutboundPermitteds(List.of(new PermittedOptions().setAddressRegex(Addresses.BROWSER_STREAM_REGEX)))
+        // Exactly the browser-visible operations of the table; nothing internal.
+        .setInboundPermitteds(Arrays.stream(Operation.values()).filter(Operation::browserVisible)
+            .map(op -> new PermittedOptions().setAddress(op.address)).toList())
+        .setOutboundPermitteds(List.of(new PermittedOptions().setAddressRegex(StreamName.BROWSER_REGEX)))
         .setMaxHandlersPerSocket(bc.limits().maxSubscriptions())
-        .setReplyTimeout(15_000);
+        .setReplyTimeout(Requests.BRIDGE_REPLY_MS);
     return SockJSHandler.create(bc.vertx()).bridge(opts, this::onEvent);
   }
 
@@ -105,7 +105,7 @@ public final class EventBusBridge {
             } else {
               st.registrations.put(address, n - 1);
             }
-            bc.hub().releaseBridge(Addresses.streamOfBrowserAddress(address));
+            bc.hub().releaseBridge(StreamName.ofBrowserAddress(address));
           }
         }
         be.complete(true);
@@ -125,7 +125,7 @@ public final class EventBusBridge {
 
   private void onRegister(BridgeEvent be, SockJSSocket sock) {
     String address = be.getRawMessage().getString("address", "");
-    String stream = Addresses.streamOfBrowserAddress(address);
+    String stream = StreamName.ofBrowserAddress(address);
     if (stream == null) {
       be.complete(false);
       return;
@@ -154,7 +154,7 @@ public final class EventBusBridge {
       metrics.bridgeSockets.decrementAndGet();
       st.registrations.forEach((address, n) -> {
         for (int i = 0; i < n; i++) {
-          bc.hub().releaseBridge(Addresses.streamOfBrowserAddress(address));
+          bc.hub().releaseBridge(StreamName.ofBrowserAddress(address));
         }
       });
     }

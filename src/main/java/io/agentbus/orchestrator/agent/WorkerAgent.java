@@ -1,6 +1,7 @@
 package io.agentbus.orchestrator.agent;
 
 import io.agentbus.bus.Addresses;
+import io.agentbus.bus.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -29,7 +30,6 @@ import java.util.function.Consumer;
 final class WorkerAgent implements Agent {
 
   static final long RETRY_OFFER_MS = 250;
-  static final long OFFER_TIMEOUT_MS = 2_000;
 
   /** The tasks of one orchestrator instance that workers are running, by task id. */
   static final class Tasks {
@@ -103,7 +103,7 @@ final class WorkerAgent implements Agent {
       return;
     }
     vertx.eventBus().<JsonObject>request(Addresses.agentRole(spec.role()), offer,
-        new DeliveryOptions().setSendTimeout(OFFER_TIMEOUT_MS)).onComplete(ar -> {
+        new DeliveryOptions().setSendTimeout(Requests.WORKER_OFFER_MS)).onComplete(ar -> {
           if (ar.succeeded()) {
             control[0] = ar.result().body().getString("control");
             if (stopped[0] && control[0] != null) {

@@ -1,8 +1,9 @@
-package io.agentbus.bridge.ws;
+package io.agentbus.orchestrator.agent;
 
 import io.agentbus.bus.Addresses;
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.Json;
+import io.agentbus.bus.Names;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -16,14 +17,16 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A /ws connection acting as an external agent worker (README, Agent workers): after
+ * The worker side of the {@link WorkerAgent} protocol, for a client connection acting as an
+ * external agent worker (README, Agent workers; the {@code /ws} bridge holds one per worker
+ * connection and only passes frames through): after
  * {@code agent_register} it takes task offers for its roles on {@link Addresses#agentRole},
  * refusing them while it is at its capacity, hands accepted ones to the worker as {@code task}
  * frames, and relays the worker's {@code task_progress}, {@code task_result} and
  * {@code task_failed} to the orchestrator that offered the task. When the connection closes, every
  * task it held is reported {@code lost}, so the orchestrator gives it to another worker at once.
  */
-final class AgentWorkerLink {
+public final class WorkerLink {
 
   static final int MAX_CAPACITY = 16;
   private static final int MAX_TEXT = 64 * 1024;
@@ -39,13 +42,13 @@ final class AgentWorkerLink {
   private int capacity;
   private boolean closed;
 
-  AgentWorkerLink(EventBus bus, Consumer<JsonObject> toWorker) {
+  public WorkerLink(EventBus bus, Consumer<JsonObject> toWorker) {
     this.bus = bus;
     this.toWorker = toWorker;
   }
 
   /** Registers for the roles of an {@code agent_register} frame; completes when offers can arrive. */
-  Future<JsonObject> register(JsonObject f) {
+  public Future<JsonObject> register(JsonObject f) {
     if (!roles.isEmpty()) {
       throw AppException.invalid("this connection is already registered as a worker");
     }
@@ -54,8 +57,8 @@ final class AgentWorkerLink {
       throw AppException.invalid("'roles' must name at least one role");
     }
     for (Object r : asked) {
-      if (!Addresses.AGENT_ROLE.matcher((String) r).matches()) {
-        throw AppException.invalid("role '" + r + "' must match " + Addresses.AGENT_ROLE.pattern());
+      if (!Names.AGENT_ROLE.matcher((String) r).matches()) {
+        throw AppException.invalid("role '" + r + "' must match " + Names.AGENT_ROLE.pattern());
       }
     }
     Long cap = Json.optLong(f, "capacity", 1, MAX_CAPACITY);
@@ -81,7 +84,7 @@ final class AgentWorkerLink {
         });
   }
 
-  boolean registered() {
+  public boolean registered() {
     return !roles.isEmpty();
   }
 
@@ -109,7 +112,7 @@ final class AgentWorkerLink {
   }
 
   /** A {@code task_progress}, {@code task_result} or {@code task_failed} frame from the worker. */
-  void report(String type, JsonObject f) {
+  public void report(String type, JsonObject f) {
     String taskId = Json.requireString(f, "taskId", 64);
     String replyTo = tasks.get(taskId);
     if (replyTo == null) {
@@ -163,7 +166,7 @@ final class AgentWorkerLink {
     roles.clear();
   }
 
-  void close() {
+  public void close() {
     closed = true;
     unregister();
     tasks.forEach((taskId, replyTo) -> bus.send(replyTo, new JsonObject().put("taskId", taskId).put("kind", "lost")));

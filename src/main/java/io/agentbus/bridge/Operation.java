@@ -1,0 +1,179 @@
+package io.agentbus.bridge;
+
+import io.agentbus.bus.Addresses;
+import io.agentbus.config.Verticle;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Every client operation that a service answers, in one table: the {@code /ws} frame types that
+ * ask for it, the bus address and verticle that serve it, how the request body is taken from the
+ * frame, the frame that answers it, and its REST route. {@code /ws} ({@code bridge.ws}), the
+ * SockJS bridge ({@code bridge.sockjs}: exactly the {@code agentbus.*} addresses here may be sent
+ * to) and REST ({@code bridge.http}) are all driven by this table, so a new operation is added here
+ * and nowhere else in the bridge.
+ *
+ * <p>The transports validate nothing of an operation's fields: the service that owns the address
+ * does, once for every transport. A transport only shapes the body (which frame fields travel) and
+ * the answer.
+ */
+public enum Operation {
+
+  CHAT(Verticle.ROUTER, Addresses.CHAT_SEND, List.of("chat", "message"), Body.ALL,
+      // A slash command is answered by its command_result; a message by its ack.
+      r -> r.containsKey("commandResult") ? r.getJsonObject("commandResult").copy()
+          : reply("ack", r, "stream", "seq", "messageId"),
+      null, Flow.ORDERED, Follow.IF_COMMAND),
+  HISTORY(Verticle.ROUTER, Addresses.HISTORY, List.of("history"), Body.only("channel", "before", "limit"),
+      r -> reply("message_history", r, "channel", "messages", "hasMore"),
+      Http.get("/api/channels/:channel/messages").numbers("before", "limit"), Flow.PLAIN, Follow.NEVER),
+  TYPING(Verticle.ROUTER, Addresses.TYPING, List.of("typing_start", "typing_stop"),
+      (type, f) -> new JsonObject().put("channel", f.getValue("channel")).put("typing", type.equals("typing_start")),
+      null, null, Flow.PLAIN, Follow.NEVER),
+  WORKFLOW_START(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_START, List.of("user_input"),
+      // No sessionId: a workflow runs in the connection's session (the caller's headers carry it).
+      Body.only("content", "attachments", "workflow"),
+      r -> reply("ack", r, "workflowId", "workflowName", "stream"), null, Flow.PLAIN, Follow.ALWAYS),
+  WORKFLOW_CANCEL(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_CANCEL, List.of("cancel"), Body.only("workflowId"),
+      r -> reply("cancelled", r, "workflowId", "success", "status"), null, Flow.PLAIN, Follow.NEVER),
+  APPROVAL_RESPOND(Verticle.APPROVALS, Addresses.APPROVAL_RESPOND, List.of("approval_response"), Body.ALL,
+      r -> reply("ack", r, "approvalId", "status", "workflowId"),
+      Http.post("/api/approvals/:approvalId", 200), Flow.PLAIN, Follow.NEVER),
+
+  CHANNELS_LIST(Verticle.ROUTER, Addresses.CHANNELS_LIST, List.of(), Body.ALL, null,
+      Http.get("/api/channels"), Flow.PLAIN, Follow.NEVER),
+  CHANNELS_CREATE(Verticle.ROUTER, Addresses.CHANNELS_CREATE, List.of(), Body.ALL, null,
+      Http.post("/api/channels", 201), Flow.PLAIN, Follow.NEVER),
+  TEMPLATES(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_TEMPLATES, List.of(), Body.ALL, null,
+      Http.get("/api/templates"), Flow.PLAIN, Follow.NEVER),
+  WORKFLOW_GET(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_GET, List.of(), Body.ALL, null,
+      Http.get("/api/workflows/:workflowId"), Flow.PLAIN, Follow.NEVER),
+  WORKFLOW_LIST(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_LIST, List.of(), Body.ALL, null,
+      Http.get("/api/workflows").strings("sessionId"), Flow.PLAIN, Follow.NEVER),
+  APPROVALS_LIST(Verticle.APPROVALS, Addresses.APPROVALS_LIST, List.of(), Body.ALL, null,
+      Http.get("/api/approvals").strings("status"), Flow.PLAIN, Follow.NEVER);
+
+  /** How a /ws frame's request goes out. */
+  public enum Flow {
+    PLAIN,
+    /** One at a time per connection, in the order sent, so a user's own messages keep their order. */
+    ORDERED
+  }
+
+  /**
+   * Whether the connection follows its session stream before the request goes, because the request
+   * may start a workflow in it: then none of the workflow's events is missed.
+   */
+  public enum Follow {
+    NEVER,
+    ALWAYS,
+    /** Only for a slash command (such as /assign), which may start a workflow. */
+    IF_COMMAND;
+
+    public boolean before(JsonObject frame) {
+      return this == ALWAYS || this == IF_COMMAND && frame.getValue("content") instanceof String s && s.startsWith("/");
+    }
+  }
+
+  /** Which verticle serves it: requests stay on the node when it runs that verticle. */
+  public final Verticle target;
+  public final String address;
+  /** The /ws frame types that ask for it (none: REST only). */
+  public final List<String> frameTypes;
+  /** The request body from (frame type, frame). */
+  public final BiFunction<String, JsonObject, JsonObject> body;
+  /** The /ws answer from the service's result; null: no answer on success. */
+  public final Function<JsonObject, JsonObject> reply;
+  /** Its REST route, or null. */
+  public final Http http;
+  public final Flow flow;
+  public final Follow follow;
+
+  Operation(Verticle target, String address, List<String> frameTypes, BiFunction<String, JsonObject, JsonObject> body,
+      Function<JsonObject, JsonObject> reply, Http http, Flow flow, Follow follow) {
+    this.target = target;
+    this.address = address;
+    this.frameTypes = frameTypes;
+    this.body = body;
+    this.reply = reply;
+    this.http = http;
+    this.flow = flow;
+    this.follow = follow;
+  }
+
+  private static final Map<String, Operation> BY_FRAME = Map.ofEntries(Stream.of(values())
+      .flatMap(op -> op.frameTypes.stream().map(t -> Map.entry(t, op))).toArray(Map.Entry[]::new));
+
+  /** The operation a /ws frame type asks for, or null. */
+  public static Operation ofFrame(String type) {
+    return BY_FRAME.get(type);
+  }
+
+  /** Whether browsers may send to it over the SockJS bridge: its address is browser-visible. */
+  public boolean browserVisible() {
+    return address.startsWith(Addresses.BROWSER_PREFIX);
+  }
+
+  private static JsonObject reply(String type, JsonObject result, String... fields) {
+    JsonObject f = new JsonObject().put("type", type);
+    for (String k : fields) {
+      f.put(k, result.getValue(k));
+    }
+    return f;
+  }
+
+  /** Request bodies taken from frames. */
+  static final class Body {
+    /** The frame's fields without its own {@code type} and {@code id}. */
+    static final BiFunction<String, JsonObject, JsonObject> ALL = (type, f) -> {
+      JsonObject b = f.copy();
+      b.remove("type");
+      b.remove("id");
+      return b;
+    };
+
+    /** Only the named fields, those present. */
+    static BiFunction<String, JsonObject, JsonObject> only(String... fields) {
+      return (type, f) -> {
+        JsonObject b = new JsonObject();
+        for (String k : fields) {
+          if (f.containsKey(k)) {
+            b.put(k, f.getValue(k));
+          }
+        }
+        return b;
+      };
+    }
+
+    private Body() {}
+  }
+
+  /**
+   * A REST route: path parameters ({@code :field}) and the listed query parameters become body
+   * fields of the same names; a POST's JSON object body is the rest.
+   */
+  public record Http(HttpMethod method, String path, int okStatus, List<String> numberParams, List<String> stringParams) {
+
+    static Http get(String path) {
+      return new Http(HttpMethod.GET, path, 200, List.of(), List.of());
+    }
+
+    static Http post(String path, int okStatus) {
+      return new Http(HttpMethod.POST, path, okStatus, List.of(), List.of());
+    }
+
+    /** Query parameters that must be whole numbers (a bad one is INVALID_MESSAGE). */
+    Http numbers(String... names) {
+      return new Http(method, path, okStatus, List.of(names), stringParams);
+    }
+
+    Http strings(String... names) {
+      return new Http(method, path, okStatus, numberParams, List.of(names));
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.agentbus.bridge.ws;
+
+import io.agentbus.auth.DevLogin;
+import io.agentbus.bus.Addresses;
+import io.agentbus.bus.AppException;
+import io.agentbus.bus.ErrorCode;
+import io.agentbus.bus.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.UUID;
+
+/**
+ * Authentication of one {@code /ws} connection and the session it joins (PROTOCOL §3): a token on
+ * the URL or in an {@code auth} frame (or, in dev, a user id), within {@code authTimeoutMs}; then
+ * the router claims the session for the user. Frames that arrive while this settles are held
+ * (bounded) and handled in order afterwards, instead of being refused.
+ */
+final class WsAuth {
+
+  private static final int MAX_HELD = 32;
+
+  private final WsConnection c;
+  private final String requestedSession;
+  private final ArrayDeque<String> held = new ArrayDeque<>(0);
+  private boolean authenticating;
+  private long timer = -1;
+
+  WsAuth(WsConnection c, String requestedSession) {
+    this.c = c;
+    this.requestedSession = requestedSession;
+  }
+
+  /** At connect: verify a URL token, or give the client {@code authTimeoutMs} to send an auth frame. */
+  void begin(String urlToken) {
+    int timeoutMs = c.bc.limits().authTimeoutMs();
+    if (urlToken == null) {
+      timer = c.bc.vertx().setTimer(timeoutMs, id -> {
+        if (c.principal == null && !c.closed) {
+          c.sendError(null, ErrorCode.NOT_AUTHENTICATED, "no authentication within " + timeoutMs + " ms");
+          c.close(CloseCodes.NOT_AUTHENTICATED, "authentication timeout");
+        }
+      });
+      return;
+    }
+    authenticating = true;
+    c.bc.tokens().verify(urlToken).onComplete(ar -> {
+      if (ar.succeeded()) {
+        establish(ar.result(), null);
+      } else {
+        authenticating = false;
+        held.clear();
+        c.sendError(null, ErrorCode.NOT_AUTHENTICATED, "invalid or expired token");
+        c.close(CloseCodes.NOT_AUTHENTICATED, "invalid token");
+      }
+    });
+  }
+
+  /** True when {@code text} was held (or refused) because authentication is still settling. */
+  boolean hold(String text) {
+    if (!authenticating) {
+      return false;
+    }
+    if (held.size() < MAX_HELD) {
+      held.add(text);
+    } else {
+      c.sendError(null, ErrorCode.RATE_LIMITED, "too many frames before authentication finished");
+    }
+    return true;
+  }
+
+  void onAuthFrame(JsonObject f, Object id) {
+    if (c.principal != null || authenticating) {
+      throw new AppException(ErrorCode.CONFLICT, "already authenticated");
+    }
+    Object token = f.getValue("token");
+    Future<Principal> who;
+    if (token instanceof String t) {
+      who = c.bc.tokens().verify(t);
+    } else if (token == null && c.bc.cfg().devLogin() && f.getValue("userId") instanceof String) {
+      who = Future.succeededFuture(DevLogin.principal(f.getValue("userId"), f.getValue("role")));
+    } else {
+      throw AppException.invalid(c.bc.cfg().devLogin() ? "'token' (or, in dev, 'userId') is required" : "'token' is required");
+    }
+    authenticating = true;
+    who.onComplete(ar -> {
+      if (ar.succeeded()) {
+        establish(ar.result(), id);
+      } else {
+        refuse(id, AppException.from(ar.cause()));
+        settled();
+      }
+    });
+  }
+
+  private void refuse(Object id, AppException e) {
+    c.send(WsConnection.reply("auth_response", id).put("success", false).put("error", e.getMessage()));
+    c.sendError(id, e.code, e.getMessage());
+  }
+
+  /** Authenticated: claim the session, then answer auth_response. */
+  private void establish(Principal p, Object id) {
+    String wanted = requestedSession != null ? requestedSession : UUID.randomUUID().toString();
+    c.bc.vertx().eventBus().<JsonObject>request(Addresses.SESSION_CLAIM, new JsonObject().put("sessionId", wanted),
+        c.bc.toRouter(p)).onComplete(ar -> {
+          if (c.closed) {
+            return;
+          }
+          if (ar.failed()) {
+            AppException e = AppException.from(ar.cause());
+            refuse(id, e);
+            if (e.code == ErrorCode.FORBIDDEN || e.code == ErrorCode.INVALID_MESSAGE) {
+              c.close(CloseCodes.FORBIDDEN, "session not yours");
+            }
+            settled();
+            return;
+          }
+          cancelTimer();
+          c.sessionId = wanted;
+          c.principal = p.withSession(wanted);
+          // A session that already has events (a reconnect) is followed at once, settled before
+          // auth_response; a fresh one from its first workflow request (WsStreams.followSession).
+          long sessionSeq = ar.result().body().getLong("lastSeq", 0L);
+          Future<Void> follow = sessionSeq > 0 ? c.streams.followSession() : Future.succeededFuture();
+          follow.onComplete(x -> {
+            if (c.closed) {
+              return;
+            }
+            c.send(WsConnection.reply("auth_response", id).put("success", true).put("userId", p.userId())
+                .put("roles", new JsonArray(p.roles())).put("sessionId", wanted).put("sessionSeq", sessionSeq));
+            settled();
+          });
+        });
+  }
+
+  /** Authentication finished either way: handle the frames that arrived meanwhile, in order. */
+  private void settled() {
+    authenticating = false;
+    String text;
+    while (!c.closed && (text = held.poll()) != null) {
+      c.onText(text);
+    }
+    held.clear();
+  }
+
+  private void cancelTimer() {
+    if (timer >= 0) {
+      c.bc.vertx().cancelTimer(timer);
+      timer = -1;
+    }
+  }
+
+  void closed() {
+    cancelTimer();
+  }
+}

@@ -1,0 +1,110 @@
+package io.agentbus.stream;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every statement on the {@code streams} and {@code events} tables (migration V1), and nothing
+ * else touches them: the writer appends through {@link #append}, the hub, history and workflow
+ * views read through the rest.
+ *
+ * <p>Events come back as wire frames ({@link Frame#text}), since every reader hands them to
+ * clients as they are.
+ */
+public final class StreamStore {
+
+  /** Events read per page when a hub fills a gap or a subscriber replays. */
+  public static final int PAGE = 500;
+
+  /**
+   * Seq in one statement: upserts {@code streams.last_seq} by each stream's count (rows taken in
+   * stream order, so concurrent writers on other nodes do not deadlock in practice) and inserts the
+   * events with consecutive seqs per stream, in the order given. The row lock on {@code streams}
+   * orders writers of one stream across nodes. Answers (stream, last_seq, count) per stream.
+   */
+  private static final String APPEND =
+      "WITH e AS (SELECT u.stream, u.type, u.payload, u.ord "
+          + "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(stream, type, payload, ord)), "
+          + "c AS (SELECT stream, count(*)::bigint AS n FROM e GROUP BY stream), "
+          + "s AS (INSERT INTO streams AS t (stream, last_seq) SELECT stream, n FROM c ORDER BY stream "
+          + "ON CONFLICT (stream) DO UPDATE SET last_seq = t.last_seq + EXCLUDED.last_seq RETURNING t.stream, t.last_seq), "
+          + "i AS (INSERT INTO events(stream, seq, type, payload) "
+          + "SELECT e.stream, s.last_seq - c.n + row_number() OVER (PARTITION BY e.stream ORDER BY e.ord), e.type, e.payload "
+          + "FROM e JOIN c ON c.stream = e.stream JOIN s ON s.stream = e.stream) "
+          + "SELECT s.stream, s.last_seq, c.n FROM s JOIN c ON c.stream = s.stream";
+  private static final String LAST_SEQ = "SELECT last_seq FROM streams WHERE stream = $1";
+  private static final String LAST_SEQS = "SELECT stream, last_seq FROM streams WHERE stream = ANY($1)";
+  private static final String AFTER =
+      "SELECT seq, payload FROM events WHERE stream = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT $4";
+  private static final String BEFORE =
+      "SELECT seq, payload FROM events WHERE stream = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3";
+
+  /** One stored event as clients receive it. */
+  public record Event(long seq, String frame) {}
+
+  private final Pool pool;
+
+  public StreamStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * Appends events (parallel arrays, in order) and answers the first seq given to each stream's
+   * events in this statement.
+   */
+  Future<Map<String, Long>> append(String[] streams, String[] types, String[] payloads) {
+    return pool.preparedQuery(APPEND).execute(Tuple.tuple().addValue(streams).addValue(types).addValue(payloads))
+        .map(rows -> {
+          Map<String, Long> first = new HashMap<>();
+          for (Row r : rows) {
+            first.put(r.getString(0), r.getLong(1) - r.getLong(2) + 1);
+          }
+          return first;
+        });
+  }
+
+  /** The stream's last seq (0: nothing was ever written to it). */
+  public Future<Long> lastSeq(String stream) {
+    return pool.preparedQuery(LAST_SEQ).execute(Tuple.of(stream))
+        .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
+  }
+
+  /** The last seq of each stream that has one (streams never written to are absent). */
+  public Future<Map<String, Long>> lastSeqs(Collection<String> streams) {
+    return pool.preparedQuery(LAST_SEQS).execute(Tuple.of(streams.toArray(new String[0]))).map(rows -> {
+      Map<String, Long> seqs = new HashMap<>();
+      for (Row r : rows) {
+        seqs.put(r.getString(0), r.getLong(1));
+      }
+      return seqs;
+    });
+  }
+
+  /** Events with {@code after < seq < before}, oldest first, at most {@code limit}. */
+  public Future<List<Event>> after(String stream, long after, long before, int limit) {
+    return read(stream, AFTER, Tuple.of(stream, after, before, limit));
+  }
+
+  /** The {@code limit} events just before {@code before}, newest first. */
+  public Future<List<Event>> before(String stream, long before, long limit) {
+    return read(stream, BEFORE, Tuple.of(stream, before, limit));
+  }
+
+  private Future<List<Event>> read(String stream, String sql, Tuple args) {
+    return pool.preparedQuery(sql).execute(args).map(rows -> {
+      List<Event> events = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        long seq = r.getLong(0);
+        events.add(new Event(seq, Frame.text(stream, seq, r.getString(1))));
+      }
+      return events;
+    });
+  }
+}
