@@ -2,6 +2,7 @@ package io.agentbus.approvals;
 
 import io.agentbus.bus.Addresses;
 import io.agentbus.bus.AppException;
+import io.agentbus.bus.CommandResult;
 import io.agentbus.bus.ErrorCode;
 import io.agentbus.bus.Json;
 import io.agentbus.bus.Principal;
@@ -17,7 +18,6 @@ import io.agentbus.stream.StreamWriter;
 import io.agentbus.stream.WorkflowEvents;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -61,6 +61,7 @@ public final class ApprovalsVerticle extends VerticleBase {
     List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
         Services.serve(vertx, LOG, Addresses.APPROVALS_OPEN, this::open),
         Services.serve(vertx, LOG, Addresses.APPROVAL_RESPOND, this::respond),
+        Services.serve(vertx, LOG, Addresses.APPROVAL_COMMAND, this::command),
         Services.serve(vertx, LOG, Addresses.APPROVALS_LIST, this::list));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
@@ -105,8 +106,33 @@ public final class ApprovalsVerticle extends VerticleBase {
   // ---------------------------------------------------------------- decisions
 
   private Future<JsonObject> respond(Message<Object> msg) {
+    return decide(Principal.of(msg), Services.body(msg));
+  }
+
+  /** {@code /approve <id> [feedback]}, {@code /reject <id> [reason]}: a decision like any other. */
+  private Future<JsonObject> command(Message<Object> msg) {
     Principal who = Principal.of(msg);
     JsonObject in = Services.body(msg);
+    String command = Json.requireString(in, "command", 32);
+    String[] idAndText = in.getString("args", "").trim().split("\\s+", 2);
+    if (idAndText[0].isEmpty()) {
+      return Future.succeededFuture(CommandResult.failed(command, "usage: /" + command + " <approvalId> ["
+          + ("approve".equals(command) ? "feedback" : "reason") + "]"));
+    }
+    JsonObject ask = new JsonObject().put("approvalId", idAndText[0]).put("action", command)
+        .put("feedback", idAndText.length > 1 ? idAndText[1] : null);
+    Future<JsonObject> decided;
+    try {
+      decided = decide(who, ask);
+    } catch (AppException e) {
+      decided = Future.failedFuture(e);
+    }
+    return decided
+        .map(r -> CommandResult.ok(command, ("approve".equals(command) ? "Approved " : "Rejected ") + idAndText[0], r))
+        .recover(err -> Future.succeededFuture(CommandResult.failed(command, AppException.from(err))));
+  }
+
+  private Future<JsonObject> decide(Principal who, JsonObject in) {
     String id = Json.requireId(in, "approvalId");
     String action = action(in);
     String feedback = Json.optString(in, "feedback", MAX_FEEDBACK);

@@ -62,6 +62,8 @@ public final class Addresses {
   public static final String APPROVALS_OPEN = "internal.approvals.open";
   /** Approvals verticle: the approvals a caller may see {status?}. */
   public static final String APPROVALS_LIST = "internal.approvals.list";
+  /** Approvals verticle: an approval slash command typed in chat {command, args}; answers a command_result. */
+  public static final String APPROVAL_COMMAND = "internal.approvals.command";
 
   /** One orchestrator instance: control of the workflows it owns (cancel, gate decisions). */
   public static String orchestratorControl(String instanceId) {

@@ -4,12 +4,19 @@ import io.agentbus.bus.Names;
 import io.agentbus.orchestrator.agent.AgentSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The templates and role agents of {@code conf/workflows.json}, validated once at start so a typo
@@ -17,6 +24,8 @@ import java.util.regex.Pattern;
  * workflow later.
  */
 public final class Catalog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
 
   public static final Set<String> KINDS = Set.of("scripted", "worker", "openai");
   private static final Pattern ROLE = Names.AGENT_ROLE;
@@ -72,6 +81,21 @@ public final class Catalog {
     }
     if (!templates.containsKey(defaultTemplate)) {
       throw bad("defaultTemplate", "no template named '" + defaultTemplate + "'");
+    }
+  }
+
+  /** Reads the workflows file, or the copy built into the jar when the configured path does not exist. */
+  public static JsonObject readFile(String file) throws IOException {
+    Path p = Path.of(file);
+    if (Files.isRegularFile(p)) {
+      return new JsonObject(Files.readString(p));
+    }
+    try (InputStream in = Catalog.class.getResourceAsStream("/conf/workflows.json")) {
+      if (in == null) {
+        throw new IOException("no workflows file at " + p.toAbsolutePath() + " and none built in");
+      }
+      LOG.info("No workflows file at {}; using the built-in templates", p.toAbsolutePath());
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
 

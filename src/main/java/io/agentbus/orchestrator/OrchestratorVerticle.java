@@ -2,7 +2,6 @@ package io.agentbus.orchestrator;
 
 import io.agentbus.bus.Addresses;
 import io.agentbus.bus.AppException;
-import io.agentbus.bus.ErrorCode;
 import io.agentbus.bus.Json;
 import io.agentbus.bus.Names;
 import io.agentbus.bus.Principal;
@@ -21,17 +20,11 @@ import io.agentbus.stream.StreamWriter;
 import io.agentbus.stream.WorkflowEvents;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +49,7 @@ public final class OrchestratorVerticle extends VerticleBase {
   private final String instanceId = Json.newId();
   private final Map<String, WorkflowRun> runs = new HashMap<>();
   private final Map<String, Agent> agents = new HashMap<>();
-  /**
-   * Open gates by approval id: the workflow's run waits on {@code decided}. A decision that comes
-   * before the open request's reply completes it first; one for a workflow that ended is dropped.
-   */
-  private record Gate(String workflowId, io.vertx.core.Promise<JsonObject> decided) {}
-  private final Map<String, Gate> gates = new HashMap<>();
+  private ApprovalGates gates;
   private final Interest interest = new Interest();
   private Catalog catalog;
   private WorkflowStore store;
@@ -71,13 +59,12 @@ public final class OrchestratorVerticle extends VerticleBase {
   private int leaseSeconds;
   private int maxContent;
   private WorkflowRun.Env env;
-  private boolean localApprovals;
 
   @Override
   public Future<?> start() {
     AgentbusConfig cfg = new AgentbusConfig(config());
     leaseSeconds = cfg.integer(ConfigKeys.LEASE_SECONDS);
-    localApprovals = cfg.runs(Verticle.APPROVALS);
+    gates = new ApprovalGates(vertx, cfg.runs(Verticle.APPROVALS));
     maxContent = cfg.integer(ConfigKeys.MAX_CONTENT_CHARS);
     JsonObject openAiDefaults = new JsonObject().put("baseUrl", cfg.string(ConfigKeys.OPENAI_BASE_URL))
         .put("model", cfg.string(ConfigKeys.OPENAI_MODEL)).put("apiKey", cfg.string(ConfigKeys.OPENAI_API_KEY));
@@ -86,11 +73,11 @@ public final class OrchestratorVerticle extends VerticleBase {
     streams = new StreamStore(pool);
     emitter = new WorkflowEvents(new StreamWriter(vertx, streams, interest));
     agentKinds = new Agents(vertx, instanceId, openAiDefaults);
-    env = new WorkflowRun.Env(vertx, store, emitter, this::agent, instanceId, this::openGate);
+    env = new WorkflowRun.Env(vertx, store, emitter, this::agent, instanceId, gates);
     String file = cfg.string(ConfigKeys.WORKFLOWS_FILE);
     String kinds = cfg.string(ConfigKeys.AGENT_KINDS);
     WorkflowCommands commands = new WorkflowCommands(this);
-    return vertx.executeBlocking(() -> new Catalog(readWorkflowsFile(file), Catalog.parseKinds(kinds)))
+    return vertx.executeBlocking(() -> new Catalog(Catalog.readFile(file), Catalog.parseKinds(kinds)))
         .compose(c -> {
           catalog = c;
           // Every role's agent is made now, so a bad setting stops the node at start, naming the role.
@@ -115,21 +102,6 @@ public final class OrchestratorVerticle extends VerticleBase {
               vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_MENTION, m -> new Mentioned(this).answer(m.body())));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> agentKinds.ready());
         });
-  }
-
-  /** Reads the workflows file, or the copy built into the jar when the configured path does not exist. */
-  static JsonObject readWorkflowsFile(String file) throws IOException {
-    Path p = Path.of(file);
-    if (Files.isRegularFile(p)) {
-      return new JsonObject(Files.readString(p));
-    }
-    try (InputStream in = OrchestratorVerticle.class.getResourceAsStream("/conf/workflows.json")) {
-      if (in == null) {
-        throw new IOException("no workflows file at " + p.toAbsolutePath() + " and none built in");
-      }
-      LOG.info("No workflows file at {}; using the built-in templates", p.toAbsolutePath());
-      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    }
   }
 
   private MessageConsumer<Object> serve(String address, Function<Message<Object>, Future<JsonObject>> handler) {
@@ -277,7 +249,7 @@ public final class OrchestratorVerticle extends VerticleBase {
       return cancelHere(ask);
     }
     if ("approval".equals(ask.getString("action"))) {
-      return onApproval(ask);
+      return Future.succeededFuture(gates.decided(ask, runs::containsKey));
     }
     throw AppException.invalid("unknown control action");
   }
@@ -346,52 +318,12 @@ public final class OrchestratorVerticle extends VerticleBase {
     return Future.succeededFuture(new JsonObject().put("templates", list).put("roles", new JsonArray(List.copyOf(catalog.roles()))));
   }
 
-  // ---------------------------------------------------------------- gates and leases
-
-  /**
-   * Opens an approval gate with the approvals verticle and completes once it is decided or expired
-   * (the decision arrives on this instance's control address). Without an approvals verticle in
-   * the cluster a gate cannot be passed, and the workflow fails saying so.
-   */
-  private Future<JsonObject> openGate(WorkflowRun run, int step, JsonObject gate, JsonObject outputs) {
-    JsonObject ask = new JsonObject().put("workflowId", run.id).put("sessionId", run.sessionId)
-        .put("ownerId", run.ownerId).put("step", step).put("gate", gate).put("agentOutputs", outputs);
-    // The node's own approvals verticle when it has one: no cluster hop, and the creator is known.
-    DeliveryOptions opts = new DeliveryOptions().setLocalOnly(localApprovals);
-    return vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OPEN, ask, opts).map(Message::body)
-        .recover(err -> Future.failedFuture(Services.noHandlers(err)
-            ? new AppException(ErrorCode.NOT_FOUND, "no approvals service is deployed on this cluster")
-            : err))
-        .compose(opened -> {
-          String approvalId = opened.getString("approvalId");
-          Gate decidedEarly = gates.remove(approvalId);
-          if (decidedEarly != null) {
-            return decidedEarly.decided().future();
-          }
-          Gate waiting = new Gate(run.id, io.vertx.core.Promise.promise());
-          gates.put(approvalId, waiting);
-          return waiting.decided().future();
-        });
-  }
-
-  /** A gate's outcome from the approvals verticle; it may come before the open request's reply. */
-  private Future<JsonObject> onApproval(JsonObject decision) {
-    String approvalId = decision.getString("approvalId");
-    Gate waiting = gates.remove(approvalId);
-    if (waiting != null) {
-      waiting.decided().tryComplete(decision);
-    } else if (runs.containsKey(decision.getString("workflowId"))) {
-      Gate early = new Gate(decision.getString("workflowId"), io.vertx.core.Promise.promise());
-      early.decided().complete(decision);
-      gates.put(approvalId, early);
-    }
-    return Future.succeededFuture(new JsonObject().put("taken", waiting != null));
-  }
+  // ---------------------------------------------------------------- leases
 
   private void renewLeases() {
     runs.values().removeIf(WorkflowRun::finished);
     // Gates of workflows that ended (cancelled, failed) while waiting will never be taken.
-    gates.values().removeIf(g -> !runs.containsKey(g.workflowId()));
+    gates.forgetEnded(runs::containsKey);
     if (runs.isEmpty()) {
       return;
     }

@@ -5,6 +5,7 @@ import io.agentbus.bus.CommandResult;
 import io.agentbus.bus.Json;
 import io.agentbus.bus.Principal;
 import io.agentbus.bus.Services;
+import io.agentbus.bus.SlashCommand;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -13,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The workflow slash commands typed in chat (seed 001): {@code /status}, {@code /cancel [id]},
- * {@code /assign <role> "<task>"}, {@code /parallel "<task>" "<task>" …}. The router forwards them
- * here; the answer is a {@code command_result} for the sender only.
+ * The workflow slash commands typed in chat ({@link SlashCommand}: status, cancel, assign,
+ * parallel). The router forwards them here; the answer is a {@code command_result} for the sender
+ * only.
  */
 final class WorkflowCommands {
 
@@ -31,17 +32,22 @@ final class WorkflowCommands {
     JsonObject in = Services.body(msg);
     String command = Json.requireString(in, "command", 32);
     String args = in.getString("args", "").trim();
-    Future<JsonObject> result = switch (command) {
-      case "status" -> status(who);
-      case "cancel" -> o.cancel(who, args.isEmpty() ? null : args).map(r -> ok(command,
+    SlashCommand.Line line = SlashCommand.parse("/" + command);
+    Future<JsonObject> result = line.command() == null ? Future.failedFuture(unknown(command)) : switch (line.command()) {
+      case STATUS -> status(who);
+      case CANCEL -> o.cancel(who, args.isEmpty() ? null : args).map(r -> ok(command,
           r.getBoolean("success") ? "Cancelled workflow " + r.getString("workflowId")
               : "Workflow " + r.getString("workflowId") + " had already ended (" + r.getString("status") + ")", r));
-      case "assign" -> assign(who, args);
-      case "parallel" -> parallel(who, args);
-      default -> throw AppException.notFound("unknown workflow command /" + command);
+      case ASSIGN -> assign(who, args);
+      case PARALLEL -> parallel(who, args);
+      default -> throw unknown(command);
     };
     // Mistakes in a command are answered as a failed command_result, not as a protocol error.
     return result.recover(err -> Future.succeededFuture(CommandResult.failed(command, AppException.from(err))));
+  }
+
+  private static AppException unknown(String command) {
+    return AppException.notFound("unknown workflow command /" + command);
   }
 
   private static JsonObject ok(String command, String output, Object data) {

@@ -10,6 +10,7 @@ import io.agentbus.bus.Names;
 import io.agentbus.bus.Principal;
 import io.agentbus.bus.Requests;
 import io.agentbus.bus.Services;
+import io.agentbus.bus.SlashCommand;
 import io.agentbus.config.AgentbusConfig;
 import io.agentbus.config.ConfigKeys;
 import io.agentbus.db.Database;
@@ -25,7 +26,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -144,22 +144,22 @@ public final class RouterVerticle extends VerticleBase {
     });
   }
 
-  /** A slash command: answered here, or by the orchestrator for the workflow commands. */
+  /** A slash command: {@code /help} and {@code /whoami} answered here, the others by their owner. */
   private Future<JsonObject> command(Message<Object> msg, String content, String channel) {
-    String[] parts = content.substring(1).split("\\s+", 2);
-    String command = parts[0].toLowerCase();
-    if (command.equals("approve") || command.equals("reject")) {
-      return approvalCommand(msg, command, parts.length > 1 ? parts[1].trim() : "");
+    SlashCommand.Line line = SlashCommand.parse(content);
+    if (line.command() == null) {
+      return Future.succeededFuture(CommandResult.failed(line.word(), "unknown command /" + line.word() + " (try /help)"));
     }
-    if (!Commands.WORKFLOW.contains(command)) {
-      return Future.succeededFuture(Commands.run(command, Principal.of(msg)));
+    SlashCommand c = line.command();
+    if (c.address == null) {
+      Principal who = Principal.of(msg);
+      return Future.succeededFuture(c == SlashCommand.HELP ? CommandResult.ok(c.word, SlashCommand.help(), null)
+          : CommandResult.ok(c.word, who.userId() + " " + who.roles(), null));
     }
-    JsonObject ask = new JsonObject().put("command", command).put("args", parts.length > 1 ? parts[1] : "")
-        .put("channel", channel);
-    DeliveryOptions opts = Requests.onBehalfOf(msg);
-    return vertx.eventBus().<JsonObject>request(Addresses.WORKFLOW_COMMAND, ask, opts).map(Message::body)
-        .recover(err -> Future.succeededFuture(CommandResult.failed(command,
-            "/" + command + " is not available: " + AppException.from(err).getMessage())));
+    JsonObject ask = new JsonObject().put("command", c.word).put("args", line.args()).put("channel", channel);
+    return vertx.eventBus().<JsonObject>request(c.address, ask, Requests.onBehalfOf(msg)).map(Message::body)
+        .recover(err -> Future.succeededFuture(CommandResult.failed(c.word,
+            "/" + c.word + " is not available: " + AppException.from(err).getMessage())));
   }
 
   private Future<JsonObject> history(Message<Object> msg) {
@@ -187,22 +187,6 @@ public final class RouterVerticle extends VerticleBase {
           }
           return new JsonObject().put("channel", name).put("messages", messages).put("hasMore", hasMore);
         });
-  }
-
-  /** {@code /approve <id> [feedback]}, {@code /reject <id> [reason]}: a decision like any other. */
-  private Future<JsonObject> approvalCommand(Message<Object> msg, String command, String args) {
-    String[] idAndText = args.split("\\s+", 2);
-    if (idAndText[0].isEmpty()) {
-      return Future.succeededFuture(CommandResult.failed(command, "usage: /" + command + " <approvalId> ["
-          + ("approve".equals(command) ? "feedback" : "reason") + "]"));
-    }
-    JsonObject ask = new JsonObject().put("approvalId", idAndText[0]).put("action", command)
-        .put("feedback", idAndText.length > 1 ? idAndText[1] : null);
-    DeliveryOptions opts = Requests.onBehalfOf(msg);
-    return vertx.eventBus().<JsonObject>request(Addresses.APPROVAL_RESPOND, ask, opts)
-        .map(m -> CommandResult.ok(command, ("approve".equals(command) ? "Approved " : "Rejected ") + idAndText[0],
-            m.body()))
-        .recover(err -> Future.succeededFuture(CommandResult.failed(command, AppException.from(err))));
   }
 
   /** Typing is ephemeral: published on the channel's stream address, never stored. */

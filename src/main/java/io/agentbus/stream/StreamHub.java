@@ -1,7 +1,6 @@
 package io.agentbus.stream;
 
 import io.agentbus.bus.Addresses;
-import io.agentbus.bus.Json;
 import io.agentbus.metrics.Metrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -16,7 +15,6 @@ import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongFunction;
@@ -29,11 +27,11 @@ public final class StreamHub implements Shareable {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
   private static final String MAP = "agentbus.hub";
-  static final long TYPING_TTL_MS = 6_000;
 
   private final Vertx vertx;
   private final Context context;
   private final StreamStore store;
+  private final Typing typing;
   private final long gapFillMs;
   private final Metrics metrics;
   private final Map<String, StreamState> streams = new HashMap<>();
@@ -46,6 +44,7 @@ public final class StreamHub implements Shareable {
     this.vertx = vertx;
     this.context = context;
     this.store = store;
+    this.typing = new Typing(vertx);
     this.gapFillMs = gapFillMs;
     this.metrics = Metrics.of(vertx);
     this.nodeAddress = Addresses.nodeEvents(
@@ -55,7 +54,7 @@ public final class StreamHub implements Shareable {
       vertx.setPeriodic(resyncMs, id -> resync());
       vertx.setPeriodic(Interest.ANNOUNCE_MS, id -> announce(new JsonObject()
           .put("full", new JsonArray(new ArrayList<>(streams.keySet())))));
-      vertx.setPeriodic(1000, id -> sweepTyping());
+      vertx.setPeriodic(1000, id -> typing.sweep(streams.values()));
     });
   }
 
@@ -157,7 +156,6 @@ public final class StreamHub implements Shareable {
     });
   }
 
-
   // ---------------------------------------------------------------- hub thread only
 
   private <T> Future<T> onHub(Supplier<Future<T>> action) {
@@ -251,7 +249,7 @@ public final class StreamHub implements Shareable {
   private void onMessage(StreamState st, Message<String> m) {
     String eph = m.headers().get(StreamWriter.H_EPHEMERAL);
     if (eph != null) {
-      onEphemeral(st, eph, m.body());
+      typing.onEvent(st, eph, m.body());
       return;
     }
     String seqHeader = m.headers().get(StreamWriter.H_SEQ);
@@ -385,48 +383,5 @@ public final class StreamHub implements Shareable {
       }
       return replay(st, sub);
     });
-  }
-
-  // ---------------------------------------------------------------- typing (ephemeral)
-
-  private void onEphemeral(StreamState st, String kind, String body) {
-    if (!"typing".equals(kind)) {
-      return;
-    }
-    JsonObject e = new JsonObject(body);
-    String user = e.getString("userId");
-    boolean changed = Boolean.TRUE.equals(e.getBoolean("typing"))
-        ? st.typing.put(user, System.currentTimeMillis() + TYPING_TTL_MS) == null
-        : st.typing.remove(user) != null;
-    if (changed) {
-      emitTyping(st, e.getString("channel"), user);
-    }
-  }
-
-  private void sweepTyping() {
-    long now = System.currentTimeMillis();
-    for (StreamState st : streams.values()) {
-      for (Iterator<Map.Entry<String, Long>> it = st.typing.entrySet().iterator(); it.hasNext(); ) {
-        Map.Entry<String, Long> e = it.next();
-        if (e.getValue() < now) {
-          it.remove();
-          emitTyping(st, StreamName.idOf(st.stream), e.getKey());
-        }
-      }
-    }
-  }
-
-  private void emitTyping(StreamState st, String channel, String changedUser) {
-    JsonObject update = new JsonObject().put("type", "typing_update").put("channel", channel)
-        .put("users", new JsonArray(new ArrayList<>(st.typing.keySet()))).put("timestamp", Json.now());
-    Frame frame = new Frame(update.encode());
-    for (StreamState.Sub sub : st.subs.values()) {
-      if (sub.live && !changedUser.equals(sub.sink.userId())) {
-        sub.sink.write(frame);
-      }
-    }
-    if (st.bridgeRefs > 0) {
-      vertx.eventBus().publish(StreamName.browserAddress(st.stream), update, new DeliveryOptions().setLocalOnly(true));
-    }
   }
 }

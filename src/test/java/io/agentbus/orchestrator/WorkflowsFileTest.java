@@ -13,13 +13,13 @@ class WorkflowsFileTest {
 
   @Test
   void theShippedFileHasTheSeedTeam() throws Exception {
-    Catalog c = new Catalog(OrchestratorVerticle.readWorkflowsFile("conf/workflows.json"), Map.of());
+    Catalog c = new Catalog(Catalog.readFile("conf/workflows.json"), Map.of());
     Template t = c.template(null);
     assertEquals("default", t.name());
     assertEquals(List.of("orchestrator", "design", "code", "qa", "data"),
         t.agentsInOrder().stream().map(Template.AgentStep::role).toList());
     assertEquals(t.toJson(), Template.fromJson(t.toJson()).toJson(), "a stored template reads back the same");
-    assertEquals("worker", new Catalog(OrchestratorVerticle.readWorkflowsFile("conf/workflows.json"),
+    assertEquals("worker", new Catalog(Catalog.readFile("conf/workflows.json"),
         Catalog.parseKinds("code=worker")).agent("code").kind());
   }
 

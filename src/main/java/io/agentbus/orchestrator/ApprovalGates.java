@@ -1,0 +1,87 @@
+package io.agentbus.orchestrator;
+
+import io.agentbus.bus.Addresses;
+import io.agentbus.bus.AppException;
+import io.agentbus.bus.ErrorCode;
+import io.agentbus.bus.Services;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The orchestrator's side of the gate conversation with the approvals verticle: a workflow at a
+ * gate asks approvals to open it ({@link Addresses#APPROVALS_OPEN}) and waits; the outcome comes
+ * back on the instance's control address and completes the wait. The approvals verticle owns the
+ * approvals table and decides exactly once; this class only matches outcomes to waiting runs.
+ *
+ * <p>Not thread-safe: the orchestrator verticle's context.
+ */
+final class ApprovalGates implements WorkflowRun.Gates {
+
+  /** An open gate: the workflow waits on {@code decided}. */
+  private record Gate(String workflowId, Promise<JsonObject> decided) {}
+
+  private final Vertx vertx;
+  private final boolean localApprovals;
+  private final Map<String, Gate> open = new HashMap<>();
+
+  /** @param localApprovals this node runs an approvals verticle (gates are then opened there) */
+  ApprovalGates(Vertx vertx, boolean localApprovals) {
+    this.vertx = vertx;
+    this.localApprovals = localApprovals;
+  }
+
+  /**
+   * Opens an approval gate and completes once it is decided or expired. Without an approvals
+   * verticle in the cluster a gate cannot be passed, and the workflow fails saying so.
+   */
+  @Override
+  public Future<JsonObject> open(WorkflowRun run, int step, JsonObject gate, JsonObject outputs) {
+    JsonObject ask = new JsonObject().put("workflowId", run.id).put("sessionId", run.sessionId)
+        .put("ownerId", run.ownerId).put("step", step).put("gate", gate).put("agentOutputs", outputs);
+    // The node's own approvals verticle when it has one: no cluster hop, and the creator is known.
+    DeliveryOptions opts = new DeliveryOptions().setLocalOnly(localApprovals);
+    return vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OPEN, ask, opts).map(Message::body)
+        .recover(err -> Future.failedFuture(Services.noHandlers(err)
+            ? new AppException(ErrorCode.NOT_FOUND, "no approvals service is deployed on this cluster")
+            : err))
+        .compose(opened -> {
+          String approvalId = opened.getString("approvalId");
+          Gate decidedEarly = open.remove(approvalId);
+          if (decidedEarly != null) {
+            return decidedEarly.decided().future();
+          }
+          Gate waiting = new Gate(run.id, Promise.promise());
+          open.put(approvalId, waiting);
+          return waiting.decided().future();
+        });
+  }
+
+  /**
+   * A gate's outcome from the approvals verticle. It may come before the open request's reply; it
+   * is kept for {@link #open} then, if the workflow is still {@code running} here.
+   */
+  JsonObject decided(JsonObject decision, Predicate<String> running) {
+    String approvalId = decision.getString("approvalId");
+    Gate waiting = open.remove(approvalId);
+    if (waiting != null) {
+      waiting.decided().tryComplete(decision);
+    } else if (running.test(decision.getString("workflowId"))) {
+      Gate early = new Gate(decision.getString("workflowId"), Promise.promise());
+      early.decided().complete(decision);
+      open.put(approvalId, early);
+    }
+    return new JsonObject().put("taken", waiting != null);
+  }
+
+  /** Forgets the gates of workflows that ended (cancelled, failed) while waiting: never taken. */
+  void forgetEnded(Predicate<String> running) {
+    open.values().removeIf(g -> !running.test(g.workflowId()));
+  }
+}
