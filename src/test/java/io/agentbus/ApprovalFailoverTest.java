@@ -1,5 +1,7 @@
 package io.agentbus;
 
+import io.agentbus.support.IntegrationTest;
+
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * orchestrator opened the gate with its own approvals verticle) is stopped before the deadline; the
  * surviving node expires the approval on time, exactly once.
  */
+@IntegrationTest
 class ApprovalFailoverTest {
 
   @Test

@@ -1,5 +1,7 @@
 package io.agentbus;
 
+import io.agentbus.support.IntegrationTest;
+
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Events go only to nodes whose clients follow the stream, and following starts without a gap. */
+@IntegrationTest
 class InterestRoutingTest {
 
   @Test

@@ -1,5 +1,7 @@
 package io.agentbus;
 
+import io.agentbus.support.IntegrationTest;
+
 import io.agentbus.db.Migrator;
 import io.agentbus.support.TestCluster;
 import io.vertx.core.Future;
@@ -18,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Migrations are idempotent, safe when nodes start together, and never run an old build on a newer schema. */
+@IntegrationTest
 class MigrationTest {
 
   Vertx vertx;

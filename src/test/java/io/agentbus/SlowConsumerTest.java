@@ -1,5 +1,7 @@
 package io.agentbus;
 
+import io.agentbus.support.IntegrationTest;
+
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A client that stops reading cannot make the server buffer without bound, and loses nothing. */
+@IntegrationTest
 class SlowConsumerTest {
 
   @Test

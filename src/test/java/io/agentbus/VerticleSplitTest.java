@@ -1,5 +1,7 @@
 package io.agentbus;
 
+import io.agentbus.support.IntegrationTest;
+
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Which verticles a node runs, and how many, is configuration. */
+@IntegrationTest
 class VerticleSplitTest {
 
   @Test

@@ -1,5 +1,7 @@
 package io.agentbus;
 
+import io.agentbus.support.IntegrationTest;
+
 import io.agentbus.support.Browser;
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.WsClient;
@@ -11,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The web UI in a real browser (Debian's headless Chromium), chatting across two nodes. */
+@IntegrationTest
 class WebUiTest {
 
   @Test

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
  * starts it from its own {@code @BeforeAll} (choosing the nodes' environment); it is closed after
  * the class.
  */
+@IntegrationTest
 public abstract class TwoNodeClusterTest {
 
   protected static TestCluster cluster;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * class swaps the queue in, by reflection, right after the handshake (before anything was written).
  *
  * <p>Safe only when every write to the socket happens on its event loop: true when one bridge
- * instance runs, because the node's hub then shares that loop (see {@link BridgeVerticle}).
+ * instance runs, because the node's hub then shares that loop (see {@code bridge.BridgeVerticle}).
  * Bounding is unchanged: with direct writes Netty's outbound buffer holds what the client has not
  * read, and {@code writeQueueFull()} reports Netty's writability against the same water mark.
  * If the Vert.x internals ever differ, the swap is skipped (logged once) and nothing else changes.
@@ -80,6 +80,20 @@ public final class DirectWrites {
 
   /** The wrapper's delegate field, found once (only the event loop of the one bridge instance uses it). */
   private static Field delegateField;
+
+  /** Whether the Vert.x internals the swap needs were found (checked once, at class load). */
+  static boolean available() {
+    return DIRECT != null;
+  }
+
+  /** Whether {@code ws} writes through the direct outbound queue. */
+  static boolean isDirect(ServerWebSocket ws) {
+    try {
+      return DIRECT != null && OUTBOUND.get(WS_CONN.get(unwrap(ws))).getClass() == DIRECT.getDeclaringClass();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return false;
+    }
+  }
 
   /** Swaps in direct writes; false (and nothing changed) when it cannot be done safely. */
   public static boolean apply(ServerWebSocket ws) {

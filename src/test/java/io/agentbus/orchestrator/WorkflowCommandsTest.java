@@ -1,0 +1,25 @@
+package io.agentbus.orchestrator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.agentbus.bus.AppException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The arguments of /assign and /parallel: words, with "quoted parts" kept together. */
+class WorkflowCommandsTest {
+
+  @Test
+  void quotedPartsStayTogetherAndLoseTheirQuotes() {
+    assertEquals(List.of("code", "write the parser"), WorkflowCommands.split("code \"write the parser\""));
+    assertEquals(List.of("@qa check it", "@data count"), WorkflowCommands.split("\"@qa check it\"   \"@data count\""));
+    assertEquals(List.of("a", "", "b"), WorkflowCommands.split("a \"\" b"), "an empty quoted part is a part");
+    assertEquals(List.of(), WorkflowCommands.split("   "));
+  }
+
+  @Test
+  void anUnclosedQuoteIsAnError() {
+    assertThrows(AppException.class, () -> WorkflowCommands.split("code \"never closed"));
+  }
+}

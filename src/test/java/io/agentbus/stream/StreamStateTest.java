@@ -1,0 +1,92 @@
+package io.agentbus.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+
+/** The hub's ordering rule for one stream, without a hub: only delivered + 1 is handed on. */
+class StreamStateTest {
+
+  private final List<Long> delivered = new ArrayList<>();
+  private final StreamState st = new StreamState("channel:x", (s, seq, frame) -> {
+    assertEquals("f" + seq, frame, "each seq is handed on with its own frame");
+    delivered.add(seq);
+  });
+
+  private static String f(long seq) {
+    return "f" + seq;
+  }
+
+  @Test
+  void inOrderEventsAreHandedOnAtOnceAndDuplicatesDropped() {
+    st.initialise(5);
+    assertEquals(StreamState.Next.CAUGHT_UP, st.arrive(6, f(6)));
+    assertEquals(StreamState.Next.CAUGHT_UP, st.arrive(7, f(7)));
+    assertEquals(StreamState.Next.NONE, st.arrive(7, f(7)), "a duplicate changes nothing");
+    assertEquals(StreamState.Next.NONE, st.arrive(3, f(3)), "an old event changes nothing");
+    assertEquals(List.of(6L, 7L), delivered);
+    assertEquals(7, st.delivered);
+  }
+
+  @Test
+  void earlyArrivalsWaitForTheHoleAndAreReleasedInOrder() {
+    st.initialise(0);
+    assertEquals(StreamState.Next.HOLE, st.arrive(3, f(3)));
+    assertEquals(StreamState.Next.HOLE, st.arrive(2, f(2)));
+    assertTrue(delivered.isEmpty(), "nothing is handed on past a hole");
+    assertEquals(2, st.fillUpTo(), "a database fill reads up to the first early arrival");
+    assertEquals(StreamState.Next.CAUGHT_UP, st.arrive(1, f(1)));
+    assertEquals(List.of(1L, 2L, 3L), delivered);
+    assertEquals(Long.MAX_VALUE, st.fillUpTo());
+  }
+
+  @Test
+  void aHoleFilledFromTheDatabaseReleasesWhatWaitedBehindIt() {
+    st.initialise(10);
+    st.arrive(13, f(13));
+    assertTrue(st.filled(11, f(11)));
+    assertTrue(st.filled(12, f(12)));
+    assertFalse(st.filled(12, f(12)), "a fill row already delivered is ignored");
+    assertEquals(StreamState.Next.CAUGHT_UP, st.drain());
+    assertEquals(List.of(11L, 12L, 13L), delivered);
+  }
+
+  @Test
+  void eventsBeforeInitialisationAreBufferedThenDrainedFromWhereTheStreamStood() {
+    assertEquals(StreamState.Next.NONE, st.arrive(4, f(4)));
+    assertEquals(StreamState.Next.NONE, st.arrive(6, f(6)));
+    assertEquals(StreamState.Next.NONE, st.arrive(5, f(5)));
+    // The database said the stream stood at 4 when this node began following it: 4 is not repeated.
+    assertEquals(StreamState.Next.CAUGHT_UP, st.initialise(4));
+    assertEquals(List.of(5L, 6L), delivered);
+  }
+
+  @Test
+  void theEarlyBufferIsBoundedAndAnOverflowAsksForAFillNow() {
+    st.initialise(0);
+    LongStream.rangeClosed(2, StreamState.MAX_PENDING + 1).forEach(seq ->
+        assertEquals(StreamState.Next.HOLE, st.arrive(seq, f(seq))));
+    assertEquals(StreamState.Next.FILL_NOW, st.arrive(StreamState.MAX_PENDING + 2, f(StreamState.MAX_PENDING + 2)));
+    assertEquals(StreamState.MAX_PENDING, st.pending.size(), "the newest early arrival was dropped, not kept");
+    assertEquals(StreamState.Next.CAUGHT_UP, st.arrive(1, f(1)));
+    assertEquals(StreamState.MAX_PENDING + 1, delivered.size(), "everything up to the dropped one went out in order");
+    for (int i = 0; i < delivered.size(); i++) {
+      assertEquals(i + 1, delivered.get(i));
+    }
+  }
+
+  @Test
+  void aStreamIsUnusedOnlyWithNoSubscriberBridgeOrJoiner() {
+    assertTrue(st.unused());
+    st.joining++;
+    assertFalse(st.unused());
+    st.joining--;
+    st.bridgeRefs++;
+    assertFalse(st.unused());
+  }
+}
