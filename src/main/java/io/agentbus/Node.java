@@ -10,6 +10,7 @@ import io.agentbus.config.ConfigKeys;
 import io.agentbus.config.Verticle;
 import io.agentbus.db.Database;
 import io.agentbus.db.Migrator;
+import io.agentbus.db.Settings;
 import io.agentbus.orchestrator.OrchestratorVerticle;
 import io.agentbus.router.RouterVerticle;
 import io.vertx.core.Deployable;
@@ -137,7 +138,7 @@ public final class Node {
           }
           byte[] random = new byte[32];
           new SecureRandom().nextBytes(random);
-          return Database.sharedSetting(pool, "dev.jwtSecret", Base64.getUrlEncoder().withoutPadding().encodeToString(random))
+          return Settings.shared(pool, "dev.jwtSecret", Base64.getUrlEncoder().withoutPadding().encodeToString(random))
               .onSuccess(s -> LOG.warn("No AGENTBUS_JWT_SECRET set: using the dev secret generated once and stored in "
                   + "the database, shared by every node. Set AGENTBUS_JWT_SECRET (and AGENTBUS_PROFILE=prod) in production."));
         })

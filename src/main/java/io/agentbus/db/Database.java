@@ -9,8 +9,6 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.ConnectException;
 import java.nio.file.Files;
@@ -169,14 +167,6 @@ public final class Database implements AutoCloseable {
         .connectingTo(PgConnectOptions.fromUri(url).setCachePreparedStatements(true).setPipeliningLimit(256))
         .with(new PoolOptions().setMaxSize(size).setShared(true).setName(POOL_NAME))
         .using(vertx).build();
-  }
-
-  /** Reads a value stored once for the whole cluster (first writer wins). */
-  public static Future<String> sharedSetting(SqlClient db, String key, String candidate) {
-    return db.preparedQuery("INSERT INTO settings(key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
-        .execute(Tuple.of(key, candidate))
-        .compose(r -> db.preparedQuery("SELECT value FROM settings WHERE key = $1").execute(Tuple.of(key)))
-        .map(rows -> rows.iterator().next().getString(0));
   }
 
   @Override
