@@ -1,7 +1,6 @@
 package io.agentbus;
 
 import io.agentbus.support.IntegrationTest;
-
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;

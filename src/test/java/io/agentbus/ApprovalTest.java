@@ -94,6 +94,32 @@ class ApprovalTest extends TwoNodeClusterTest {
     }
   }
 
+  @Test
+  void cancellingAWorkflowAtItsGateWithdrawsTheApprovalBeforeTheCancelAndALaterDecisionIsAConflict() {
+    String session = session();
+    try (WsClient ws = WsClient.authed(cluster, 0, alice, session);
+         WsClient other = WsClient.authed(cluster, 1, alice, session())) {
+      String id = startWorkflow(ws, "review", "design the settings page");
+      String approvalId = untilGate(ws, id).getString("approvalId");
+      // The cancel comes from the other node: the workflow's orchestrator is told, and withdraws the gate.
+      JsonObject cancelled = other.replyTo(other.send(new JsonObject().put("type", "cancel").put("workflowId", id)));
+      assertEquals(true, cancelled.getBoolean("success"), cancelled.encode());
+      List<JsonObject> events = eventsUntilEnd(ws, id);
+      JsonObject resolved = events.stream().filter(e -> "approval_resolved".equals(e.getString("type"))).findFirst()
+          .orElseThrow(() -> new AssertionError("no approval_resolved: " + types(events)));
+      assertEquals("cancelled", resolved.getString("status"));
+      assertEquals(approvalId, resolved.getString("approvalId"));
+      assertEquals("cancelled", last(events).getString("type"), "the workflow's own end comes after the withdrawal");
+      assertTrue(events.indexOf(resolved) < events.size() - 1, types(events).toString());
+
+      JsonObject late = respond(ws, new JsonObject().put("approvalId", approvalId).put("approved", true));
+      assertEquals("CONFLICT", late.getString("code"), late.encode());
+      assertFalse(pendingIds(alice).contains(approvalId), "nothing is left pending to expire later");
+      assertEquals("cancelled", find(cluster.http(1).get("/api/approvals?status=cancelled", alice).json(), approvalId)
+          .getString("status"));
+    }
+  }
+
   static List<String> pendingIds(String token) {
     Http.Response r = cluster.http(0).get("/api/approvals?status=pending", token);
     assertEquals(200, r.status(), r.body());

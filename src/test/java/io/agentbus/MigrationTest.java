@@ -1,8 +1,7 @@
 package io.agentbus;
 
-import io.agentbus.support.IntegrationTest;
-
 import io.agentbus.db.Migrator;
+import io.agentbus.support.IntegrationTest;
 import io.agentbus.support.TestCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

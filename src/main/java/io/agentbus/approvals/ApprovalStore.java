@@ -10,34 +10,36 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The approvals table (migration V3). A row leaves {@code pending} through exactly one of two
- * conditional updates — a decision (before the deadline, while its workflow waits) or the expiry
- * (after it) — so whichever commits first wins on every node, and the loser sees zero rows.
+ * The approvals table (migrations V3, V4), and only it: the approvals verticle owns it. A row
+ * leaves {@code pending} through exactly one of three conditional updates — a decision (before the
+ * deadline), the expiry (after it), or a withdrawal (its workflow ended while waiting) — so
+ * whichever commits first wins on every node, and the losers see zero rows. Pending therefore
+ * means the workflow waits at this gate: nothing here needs to read the workflows table.
  */
 final class ApprovalStore {
 
-  private static final String COLUMNS = "a.id, a.workflow_id, a.session_id, a.owner_id, a.step, a.title, "
-      + "a.description, a.required_by, a.request_data, a.status, a.response_data, a.decided_by, a.requested_at, "
-      + "a.responded_at, a.expires_at";
+  private static final String COLUMNS = "id, workflow_id, session_id, owner_id, step, title, description, required_by, "
+      + "request_data, status, response_data, decided_by, requested_at, responded_at, expires_at";
   private static final String INSERT =
       "INSERT INTO approvals (id, workflow_id, session_id, owner_id, step, title, description, required_by, "
           + "request_data, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10)) "
           + "RETURNING expires_at";
-  private static final String GET = "SELECT " + COLUMNS + ", w.status AS workflow_status FROM approvals a "
-      + "JOIN workflows w ON w.id = a.workflow_id WHERE a.id = $1";
+  private static final String GET = "SELECT " + COLUMNS + " FROM approvals WHERE id = $1";
   private static final String DECIDE =
-      "UPDATE approvals a SET status = $2, decided_by = $3, response_data = $4, responded_at = now() "
-          + "FROM workflows w WHERE a.id = $1 AND a.status = 'pending' AND a.expires_at > now() "
-          + "AND w.id = a.workflow_id AND w.status = 'waiting_approval' RETURNING " + COLUMNS + ", w.lease_owner";
+      "UPDATE approvals SET status = $2, decided_by = $3, response_data = $4, responded_at = now() "
+          + "WHERE id = $1 AND status = 'pending' AND expires_at > now() RETURNING " + COLUMNS;
   private static final String EXPIRE_DUE =
-      "UPDATE approvals a SET status = 'expired', decided_by = 'system', responded_at = now() FROM workflows w "
-          + "WHERE a.id IN (SELECT id FROM approvals WHERE status = 'pending' AND expires_at <= now() "
-          + "ORDER BY expires_at LIMIT 100 FOR UPDATE SKIP LOCKED) AND a.status = 'pending' AND w.id = a.workflow_id "
-          + "RETURNING " + COLUMNS + ", w.lease_owner";
-  private static final String LIST = "SELECT " + COLUMNS + ", w.status AS workflow_status FROM approvals a "
-      + "JOIN workflows w ON w.id = a.workflow_id "
-      + "WHERE ($1::text IS NULL OR a.status = $1) AND (a.status <> 'pending' OR w.status = 'waiting_approval') "
-      + "AND ($2 OR a.owner_id = $3 OR a.required_by = 'user:' || $3) ORDER BY a.requested_at DESC LIMIT 100";
+      "UPDATE approvals SET status = 'expired', decided_by = 'system', responded_at = now() "
+          + "WHERE id IN (SELECT id FROM approvals WHERE status = 'pending' AND expires_at <= now() "
+          + "ORDER BY expires_at LIMIT 100 FOR UPDATE SKIP LOCKED) AND status = 'pending' RETURNING " + COLUMNS;
+  /** The third way out of pending: the workflow ended (cancelled, failed) while waiting. */
+  private static final String WITHDRAW =
+      "UPDATE approvals SET status = 'cancelled', decided_by = 'system', responded_at = now(), "
+          + "response_data = jsonb_build_object('reason', $2::text) "
+          + "WHERE workflow_id = $1 AND status = 'pending' RETURNING " + COLUMNS;
+  private static final String LIST = "SELECT " + COLUMNS + " FROM approvals "
+      + "WHERE ($1::text IS NULL OR status = $1) AND ($2 OR owner_id = $3 OR required_by = 'user:' || $3) "
+      + "ORDER BY requested_at DESC LIMIT 100";
 
   private final Pool pool;
 
@@ -59,7 +61,7 @@ final class ApprovalStore {
         .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
   }
 
-  /** Decides a pending approval; null when it was not pending (decided, expired, or its workflow stopped waiting). */
+  /** Decides a pending approval; null when it was not pending (decided, expired or withdrawn) or is past its deadline. */
   Future<JsonObject> decide(String id, String status, String by, JsonObject response) {
     return pool.preparedQuery(DECIDE).execute(Tuple.of(id, status, by, response))
         .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
@@ -68,6 +70,15 @@ final class ApprovalStore {
   /** Expires every pending approval past its deadline (at most 100 a call), each exactly once cluster-wide. */
   Future<List<JsonObject>> expireDue() {
     return pool.query(EXPIRE_DUE).execute().map(rows -> {
+      List<JsonObject> out = new ArrayList<>();
+      rows.forEach(r -> out.add(toJson(r)));
+      return out;
+    });
+  }
+
+  /** Withdraws the pending approvals of a workflow that ended while waiting; answers them. */
+  Future<List<JsonObject>> withdraw(String workflowId, String reason) {
+    return pool.preparedQuery(WITHDRAW).execute(Tuple.of(workflowId, reason)).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       rows.forEach(r -> out.add(toJson(r)));
       return out;
@@ -84,7 +95,7 @@ final class ApprovalStore {
 
   private static JsonObject toJson(Row r) {
     JsonObject request = (JsonObject) r.getValue("request_data");
-    JsonObject j = new JsonObject().put("approvalId", r.getString("id")).put("workflowId", r.getString("workflow_id"))
+    return new JsonObject().put("approvalId", r.getString("id")).put("workflowId", r.getString("workflow_id"))
         .put("sessionId", r.getString("session_id")).put("ownerId", r.getString("owner_id"))
         .put("step", r.getInteger("step")).put("title", r.getString("title"))
         .put("description", r.getString("description")).put("requiredBy", r.getString("required_by"))
@@ -95,14 +106,5 @@ final class ApprovalStore {
         .put("respondedAt", r.getOffsetDateTime("responded_at") == null ? null
             : r.getOffsetDateTime("responded_at").toInstant().toString())
         .put("expiresAt", r.getOffsetDateTime("expires_at").toInstant().toString());
-    int i = r.getColumnIndex("workflow_status");
-    if (i >= 0) {
-      j.put("workflowStatus", r.getString(i));
-    }
-    i = r.getColumnIndex("lease_owner");
-    if (i >= 0) {
-      j.put("leaseOwner", r.getString(i));
-    }
-    return j;
   }
 }

@@ -20,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class ApprovalsVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ApprovalsVerticle.class);
-  private static final Set<String> STATUSES = Set.of("pending", "approved", "rejected", "expired");
+  private static final Set<String> STATUSES = Set.of("pending", "approved", "rejected", "expired", "cancelled");
   private static final int MAX_FEEDBACK = 4000;
   /** A gate's {@code requiredBy} naming one user: {@code user:<id>}. */
   private static final String ONE_USER = "user:";
@@ -62,7 +63,8 @@ public final class ApprovalsVerticle extends VerticleBase {
         Services.serve(vertx, LOG, Addresses.APPROVALS_OPEN, this::open),
         Services.serve(vertx, LOG, Addresses.APPROVAL_RESPOND, this::respond),
         Services.serve(vertx, LOG, Addresses.APPROVAL_COMMAND, this::command),
-        Services.serve(vertx, LOG, Addresses.APPROVALS_LIST, this::list));
+        Services.serve(vertx, LOG, Addresses.APPROVALS_LIST, this::list),
+        Services.serve(vertx, LOG, Addresses.APPROVALS_WITHDRAW, this::withdraw));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -197,34 +199,64 @@ public final class ApprovalsVerticle extends VerticleBase {
 
   private static AppException conflict(JsonObject a) {
     String st = a == null ? "gone" : a.getString("status");
-    if ("pending".equals(st)) {
-      return new AppException(ErrorCode.CONFLICT, "the workflow is no longer waiting for this approval ("
-          + a.getString("workflowStatus") + ")");
-    }
-    return new AppException(ErrorCode.CONFLICT, "approval already " + st
-        + ("expired".equals(st) ? "" : " by " + a.getString("decidedBy")));
+    return new AppException(ErrorCode.CONFLICT, switch (st) {
+      case "pending" -> "the approval's deadline has passed"; // the sweep expires it within moments
+      case "expired" -> "approval already expired";
+      case "cancelled" -> "approval withdrawn: " + a.getJsonObject("response", new JsonObject()).getString("reason", "");
+      default -> "approval already " + st + " by " + a.getString("decidedBy");
+    });
   }
 
-  /** Announces an outcome, then hands it to the orchestrator running the workflow. */
+  /**
+   * Announces an outcome, then hands it to the orchestrators ({@link Addresses#APPROVAL_OUTCOME}:
+   * they own the workflows and know which instance holds this one's lease).
+   */
   private Future<Void> resolved(JsonObject a) {
-    JsonObject response = a.getValue("response") instanceof JsonObject r ? r : new JsonObject();
-    String status = a.getString("status");
-    metrics.approvals.increment(status);
-    JsonObject ev = new JsonObject().put("approvalId", a.getString("approvalId")).put("status", status)
+    return announce(a).onComplete(x -> {
+      JsonObject response = a.getValue("response") instanceof JsonObject r ? r : new JsonObject();
+      JsonObject tell = outcome(a, response).put("action", "approval").put("decision", response.getString("action"))
+          .put("workflowId", a.getString("workflowId"));
+      vertx.eventBus().request(Addresses.APPROVAL_OUTCOME, tell, Requests.control())
+          .onFailure(e -> LOG.warn("approval {} {}: no orchestrator took it for workflow {}: {}",
+              a.getString("approvalId"), a.getString("status"), a.getString("workflowId"), e.getMessage()));
+    });
+  }
+
+  private static JsonObject outcome(JsonObject a, JsonObject response) {
+    return new JsonObject().put("approvalId", a.getString("approvalId")).put("status", a.getString("status"))
         .put("decidedBy", a.getString("decidedBy")).put("feedback", response.getString("feedback"))
         .put("action", response.getString("action")).put("modifications", response.getJsonObject("modifications"));
+  }
+
+  /** {@code approval_resolved} on the workflow's streams (and the one user's, if any). */
+  private Future<Void> announce(JsonObject a) {
+    JsonObject response = a.getValue("response") instanceof JsonObject r ? r : new JsonObject();
+    metrics.approvals.increment(a.getString("status"));
+    JsonObject ev = outcome(a, response);
+    if ("cancelled".equals(a.getString("status"))) {
+      ev.put("reason", response.getString("reason"));
+    }
     return events.emit(a.getString("workflowId"), a.getString("sessionId"), "approval_resolved", ev,
-        userStream(a.getString("requiredBy"), a.getString("ownerId"))).onComplete(x -> {
-          String owner = a.getString("leaseOwner");
-          if (owner == null) {
-            return;
-          }
-          JsonObject tell = ev.copy().put("action", "approval").put("decision", response.getString("action"))
-              .put("workflowId", a.getString("workflowId"));
-          vertx.eventBus().request(Addresses.orchestratorControl(owner), tell, Requests.control())
-              .onFailure(e -> LOG.warn("approval {} {}: the orchestrator of workflow {} did not take it: {}",
-                  a.getString("approvalId"), status, a.getString("workflowId"), e.getMessage()));
-        });
+        userStream(a.getString("requiredBy"), a.getString("ownerId")));
+  }
+
+  // ---------------------------------------------------------------- withdrawal (from the orchestrator)
+
+  /**
+   * The workflow ended while waiting: its pending approvals are withdrawn ({@code cancelled}) and
+   * announced before the orchestrator writes the workflow's terminal event. Answers {withdrawn: n}.
+   */
+  private Future<JsonObject> withdraw(Message<Object> msg) {
+    JsonObject in = Services.body(msg);
+    String workflowId = Json.requireId(in, "workflowId");
+    String reason = Json.optString(in, "reason", MAX_FEEDBACK);
+    return store.withdraw(workflowId, reason == null ? "the workflow ended" : reason).compose(rows -> {
+      List<Future<Void>> announced = new java.util.ArrayList<>();
+      for (JsonObject a : rows) {
+        announced.add(announce(a));
+      }
+      return Future.all(announced).map(v -> new JsonObject().put("withdrawn", rows.size()));
+    });
   }
 
   // ---------------------------------------------------------------- expiry
@@ -257,6 +289,23 @@ public final class ApprovalsVerticle extends VerticleBase {
       throw AppException.invalid("'status' must be one of " + STATUSES);
     }
     return store.list(status, who.has("approver") || who.has("admin"), who.userId())
+        .compose(this::withWorkflowStatus)
         .map(list -> new JsonObject().put("approvals", list));
+  }
+
+  /** Adds each approval's {@code workflowStatus}, asked of the orchestrator (it owns workflows); left out if none answers. */
+  private Future<JsonArray> withWorkflowStatus(JsonArray list) {
+    if (list.isEmpty()) {
+      return Future.succeededFuture(list);
+    }
+    JsonArray ids = new JsonArray(list.stream().map(a -> ((JsonObject) a).getString("workflowId")).distinct().toList());
+    return vertx.eventBus().<JsonObject>request(Addresses.WORKFLOW_STATUSES, new JsonObject().put("workflowIds", ids),
+            Requests.control())
+        .map(m -> {
+          JsonObject statuses = m.body().getJsonObject("statuses", new JsonObject());
+          list.forEach(a -> ((JsonObject) a).put("workflowStatus", statuses.getString(((JsonObject) a).getString("workflowId"))));
+          return list;
+        })
+        .otherwise(list);
   }
 }

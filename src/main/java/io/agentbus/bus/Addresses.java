@@ -50,6 +50,8 @@ public final class Addresses {
   /** Orchestrator (any instance): a workflow's row and events {workflowId}; a session's list {sessionId}. */
   public static final String WORKFLOW_GET = "internal.orchestrator.get";
   public static final String WORKFLOW_LIST = "internal.orchestrator.list";
+  /** Orchestrator: the status of each of {workflowIds:[…]} (at most 100): {statuses:{id: status}}. */
+  public static final String WORKFLOW_STATUSES = "internal.orchestrator.statuses";
   /** Orchestrator: may the caller read {workflowId}? Answers {} or a coded failure. */
   public static final String WORKFLOW_READ_CHECK = "internal.orchestrator.read-check";
   /** Orchestrator: the templates a user may start {templates:[{name, description, agents}]}. */
@@ -60,6 +62,13 @@ public final class Addresses {
   public static final String AGENT_MENTION = "internal.orchestrator.mention";
   /** Approvals verticle: open a gate for a waiting workflow. */
   public static final String APPROVALS_OPEN = "internal.approvals.open";
+  /** Approvals verticle: withdraw the pending approvals of a workflow that ended {workflowId, reason}. */
+  public static final String APPROVALS_WITHDRAW = "internal.approvals.withdraw";
+  /**
+   * Orchestrator (any instance): an approval's outcome for a workflow; the instance that takes it
+   * forwards it to the one holding the workflow's lease.
+   */
+  public static final String APPROVAL_OUTCOME = "internal.orchestrator.approval-outcome";
   /** Approvals verticle: the approvals a caller may see {status?}. */
   public static final String APPROVALS_LIST = "internal.approvals.list";
   /** Approvals verticle: an approval slash command typed in chat {command, args}; answers a command_result. */

@@ -34,7 +34,8 @@ public final class Migrator {
   static final List<String> MIGRATIONS = List.of(
       "V1__streams_events_channels.sql",
       "V2__workflows.sql",
-      "V3__approvals.sql");
+      "V3__approvals.sql",
+      "V4__approval_withdrawn.sql");
 
   private Migrator() {}
 

@@ -3,6 +3,7 @@ package io.agentbus.orchestrator;
 import io.agentbus.bus.Addresses;
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
+import io.agentbus.bus.Requests;
 import io.agentbus.bus.Services;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -13,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The orchestrator's side of the gate conversation with the approvals verticle: a workflow at a
@@ -26,6 +29,8 @@ final class ApprovalGates implements WorkflowRun.Gates {
 
   /** An open gate: the workflow waits on {@code decided}. */
   private record Gate(String workflowId, Promise<JsonObject> decided) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(ApprovalGates.class);
 
   private final Vertx vertx;
   private final boolean localApprovals;
@@ -53,6 +58,11 @@ final class ApprovalGates implements WorkflowRun.Gates {
             : err))
         .compose(opened -> {
           String approvalId = opened.getString("approvalId");
+          if (run.finished()) {
+            // Cancelled while the gate was being opened: withdraw what was just opened.
+            return withdraw(run.id, "the workflow ended (" + run.status() + ")")
+                .compose(v -> Future.failedFuture(new IllegalStateException("the workflow ended")));
+          }
           Gate decidedEarly = open.remove(approvalId);
           if (decidedEarly != null) {
             return decidedEarly.decided().future();
@@ -60,6 +70,20 @@ final class ApprovalGates implements WorkflowRun.Gates {
           Gate waiting = new Gate(run.id, Promise.promise());
           open.put(approvalId, waiting);
           return waiting.decided().future();
+        });
+  }
+
+  /** Withdraws the workflow's pending approvals (none deployed: nothing to withdraw). */
+  @Override
+  public Future<Void> withdraw(String workflowId, String reason) {
+    JsonObject ask = new JsonObject().put("workflowId", workflowId).put("reason", reason);
+    return vertx.eventBus().request(Addresses.APPROVALS_WITHDRAW, ask, Requests.control().setLocalOnly(localApprovals))
+        .<Void>mapEmpty()
+        .recover(err -> {
+          if (!Services.noHandlers(err)) {
+            LOG.warn("workflow {}: could not withdraw its pending approvals: {}", workflowId, err.toString());
+          }
+          return Future.succeededFuture();
         });
   }
 

@@ -95,10 +95,12 @@ public final class OrchestratorVerticle extends VerticleBase {
               serve(Addresses.WORKFLOW_CANCEL, this::cancelRequest),
               serve(Addresses.WORKFLOW_GET, this::getRequest),
               serve(Addresses.WORKFLOW_READ_CHECK, this::readCheck),
+              serve(Addresses.WORKFLOW_STATUSES, this::statusesRequest),
               serve(Addresses.WORKFLOW_LIST, this::listRequest),
               serve(Addresses.WORKFLOW_TEMPLATES, this::templatesRequest),
               serve(Addresses.WORKFLOW_COMMAND, commands::handle),
               serve(Addresses.orchestratorControl(instanceId), this::control),
+              serve(Addresses.APPROVAL_OUTCOME, this::approvalOutcome),
               vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_MENTION, m -> new Mentioned(this).answer(m.body())));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> agentKinds.ready());
         });
@@ -233,12 +235,14 @@ public final class OrchestratorVerticle extends VerticleBase {
   /** The owner is gone from the cluster: end the workflow in the database and say so on its streams. */
   private Future<JsonObject> cancelOrphan(JsonObject row, String deadOwner, String by) {
     String wf = row.getString("workflowId");
-    return store.cancelOrphan(wf, "cancelled by " + by, deadOwner).map(session -> {
+    return store.cancelOrphan(wf, "cancelled by " + by, deadOwner).compose(session -> {
       if (session == null) {
-        return cancelReply(wf, false, "unknown");
+        return Future.succeededFuture(cancelReply(wf, false, "unknown"));
       }
-      emitter.emit(wf, session, "cancelled", new JsonObject().put("success", true).put("cancelledBy", by));
-      return cancelReply(wf, true, "cancelled");
+      return gates.withdraw(wf, "cancelled by " + by).map(v -> {
+        emitter.emit(wf, session, "cancelled", new JsonObject().put("success", true).put("cancelledBy", by));
+        return cancelReply(wf, true, "cancelled");
+      });
     });
   }
 
@@ -252,6 +256,26 @@ public final class OrchestratorVerticle extends VerticleBase {
       return Future.succeededFuture(gates.decided(ask, runs::containsKey));
     }
     throw AppException.invalid("unknown control action");
+  }
+
+  /**
+   * An approval's outcome, from the approvals verticle: taken here when this instance runs the
+   * workflow, else forwarded to the instance that holds its lease (the workflows table says which).
+   */
+  private Future<JsonObject> approvalOutcome(Message<Object> msg) {
+    JsonObject outcome = Services.body(msg);
+    String wf = outcome.getString("workflowId");
+    if (runs.containsKey(wf)) {
+      return Future.succeededFuture(gates.decided(outcome, runs::containsKey));
+    }
+    return store.get(wf).compose(row -> {
+      String owner = row == null ? null : row.getString("leaseOwner");
+      if (owner == null || owner.equals(instanceId) || !Boolean.TRUE.equals(row.getBoolean("leaseLive"))) {
+        return Future.succeededFuture(new JsonObject().put("taken", false));
+      }
+      return vertx.eventBus().<JsonObject>request(Addresses.orchestratorControl(owner), outcome, Requests.control())
+          .map(Message::body);
+    });
   }
 
   // ---------------------------------------------------------------- reads
@@ -272,6 +296,13 @@ public final class OrchestratorVerticle extends VerticleBase {
         return row.put("events", list);
       });
     });
+  }
+
+  /** Statuses of workflows by id, for the approvals list (internal: no caller check). */
+  private Future<JsonObject> statusesRequest(Message<Object> msg) {
+    JsonArray ids = Json.optStringArray(Services.body(msg), "workflowIds", 100, 64);
+    return store.statuses(ids.stream().map(String::valueOf).toArray(String[]::new))
+        .map(statuses -> new JsonObject().put("statuses", statuses));
   }
 
   /** May the caller read {workflowId} (its events, its stream)? Answers {} or fails NOT_FOUND / FORBIDDEN. */

@@ -40,6 +40,9 @@ final class WorkflowRun {
    */
   interface Gates {
     Future<JsonObject> open(WorkflowRun run, int step, JsonObject gate, JsonObject outputsSoFar);
+
+    /** The workflow ended at its gate: its pending approval is withdrawn (and announced) first. */
+    Future<Void> withdraw(String workflowId, String reason);
   }
 
   final String id;
@@ -59,6 +62,8 @@ final class WorkflowRun {
   private String status = "running";
   private int step;
   private boolean finished;
+  /** A gate of this run is open (its approval may be pending). */
+  private boolean atGate;
   private Future<Boolean> saving = Future.succeededFuture(true);
   /** The outputs key of each agent position. */
   private final Map<Integer, String> outputKeys = new HashMap<>();
@@ -114,10 +119,12 @@ final class WorkflowRun {
     if (s.isGate()) {
       status = "waiting_approval";
       // Saved before the gate opens: a decision is accepted only while the row says it waits.
+      atGate = true;
       save().compose(owned -> env.gates().open(this, i, s.gate(), outputs.copy())).onComplete(ar -> {
         if (finished) {
           return;
         }
+        atGate = false;
         if (ar.failed()) {
           fail(null, "approval gate: " + ar.cause().getMessage());
           return;
@@ -319,8 +326,17 @@ final class WorkflowRun {
   }
 
   private void fail(String role, String reason) {
-    finish("failed", reason).onSuccess(ok -> emit("workflow_failed", new JsonObject()
-        .put("agentRole", role).put("error", reason).put("status", "failed")));
+    boolean gateOpen = atGate;
+    finish("failed", reason).compose(ok -> withdrawGate(gateOpen, reason)).onSuccess(ok -> emit("workflow_failed",
+        new JsonObject().put("agentRole", role).put("error", reason).put("status", "failed")));
+  }
+
+  /**
+   * Before the terminal event of a run that ends at a gate: its approval is withdrawn, so
+   * {@code approval_resolved (cancelled)} comes first and a later decision is a CONFLICT.
+   */
+  private Future<Boolean> withdrawGate(boolean gateOpen, String reason) {
+    return gateOpen ? env.gates().withdraw(id, reason).map(true) : Future.succeededFuture(true);
   }
 
   /** Stops at once: running agents are told to stop, and {@code cancelled} is emitted. */
@@ -328,10 +344,12 @@ final class WorkflowRun {
     if (finished) {
       return Future.succeededFuture(false);
     }
-    return finish("cancelled", "cancelled by " + by).map(ok -> {
-      emit("cancelled", new JsonObject().put("success", true).put("cancelledBy", by));
-      return true;
-    });
+    boolean gateOpen = atGate;
+    return finish("cancelled", "cancelled by " + by).compose(ok -> withdrawGate(gateOpen, "cancelled by " + by))
+        .map(ok -> {
+          emit("cancelled", new JsonObject().put("success", true).put("cancelledBy", by));
+          return true;
+        });
   }
 
   /** Ends the run: stops agents and timers, saves the final status; then the caller emits. */

@@ -31,6 +31,7 @@ final class WorkflowStore {
       "SELECT id, name, session_id, owner_id, status, input, template, current_step, outputs, error, lease_owner, "
           + "lease_until > now() AS lease_live, created_at, updated_at, finished_at FROM workflows "
           + "WHERE session_id = $1 ORDER BY created_at DESC LIMIT $2";
+  private static final String STATUSES = "SELECT id, status FROM workflows WHERE id = ANY($1)";
   private static final String RUNNING_IN_SESSION =
       "SELECT id FROM workflows WHERE session_id = $1 AND status IN ('pending', 'running', 'waiting_approval') "
           + "ORDER BY created_at DESC LIMIT 1";
@@ -75,6 +76,15 @@ final class WorkflowStore {
       JsonArray a = new JsonArray();
       rows.forEach(r -> a.add(toJson(r)));
       return a;
+    });
+  }
+
+  /** The status of each of {@code ids} that exists. */
+  Future<JsonObject> statuses(String[] ids) {
+    return pool.preparedQuery(STATUSES).execute(Tuple.of(ids)).map(rows -> {
+      JsonObject out = new JsonObject();
+      rows.forEach(r -> out.put(r.getString(0), r.getString(1)));
+      return out;
     });
   }
 

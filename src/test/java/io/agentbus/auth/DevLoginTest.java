@@ -1,13 +1,12 @@
 package io.agentbus.auth;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
 import io.vertx.core.json.JsonArray;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class DevLoginTest {
 

@@ -1,9 +1,8 @@
 package io.agentbus.bus;
 
+import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.Test;
 
 /** Names become parts of stream names, bus addresses and SQL keys: only the safe ones pass. */
 class NamesTest {

@@ -1,10 +1,9 @@
 package io.agentbus.bus;
 
+import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.Test;
 
 /** Commands are parsed in one place and each has one owner. */
 class SlashCommandTest {

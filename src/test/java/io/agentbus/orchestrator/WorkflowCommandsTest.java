@@ -1,11 +1,10 @@
 package io.agentbus.orchestrator;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import io.agentbus.bus.AppException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The arguments of /assign and /parallel: words, with "quoted parts" kept together. */
 class WorkflowCommandsTest {

@@ -1,10 +1,9 @@
 package io.agentbus.bridge.ws;
 
+import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.Test;
 
 /** The per-connection token bucket: a burst at once, then the sustained rate; a flood is told apart. */
 class RateLimiterTest {
