@@ -60,7 +60,7 @@ public final class ConfigKeys {
   public static final Key ADMIN_TOKEN = key("admin.token", "AGENTBUS_ADMIN_TOKEN", "",
       "bearer token for /admin/*; empty = admin endpoints only for JWT role admin");
   public static final Key VERTICLES = key("verticles", "AGENTBUS_VERTICLES", "router,bridge,orchestrator,approvals",
-      "which verticles this node runs, comma list of router, bridge, orchestrator, approvals (config.Verticle)");
+      "which verticles this node runs, comma list of router, bridge, orchestrator, approvals");
   public static final Key INSTANCES_ROUTER = key("instances.router", "AGENTBUS_INSTANCES_ROUTER", 1,
       "router verticle instances on this node");
   public static final Key INSTANCES_BRIDGE = key("instances.bridge", "AGENTBUS_INSTANCES_BRIDGE", 1,
