@@ -74,9 +74,11 @@ public final class BridgeVerticle extends VerticleBase {
     new HttpApi(bc).mount(router);
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
-    // The protocol limit is enforced per message in WsConnection (close 1009 with a reason); Netty's
-    // cap is only a safety net against huge frames (beyond it Netty drops the connection: 1006).
-    int maxFrame = Math.max(4 * cfg.integer(ConfigKeys.MAX_FRAME_BYTES), 256 * 1024);
+    // The protocol limit is enforced by WsConnection as fragments arrive (close 1009, the rest of the
+    // message discarded unbuffered). Netty still reads one frame whole before handing it on, so its
+    // cap is set well above the limit: a client sending one big frame (up to this) is told 1009 in
+    // a clean close rather than dropped (1006). Beyond it Netty drops the connection.
+    int maxFrame = Math.max(64 * cfg.integer(ConfigKeys.MAX_FRAME_BYTES), 4 * 1024 * 1024);
     HttpServerOptions opts = new HttpServerOptions()
         .setHost(cfg.string(ConfigKeys.HTTP_HOST)).setPort(cfg.integer(ConfigKeys.HTTP_PORT))
         .setMaxWebSocketFrameSize(maxFrame).setMaxWebSocketMessageSize(maxFrame)
@@ -89,8 +91,46 @@ public final class BridgeVerticle extends VerticleBase {
         // (measured: 4.5 KB less heap per idle WebSocket). It holds when one bridge instance serves
         // everything; with several, a SockJS polling session may answer from another loop.
         .setStrictThreadMode(oneLoop);
-    server = vertx.createHttpServer(opts).requestHandler(router);
+    answerErrorsAsJson(router);
+    server = vertx.createHttpServer(opts).requestHandler(router).invalidRequestHandler(BridgeVerticle::invalidRequest);
     return server.listen();
+  }
+
+  /**
+   * Every refusal the router makes itself (no route, wrong method, body too large, a handler that
+   * failed) gets the coded JSON body of PROTOCOL §5, not Vert.x's default page.
+   */
+  private static void answerErrorsAsJson(Router router) {
+    router.errorHandler(404, ctx -> HttpApi.fail(ctx, 404, ErrorCode.NOT_FOUND, "no such resource: " + ctx.request().path()));
+    router.errorHandler(405, ctx -> HttpApi.fail(ctx, 405, ErrorCode.INVALID_MESSAGE,
+        ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(413, ctx -> HttpApi.fail(ctx, 413, ErrorCode.PAYLOAD_TOO_LARGE, "the body is too large"));
+    router.errorHandler(400, ctx -> HttpApi.fail(ctx, 400, ErrorCode.INVALID_MESSAGE, "bad request"));
+    router.errorHandler(500, ctx -> {
+      if (ctx.failure() != null) {
+        org.slf4j.LoggerFactory.getLogger(BridgeVerticle.class).error("{} {} failed", ctx.request().method(),
+            ctx.request().path(), ctx.failure());
+      }
+      HttpApi.fail(ctx, 500, ErrorCode.INTERNAL_ERROR, "internal error");
+    });
+  }
+
+  /**
+   * A request the HTTP decoder refused before routing (line or headers too long, malformed): the
+   * same JSON error shape, with the status the decoder meant; the connection is closed after it.
+   */
+  private static void invalidRequest(io.vertx.core.http.HttpServerRequest req) {
+    Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+    int status = cause instanceof io.netty.handler.codec.http.TooLongHttpLineException ? 414
+        : cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException ? 431 : 400;
+    String message = switch (status) {
+      case 431 -> "the request headers are too large";
+      case 414 -> "the request line (URI) is too long";
+      default -> "malformed HTTP request";
+    };
+    req.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+        .end(new JsonObject().put("status", "error").put("code", status == 400 ? ErrorCode.INVALID_MESSAGE.name()
+            : ErrorCode.PAYLOAD_TOO_LARGE.name()).put("message", message).encode());
   }
 
   private static CorsHandler cors(AgentbusConfig cfg) {

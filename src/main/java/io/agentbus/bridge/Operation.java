@@ -87,7 +87,7 @@ public enum Operation {
   public final List<String> frameTypes;
   /** The request body from (frame type, frame). */
   public final BiFunction<String, JsonObject, JsonObject> body;
-  /** The /ws answer from the service's result; null: no answer on success. */
+  /** The /ws answer from the service's result; null: a bare {@code ack} when the frame had an id, else none. */
   public final Function<JsonObject, JsonObject> reply;
   /** Its REST route, or null. */
   public final Http http;

@@ -10,10 +10,19 @@ public enum ErrorCode {
   NOT_FOUND(404),
   CONFLICT(409),
   PAYLOAD_TOO_LARGE(413),
+  /** A body of a type the endpoint does not take (a JSON API sent text/plain, an upload's type). */
+  UNSUPPORTED_MEDIA_TYPE(415),
   RATE_LIMITED(429),
-  INTERNAL_ERROR(500);
+  INTERNAL_ERROR(500),
+  /** A dependency (PostgreSQL, the service's verticle) is down or not answering: retry. */
+  UNAVAILABLE(503);
 
   public final int httpStatus;
+
+  /** Whether the same request may succeed when retried later (the {@code recoverable} of an error frame). */
+  public boolean recoverable() {
+    return this == RATE_LIMITED || this == INTERNAL_ERROR || this == UNAVAILABLE;
+  }
 
   ErrorCode(int httpStatus) {
     this.httpStatus = httpStatus;

@@ -79,6 +79,20 @@ public final class BridgeClient implements AutoCloseable {
     ws.writeTextMessage(new JsonObject().put("type", "send").put("address", address).put("body", body).encode()).await();
   }
 
+  /** A request whose frame the test writes itself (any {@code headers} value); returns the reply frame. */
+  public JsonObject requestRaw(String address, JsonObject body, Object headers) {
+    String replyAddress = "reply-" + (++nextReply) + "-" + System.nanoTime();
+    CompletableFuture<JsonObject> f = new CompletableFuture<>();
+    replies.put(replyAddress, f);
+    ws.writeTextMessage(new JsonObject().put("type", "send").put("address", address).put("body", body)
+        .put("replyAddress", replyAddress).put("headers", headers).encode()).await();
+    try {
+      return f.get(WsClient.TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("no reply from " + address + " within " + WsClient.TIMEOUT_MS + " ms");
+    }
+  }
+
   /** A request with a reply: returns the reply frame ({@code body} on success, or an err frame). */
   public JsonObject request(String address, JsonObject body, JsonObject headers) {
     String replyAddress = "reply-" + (++nextReply) + "-" + System.nanoTime();

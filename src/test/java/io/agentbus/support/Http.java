@@ -10,7 +10,7 @@ import java.time.Duration;
 /** A plain JDK HTTP client against one node. */
 public final class Http {
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final int port;
 
   public record Response(int status, String body) {
@@ -30,6 +30,16 @@ public final class Http {
   public Response post(String path, String body, String token) {
     return send(builder(path, token).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** Any request: {@code headers} as name, value pairs. */
+  public Response request(String method, String path, String body, String... headers) {
+    HttpRequest.Builder b = builder(path, null).method(method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b);
   }
 
   private HttpRequest.Builder builder(String path, String token) {

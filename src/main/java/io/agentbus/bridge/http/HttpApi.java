@@ -117,6 +117,9 @@ public final class HttpApi {
     if (s == null || s.isBlank()) {
       return new JsonObject();
     }
+    if (!isJson(ctx.request().getHeader("Content-Type"))) {
+      throw new AppException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be JSON (Content-Type: application/json)");
+    }
     try {
       Object v = io.vertx.core.json.Json.decodeValue(s);
       if (v instanceof JsonObject o) {
@@ -126,6 +129,23 @@ public final class HttpApi {
       throw new AppException(ErrorCode.INVALID_JSON, "the body is not valid JSON");
     }
     throw AppException.invalid("the body must be a JSON object");
+  }
+
+  /**
+   * {@code application/json}, with parameters, or a {@code +json} type. A body without a
+   * Content-Type is read as JSON (clients that send none mean it); a declared other type is refused.
+   */
+  static boolean isJson(String contentType) {
+    if (contentType == null || contentType.isBlank()) {
+      return true;
+    }
+    String t = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    return t.equals("application/json") || t.startsWith("application/") && t.endsWith("+json");
+  }
+
+  /** A coded JSON error with an explicit HTTP status (for refusals made before any service is asked). */
+  public static void fail(RoutingContext ctx, int status, ErrorCode code, String message) {
+    json(ctx, status, new JsonObject().put("status", "error").put("code", code.name()).put("message", message));
   }
 
   public static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -166,8 +166,9 @@ public final class EventBusBridge {
     if (st == null) {
       return Future.failedFuture(new AppException(ErrorCode.NOT_AUTHENTICATED, "socket closed"));
     }
-    JsonObject headers = be.getRawMessage().getJsonObject("headers");
-    String token = headers != null && headers.getValue("token") instanceof String t ? t : urlToken(be.socket());
+    // Raw frames are client input: headers may be anything, not only an object.
+    Object headers = be.getRawMessage().getValue("headers");
+    String token = headers instanceof JsonObject h && h.getValue("token") instanceof String t ? t : urlToken(be.socket());
     if (token == null) {
       return Future.failedFuture(new AppException(ErrorCode.NOT_AUTHENTICATED, "token required"));
     }

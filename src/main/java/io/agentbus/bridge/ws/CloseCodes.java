@@ -10,6 +10,8 @@ final class CloseCodes {
   static final short SLOW_CONSUMER = 4008;
   /** No valid authentication within the time limit, or an invalid token on the URL. */
   static final short NOT_AUTHENTICATED = 4401;
+  /** Authenticated, but the session could not be set up now (database down): reconnect later. */
+  static final short TRY_AGAIN_LATER = 1013;
   /** The session id belongs to another user. */
   static final short FORBIDDEN = 4403;
 

@@ -65,7 +65,7 @@ final class WsAuth {
     if (held.size() < MAX_HELD) {
       held.add(text);
     } else {
-      c.sendError(null, ErrorCode.RATE_LIMITED, "too many frames before authentication finished");
+      c.refuse(text, ErrorCode.RATE_LIMITED, "too many frames before authentication finished; resend after auth_response");
     }
     return true;
   }
@@ -112,6 +112,10 @@ final class WsAuth {
             refuse(id, e);
             if (e.code == ErrorCode.FORBIDDEN || e.code == ErrorCode.INVALID_MESSAGE) {
               c.close(CloseCodes.FORBIDDEN, "session not yours");
+            } else {
+              // The session could not be claimed (the database is down, the router is not answering):
+              // never left open and unauthenticated; the client reconnects and resumes later.
+              c.close(CloseCodes.TRY_AGAIN_LATER, "service unavailable: reconnect shortly");
             }
             settled();
             return;

@@ -12,6 +12,8 @@ import io.agentbus.stream.Frame;
 import io.agentbus.stream.Sink;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
@@ -40,6 +42,9 @@ public final class WsConnection implements Sink {
   volatile Principal principal;
   String sessionId;
   volatile boolean closed;
+  /** The message being assembled from fragments, and whether it is binary. */
+  private Buffer partial;
+  private boolean binary;
 
   public WsConnection(BridgeContext bc, ServerWebSocket ws) {
     this.bc = bc;
@@ -51,8 +56,7 @@ public final class WsConnection implements Sink {
     this.requests = new WsRequests(this);
     MultiMap q = queryParams(ws.query());
     ws.setWriteQueueMaxSize(bc.limits().sendQueueBytes());
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> sendError(null, ErrorCode.INVALID_MESSAGE, "binary frames are not supported; send JSON text"));
+    ws.frameHandler(this::onFrame);
     ws.closeHandler(v -> onClosed());
     ws.exceptionHandler(e -> { /* Netty closes the socket itself (e.g. 1009); the close handler cleans up */ });
     this.auth = new WsAuth(this, q.get("session"));
@@ -91,7 +95,12 @@ public final class WsConnection implements Sink {
       return false;
     }
     // WebSocketFrameImpl is Vert.x-internal; it is the only way to hand Netty pre-encoded text.
-    ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame.bytes(), true));
+    try {
+      ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame.bytes(), true));
+    } catch (IllegalStateException e) {
+      closed = true; // the socket closed under us (its close handler has not run yet): nothing to write to
+      return false;
+    }
     return true;
   }
 
@@ -101,7 +110,7 @@ public final class WsConnection implements Sink {
 
   void sendError(Object replyTo, ErrorCode code, String message) {
     JsonObject e = new JsonObject().put("type", "error").put("code", code.name()).put("error", message)
-        .put("recoverable", code == ErrorCode.RATE_LIMITED || code == ErrorCode.INTERNAL_ERROR);
+        .put("recoverable", code.recoverable());
     if (replyTo != null) {
       e.put("replyTo", replyTo);
     }
@@ -143,22 +152,53 @@ public final class WsConnection implements Sink {
 
   // ---------------------------------------------------------------- frames
 
-  void onText(String text) {
-    if (closed) {
+  /**
+   * Data frames of a message, assembled here rather than by Vert.x so the size limit is checked as
+   * fragments arrive: past it the connection is closed with 1009 and the rest of the message is
+   * discarded, never buffered.
+   */
+  private void onFrame(WebSocketFrame f) {
+    if (closed || !(f.isText() || f.isBinary() || f.isContinuation())) {
+      return; // control frames: Vert.x answers pings and the close handshake itself
+    }
+    if (!f.isContinuation()) {
+      binary = f.isBinary();
+      partial = null;
+    }
+    Buffer data = f.binaryData();
+    int size = (partial == null ? 0 : partial.length()) + data.length();
+    if (size > bc.limits().maxFrameBytes()) {
+      partial = null;
+      close(CloseCodes.TOO_BIG, "message larger than " + bc.limits().maxFrameBytes() + " bytes");
       return;
     }
-    if (tooBig(text)) {
-      close(CloseCodes.TOO_BIG, "frame larger than " + bc.limits().maxFrameBytes() + " bytes");
+    if (!f.isFinal()) {
+      partial = partial == null ? Buffer.buffer(size * 2).appendBuffer(data) : partial.appendBuffer(data);
+      return;
+    }
+    Buffer whole = partial == null ? data : partial.appendBuffer(data);
+    partial = null;
+    if (binary) {
+      sendError(null, ErrorCode.INVALID_MESSAGE, "binary frames are not supported; send JSON text");
+      return;
+    }
+    onText(whole.toString(StandardCharsets.UTF_8));
+  }
+
+  /** A whole text message (also the frames held during authentication, handled afterwards). */
+  void onText(String text) {
+    if (closed) {
       return;
     }
     if (auth.hold(text)) {
       return;
     }
     if (!limiter.tryAcquire()) {
+      // Every refused frame is answered, naming it, so the client knows which took effect; a
+      // flood is closed after the answers already due.
+      refuse(text, ErrorCode.RATE_LIMITED, "more than " + bc.limits().ratePerSecond() + " frames a second; slow down");
       if (limiter.flooding()) {
         close(CloseCodes.RATE_FLOOD, "rate limit exceeded");
-      } else if (limiter.strikes <= 3) {
-        sendError(null, ErrorCode.RATE_LIMITED, "more than " + bc.limits().ratePerSecond() + " frames a second; slow down");
       }
       return;
     }
@@ -175,7 +215,7 @@ public final class WsConnection implements Sink {
       return;
     }
     Object id = frame.getValue("id");
-    if (id != null && !(id instanceof String s && s.length() <= 128) && !(id instanceof Number)) {
+    if (!validId(id)) {
       sendError(null, ErrorCode.INVALID_MESSAGE, "'id' must be a string of at most 128 characters or a number");
       return;
     }
@@ -191,13 +231,21 @@ public final class WsConnection implements Sink {
     }
   }
 
-  /** Over the protocol's frame limit, in UTF-8 bytes (Netty's own cap is higher and only a safety net). */
-  private boolean tooBig(String text) {
-    int limit = bc.limits().maxFrameBytes();
-    if (text.length() > limit) {
-      return true;
+  private static boolean validId(Object id) {
+    return id == null || id instanceof String s && s.length() <= 128 || id instanceof Number;
+  }
+
+  /** Answers a frame refused before it was handled, with its {@code id} when it has a readable one. */
+  void refuse(String text, ErrorCode code, String message) {
+    Object id = null;
+    try {
+      if (io.vertx.core.json.Json.decodeValue(text) instanceof JsonObject o && validId(o.getValue("id"))) {
+        id = o.getValue("id");
+      }
+    } catch (DecodeException e) {
+      // no id to name: answered without replyTo
     }
-    return text.length() * 3L > limit && text.getBytes(StandardCharsets.UTF_8).length > limit;
+    sendError(id, code, message);
   }
 
   private void dispatch(String type, JsonObject f, Object id) {

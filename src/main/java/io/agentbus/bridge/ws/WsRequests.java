@@ -60,6 +60,8 @@ final class WsRequests {
         .onSuccess(result -> {
           if (op.reply != null) {
             c.send(WsConnection.withReplyTo(op.reply.apply(result), id));
+          } else if (id != null) {
+            c.send(WsConnection.reply("ack", id)); // guarantee 5: a frame with an id is always answered
           }
         })
         .onFailure(err -> c.sendError(id, err));
