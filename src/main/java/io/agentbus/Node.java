@@ -89,7 +89,7 @@ public final class Node {
     return Vertx.builder().with(opts).withTransport(transport(cfg0.string(ConfigKeys.TRANSPORT)))
         .withClusterManager(new HazelcastClusterManager(hazelcast(cfg0)))
         .buildClustered()
-        .compose(vertx -> Database.prepare(vertx, cfg0)
+        .compose(vertx -> Database.prepare(vertx, cfg0, ((VertxInternal) vertx).clusterManager().getNodes().size())
             .compose(db -> prepareSchemaAndSecret(vertx, db, cfg0)
                 .compose(cfg -> deploy(vertx, cfg).map(v -> new Node(vertx, db, cfg)))
                 .onFailure(err -> db.close()))
@@ -170,6 +170,20 @@ public final class Node {
 
   private void logReady() {
     HazelcastClusterManager cm = (HazelcastClusterManager) ((VertxInternal) vertx).clusterManager();
+    // One line per member change: an operator sees a node leave (killed, cut off) and join.
+    cm.getHazelcastInstance().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+      @Override
+      public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
+        LOG.info("cluster member joined: node={} address={} ({} members)", e.getMember().getUuid(),
+            e.getMember().getAddress(), e.getMembers().size());
+      }
+
+      @Override
+      public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+        LOG.warn("cluster member left: node={} address={} ({} members)", e.getMember().getUuid(),
+            e.getMember().getAddress(), e.getMembers().size());
+      }
+    });
     List<String> vs = new ArrayList<>();
     for (Verticle v : Verticle.values()) {
       if (cfg.runs(v)) {

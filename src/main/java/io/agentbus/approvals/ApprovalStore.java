@@ -37,6 +37,8 @@ final class ApprovalStore {
       "UPDATE approvals SET status = 'cancelled', decided_by = 'system', responded_at = now(), "
           + "response_data = jsonb_build_object('reason', $2::text) "
           + "WHERE workflow_id = $1 AND status = 'pending' RETURNING " + COLUMNS;
+  private static final String LATEST_OF_STEP = "SELECT " + COLUMNS + " FROM approvals "
+      + "WHERE workflow_id = $1 AND step = $2 ORDER BY requested_at DESC LIMIT 1";
   private static final String LIST = "SELECT " + COLUMNS + " FROM approvals "
       + "WHERE ($1::text IS NULL OR status = $1) AND ($2 OR owner_id = $3 OR required_by = 'user:' || $3) "
       + "ORDER BY requested_at DESC LIMIT 100";
@@ -74,6 +76,12 @@ final class ApprovalStore {
       rows.forEach(r -> out.add(toJson(r)));
       return out;
     });
+  }
+
+  /** The latest approval of a workflow's gate at {@code step}, or null. */
+  Future<JsonObject> latestOfStep(String workflowId, int step) {
+    return pool.preparedQuery(LATEST_OF_STEP).execute(Tuple.of(workflowId, step))
+        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
   }
 
   /** Withdraws the pending approvals of a workflow that ended while waiting; answers them. */

@@ -49,6 +49,7 @@ public final class ApprovalsVerticle extends VerticleBase {
   private ApprovalStore store;
   private WorkflowEvents events;
   private boolean sweeping;
+  private boolean sweepFailing;
   private io.agentbus.metrics.Metrics metrics;
 
   @Override
@@ -64,7 +65,8 @@ public final class ApprovalsVerticle extends VerticleBase {
         Services.serve(vertx, LOG, Addresses.APPROVAL_RESPOND, this::respond),
         Services.serve(vertx, LOG, Addresses.APPROVAL_COMMAND, this::command),
         Services.serve(vertx, LOG, Addresses.APPROVALS_LIST, this::list),
-        Services.serve(vertx, LOG, Addresses.APPROVALS_WITHDRAW, this::withdraw));
+        Services.serve(vertx, LOG, Addresses.APPROVALS_WITHDRAW, this::withdraw),
+        Services.serve(vertx, LOG, Addresses.APPROVALS_OF_STEP, this::ofStep));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -89,7 +91,8 @@ public final class ApprovalsVerticle extends VerticleBase {
         .compose(expiresAt -> events.emit(workflowId, sessionId, "approval_required", new JsonObject()
                 .put("approvalId", id).put("title", gate.getString("title"))
                 .put("description", gate.getString("description", "")).put("agentOutputs", outputs)
-                .put("requiredBy", requiredBy).put("timeoutMinutes", minutes).put("expiresAt", expiresAt),
+                .put("requiredBy", requiredBy).put("timeoutMinutes", minutes).put("expiresAt", expiresAt)
+                .put("step", in.getInteger("step", 0)),
                 userStream(requiredBy, owner))
             .map(v -> {
               metrics.approvals.increment("requested");
@@ -240,6 +243,20 @@ public final class ApprovalsVerticle extends VerticleBase {
         userStream(a.getString("requiredBy"), a.getString("ownerId")));
   }
 
+  /** For an orchestrator taking a workflow over: where its gate's approval stands. */
+  private Future<JsonObject> ofStep(Message<Object> msg) {
+    JsonObject in = Services.body(msg);
+    String workflowId = Json.requireId(in, "workflowId");
+    int step = in.getInteger("step", -1);
+    return store.latestOfStep(workflowId, step).map(a -> {
+      if (a == null) {
+        return new JsonObject().putNull("approval");
+      }
+      JsonObject response = a.getValue("response") instanceof JsonObject r ? r : new JsonObject();
+      return new JsonObject().put("approval", outcome(a, response).put("decision", response.getString("action")));
+    });
+  }
+
   // ---------------------------------------------------------------- withdrawal (from the orchestrator)
 
   /**
@@ -270,8 +287,15 @@ public final class ApprovalsVerticle extends VerticleBase {
     store.expireDue().onComplete(ar -> {
       sweeping = false;
       if (ar.failed()) {
-        LOG.warn("approval expiry sweep failed: {}", ar.cause().toString());
+        if (!sweepFailing) { // once per outage, not every half second
+          sweepFailing = true;
+          LOG.warn("approval expiry sweeps are failing (retried every sweep): {}", ar.cause().toString());
+        }
         return;
+      }
+      if (sweepFailing) {
+        sweepFailing = false;
+        LOG.info("approval expiry sweeps work again");
       }
       for (JsonObject a : ar.result()) {
         LOG.info("approval {} of workflow {} expired", a.getString("approvalId"), a.getString("workflowId"));

@@ -69,6 +69,11 @@ public final class Addresses {
    * forwards it to the one holding the workflow's lease.
    */
   public static final String APPROVAL_OUTCOME = "internal.orchestrator.approval-outcome";
+  /**
+   * Approvals verticle: where the latest approval of a workflow's gate stands {workflowId, step}:
+   * {approval: {approvalId, status, decidedBy, feedback, action, modifications} or null}.
+   */
+  public static final String APPROVALS_OF_STEP = "internal.approvals.of-step";
   /** Approvals verticle: the approvals a caller may see {status?}. */
   public static final String APPROVALS_LIST = "internal.approvals.list";
   /** Approvals verticle: an approval slash command typed in chat {command, args}; answers a command_result. */

@@ -43,9 +43,9 @@ public final class AppException extends RuntimeException {
     if (t instanceof ReplyException r) {
       switch (r.failureType()) {
         case TIMEOUT:
-          return new AppException(ErrorCode.INTERNAL_ERROR, "the service did not answer in time");
+          return new AppException(ErrorCode.UNAVAILABLE, "the service did not answer in time; retry shortly");
         case NO_HANDLERS:
-          return new AppException(ErrorCode.INTERNAL_ERROR, "no node of the cluster serves this right now");
+          return new AppException(ErrorCode.UNAVAILABLE, "no node of the cluster serves this right now; retry shortly");
         default:
           try {
             JsonObject j = new JsonObject(r.getMessage());
@@ -55,6 +55,46 @@ public final class AppException extends RuntimeException {
           }
       }
     }
+    if (isUnavailable(t)) {
+      return new AppException(ErrorCode.UNAVAILABLE, "the database is unavailable; retry shortly");
+    }
     return new AppException(ErrorCode.INTERNAL_ERROR, "internal error");
+  }
+
+  /**
+   * Whether {@code t} says PostgreSQL cannot be reached right now: no connection (refused, closed,
+   * reset), the server shutting down or starting, too many connections, or a pool that could not
+   * get a connection in time. Matched by class name and SQLSTATE, so this kernel does not depend
+   * on the driver.
+   */
+  public static boolean isUnavailable(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      String name = c.getClass().getName();
+      // An I/O failure under a request is the connection to PostgreSQL (reset, refused, closed).
+      if (name.endsWith("ClosedConnectionException") || c instanceof java.io.IOException
+          || name.equals("io.vertx.core.net.ConnectException")
+          || name.endsWith("PoolWaitTimeoutException") || name.endsWith("NoStackTraceTimeoutException")) {
+        return true;
+      }
+      String state = sqlState(c);
+      if (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300"))) {
+        return true;
+      }
+      String m = String.valueOf(c.getMessage());
+      if (m.contains("Connection refused") || m.contains("connection is closed") || m.contains("Connection is closed")
+          || m.contains("Pending requests") || m.contains("Timeout while waiting for a connection")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String sqlState(Throwable t) {
+    try {
+      Object s = t.getClass().getMethod("getSqlState").invoke(t);
+      return s instanceof String str ? str : null;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
   }
 }

@@ -68,6 +68,15 @@ public final class Json {
     return s;
   }
 
+  /** A required string of at most {@code max} characters with something besides whitespace in it. */
+  public static String requireText(JsonObject o, String field, int max) {
+    String s = requireString(o, field, max);
+    if (s.isBlank()) {
+      throw AppException.invalid("'" + field + "' must not be only whitespace");
+    }
+    return s;
+  }
+
   /** An optional string of at most {@code max} characters, or null. */
   public static String optString(JsonObject o, String field, int max) {
     Object v = o.getValue(field);

@@ -75,8 +75,8 @@ public final class ConfigKeys {
       "conf/workflows.json", "workflow templates and the agent of each role; the copy built into the jar when the file is absent");
   public static final Key AGENT_KINDS = key("orchestrator.agentKinds", "AGENTBUS_ORCHESTRATOR_AGENT_KINDS", "",
       "role=kind pairs overriding the workflows file, e.g. code=worker,qa=openai (kinds: scripted, worker, openai)");
-  public static final Key LEASE_SECONDS = key("orchestrator.leaseSeconds", "AGENTBUS_ORCHESTRATOR_LEASE_SECONDS", 15,
-      "how long a workflow's owner holds it without renewing (renewed every third of it)");
+  public static final Key LEASE_SECONDS = key("orchestrator.leaseSeconds", "AGENTBUS_ORCHESTRATOR_LEASE_SECONDS", 4,
+      "how long a workflow's owner holds it without renewing (renewed every third of it); a survivor takes it over after");
   public static final Key OPENAI_BASE_URL = key("openai.baseUrl", "AGENTBUS_OPENAI_BASE_URL", "https://api.openai.com/v1",
       "OpenAI-compatible API base for agents of kind openai (POST <baseUrl>/chat/completions)");
   public static final Key OPENAI_MODEL = key("openai.model", "AGENTBUS_OPENAI_MODEL", "gpt-4o-mini",

@@ -49,7 +49,11 @@ public final class Database implements AutoCloseable {
         + options.getDatabase();
   }
 
-  public static Future<Database> prepare(Vertx vertx, AgentbusConfig cfg) {
+  /**
+   * @param clusterMembers how many members the node's cluster has now (the embedded fallback is
+   *     refused when others have joined: each would start a database of its own and split the cluster)
+   */
+  public static Future<Database> prepare(Vertx vertx, AgentbusConfig cfg, int clusterMembers) {
     String url = cfg.string(ConfigKeys.DB_URL).trim();
     boolean explicit = !url.isEmpty();
     PgConnectOptions opts;
@@ -76,8 +80,35 @@ public final class Database implements AutoCloseable {
             return Future.failedFuture(new IllegalStateException("No PostgreSQL answers at " + target.getHost() + ":"
                 + target.getPort() + " (from AGENTBUS_DB_URL)." + howToPoint()));
           }
+          String refusal = embeddedRefusal(cfg, clusterMembers);
+          if (refusal != null) {
+            return Future.failedFuture(new IllegalStateException("No PostgreSQL answers at " + target.getHost() + ":"
+                + target.getPort() + ", and the embedded PostgreSQL fallback is refused: " + refusal + "." + howToPoint()));
+          }
           return startEmbedded(vertx, cfg);
         });
+  }
+
+  /**
+   * Why this node must not start the embedded PostgreSQL, or null when it may: a database of its
+   * own would split the cluster's state whenever another node could be part of it — in the prod
+   * profile, when cluster members other than this host are configured, or when others have joined.
+   */
+  static String embeddedRefusal(AgentbusConfig cfg, int clusterMembers) {
+    if (cfg.isProd()) {
+      return "the prod profile never uses a database of its own (set AGENTBUS_DB_URL)";
+    }
+    if (clusterMembers > 1) {
+      return "this node joined a cluster of " + clusterMembers + " members, which must share one database";
+    }
+    String self = cfg.string(ConfigKeys.CLUSTER_HOST);
+    for (String m : cfg.string(ConfigKeys.CLUSTER_MEMBERS).split(",")) {
+      String host = m.trim().replaceFirst(":\\d+$", "");
+      if (!host.isEmpty() && !host.equals(self) && !host.equals("127.0.0.1") && !host.equals("localhost")) {
+        return "cluster members on other hosts are configured (" + host + "), which must share one database";
+      }
+    }
+    return null;
   }
 
   private static String howToPoint() {

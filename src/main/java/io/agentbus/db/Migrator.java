@@ -35,7 +35,8 @@ public final class Migrator {
       "V1__streams_events_channels.sql",
       "V2__workflows.sql",
       "V3__approvals.sql",
-      "V4__approval_withdrawn.sql");
+      "V4__approval_withdrawn.sql",
+      "V5__stream_writer.sql");
 
   private Migrator() {}
 

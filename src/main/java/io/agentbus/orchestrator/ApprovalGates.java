@@ -73,6 +73,36 @@ final class ApprovalGates implements WorkflowRun.Gates {
         });
   }
 
+  /**
+   * The gate of a workflow taken over from a dead node: the approvals verticle says where its
+   * approval stands. Pending: wait for it as if opened here; decided or expired meanwhile: that
+   * outcome, at once; never opened (or withdrawn): open it now.
+   */
+  @Override
+  public Future<JsonObject> resume(WorkflowRun run, int step, JsonObject gate, JsonObject outputs) {
+    JsonObject ask = new JsonObject().put("workflowId", run.id).put("step", step);
+    return vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OF_STEP, ask,
+            Requests.control().setLocalOnly(localApprovals))
+        .map(Message::body)
+        .compose(found -> {
+          JsonObject a = found.getJsonObject("approval");
+          String status = a == null ? null : a.getString("status");
+          if (status == null || "cancelled".equals(status)) {
+            return open(run, step, gate, outputs);
+          }
+          if (!"pending".equals(status)) {
+            return Future.succeededFuture(a);
+          }
+          Gate decidedEarly = open.remove(a.getString("approvalId"));
+          if (decidedEarly != null) {
+            return decidedEarly.decided().future();
+          }
+          Gate waiting = new Gate(run.id, Promise.promise());
+          open.put(a.getString("approvalId"), waiting);
+          return waiting.decided().future();
+        });
+  }
+
   /** Withdraws the workflow's pending approvals (none deployed: nothing to withdraw). */
   @Override
   public Future<Void> withdraw(String workflowId, String reason) {

@@ -57,6 +57,7 @@ public final class OrchestratorVerticle extends VerticleBase {
   private WorkflowEvents emitter;
   private Agents agentKinds;
   private int leaseSeconds;
+  private boolean renewFailing;
   private int maxContent;
   private WorkflowRun.Env env;
 
@@ -90,6 +91,7 @@ public final class OrchestratorVerticle extends VerticleBase {
             }
           }
           vertx.setPeriodic(leaseSeconds * 1000L / 3, id -> renewLeases());
+          new Takeover(vertx, store, streams, instanceId, leaseSeconds, this::resume).start();
           List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
               serve(Addresses.WORKFLOW_START, this::startRequest),
               serve(Addresses.WORKFLOW_CANCEL, this::cancelRequest),
@@ -144,7 +146,7 @@ public final class OrchestratorVerticle extends VerticleBase {
     if (session == null) {
       throw AppException.invalid("'sessionId' is required and must match " + Names.ID.pattern());
     }
-    String content = Json.requireString(in, "content", maxContent);
+    String content = Json.requireText(in, "content", maxContent);
     JsonArray attachments = Json.optStringArray(in, "attachments", 20, 128);
     String name = Json.optString(in, "workflow", 64);
     Template t = catalog.template(name);
@@ -166,7 +168,7 @@ public final class OrchestratorVerticle extends VerticleBase {
         .compose(claimed -> store.insert(id, t.name(), session, who.userId(), input, t.toJson(), instanceId,
             leaseSeconds))
         .map(v -> {
-          WorkflowRun run = new WorkflowRun(env, id, session, who.userId(), t, input);
+          WorkflowRun run = new WorkflowRun(env, id, session, who.userId(), t, input, new RunState());
           runs.put(id, run);
           run.start();
           LOG.info("workflow {} ({}) started for {} in session {}", id, t.name(), who.userId(), session);
@@ -235,14 +237,14 @@ public final class OrchestratorVerticle extends VerticleBase {
   /** The owner is gone from the cluster: end the workflow in the database and say so on its streams. */
   private Future<JsonObject> cancelOrphan(JsonObject row, String deadOwner, String by) {
     String wf = row.getString("workflowId");
-    return store.cancelOrphan(wf, "cancelled by " + by, deadOwner).compose(session -> {
+    return store.cancelOrphan(wf, "cancelled by " + by, deadOwner, instanceId).compose(session -> {
       if (session == null) {
         return Future.succeededFuture(cancelReply(wf, false, "unknown"));
       }
-      return gates.withdraw(wf, "cancelled by " + by).map(v -> {
-        emitter.emit(wf, session, "cancelled", new JsonObject().put("success", true).put("cancelledBy", by));
-        return cancelReply(wf, true, "cancelled");
-      });
+      return gates.withdraw(wf, "cancelled by " + by)
+          .compose(v -> emitter.emit(wf, session, "cancelled", new JsonObject().put("success", true)
+              .put("cancelledBy", by), null, WorkflowEvents.fence(wf, instanceId)))
+          .map(v -> cancelReply(wf, true, "cancelled"));
     });
   }
 
@@ -351,6 +353,15 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   // ---------------------------------------------------------------- leases
 
+  /** A workflow taken over from an orchestrator that stopped renewing its lease continues here. */
+  private void resume(JsonObject row, Template t, RunState state) {
+    String id = row.getString("workflowId");
+    WorkflowRun run = new WorkflowRun(env, id, row.getString("sessionId"), row.getString("ownerId"), t,
+        row.getJsonObject("input"), state);
+    runs.put(id, run);
+    run.resume(row.getString("status"), row.getInteger("currentStep"));
+  }
+
   private void renewLeases() {
     runs.values().removeIf(WorkflowRun::finished);
     // Gates of workflows that ended (cancelled, failed) while waiting will never be taken.
@@ -358,7 +369,14 @@ public final class OrchestratorVerticle extends VerticleBase {
     if (runs.isEmpty()) {
       return;
     }
-    store.renew(instanceId, leaseSeconds).onFailure(e -> LOG.warn("could not renew workflow leases: {}", e.toString()));
+    store.renew(instanceId, leaseSeconds).onComplete(ar -> {
+      if (ar.failed() && !renewFailing) { // once per outage, not at every renewal
+        LOG.warn("could not renew workflow leases (retried at every renewal): {}", ar.cause().toString());
+      } else if (ar.succeeded() && renewFailing) {
+        LOG.info("workflow leases renewed again");
+      }
+      renewFailing = ar.failed();
+    });
   }
 
   @Override

@@ -1,18 +1,14 @@
 package io.agentbus.orchestrator;
 
-import io.agentbus.bus.Json;
 import io.agentbus.orchestrator.agent.Agent;
 import io.agentbus.orchestrator.agent.AgentFailure;
 import io.agentbus.stream.WorkflowEvents;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -22,9 +18,14 @@ import org.slf4j.LoggerFactory;
 /**
  * One workflow being run by its owning orchestrator: steps in order, the agents of a parallel step
  * together, each agent attempt with its deadline and the step's retry policy, every transition
- * emitted on the workflow's streams and saved to its row. Runs entirely on the orchestrator's event
- * loop. Terminal transitions are saved before their event is emitted, so a client that sees
+ * written to the workflow's streams and row through its {@link RunLog} before the run goes on (it
+ * never runs ahead of its durable record). Runs entirely on the orchestrator's event loop.
+ * Terminal transitions are saved before their event is emitted, so a client that sees
  * {@code workflow_completed} and asks {@code GET /api/workflows/{id}} reads the final status.
+ *
+ * <p>A run taken over from a dead node ({@link #resume}) continues from its recovered
+ * {@link RunState}: completed steps are not repeated; an agent that was running is run again as its
+ * next attempt, announced by an {@code error} with {@code details.reason: "node_lost"}.
  */
 final class WorkflowRun {
 
@@ -41,6 +42,9 @@ final class WorkflowRun {
   interface Gates {
     Future<JsonObject> open(WorkflowRun run, int step, JsonObject gate, JsonObject outputsSoFar);
 
+    /** A gate a previous owner opened: its outcome once there is one (opened anew if it never was). */
+    Future<JsonObject> resume(WorkflowRun run, int step, JsonObject gate, JsonObject outputsSoFar);
+
     /** The workflow ended at its gate: its pending approval is withdrawn (and announced) first. */
     Future<Void> withdraw(String workflowId, String reason);
   }
@@ -49,28 +53,25 @@ final class WorkflowRun {
   final String sessionId;
   final String ownerId;
   final Template template;
-  private final JsonObject input;
-  private final Env env;
-  private final io.agentbus.metrics.Metrics metrics;
-  private final List<Template.AgentStep> order;
-  private final long startedAt = System.currentTimeMillis();
-  private final JsonObject outputs = new JsonObject();
-  private final Map<String, Double> quality = new LinkedHashMap<>();
-  private final Map<String, Double> cost = new LinkedHashMap<>();
-  private final Map<Integer, Agent.Run> running = new HashMap<>();
-  private final List<Long> timers = new ArrayList<>();
+  final JsonObject input;
+  final Env env;
+  final io.agentbus.metrics.Metrics metrics;
+  final List<Template.AgentStep> order;
+  final RunState state;
+  final JsonObject outputs;
+  final RunLog log;
+  private final AgentAttempts attempts;
+  final Map<Integer, Agent.Run> running = new HashMap<>();
+  final List<Long> timers = new ArrayList<>();
   private String status = "running";
-  private int step;
+  int step;
   private boolean finished;
   /** A gate of this run is open (its approval may be pending). */
   private boolean atGate;
-  private Future<Boolean> saving = Future.succeededFuture(true);
-  /** The outputs key of each agent position. */
-  private final Map<Integer, String> outputKeys = new HashMap<>();
-  /** Revisions asked for by rejections, per gate step. */
-  private final Map<Integer, Integer> revisions = new HashMap<>();
-
-  WorkflowRun(Env env, String id, String sessionId, String ownerId, Template template, JsonObject input) {
+  /**
+   * @param state where the run stands: empty for a new workflow, recovered for one taken over
+   */
+  WorkflowRun(Env env, String id, String sessionId, String ownerId, Template template, JsonObject input, RunState state) {
     this.env = env;
     this.id = id;
     this.sessionId = sessionId;
@@ -79,6 +80,10 @@ final class WorkflowRun {
     this.input = input;
     this.order = template.agentsInOrder();
     this.metrics = io.agentbus.metrics.Metrics.of(env.vertx());
+    this.state = state;
+    this.outputs = state.outputs;
+    this.log = new RunLog(env.vertx(), env.store(), env.emitter(), id, sessionId, env.instanceId(), this::abandon);
+    this.attempts = new AgentAttempts(this);
   }
 
   String status() {
@@ -97,9 +102,44 @@ final class WorkflowRun {
       agents.add(new JsonObject().put("role", order.get(i).role()).put("position", i + 1)
           .put("estimatedTime", order.get(i).estimatedTime()));
     }
-    emit("workflow_started", new JsonObject().put("workflowName", template.name())
-        .put("estimatedDuration", template.estimatedDuration()).put("agents", agents));
-    runStep(0, null);
+    log.emit("workflow_started", new JsonObject().put("workflowName", template.name())
+        .put("estimatedDuration", template.estimatedDuration()).put("agents", agents))
+        .onSuccess(v -> runStep(0, null));
+  }
+
+  /**
+   * Continues a workflow taken over from a node that died, at step {@code at} with the row's
+   * {@code rowStatus}: a gate keeps waiting (or acts on a decision made meanwhile), an agent step
+   * runs what had not completed.
+   */
+  void resume(String rowStatus, int at) {
+    metrics.workflowsRunning.incrementAndGet();
+    step = at;
+    status = rowStatus;
+    if (at >= template.steps().size()) {
+      complete();
+      return;
+    }
+    Template.Step s = template.steps().get(at);
+    if (s.isGate()) {
+      status = "waiting_approval";
+      atGate = true;
+      env.gates().resume(this, at, s.gate(), outputs.copy()).onComplete(ar -> gateOutcome(at, s.gate(), ar));
+      return;
+    }
+    status = "running";
+    runAgents(at, state.feedback, true);
+  }
+
+  /** Another orchestrator took this workflow over: stop at once, writing nothing more. */
+  private void abandon() {
+    if (!finished) {
+      finished = true;
+      metrics.workflowsRunning.decrementAndGet();
+    }
+    timers.forEach(env.vertx()::cancelTimer);
+    new ArrayList<>(running.values()).forEach(r -> r.cancel("another orchestrator took the workflow over"));
+    running.clear();
   }
 
   // ---------------------------------------------------------------- steps
@@ -114,32 +154,59 @@ final class WorkflowRun {
       complete();
       return;
     }
-    save();
     Template.Step s = template.steps().get(i);
     if (s.isGate()) {
       status = "waiting_approval";
-      // Saved before the gate opens: a decision is accepted only while the row says it waits.
+      // Saved before the gate opens: the row says it waits before anyone can decide.
       atGate = true;
-      save().compose(owned -> env.gates().open(this, i, s.gate(), outputs.copy())).onComplete(ar -> {
-        if (finished) {
-          return;
-        }
-        atGate = false;
-        if (ar.failed()) {
-          fail(null, "approval gate: " + ar.cause().getMessage());
-          return;
-        }
-        gateDecided(i, s.gate(), ar.result());
-      });
+      save().compose(v -> env.gates().open(this, i, s.gate(), outputs.copy()))
+          .onComplete(ar -> gateOutcome(i, s.gate(), ar));
       return;
     }
-    int base = 0;
-    for (int k = 0; k < i; k++) {
-      base += template.steps().get(k).agents().size();
+    status = "running";
+    save().onSuccess(v -> runAgents(i, feedback, false));
+  }
+
+  private void gateOutcome(int i, JsonObject gate, io.vertx.core.AsyncResult<JsonObject> ar) {
+    if (finished) {
+      return;
     }
+    atGate = false;
+    if (ar.failed()) {
+      fail(null, "approval gate: " + ar.cause().getMessage());
+      return;
+    }
+    gateDecided(i, gate, ar.result());
+  }
+
+  /**
+   * Runs the agents of step {@code i} together. When {@code resumed}, those that completed under
+   * the previous owner are not run again and those it had started run as their next attempt.
+   */
+  private void runAgents(int i, String feedback, boolean resumed) {
+    if (finished) {
+      return;
+    }
+    Template.Step s = template.steps().get(i);
+    int base = RunState.positionBase(template, i);
     List<Future<Agent.Result>> all = new ArrayList<>();
     for (int k = 0; k < s.agents().size(); k++) {
-      all.add(runAgent(s.agents().get(k), base + k + 1, 1, feedback));
+      Template.AgentStep a = s.agents().get(k);
+      int position = base + k + 1;
+      Integer last = resumed ? state.lastAttempt.get(position) : null;
+      if (resumed && state.doneInStep.contains(position)) {
+        all.add(Future.succeededFuture());
+      } else if (last != null) {
+        all.add(log.emit("error", new JsonObject().put("code", "UNAVAILABLE")
+                .put("error", "the node running the " + a.role() + " agent was lost; running it again here")
+                .put("agentRole", a.role()).put("recoverable", true)
+                .put("suggestedActions", new JsonArray().add("retrying automatically"))
+                .put("details", new JsonObject().put("reason", "node_lost").put("attempt", last)
+                    .put("maxAttempts", a.maxAttempts())))
+            .compose(v -> attempts.run(a, position, last + 1, feedback)));
+      } else {
+        all.add(attempts.run(a, position, 1, feedback));
+      }
     }
     Future.all(all).onComplete(ar -> {
       if (finished) {
@@ -173,11 +240,11 @@ final class WorkflowRun {
         runStep(i + 1, null);
       }
       case "rejected" -> {
-        int used = revisions.getOrDefault(i, 0);
+        int used = state.revisions.getOrDefault(i, 0);
         boolean canRevise = "revise".equals(gate.getString("onReject")) && i > 0
             && !template.steps().get(i - 1).isGate() && used < gate.getInteger("maxRevisions", 2);
         if (canRevise) {
-          revisions.put(i, used + 1);
+          state.revisions.put(i, used + 1);
           runStep(i - 1, feedback == null || feedback.isEmpty() ? "Rejected by " + by : feedback);
         } else {
           fail(null, "rejected by " + by + (feedback == null || feedback.isEmpty() ? "" : ": " + feedback)
@@ -197,137 +264,22 @@ final class WorkflowRun {
   }
 
   private static String roleOf(Throwable t, Template.Step s) {
-    return t instanceof StepFailure sf ? sf.role : s.agents().get(0).role();
-  }
-
-  /** A failure of one agent of a step, naming the role (for workflow_failed). */
-  private static final class StepFailure extends AgentFailure {
-    final String role;
-
-    StepFailure(String role, AgentFailure f) {
-      super(f.getMessage(), false, f.suggestedActions);
-      this.role = role;
-    }
-  }
-
-  private Future<Agent.Result> runAgent(Template.AgentStep a, int position, int attempt, String feedback) {
-    Promise<Agent.Result> done = Promise.promise();
-    Agent agent = env.agents().apply(a.role());
-    long t0 = System.currentTimeMillis();
-    long deadline = t0 + a.timeoutSeconds() * 1000L;
-    String content = a.task() != null ? a.task() : input.getString("content", "");
-    Agent.Task task = new Agent.Task(Json.newId(), id, a.role(), attempt, content,
-        input.getJsonArray("attachments", new JsonArray()), outputs.copy(), feedback, deadline);
-    emit("agent_started", new JsonObject().put("agentRole", a.role()).put("agentName", nameOf(a.role()))
-        .put("position", position).put("totalAgents", order.size()).put("attempt", attempt)
-        .put("estimatedCompletionTime", Instant.ofEpochMilli(t0 + (long) (a.estimatedTime() * 60_000)).toString())
-        .put("inputs", new JsonObject().put("content", content).put("attachments", task.attachments())
-            .put("previousOutputs", new JsonArray(List.copyOf(outputs.fieldNames()))).put("feedback", feedback)));
-    double[] shown = {0};
-    Agent.Run run;
-    try {
-      run = agent.start(task, p -> {
-        if (finished || done.future().isComplete()) {
-          return;
-        }
-        shown[0] = Math.max(shown[0], Math.min(1.0, Math.max(0.0, p.progress())));
-        emitProgress(a.role(), shown[0], p.currentTask(), p.partialOutput(), p.thinkingProcess());
-      });
-    } catch (RuntimeException e) {
-      LOG.error("workflow {}: the {} agent could not start", id, a.role(), e);
-      run = Agent.Run.of(Future.failedFuture(new AgentFailure("the " + a.role() + " agent could not start: " + e, false,
-          List.of("check the agent's configuration"))), reason -> { });
-    }
-    Agent.Run started = run;
-    running.put(position, started);
-    boolean[] timedOut = {false};
-    long timer = env.vertx().setTimer(Math.max(1, deadline - System.currentTimeMillis()), tid -> {
-      timedOut[0] = true;
-      started.cancel("missed its deadline of " + a.timeoutSeconds() + " s");
-    });
-    started.result().onComplete(ar -> {
-      env.vertx().cancelTimer(timer);
-      running.remove(position);
-      metrics.agentRuns.increment(ar.succeeded() ? "succeeded" : "failed");
-      metrics.agentSeconds.observe((System.currentTimeMillis() - t0) / 1000.0);
-      if (finished) {
-        done.tryFail(AgentFailure.cancelled("workflow ended"));
-        return;
-      }
-      if (ar.succeeded()) {
-        Agent.Result r = ar.result();
-        if (shown[0] < 1.0) {
-          emitProgress(a.role(), 1.0, "Done", null, null);
-        }
-        // A revision replaces its agent's outputs; two agents of one role keep both.
-        String key = outputKeys.computeIfAbsent(position,
-            p -> outputs.containsKey(a.role()) ? a.role() + "_" + p : a.role());
-        outputs.put(key, r.outputs());
-        if (r.qualityScore() != null) {
-          quality.put(key, r.qualityScore());
-        }
-        cost.merge(a.role(), r.cost(), Double::sum);
-        emit("agent_completed", new JsonObject().put("agentRole", a.role()).put("position", position)
-            .put("duration", System.currentTimeMillis() - t0).put("outputs", r.outputs())
-            .put("qualityScore", r.qualityScore()).put("nextAgent", nextAgent()));
-        done.complete(r);
-        return;
-      }
-      AgentFailure f = timedOut[0]
-          ? new AgentFailure("the " + a.role() + " agent missed its deadline of " + a.timeoutSeconds() + " s", true,
-              List.of("retry", "raise timeoutSeconds for this step"))
-          : AgentFailure.of(ar.cause());
-      boolean retry = f.retryable && attempt < a.maxAttempts();
-      emit("error", new JsonObject().put("code", "INTERNAL_ERROR").put("error", f.getMessage())
-          .put("agentRole", a.role()).put("recoverable", retry)
-          .put("suggestedActions", new JsonArray(retry ? List.of("retrying automatically") : f.suggestedActions))
-          .put("details", new JsonObject().put("reason", "agent_failed").put("attempt", attempt)
-              .put("maxAttempts", a.maxAttempts())));
-      if (!retry) {
-        done.fail(new StepFailure(a.role(), f));
-        return;
-      }
-      timers.add(env.vertx().setTimer(Math.max(1, a.retryDelayMs()), tid -> {
-        if (!finished) {
-          runAgent(a, position, attempt + 1, feedback).onComplete(done);
-        }
-      }));
-    });
-    return done.future();
-  }
-
-  private void emitProgress(String role, double progress, String currentTask, String partial, String thinking) {
-    emit("agent_progress", new JsonObject().put("agentRole", role).put("progress", progress)
-        .put("currentTask", currentTask).put("partialOutput", partial).put("thinkingProcess", thinking));
-  }
-
-  private String nextAgent() {
-    if (step + 1 >= template.steps().size()) {
-      return null;
-    }
-    Template.Step next = template.steps().get(step + 1);
-    return next.isGate() ? "approval" : String.join(",", next.agents().stream().map(Template.AgentStep::role).toList());
-  }
-
-  private String nameOf(String role) {
-    return role.substring(0, 1).toUpperCase() + role.substring(1) + " agent";
+    return t instanceof AgentAttempts.StepFailure sf ? sf.role : s.agents().get(0).role();
   }
 
   // ---------------------------------------------------------------- endings
 
   private void complete() {
-    finish("completed", null).onSuccess(ok -> {
-      double q = quality.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
-      JsonObject costs = new JsonObject();
-      cost.forEach(costs::put);
-      emit("workflow_completed", new JsonObject().put("totalDuration", System.currentTimeMillis() - startedAt)
-          .put("finalOutputs", outputs.copy()).put("qualityScore", q).put("costBreakdown", costs));
+    finish("completed", null).compose(v -> {
+      double q = state.quality.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+      return log.emit("workflow_completed", new JsonObject().put("totalDuration", System.currentTimeMillis() - state.startedAt)
+          .put("finalOutputs", outputs.copy()).put("qualityScore", q).put("costBreakdown", state.costs()));
     });
   }
 
   private void fail(String role, String reason) {
     boolean gateOpen = atGate;
-    finish("failed", reason).compose(ok -> withdrawGate(gateOpen, reason)).onSuccess(ok -> emit("workflow_failed",
+    finish("failed", reason).compose(v -> withdrawGate(gateOpen, reason)).compose(v -> log.emit("workflow_failed",
         new JsonObject().put("agentRole", role).put("error", reason).put("status", "failed")));
   }
 
@@ -335,25 +287,26 @@ final class WorkflowRun {
    * Before the terminal event of a run that ends at a gate: its approval is withdrawn, so
    * {@code approval_resolved (cancelled)} comes first and a later decision is a CONFLICT.
    */
-  private Future<Boolean> withdrawGate(boolean gateOpen, String reason) {
-    return gateOpen ? env.gates().withdraw(id, reason).map(true) : Future.succeededFuture(true);
+  private Future<Void> withdrawGate(boolean gateOpen, String reason) {
+    return gateOpen ? env.gates().withdraw(id, reason) : Future.succeededFuture();
   }
 
-  /** Stops at once: running agents are told to stop, and {@code cancelled} is emitted. */
+  /**
+   * Stops at once: running agents are told to stop, then the end is recorded and {@code cancelled}
+   * emitted. Completes once that is stored (while the database is down, when it is back).
+   */
   Future<Boolean> cancel(String by) {
     if (finished) {
       return Future.succeededFuture(false);
     }
     boolean gateOpen = atGate;
-    return finish("cancelled", "cancelled by " + by).compose(ok -> withdrawGate(gateOpen, "cancelled by " + by))
-        .map(ok -> {
-          emit("cancelled", new JsonObject().put("success", true).put("cancelledBy", by));
-          return true;
-        });
+    return finish("cancelled", "cancelled by " + by).compose(v -> withdrawGate(gateOpen, "cancelled by " + by))
+        .compose(v -> log.emit("cancelled", new JsonObject().put("success", true).put("cancelledBy", by)))
+        .map(true);
   }
 
-  /** Ends the run: stops agents and timers, saves the final status; then the caller emits. */
-  private Future<Boolean> finish(String finalStatus, String error) {
+  /** Ends the run: stops agents and timers, records the final status; then the caller emits. */
+  private Future<Void> finish(String finalStatus, String error) {
     finished = true;
     metrics.workflows.increment(finalStatus);
     metrics.workflowsRunning.decrementAndGet();
@@ -361,32 +314,11 @@ final class WorkflowRun {
     timers.forEach(env.vertx()::cancelTimer);
     new ArrayList<>(running.values()).forEach(r -> r.cancel("workflow " + finalStatus));
     running.clear();
-    return save(error).compose(owned -> owned ? Future.succeededFuture(true)
-        : Future.failedFuture(new IllegalStateException("lease lost")));
+    return log.save(finalStatus, step, outputs.copy(), error);
   }
 
-  private Future<Boolean> save() {
-    return save(null);
-  }
-
-  /** Saves status, step and outputs, one statement after the other so they land in order. */
-  private Future<Boolean> save(String error) {
-    String st = status;
-    int at = step;
-    JsonObject out = outputs.copy();
-    saving = saving.transform(prev -> env.store().update(id, st, at, out, error, env.instanceId()))
-        .onSuccess(owned -> {
-          if (!owned && !finished) {
-            LOG.warn("workflow {}: another orchestrator holds its lease now; stopping here", id);
-            finished = true;
-            new ArrayList<>(running.values()).forEach(r -> r.cancel("lease lost"));
-          }
-        })
-        .onFailure(e -> LOG.error("workflow {}: could not save its state", id, e));
-    return saving;
-  }
-
-  private void emit(String type, JsonObject fields) {
-    env.emitter().emit(id, sessionId, type, fields);
+  /** Records status, step and outputs after everything logged before. */
+  private Future<Void> save() {
+    return log.save(status, step, outputs.copy(), null);
   }
 }

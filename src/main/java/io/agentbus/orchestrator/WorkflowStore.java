@@ -1,5 +1,7 @@
 package io.agentbus.orchestrator;
 
+import io.agentbus.stream.StreamName;
+import io.agentbus.stream.StreamStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,7 +11,14 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 
-/** The workflows table (migration V2): every statement the orchestrator runs, in one place. */
+/**
+ * The workflows table (migration V2): every statement the orchestrator runs, in one place.
+ *
+ * <p>The lease: the instance in {@code lease_owner} runs the workflow until {@code lease_until},
+ * renewing it; every save checks it in the same statement. Whoever takes a workflow (start,
+ * takeover, orphan cancel) also claims its workflow stream's writer in the same transaction
+ * ({@link StreamStore#claimWriter}), so the previous owner's events are fenced out from that commit on.
+ */
 final class WorkflowStore {
 
   static final List<String> TERMINAL = List.of("completed", "failed", "cancelled");
@@ -43,16 +52,44 @@ final class WorkflowStore {
       "UPDATE workflows SET status = 'cancelled', error = $2, updated_at = now(), finished_at = now(), "
           + "lease_owner = NULL WHERE id = $1 AND status IN ('pending', 'running', 'waiting_approval') "
           + "AND (lease_owner IS NOT DISTINCT FROM $3 OR lease_until < now()) RETURNING session_id";
+  /**
+   * Takes over workflows whose owner stopped renewing (died, or froze past its lease): each row
+   * once, cluster-wide ({@code SKIP LOCKED}); paused, waiting and running ones alike, never ended ones.
+   */
+  private static final String TAKE_OVER =
+      "UPDATE workflows SET lease_owner = $1, lease_until = now() + make_interval(secs => $2), updated_at = now() "
+          + "WHERE id IN (SELECT id FROM workflows WHERE status IN ('pending', 'running', 'waiting_approval') "
+          + "AND lease_until < now() ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED) "
+          + "RETURNING id, name, session_id, owner_id, status, input, template, current_step, outputs, error, "
+          + "lease_owner, true AS lease_live, created_at, updated_at, finished_at";
+
   private final Pool pool;
 
   WorkflowStore(Pool pool) {
     this.pool = pool;
   }
 
+  /** A new workflow, owned by {@code leaseOwner}, which is also its workflow stream's writer. */
   Future<Void> insert(String id, String name, String session, String owner, JsonObject input, JsonObject template,
       String leaseOwner, int leaseSeconds) {
-    return pool.preparedQuery(INSERT).execute(Tuple.tuple().addValue(id).addValue(name).addValue(session)
-        .addValue(owner).addValue(input).addValue(template).addValue(leaseOwner).addValue(leaseSeconds)).mapEmpty();
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.tuple().addValue(id).addValue(name)
+            .addValue(session).addValue(owner).addValue(input).addValue(template).addValue(leaseOwner)
+            .addValue(leaseSeconds))
+        .compose(r -> StreamStore.claimWriter(conn, StreamName.workflow(id), leaseOwner)));
+  }
+
+  /** Takes over up to {@code limit} workflows whose lease ran out; answers their rows (as {@link #get}). */
+  Future<List<JsonObject>> takeOver(String leaseOwner, int leaseSeconds, int limit) {
+    return pool.withTransaction(conn -> conn.preparedQuery(TAKE_OVER).execute(Tuple.of(leaseOwner, leaseSeconds, limit))
+        .compose(rows -> {
+          List<JsonObject> taken = new java.util.ArrayList<>();
+          List<Future<Void>> claims = new java.util.ArrayList<>();
+          for (Row r : rows) {
+            taken.add(toJson(r).put("template", r.getValue("template")));
+            claims.add(StreamStore.claimWriter(conn, StreamName.workflow(r.getString("id")), leaseOwner));
+          }
+          return Future.all(claims).map(taken);
+        }));
   }
 
   /** Saves where a workflow stands; false when this instance no longer holds its lease. */
@@ -94,9 +131,10 @@ final class WorkflowStore {
   }
 
   /** Cancels an orphaned workflow in the database; answers its session, or null if it was not orphaned. */
-  Future<String> cancelOrphan(String id, String why, String deadOwner) {
-    return pool.preparedQuery(CANCEL_ORPHAN).execute(Tuple.of(id, why, deadOwner))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  Future<String> cancelOrphan(String id, String why, String deadOwner, String claimer) {
+    return pool.withTransaction(conn -> conn.preparedQuery(CANCEL_ORPHAN).execute(Tuple.of(id, why, deadOwner))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture((String) null)
+            : StreamStore.claimWriter(conn, StreamName.workflow(id), claimer).map(rows.iterator().next().getString(0))));
   }
 
   private static JsonObject toJson(Row r) {

@@ -113,7 +113,7 @@ public final class RouterVerticle extends VerticleBase {
     Principal who = Principal.of(msg);
     JsonObject in = body(msg);
     String name = channelName(in);
-    String content = Json.requireString(in, "content", maxContent);
+    String content = Json.requireText(in, "content", maxContent);
     String replyTo = Json.optString(in, "replyTo", ID_MAX);
     String threadId = Json.optString(in, "threadId", ID_MAX);
     JsonArray mentions = Json.optStringArray(in, "mentions", 50, 64);

@@ -66,10 +66,27 @@ public final class Interest {
     }
   }
 
-  /** Keeps this table current from the announcements, for a verticle that writes streams. */
+  /**
+   * Keeps this table current from the announcements, for a verticle that writes streams (call on
+   * its context). A node that leaves the cluster is forgotten as soon as Hazelcast removes it, so
+   * writers stop sending to it at once; a node that stops announcing, after {@link #EXPIRY_MS}.
+   */
   public io.vertx.core.eventbus.MessageConsumer<JsonObject> listen(io.vertx.core.Vertx vertx) {
     vertx.setPeriodic(ANNOUNCE_MS, id -> expire());
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    ClusterMembers.onLeft(vertx, nodeId -> context.runOnContext(v -> forgetNode(Addresses.nodeEvents(nodeId))));
     return vertx.eventBus().consumer(Addresses.INTEREST, m -> onAnnouncement(m.body()));
+  }
+
+  /** Forgets everything a node followed (it left the cluster). */
+  public void forgetNode(String node) {
+    lastSeen.remove(node);
+    Set<String> streams = byNode.remove(node);
+    if (streams != null) {
+      for (String s : streams) {
+        unindex(node, s);
+      }
+    }
   }
 
   /** The node addresses following {@code stream} (empty when nobody does). */

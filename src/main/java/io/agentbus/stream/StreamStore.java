@@ -3,12 +3,15 @@ package io.agentbus.stream;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every statement on the {@code streams} and {@code events} tables (migration V1), and nothing
@@ -27,18 +30,35 @@ public final class StreamStore {
    * Seq in one statement: upserts {@code streams.last_seq} by each stream's count (rows taken in
    * stream order, so concurrent writers on other nodes do not deadlock in practice) and inserts the
    * events with consecutive seqs per stream, in the order given. The row lock on {@code streams}
-   * orders writers of one stream across nodes. Answers (stream, last_seq, count) per stream.
+   * orders writers of one stream across nodes.
+   *
+   * <p>Fencing, in the same statement: an event may name a fence, a stream whose
+   * {@code streams.writer} must be the given writer ({@link #claimWriter}). The fence rows are read
+   * {@code FOR SHARE}, so a claim by another writer waits for this statement, and the events of a
+   * failed fence are left out (answered as rows with a null seq). Answers (stream, last_seq, count)
+   * per stream, then (fence stream, null, null, writer) per failed fence.
    */
   private static final String APPEND =
-      "WITH e AS (SELECT u.stream, u.type, u.payload, u.ord "
-          + "FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS u(stream, type, payload, ord)), "
+      "WITH e0 AS (SELECT u.stream, u.type, u.payload, u.fstream, u.fwriter, u.ord "
+          + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+          + "WITH ORDINALITY AS u(stream, type, payload, fstream, fwriter, ord)), "
+          + "fw AS (SELECT st.stream, st.writer FROM streams st "
+          + "WHERE st.stream IN (SELECT fstream FROM e0 WHERE fstream IS NOT NULL) FOR SHARE), "
+          + "bad AS (SELECT DISTINCT e0.fstream, e0.fwriter FROM e0 LEFT JOIN fw ON fw.stream = e0.fstream "
+          + "WHERE e0.fstream IS NOT NULL AND fw.writer IS DISTINCT FROM e0.fwriter), "
+          + "e AS (SELECT * FROM e0 WHERE NOT EXISTS "
+          + "(SELECT 1 FROM bad WHERE bad.fstream = e0.fstream AND bad.fwriter = e0.fwriter)), "
           + "c AS (SELECT stream, count(*)::bigint AS n FROM e GROUP BY stream), "
           + "s AS (INSERT INTO streams AS t (stream, last_seq) SELECT stream, n FROM c ORDER BY stream "
           + "ON CONFLICT (stream) DO UPDATE SET last_seq = t.last_seq + EXCLUDED.last_seq RETURNING t.stream, t.last_seq), "
           + "i AS (INSERT INTO events(stream, seq, type, payload) "
           + "SELECT e.stream, s.last_seq - c.n + row_number() OVER (PARTITION BY e.stream ORDER BY e.ord), e.type, e.payload "
           + "FROM e JOIN c ON c.stream = e.stream JOIN s ON s.stream = e.stream) "
-          + "SELECT s.stream, s.last_seq, c.n FROM s JOIN c ON c.stream = s.stream";
+          + "SELECT s.stream, s.last_seq, c.n, NULL::text FROM s JOIN c ON c.stream = s.stream "
+          + "UNION ALL SELECT bad.fstream, NULL, NULL, bad.fwriter FROM bad";
+  /** Makes {@code writer} the only one whose fenced appends to {@code stream} are taken. */
+  private static final String CLAIM_WRITER = "INSERT INTO streams AS t (stream, last_seq, writer) VALUES ($1, 0, $2) "
+      + "ON CONFLICT (stream) DO UPDATE SET writer = EXCLUDED.writer";
   private static final String LAST_SEQ = "SELECT last_seq FROM streams WHERE stream = $1";
   private static final String LAST_SEQS = "SELECT stream, last_seq FROM streams WHERE stream = ANY($1)";
   private static final String AFTER =
@@ -49,6 +69,9 @@ public final class StreamStore {
   /** One stored event as clients receive it. */
   public record Event(long seq, String frame) {}
 
+  /** What one append statement did: the first seq given to each stream's events, and the fences that failed. */
+  record Appended(Map<String, Long> firstSeq, Set<Fence> failed) {}
+
   private final Pool pool;
 
   public StreamStore(Pool pool) {
@@ -56,18 +79,35 @@ public final class StreamStore {
   }
 
   /**
-   * Appends events (parallel arrays, in order) and answers the first seq given to each stream's
-   * events in this statement.
+   * Appends events (parallel arrays, in order; a fence's stream and writer null for unfenced
+   * events) and answers the first seq given to each stream's events, and the fences that failed.
    */
-  Future<Map<String, Long>> append(String[] streams, String[] types, String[] payloads) {
-    return pool.preparedQuery(APPEND).execute(Tuple.tuple().addValue(streams).addValue(types).addValue(payloads))
+  Future<Appended> append(String[] streams, String[] types, String[] payloads, String[] fenceStreams,
+      String[] fenceWriters) {
+    return pool.preparedQuery(APPEND).execute(Tuple.tuple().addValue(streams).addValue(types).addValue(payloads)
+            .addValue(fenceStreams).addValue(fenceWriters))
         .map(rows -> {
           Map<String, Long> first = new HashMap<>();
+          Set<Fence> failed = Set.of();
           for (Row r : rows) {
-            first.put(r.getString(0), r.getLong(1) - r.getLong(2) + 1);
+            if (r.getLong(1) == null) {
+              failed = failed.isEmpty() ? new HashSet<>() : failed;
+              failed.add(new Fence(r.getString(0), r.getString(3)));
+            } else {
+              first.put(r.getString(0), r.getLong(1) - r.getLong(2) + 1);
+            }
           }
-          return first;
+          return new Appended(first, failed);
         });
+  }
+
+  /**
+   * Claims {@code stream} for {@code writer}: from its commit on, appends fenced by this stream
+   * are taken only from that writer. Run on {@code client} so a caller can make it part of its own
+   * transaction (the orchestrator: together with taking a workflow's lease).
+   */
+  public static Future<Void> claimWriter(SqlClient client, String stream, String writer) {
+    return client.preparedQuery(CLAIM_WRITER).execute(Tuple.of(stream, writer)).mapEmpty();
   }
 
   /** The stream's last seq (0: nothing was ever written to it). */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Appends events to streams: assigns seq, commits, then publishes — in that order, so an event is
@@ -39,13 +40,14 @@ public final class StreamWriter {
   static final int MAX_QUEUED = 20_000;
   private static final int MAX_RETRIES = 3;
 
-  private record Pending(String stream, String type, String payload, Promise<Long> promise) {}
+  private record Pending(String stream, String type, String payload, Fence fence, Promise<Long> promise) {}
 
   /** The one statement a writer runs per batch: {@link StreamStore#append} outside unit tests. */
   @FunctionalInterface
   interface Statement {
-    /** Appends the events (parallel arrays) and answers the first seq of each stream's events. */
-    Future<Map<String, Long>> append(String[] streams, String[] types, String[] payloads);
+    /** Appends the events (parallel arrays) and answers the first seq of each stream's events and failed fences. */
+    Future<StreamStore.Appended> append(String[] streams, String[] types, String[] payloads, String[] fenceStreams,
+        String[] fenceWriters);
   }
 
   private final Vertx vertx;
@@ -71,6 +73,14 @@ public final class StreamWriter {
    * Completes with the seq once committed and published.
    */
   public Future<Long> append(String stream, String type, String payload) {
+    return append(stream, type, payload, null);
+  }
+
+  /**
+   * Appends one event only while {@code fence} holds (null: unconditionally); fails with
+   * {@link Fence.Lost} when another writer claimed the fence's stream.
+   */
+  public Future<Long> append(String stream, String type, String payload, Fence fence) {
     if (payload.length() < 3 || payload.charAt(0) != '{') {
       return Future.failedFuture(new IllegalArgumentException("payload must be a non-empty JSON object"));
     }
@@ -79,7 +89,7 @@ public final class StreamWriter {
           "the database is not keeping up; retry shortly"));
     }
     Promise<Long> p = Promise.promise();
-    queue.add(new Pending(stream, type, payload, p));
+    queue.add(new Pending(stream, type, payload, fence, p));
     if (!inFlight) {
       flush();
     }
@@ -104,14 +114,20 @@ public final class StreamWriter {
     String[] streams = new String[n];
     String[] types = new String[n];
     String[] payloads = new String[n];
+    String[] fenceStreams = new String[n];
+    String[] fenceWriters = new String[n];
     for (int i = 0; i < n; i++) {
       Pending p = batch.get(i);
       streams[i] = p.stream;
       types[i] = p.type;
       payloads[i] = p.payload;
+      if (p.fence != null) {
+        fenceStreams[i] = p.fence.stream();
+        fenceWriters[i] = p.fence.writer();
+      }
     }
     long t0 = System.nanoTime();
-    statement.append(streams, types, payloads)
+    statement.append(streams, types, payloads, fenceStreams, fenceWriters)
         .onComplete(ar -> {
           if (ar.failed() && attempt < MAX_RETRIES && isRetryable(ar.cause())) {
             write(batch, attempt + 1);
@@ -121,8 +137,13 @@ public final class StreamWriter {
             metrics.persistSeconds.observe((System.nanoTime() - t0) / 1e9);
             metrics.persistBatchSize.observe(n);
             Map<String, long[]> next = new HashMap<>();
-            ar.result().forEach((stream, first) -> next.put(stream, new long[] {first}));
+            ar.result().firstSeq().forEach((stream, first) -> next.put(stream, new long[] {first}));
+            Set<Fence> failed = ar.result().failed();
             for (Pending p : batch) {
+              if (p.fence != null && failed.contains(p.fence)) {
+                p.promise.fail(new Fence.Lost(p.fence));
+                continue;
+              }
               long seq = next.get(p.stream)[0]++;
               deliver(p.stream, Frame.text(p.stream, seq, p.payload),
                   new DeliveryOptions().addHeader(H_STREAM, p.stream).addHeader(H_SEQ, Long.toString(seq)));

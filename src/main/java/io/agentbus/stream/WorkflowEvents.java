@@ -3,8 +3,7 @@ package io.agentbus.stream;
 import io.agentbus.bus.Json;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Supplier;
 
 /**
  * Writes a workflow's events to its two streams, {@code workflow:<id>} and {@code session:<id>}
@@ -13,29 +12,56 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkflowEvents {
 
-  private static final Logger LOG = LoggerFactory.getLogger(WorkflowEvents.class);
   private final StreamWriter writer;
 
   public WorkflowEvents(StreamWriter writer) {
     this.writer = writer;
   }
 
+  /** The fence of a workflow's events written by its owner {@code writer} (the orchestrator instance). */
+  public static Fence fence(String workflowId, String writer) {
+    return new Fence(StreamName.workflow(workflowId), writer);
+  }
+
   /** Adds type, workflowId, sessionId and timestamp; completes when both copies are committed. */
   public Future<Void> emit(String workflowId, String sessionId, String type, JsonObject fields) {
-    return emit(workflowId, sessionId, type, fields, null);
+    return emit(workflowId, sessionId, type, fields, null, null);
   }
 
   /** The same, also on {@code extraStream} (e.g. {@link StreamName#user}) when not null. */
   public Future<Void> emit(String workflowId, String sessionId, String type, JsonObject fields, String extraStream) {
+    return emit(workflowId, sessionId, type, fields, extraStream, null);
+  }
+
+  /** How each copy's append is attempted: once, or again while the database is unavailable. */
+  @FunctionalInterface
+  public interface Retry {
+    Retry ONCE = Supplier::get;
+
+    Future<Long> attempt(Supplier<Future<Long>> append);
+  }
+
+  public Future<Void> emit(String workflowId, String sessionId, String type, JsonObject fields, String extraStream,
+      Fence fence) {
+    return emit(workflowId, sessionId, type, fields, extraStream, fence, Retry.ONCE);
+  }
+
+  /**
+   * The same, every copy only while {@code fence} holds (null: unconditionally; a lost fence fails
+   * with {@link Fence.Lost}), each copy attempted through {@code retry} on its own, so a copy that
+   * was stored is never stored twice.
+   */
+  public Future<Void> emit(String workflowId, String sessionId, String type, JsonObject fields, String extraStream,
+      Fence fence, Retry retry) {
     JsonObject e = new JsonObject().put("type", type).put("workflowId", workflowId).put("sessionId", sessionId)
         .put("timestamp", Json.now());
     fields.forEach(f -> e.put(f.getKey(), f.getValue()));
     String payload = e.encode();
-    Future<Long> a = writer.append(StreamName.workflow(workflowId), type, payload);
-    Future<Long> b = writer.append(StreamName.session(sessionId), type, payload);
-    Future<Long> c = extraStream == null ? Future.succeededFuture() : writer.append(extraStream, type, payload);
-    return Future.all(a, b, c).<Void>mapEmpty().onFailure(err ->
-        LOG.error("workflow {}: could not store its {} event", workflowId, type, err));
+    Future<Long> a = retry.attempt(() -> writer.append(StreamName.workflow(workflowId), type, payload, fence));
+    Future<Long> b = retry.attempt(() -> writer.append(StreamName.session(sessionId), type, payload, fence));
+    Future<Long> c = extraStream == null ? Future.succeededFuture()
+        : retry.attempt(() -> writer.append(extraStream, type, payload, fence));
+    return Future.all(a, b, c).mapEmpty();
   }
 
   /** A chat message in a channel, written by an agent (mentions, seed 003). */

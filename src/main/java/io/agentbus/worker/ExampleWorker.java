@@ -19,20 +19,30 @@ import java.util.Map;
  * A runnable external agent worker (README, Agent workers): connects to {@code /ws} with a token
  * holding role {@code agent}, registers for its roles, and answers each {@code task} with three
  * {@code task_progress} reports and a {@code task_result}; a {@code task_cancel} stops the task.
- * It reconnects when the connection drops. Replace {@link #work} with a real agent.
+ * Replace {@link #work} with a real agent.
+ *
+ * <p>It keeps itself connected: when the connection drops, or a node is down or answers with an
+ * error at start, it tries again with capped exponential backoff and jitter (so a cluster's
+ * workers do not all reconnect in the same instant), going round the given URLs, and registers
+ * again. Tasks it was running when the connection dropped were given to other workers meanwhile.
  *
  * <pre>
  * java -cp target/agentbus.jar io.agentbus.worker.ExampleWorker \
- *      --url ws://127.0.0.1:8080/ws --roles code,qa [--token JWT | --user worker-1]
+ *      --url ws://127.0.0.1:8080/ws[,ws://127.0.0.1:8081/ws] --roles code,qa [--token JWT | --user worker-1]
  * </pre>
- * With {@code --user}, the token comes from the dev login of the same server.
+ * With {@code --user}, the token comes from the dev login of the server.
  */
 public final class ExampleWorker {
 
   private static final long STEP_MS = 300;
+  static final long FIRST_BACKOFF_MS = 250;
+  static final long MAX_BACKOFF_MS = 10_000;
   private final Vertx vertx;
   private final WebSocketClient client;
-  private final URI url;
+  private final List<URI> urls;
+  private int next;
+  private long backoff = FIRST_BACKOFF_MS;
+  private final io.vertx.core.Promise<Void> firstRegistration = io.vertx.core.Promise.promise();
   private final List<String> roles;
   private final String user;
   private String token;
@@ -42,9 +52,14 @@ public final class ExampleWorker {
   private final Map<String, Long> running = new HashMap<>();
 
   public ExampleWorker(Vertx vertx, URI url, List<String> roles, String token, String user) {
+    this(vertx, List.of(url), roles, token, user);
+  }
+
+  /** A worker for any of {@code urls} (nodes of one cluster), tried in turn. */
+  public ExampleWorker(Vertx vertx, List<URI> urls, List<String> roles, String token, String user) {
     this.vertx = vertx;
     this.client = vertx.createWebSocketClient();
-    this.url = url;
+    this.urls = List.copyOf(urls);
     this.roles = roles;
     this.token = token;
     this.user = user;
@@ -55,23 +70,57 @@ public final class ExampleWorker {
     for (int i = 0; i + 1 < args.length; i += 2) {
       a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
     }
-    URI url = URI.create(a.getOrDefault("url", "ws://127.0.0.1:8080/ws"));
+    List<URI> urls = java.util.Arrays.stream(a.getOrDefault("url", "ws://127.0.0.1:8080/ws").split(","))
+        .map(String::trim).map(URI::create).toList();
     List<String> roles = List.of(a.getOrDefault("roles", "code").split(","));
-    ExampleWorker w = new ExampleWorker(Vertx.vertx(), url, roles, a.get("token"), a.getOrDefault("user", "example-worker"));
-    w.start().onSuccess(v -> System.out.println("worker registered for " + roles + " at " + url))
-        .onFailure(e -> {
-          System.err.println("worker could not start: " + e.getMessage());
-          System.exit(1);
-        });
+    ExampleWorker w = new ExampleWorker(Vertx.vertx(), urls, roles, a.get("token"), a.getOrDefault("user", "example-worker"));
+    w.start().onSuccess(v -> System.out.println("worker registered for " + roles));
   }
 
-  /** Connects and registers; completes once registered. */
+  /** Connects and registers, trying again until it is registered once; completes then. */
   public Future<Void> start() {
-    Future<String> t = token != null ? Future.succeededFuture(token) : devToken();
-    return t.compose(tok -> {
+    attempt();
+    return firstRegistration.future();
+  }
+
+  private void attempt() {
+    if (stopped) {
+      return;
+    }
+    URI url = urls.get(next++ % urls.size());
+    Future<String> t = token != null ? Future.succeededFuture(token) : devToken(url);
+    t.compose(tok -> {
       token = tok;
-      return connect();
+      return connect(url);
+    }).onSuccess(v -> {
+      backoff = FIRST_BACKOFF_MS;
+      System.out.println("worker registered for " + roles + " at " + url);
+      firstRegistration.tryComplete();
+    }).onFailure(e -> {
+      if (e instanceof RefusedException) {
+        firstRegistration.tryFail(e); // the server said no for good (e.g. not an agent token): no point retrying
+        return;
+      }
+      System.err.println("worker: " + url + ": " + e.getMessage() + "; trying again");
+      retryLater();
     });
+  }
+
+  /** The next attempt after the backoff, with jitter: half to all of it, doubling to {@link #MAX_BACKOFF_MS}. */
+  private void retryLater() {
+    if (stopped) {
+      return;
+    }
+    long delay = backoff / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+    backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    vertx.setTimer(Math.max(1, delay), id -> attempt());
+  }
+
+  /** The server refused the worker for a reason retrying cannot fix. */
+  static final class RefusedException extends RuntimeException {
+    RefusedException(String message) {
+      super(message, null, false, false);
+    }
   }
 
   public Future<Void> stop() {
@@ -80,7 +129,7 @@ public final class ExampleWorker {
     return ws == null ? Future.succeededFuture() : ws.close();
   }
 
-  private Future<String> devToken() {
+  private Future<String> devToken(URI url) {
     int port = url.getPort() < 0 ? 80 : url.getPort();
     JsonObject body = new JsonObject().put("userId", user).put("roles", new JsonArray().add("agent"));
     io.vertx.core.http.HttpClient http = vertx.createHttpClient();
@@ -96,7 +145,7 @@ public final class ExampleWorker {
         .eventually(http::close);
   }
 
-  private Future<Void> connect() {
+  private Future<Void> connect(URI url) {
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(url.getHost())
         .setPort(url.getPort() < 0 ? 80 : url.getPort()).setURI(url.getPath() + "?token=" + token);
     io.vertx.core.Promise<Void> registered = io.vertx.core.Promise.promise();
@@ -105,9 +154,16 @@ public final class ExampleWorker {
     socket.closeHandler(v -> {
       running.values().forEach(vertx::cancelTimer);
       running.clear();
-      registered.tryFail("connection closed before registering");
-      if (!stopped) {
-        vertx.setTimer(1000, id -> connect()); // the server gives our tasks to other workers meanwhile
+      Short code = socket.closeStatusCode();
+      if (code != null && code == 4401 && user != null) {
+        token = null; // refused (e.g. an expired dev token): the next attempt logs in again
+      }
+      // Registered before: the connection dropped (its node went away); the server gives our tasks
+      // to other workers meanwhile. Not registered: attempt() sees the failure and retries.
+      if (registered.future().succeeded()) {
+        retryLater();
+      } else {
+        registered.tryFail("connection closed before registering");
       }
     });
     return socket.connect(o).compose(s -> {
@@ -131,7 +187,8 @@ public final class ExampleWorker {
       case "error" -> {
         System.err.println("server: " + f.getString("error"));
         if (f.getValue("replyTo") != null && "register".equals(f.getValue("replyTo"))) {
-          registered.tryFail(f.getString("error")); // the connection closes and reconnects
+          boolean final_ = "FORBIDDEN".equals(f.getString("code")) || "INVALID_MESSAGE".equals(f.getString("code"));
+          registered.tryFail(final_ ? new RefusedException(f.getString("error")) : new IllegalStateException(f.getString("error")));
           if (ws != null) {
             ws.close();
           }

@@ -26,7 +26,10 @@ class StreamWriterTest {
   private final Vertx vertx = Vertx.vertx();
   /** Statements issued: the streams of their events, and the promise that commits them. */
   private final List<String[]> statements = new ArrayList<>();
-  private final List<Promise<Map<String, Long>>> commits = new ArrayList<>();
+  private final List<Promise<StreamStore.Appended>> commits = new ArrayList<>();
+  /** Fences the stand-in statement treats as claimed by someone else. */
+  private final java.util.Set<Fence> lostFences = new java.util.HashSet<>();
+  private final List<String[]> fenceWriters = new ArrayList<>();
   private final Map<String, Long> lastSeq = new HashMap<>();
 
   @AfterEach
@@ -35,22 +38,31 @@ class StreamWriterTest {
   }
 
   private StreamWriter writer() {
-    return new StreamWriter(vertx, (streams, types, payloads) -> {
+    return new StreamWriter(vertx, (streams, types, payloads, fenceStreams, writers) -> {
       statements.add(streams);
-      Promise<Map<String, Long>> p = Promise.promise();
+      fenceWriters.add(writers);
+      Promise<StreamStore.Appended> p = Promise.promise();
       commits.add(p);
       return p.future();
     }, new Interest());
   }
 
-  /** Commits statement i as PostgreSQL would: the first seq of each stream's events in it. */
+  /** Commits statement i as PostgreSQL would: the first seq of each stream's kept events, and the lost fences. */
   private void commit(int i) {
     Map<String, Long> first = new HashMap<>();
-    for (String s : statements.get(i)) {
+    java.util.Set<Fence> failed = new java.util.HashSet<>();
+    for (int k = 0; k < statements.get(i).length; k++) {
+      String s = statements.get(i)[k];
+      String writer = fenceWriters.get(i)[k];
+      Fence f = writer == null ? null : new Fence("workflow:w", writer);
+      if (f != null && lostFences.contains(f)) {
+        failed.add(f);
+        continue;
+      }
       long next = lastSeq.merge(s, 1L, Long::sum);
       first.putIfAbsent(s, next);
     }
-    commits.get(i).complete(first);
+    commits.get(i).complete(new StreamStore.Appended(first, failed));
   }
 
   private <T> T onContext(java.util.function.Supplier<T> action) throws Exception {
@@ -106,6 +118,27 @@ class StreamWriterTest {
       return null;
     });
     assertTrue(second.failed(), "the caller is told; nothing is acknowledged");
+  }
+
+  @Test
+  void anAppendWhoseFenceWasClaimedByAnotherWriterIsRefusedAndTheRestOfTheBatchStands() throws Exception {
+    StreamWriter w = onContext(this::writer);
+    lostFences.add(new Fence("workflow:w", "stale-node"));
+    Future<Long> warmup = onContext(() -> w.append("channel:a", "message", "{\"n\":0}"));
+    List<Future<Long>> acks = onContext(() -> List.of(
+        w.append("workflow:w", "agent_started", "{\"n\":1}", new Fence("workflow:w", "stale-node")),
+        w.append("channel:a", "message", "{\"n\":2}"),
+        w.append("workflow:w", "agent_started", "{\"n\":3}", new Fence("workflow:w", "owner"))));
+    onContext(() -> {
+      commit(0);
+      commit(1);
+      return null;
+    });
+    assertEquals(1L, warmup.result());
+    assertTrue(acks.get(0).failed());
+    assertTrue(acks.get(0).cause() instanceof Fence.Lost, String.valueOf(acks.get(0).cause()));
+    assertEquals(2L, acks.get(1).result());
+    assertEquals(1L, acks.get(2).result(), "the refused event took no seq");
   }
 
   @Test

@@ -97,6 +97,11 @@ public final class TestCluster implements AutoCloseable {
     return WsClient.connect(wsClient, port(node), "/ws" + (query == null ? "" : "?" + query));
   }
 
+  /** A /ws client to any port (a node process of {@link NodeProcesses}). */
+  public WsClient wsAt(int port, String query) {
+    return WsClient.connect(wsClient, port, "/ws" + (query == null ? "" : "?" + query));
+  }
+
   public BridgeClient bridge(int node, String token) {
     return BridgeClient.connect(client, wsClient, port(node), token);
   }

@@ -44,6 +44,11 @@ final class WorkerAgent implements Agent {
         if (h != null) {
           h.accept(m.body());
         }
+        // Answered either way: the worker's side learns this orchestrator is alive (a report that
+        // gets no answer because the orchestrator's node died cancels the task at the worker).
+        if (m.replyAddress() != null) {
+          m.reply(new JsonObject().put("taken", h != null));
+        }
       });
     }
 

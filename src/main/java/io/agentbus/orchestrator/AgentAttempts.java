@@ -1,0 +1,154 @@
+package io.agentbus.orchestrator;
+
+import io.agentbus.bus.Json;
+import io.agentbus.orchestrator.agent.Agent;
+import io.agentbus.orchestrator.agent.AgentFailure;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agents of one workflow run, attempt by attempt: each attempt's {@code agent_started} is
+ * stored before the agent starts, its progress is reported (kept monotonic, ending at 1), its
+ * deadline enforced, and its outcome stored — {@code agent_completed} before the step goes on, or
+ * an {@code error} saying whether a retry follows (after the step's retry delay).
+ */
+final class AgentAttempts {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentAttempts.class);
+  private final WorkflowRun run;
+
+  AgentAttempts(WorkflowRun run) {
+    this.run = run;
+  }
+
+  /** A failure of one agent of a step, naming the role (for workflow_failed). */
+  static final class StepFailure extends AgentFailure {
+    final String role;
+
+    StepFailure(String role, AgentFailure f) {
+      super(f.getMessage(), false, f.suggestedActions);
+      this.role = role;
+    }
+  }
+
+  /** Runs attempt {@code attempt} of the agent at {@code position}, and the retries its policy allows. */
+  Future<Agent.Result> run(Template.AgentStep a, int position, int attempt, String feedback) {
+    Promise<Agent.Result> done = Promise.promise();
+    Agent agent = run.env.agents().apply(a.role());
+    long t0 = System.currentTimeMillis();
+    long deadline = t0 + a.timeoutSeconds() * 1000L;
+    String content = a.task() != null ? a.task() : run.input.getString("content", "");
+    Agent.Task task = new Agent.Task(Json.newId(), run.id, a.role(), attempt, content,
+        run.input.getJsonArray("attachments", new JsonArray()), run.outputs.copy(), feedback, deadline);
+    run.log.emit("agent_started", new JsonObject().put("agentRole", a.role()).put("agentName", nameOf(a.role()))
+        .put("position", position).put("totalAgents", run.order.size()).put("attempt", attempt)
+        .put("estimatedCompletionTime", Instant.ofEpochMilli(t0 + (long) (a.estimatedTime() * 60_000)).toString())
+        .put("inputs", new JsonObject().put("content", content).put("attachments", task.attachments())
+            .put("previousOutputs", run.state.outputNames()).put("feedback", feedback)))
+        .onComplete(ar -> {
+          if (ar.failed() || run.finished()) {
+            done.tryFail(ar.failed() ? ar.cause() : AgentFailure.cancelled("workflow ended"));
+          } else {
+            startAgent(agent, a, task, position, attempt, feedback, t0, deadline, done);
+          }
+        });
+    return done.future();
+  }
+
+  /** Starts one attempt whose {@code agent_started} is stored; its outcome completes {@code done}. */
+  private void startAgent(Agent agent, Template.AgentStep a, Agent.Task task, int position, int attempt,
+      String feedback, long t0, long deadline, Promise<Agent.Result> done) {
+    double[] shown = {0};
+    Agent.Run handle;
+    try {
+      handle = agent.start(task, p -> {
+        if (run.finished() || done.future().isComplete()) {
+          return;
+        }
+        shown[0] = Math.max(shown[0], Math.min(1.0, Math.max(0.0, p.progress())));
+        emitProgress(a.role(), shown[0], p.currentTask(), p.partialOutput(), p.thinkingProcess());
+      });
+    } catch (RuntimeException e) {
+      LOG.error("workflow {}: the {} agent could not start", run.id, a.role(), e);
+      handle = Agent.Run.of(Future.failedFuture(new AgentFailure("the " + a.role() + " agent could not start: " + e, false,
+          List.of("check the agent's configuration"))), reason -> { });
+    }
+    Agent.Run started = handle;
+    run.running.put(position, started);
+    boolean[] timedOut = {false};
+    long timer = run.env.vertx().setTimer(Math.max(1, deadline - System.currentTimeMillis()), tid -> {
+      timedOut[0] = true;
+      started.cancel("missed its deadline of " + a.timeoutSeconds() + " s");
+    });
+    started.result().onComplete(ar -> {
+      run.env.vertx().cancelTimer(timer);
+      run.running.remove(position);
+      run.metrics.agentRuns.increment(ar.succeeded() ? "succeeded" : "failed");
+      run.metrics.agentSeconds.observe((System.currentTimeMillis() - t0) / 1000.0);
+      if (run.finished()) {
+        done.tryFail(AgentFailure.cancelled("workflow ended"));
+        return;
+      }
+      if (ar.succeeded()) {
+        Agent.Result r = ar.result();
+        if (shown[0] < 1.0) {
+          emitProgress(a.role(), 1.0, "Done", null, null);
+        }
+        run.state.complete(position, a.role(), r.outputs(), r.qualityScore(), r.cost());
+        run.log.emit("agent_completed", new JsonObject().put("agentRole", a.role()).put("position", position)
+            .put("duration", System.currentTimeMillis() - t0).put("outputs", r.outputs())
+            .put("qualityScore", r.qualityScore()).put("cost", r.cost()).put("nextAgent", nextAgent()))
+            .onComplete(stored -> {
+              if (stored.succeeded()) {
+                done.tryComplete(r);
+              } else {
+                done.tryFail(stored.cause());
+              }
+            });
+        return;
+      }
+      AgentFailure f = timedOut[0]
+          ? new AgentFailure("the " + a.role() + " agent missed its deadline of " + a.timeoutSeconds() + " s", true,
+              List.of("retry", "raise timeoutSeconds for this step"))
+          : AgentFailure.of(ar.cause());
+      boolean retry = f.retryable && attempt < a.maxAttempts();
+      run.log.emit("error", new JsonObject().put("code", "INTERNAL_ERROR").put("error", f.getMessage())
+          .put("agentRole", a.role()).put("recoverable", retry)
+          .put("suggestedActions", new JsonArray(retry ? List.of("retrying automatically") : f.suggestedActions))
+          .put("details", new JsonObject().put("reason", "agent_failed").put("attempt", attempt)
+              .put("maxAttempts", a.maxAttempts())));
+      if (!retry) {
+        done.fail(new StepFailure(a.role(), f));
+        return;
+      }
+      run.timers.add(run.env.vertx().setTimer(Math.max(1, a.retryDelayMs()), tid -> {
+        if (!run.finished()) {
+          run(a, position, attempt + 1, feedback).onComplete(done);
+        }
+      }));
+    });
+  }
+
+  private void emitProgress(String role, double progress, String currentTask, String partial, String thinking) {
+    run.log.emit("agent_progress", new JsonObject().put("agentRole", role).put("progress", progress)
+        .put("currentTask", currentTask).put("partialOutput", partial).put("thinkingProcess", thinking));
+  }
+
+  private String nextAgent() {
+    if (run.step + 1 >= run.template.steps().size()) {
+      return null;
+    }
+    Template.Step next = run.template.steps().get(run.step + 1);
+    return next.isGate() ? "approval" : String.join(",", next.agents().stream().map(Template.AgentStep::role).toList());
+  }
+
+  private String nameOf(String role) {
+    return role.substring(0, 1).toUpperCase() + role.substring(1) + " agent";
+  }
+}

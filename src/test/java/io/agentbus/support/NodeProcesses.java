@@ -1,0 +1,152 @@
+package io.agentbus.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Cluster nodes as separate JVM processes started exactly as {@code Main} starts a node (its
+ * environment, the test classpath the README's test command builds), against a database of their
+ * own, so a test can kill, freeze and thaw them by PID — only the processes it started.
+ */
+public final class NodeProcesses implements AutoCloseable {
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2)).build();
+
+  /** One node process. */
+  public static final class NodeProc {
+    public final int httpPort;
+    public final Path log;
+    Process process;
+
+    NodeProc(int httpPort, Path log) {
+      this.httpPort = httpPort;
+      this.log = log;
+    }
+
+    public long pid() {
+      return process.pid();
+    }
+
+    public boolean alive() {
+      return process.isAlive();
+    }
+
+    /** SIGKILL: the node vanishes without a word (no shutdown hook runs). */
+    public void kill9() throws InterruptedException {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public void signal(String sig) throws IOException, InterruptedException {
+      new ProcessBuilder("kill", "-" + sig, String.valueOf(pid())).inheritIO().start().waitFor();
+    }
+
+    public String logText() {
+      try {
+        return Files.readString(log);
+      } catch (IOException e) {
+        return "";
+      }
+    }
+  }
+
+  public final TestCluster db;
+  private final String clusterName = "agentbus-chaos-" + UUID.randomUUID();
+  private final int hzBase = 24000 + ThreadLocalRandom.current().nextInt(1000) * 5;
+  private final Map<String, String> common = new HashMap<>();
+  public final List<NodeProc> nodes = new ArrayList<>();
+
+  /**
+   * @param db supplies the database (its nodes are not used) and the clients
+   * @param env what every node gets on top of the cluster and database settings
+   */
+  public NodeProcesses(TestCluster db, Map<String, String> env) {
+    this.db = db;
+    common.put("AGENTBUS_DB_URL", TestCluster.PG + db.dbName);
+    common.put("AGENTBUS_CLUSTER_NAME", clusterName);
+    common.put("AGENTBUS_CLUSTER_MEMBERS", "127.0.0.1:" + hzBase + ",127.0.0.1:" + (hzBase + 1) + ",127.0.0.1:" + (hzBase + 2));
+    common.put("AGENTBUS_HTTP_HOST", "127.0.0.1");
+    common.put("AGENTBUS_JWT_SECRET", "chaos-test-secret-chaos-test-secret-0123456789");
+    common.putAll(env);
+  }
+
+  /** Starts node {@code i} (cluster port base + i) and returns it once it is up. */
+  public NodeProc start(int i) throws Exception {
+    int port = TestCluster.freePort();
+    Path log = Files.createTempFile("agentbus-node" + i + "-", ".log");
+    NodeProc n = new NodeProc(port, log);
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dhazelcast.logging.type=slf4j",
+        "-cp", System.getProperty("java.class.path"), "io.agentbus.Main");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(common);
+    pb.environment().put("AGENTBUS_CLUSTER_PORT", String.valueOf(hzBase + i));
+    pb.environment().put("AGENTBUS_HTTP_PORT", String.valueOf(port));
+    n.process = pb.start();
+    nodes.add(n);
+    return n;
+  }
+
+  /** Waits until the node answers /health UP with {@code members} cluster members. */
+  public static void awaitUp(NodeProc n, int members, long timeoutMs) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < deadline) {
+      if (!n.alive()) {
+        throw new AssertionError("node on " + n.httpPort + " exited:\n" + n.logText());
+      }
+      try {
+        String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort + "/health"))
+            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        if (body.contains("\"status\":\"UP\"") && body.contains("\"members\":" + members)) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // starting
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("node on " + n.httpPort + " not up with " + members + " members in time:\n" + n.logText());
+  }
+
+  public Http http(NodeProc n) {
+    return new Http(n.httpPort);
+  }
+
+  @Override
+  public void close() {
+    for (NodeProc n : nodes) {
+      if (n.process != null && n.process.isAlive()) {
+        try {
+          n.signal("CONT"); // a frozen one must be able to die
+        } catch (Exception ignored) {
+          // best effort
+        }
+        n.process.destroyForcibly();
+      }
+    }
+    for (NodeProc n : nodes) {
+      try {
+        n.process.waitFor(10, TimeUnit.SECONDS);
+        Files.deleteIfExists(n.log); // what a failed assertion needed was put in its message
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      } catch (IOException ignored) {
+        // a temporary file
+      }
+    }
+  }
+}
