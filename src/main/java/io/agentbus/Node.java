@@ -5,6 +5,7 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.agentbus.approvals.ApprovalsVerticle;
 import io.agentbus.bridge.BridgeVerticle;
+import io.agentbus.bus.ClusterMembers;
 import io.agentbus.config.AgentbusConfig;
 import io.agentbus.config.ConfigKeys;
 import io.agentbus.config.Verticle;
@@ -174,13 +175,13 @@ public final class Node {
     cm.getHazelcastInstance().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
       @Override
       public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
-        LOG.info("cluster member joined: node={} address={} ({} members)", e.getMember().getUuid(),
+        LOG.info("cluster member joined: node={} address={} ({} members)", ClusterMembers.nodeIdOf(e.getMember()),
             e.getMember().getAddress(), e.getMembers().size());
       }
 
       @Override
       public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
-        LOG.warn("cluster member left: node={} address={} ({} members)", e.getMember().getUuid(),
+        LOG.warn("cluster member left: node={} address={} ({} members)", ClusterMembers.nodeIdOf(e.getMember()),
             e.getMember().getAddress(), e.getMembers().size());
       }
     });

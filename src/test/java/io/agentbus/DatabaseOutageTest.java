@@ -1,8 +1,5 @@
 package io.agentbus;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +11,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * PostgreSQL goes away under load (PROTOCOL §10): every node's database connections are cut

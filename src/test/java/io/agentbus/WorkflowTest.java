@@ -419,4 +419,30 @@ class WorkflowTest extends TwoNodeClusterTest {
       assertEquals("FORBIDDEN", new JsonObject(reply.getString("message")).getString("code"));
     }
   }
+
+  @Test
+  void aReconnectWithSessionSeqResumesTheSessionStreamWithNoGapAndNoDuplicate() {
+    String session = session();
+    String id;
+    long had;
+    try (WsClient first = WsClient.authed(cluster, 0, alice, session)) {
+      id = startWorkflow(first, "slow", "resume me");
+      JsonObject some = first.next(f -> id.equals(f.getString("workflowId")) && "agent_started".equals(f.getString("type")),
+          "the first agent");
+      had = some.getLong("seq");
+      assertEquals("session:" + session, some.getString("stream"));
+    }
+    // Reconnect to the other node, saying how far this client's session stream had come.
+    WsClient back = WsClient.authed(cluster, 1, alice, session + "&sessionSeq=" + had);
+    try {
+      List<JsonObject> rest = eventsUntilEnd(back, id);
+      long expected = had + 1;
+      for (JsonObject e : rest) {
+        assertEquals(expected++, e.getLong("seq"), types(rest).toString());
+      }
+      assertEquals("workflow_completed", last(rest).getString("type"));
+    } finally {
+      back.close();
+    }
+  }
 }

@@ -46,7 +46,8 @@ public final class OrchestratorVerticle extends VerticleBase {
   /** At most this many events in a GET /api/workflows/{id} answer (the streams keep them all). */
   private static final int MAX_EVENTS = 5_000;
 
-  private final String instanceId = Json.newId();
+  /** {@code <node id>:<random>}: whose workflows they are when a node leaves the cluster. */
+  private String instanceId;
   private final Map<String, WorkflowRun> runs = new HashMap<>();
   private final Map<String, Agent> agents = new HashMap<>();
   private ApprovalGates gates;
@@ -63,6 +64,7 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    instanceId = io.agentbus.bus.ClusterMembers.nodeId(vertx) + ":" + Json.newId();
     AgentbusConfig cfg = new AgentbusConfig(config());
     leaseSeconds = cfg.integer(ConfigKeys.LEASE_SECONDS);
     gates = new ApprovalGates(vertx, cfg.runs(Verticle.APPROVALS));

@@ -54,6 +54,16 @@ final class Takeover {
 
   void start() {
     vertx.setPeriodic(SWEEP_MS, id -> sweep());
+    // A node that dies is removed from the cluster within about a second: its workflows need not
+    // wait for their leases to run out. One survivor's update is enough; the others find nothing.
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    io.agentbus.bus.ClusterMembers.onLeft(vertx, node -> context.runOnContext(v -> store.expireLeasesOfNode(node)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("node {} left the cluster: its {} workflow lease(s) ended, taking over", node, n);
+            sweep();
+          }
+        })));
   }
 
   private void sweep() {

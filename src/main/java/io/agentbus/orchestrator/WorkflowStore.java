@@ -63,6 +63,10 @@ final class WorkflowStore {
           + "RETURNING id, name, session_id, owner_id, status, input, template, current_step, outputs, error, "
           + "lease_owner, true AS lease_live, created_at, updated_at, finished_at";
 
+  /** The leases of every orchestrator instance of a node that left the cluster end now. */
+  private static final String EXPIRE_LEASES_OF_NODE = "UPDATE workflows SET lease_until = now() - interval '1 second' "
+      + "WHERE lease_owner LIKE $1 AND status IN ('pending', 'running', 'waiting_approval') AND lease_until > now()";
+
   private final Pool pool;
 
   WorkflowStore(Pool pool) {
@@ -76,6 +80,15 @@ final class WorkflowStore {
             .addValue(session).addValue(owner).addValue(input).addValue(template).addValue(leaseOwner)
             .addValue(leaseSeconds))
         .compose(r -> StreamStore.claimWriter(conn, StreamName.workflow(id), leaseOwner)));
+  }
+
+  /**
+   * Ends the leases held by the instances of node {@code nodeId} (it left the cluster), so the next
+   * sweep takes its workflows over without waiting for them to run out. Safe even if the node is
+   * only cut off: whoever takes a workflow fences the old owner out.
+   */
+  Future<Integer> expireLeasesOfNode(String nodeId) {
+    return pool.preparedQuery(EXPIRE_LEASES_OF_NODE).execute(Tuple.of(nodeId + ":%")).map(RowSet::rowCount);
   }
 
   /** Takes over up to {@code limit} workflows whose lease ran out; answers their rows (as {@link #get}). */

@@ -74,7 +74,7 @@ public final class Interest {
   public io.vertx.core.eventbus.MessageConsumer<JsonObject> listen(io.vertx.core.Vertx vertx) {
     vertx.setPeriodic(ANNOUNCE_MS, id -> expire());
     io.vertx.core.Context context = vertx.getOrCreateContext();
-    ClusterMembers.onLeft(vertx, nodeId -> context.runOnContext(v -> forgetNode(Addresses.nodeEvents(nodeId))));
+    io.agentbus.bus.ClusterMembers.onLeft(vertx, nodeId -> context.runOnContext(v -> forgetNode(Addresses.nodeEvents(nodeId))));
     return vertx.eventBus().consumer(Addresses.INTEREST, m -> onAnnouncement(m.body()));
   }
 

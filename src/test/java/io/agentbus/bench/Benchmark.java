@@ -70,6 +70,7 @@ public final class Benchmark {
   /** Extra environment for the nodes, from --node-env KEY=VALUE[,KEY=VALUE]. */
   final Map<String, String> nodeEnv = new HashMap<>();
   Set<String> phases = Set.of("fanout", "idle", "persist");
+  int failoverRounds = 5;
 
   private final String db = "agentbus_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   private final List<NodeProcess> nodes = new ArrayList<>();
@@ -116,6 +117,7 @@ public final class Benchmark {
           }
         }
         case "phases" -> phases = Set.of(v.split(","));
+        case "failover-rounds" -> failoverRounds = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option --" + k);
       }
     }
@@ -125,6 +127,18 @@ public final class Benchmark {
     System.out.printf("agentbus benchmark: subscribers=%d rate=%d/s duration=%ds payload=%dB idle=%d/node "
             + "channels=%d persist-connections=%d phases=%s%n", subscribers, rate, duration, payload, idle, channels,
         persistConnections, phases);
+    if (phases.contains("failover")) {
+      Failover f = new Failover(failoverRounds, results);
+      try {
+        f.run();
+      } finally {
+        f.close();
+      }
+      if (phases.size() == 1) {
+        printSummary();
+        return;
+      }
+    }
     startNodes();
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1_000_000)
@@ -139,6 +153,10 @@ public final class Benchmark {
     if (phases.contains("persist")) {
       persist();
     }
+    printSummary();
+  }
+
+  private void printSummary() {
     System.out.println();
     System.out.println("== summary ==");
     results.forEach((k, v) -> System.out.printf("%-44s %s%n", k, v));

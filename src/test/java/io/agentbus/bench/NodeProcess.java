@@ -39,6 +39,12 @@ final class NodeProcess implements AutoCloseable {
     this.process = pb.start();
   }
 
+  /** SIGKILL, for the failover phase: no shutdown hook runs. */
+  void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   long pid() {
     return process.pid();
   }

@@ -1,8 +1,5 @@
 package io.agentbus.worker;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
 import io.agentbus.Node;
 import io.agentbus.WorkflowTestAccess;
 import io.agentbus.support.IntegrationTest;
@@ -15,6 +12,8 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * The example worker keeps itself connected: started while its node is not up yet, it registers

@@ -23,13 +23,22 @@ final class WsAuth {
 
   private final WsConnection c;
   private final String requestedSession;
+  /** {@code ?sessionSeq=}: a reconnecting client's last seq of its session stream, resumed from there. */
+  private final Long resumeSessionFrom;
   private final ArrayDeque<String> held = new ArrayDeque<>(0);
   private boolean authenticating;
   private long timer = -1;
 
-  WsAuth(WsConnection c, String requestedSession) {
+  WsAuth(WsConnection c, String requestedSession, String sessionSeq) {
     this.c = c;
     this.requestedSession = requestedSession;
+    Long from = null;
+    try {
+      from = sessionSeq == null ? null : Long.valueOf(sessionSeq);
+    } catch (NumberFormatException e) {
+      // not a number: followed live, as without it
+    }
+    this.resumeSessionFrom = from != null && from >= 0 ? from : null;
   }
 
   /** At connect: verify a URL token, or give the client {@code authTimeoutMs} to send an auth frame. */
@@ -126,7 +135,7 @@ final class WsAuth {
           // A session that already has events (a reconnect) is followed at once, settled before
           // auth_response; a fresh one from its first workflow request (WsStreams.followSession).
           long sessionSeq = ar.result().body().getLong("lastSeq", 0L);
-          Future<Void> follow = sessionSeq > 0 ? c.streams.followSession() : Future.succeededFuture();
+          Future<Void> follow = sessionSeq > 0 ? c.streams.followSession(resumeSessionFrom) : Future.succeededFuture();
           follow.onComplete(x -> {
             if (c.closed) {
               return;

@@ -13,8 +13,8 @@ import io.agentbus.stream.Sink;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.http.WebSocketFrameType;
 import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
 import io.vertx.core.json.DecodeException;
@@ -59,7 +59,7 @@ public final class WsConnection implements Sink {
     ws.frameHandler(this::onFrame);
     ws.closeHandler(v -> onClosed());
     ws.exceptionHandler(e -> { /* Netty closes the socket itself (e.g. 1009); the close handler cleans up */ });
-    this.auth = new WsAuth(this, q.get("session"));
+    this.auth = new WsAuth(this, q.get("session"), q.get("sessionSeq"));
     auth.begin(q.get("token"));
   }
 

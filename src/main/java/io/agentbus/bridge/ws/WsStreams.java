@@ -62,11 +62,16 @@ final class WsStreams {
    * chat. Done before a request that starts a workflow is sent, so none of its events is missed.
    */
   Future<Void> followSession() {
+    return followSession(null);
+  }
+
+  /** The same, replaying everything after {@code lastSeq} first (null: live from now). */
+  Future<Void> followSession(Long lastSeq) {
     String stream = StreamName.session(c.sessionId);
     if (!streams.add(stream)) {
       return Future.succeededFuture();
     }
-    return c.bc.hub().subscribe(stream, c, null, null).<Void>mapEmpty().onFailure(e -> streams.remove(stream));
+    return c.bc.hub().subscribe(stream, c, lastSeq, null).<Void>mapEmpty().onFailure(e -> streams.remove(stream));
   }
 
   void closed() {

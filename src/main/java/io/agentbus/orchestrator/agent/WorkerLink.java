@@ -4,13 +4,13 @@ import io.agentbus.bus.Addresses;
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.Json;
 import io.agentbus.bus.Names;
+import io.agentbus.bus.Requests;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -34,7 +34,6 @@ public final class WorkerLink {
   static final int MAX_CAPACITY = 16;
   private static final int MAX_TEXT = 64 * 1024;
   static final long REGISTER_TIMEOUT_MS = 10_000;
-  static final long REPORT_TIMEOUT_MS = 5_000;
 
   private final EventBus bus;
   private final Consumer<JsonObject> toWorker;
@@ -169,7 +168,7 @@ public final class WorkerLink {
    * new attempt with a new task id, so no result is applied twice.
    */
   private void report(String taskId, String replyTo, JsonObject r) {
-    bus.request(replyTo, r, new DeliveryOptions().setSendTimeout(REPORT_TIMEOUT_MS)).onFailure(err -> {
+    bus.request(replyTo, r, Requests.control()).onFailure(err -> {
       if (err instanceof ReplyException re && re.failureType() != ReplyFailure.TIMEOUT && !closed) {
         if (tasks.remove(taskId) != null) { // still running here (a result or failure already ended it)
           toWorker.accept(new JsonObject().put("type", "task_cancel").put("taskId", taskId)
