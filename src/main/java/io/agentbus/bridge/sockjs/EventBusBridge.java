@@ -95,7 +95,7 @@ public final class EventBusBridge {
       case PUBLISH -> be.complete(false); // nothing browser-facing is publish-only
       case REGISTER -> onRegister(be, sock);
       case UNREGISTER -> {
-        String address = be.getRawMessage().getString("address");
+        String address = addressOf(be);
         SocketState st = sockets.get(sock);
         if (st != null && address != null) {
           Integer n = st.registrations.get(address);
@@ -124,7 +124,7 @@ public final class EventBusBridge {
   }
 
   private void onRegister(BridgeEvent be, SockJSSocket sock) {
-    String address = be.getRawMessage().getString("address", "");
+    String address = addressOf(be);
     String stream = StreamName.ofBrowserAddress(address);
     if (stream == null) {
       be.complete(false);
@@ -158,6 +158,11 @@ public final class EventBusBridge {
         }
       });
     }
+  }
+
+  /** The frame's address, or null when it is not a string (raw frames are client input). */
+  private static String addressOf(BridgeEvent be) {
+    return be.getRawMessage().getValue("address") instanceof String a ? a : null;
   }
 
   /** The caller: the frame's {@code headers.token}, else the token on the SockJS URL. */
