@@ -108,6 +108,9 @@ final class RunState {
         if (done > start && done > lastRejection) {
           s.doneInStep.add(p);
         }
+        if (start < lastRejection) {
+          s.lastAttempt.remove(p); // its revision had not started: it runs as a fresh attempt, nothing was lost
+        }
         if (start > lastRejection && startFeedback.get(p) != null) {
           s.feedback = startFeedback.get(p);
         }

@@ -82,8 +82,8 @@ final class Takeover {
         })
         .onComplete(ar -> {
           sweeping = false;
-          if (ar.failed() && !(ar.cause() instanceof io.vertx.core.impl.NoStackTraceThrowable)) {
-            LOG.debug("takeover sweep: {}", ar.cause().toString());
+          if (ar.failed()) {
+            LOG.debug("takeover sweep failed (the next one retries): {}", ar.cause().toString());
           }
         });
   }

@@ -65,6 +65,8 @@ class RunStateTest {
     // The revision of step 1 had not started when the node died.
     RunState s = RunState.recover(events, T, 1);
     assertTrue(s.doneInStep.isEmpty(), "completions before the rejection do not count for the revision");
+    assertTrue(s.lastAttempt.get(2) == null && s.lastAttempt.get(3) == null,
+        "the revision runs as fresh attempts, not as the continuation of a lost one");
     assertEquals("more tests", s.feedback);
     assertEquals(1, s.revisions.get(2));
   }
