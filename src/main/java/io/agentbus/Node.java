@@ -153,6 +153,7 @@ public final class Node {
       case ROUTER -> RouterVerticle::new;
       case APPROVALS -> ApprovalsVerticle::new;
       case ORCHESTRATOR -> OrchestratorVerticle::new;
+      case UPLOADS -> io.agentbus.uploads.UploadsVerticle::new;
       case BRIDGE -> BridgeVerticle::new;
     };
   }

@@ -12,6 +12,7 @@ import io.agentbus.db.Database;
 import io.agentbus.metrics.Metrics;
 import io.agentbus.stream.StreamHub;
 import io.agentbus.stream.StreamStore;
+import io.agentbus.uploads.UploadHttp;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -71,7 +72,9 @@ public final class BridgeVerticle extends VerticleBase {
       });
     });
     router.route("/eventbus/*").subRouter(new EventBusBridge(bc).router());
-    new HttpApi(bc).mount(router);
+    new HttpApi(bc, new UploadHttp(vertx, pool, cfg.string(ConfigKeys.UPLOADS_TMP_DIR),
+        cfg.integer(ConfigKeys.UPLOADS_MAX_FILE_BYTES), cfg.integer(ConfigKeys.UPLOADS_MAX_FILES),
+        cfg.runs(io.agentbus.config.Verticle.UPLOADS))).mount(router);
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
 
     // The protocol limit is enforced by WsConnection as fragments arrive (close 1009, the rest of the
@@ -137,8 +140,9 @@ public final class BridgeVerticle extends VerticleBase {
     List<String> origins = Arrays.stream(cfg.string(ConfigKeys.HTTP_ALLOWED_ORIGINS).split(","))
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     CorsHandler cors = origins.isEmpty() && !cfg.isProd() ? CorsHandler.create() : CorsHandler.create().addOrigins(origins);
-    return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-        .allowedHeaders(Set.of("Authorization", "Content-Type"));
+    return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.DELETE,
+            HttpMethod.OPTIONS))
+        .allowedHeaders(Set.of("Authorization", "Content-Type", "Range"));
   }
 
   /** {@code /health}: UP only when the database answers and this node is in a live cluster. */

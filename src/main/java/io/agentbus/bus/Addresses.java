@@ -79,6 +79,15 @@ public final class Addresses {
   /** Approvals verticle: an approval slash command typed in chat {command, args}; answers a command_result. */
   public static final String APPROVAL_COMMAND = "internal.approvals.command";
 
+  /** Uploads verticle (this node's): check, process and store spooled files {sessionId, files:[{path, originalName}]}. */
+  public static final String UPLOADS_STORE = "internal.uploads.store";
+  /** Uploads verticle: a file's metadata for its download {fileId}, when the caller may read it. */
+  public static final String UPLOADS_FILE = "internal.uploads.file";
+  /** Uploads verticle: attach the caller's files {fileIds, kind: channel|workflow, ref}; answers their metadata. */
+  public static final String UPLOADS_ATTACH = "internal.uploads.attach";
+  /** Uploads verticle: delete a file {fileId} (its uploader or an admin). */
+  public static final String UPLOADS_DELETE = "internal.uploads.delete";
+
   /** One orchestrator instance: control of the workflows it owns (cancel, gate decisions). */
   public static String orchestratorControl(String instanceId) {
     return "internal.orchestrator." + instanceId + ".control";

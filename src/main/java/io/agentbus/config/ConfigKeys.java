@@ -59,8 +59,8 @@ public final class ConfigKeys {
       "a /ws connection that has not authenticated by then is closed with 4401");
   public static final Key ADMIN_TOKEN = key("admin.token", "AGENTBUS_ADMIN_TOKEN", "",
       "bearer token for /admin/*; empty = admin endpoints only for JWT role admin");
-  public static final Key VERTICLES = key("verticles", "AGENTBUS_VERTICLES", "router,bridge,orchestrator,approvals",
-      "which verticles this node runs, comma list of router, bridge, orchestrator, approvals");
+  public static final Key VERTICLES = key("verticles", "AGENTBUS_VERTICLES", "router,bridge,orchestrator,approvals,uploads",
+      "which verticles this node runs, comma list of router, bridge, orchestrator, approvals, uploads");
   public static final Key INSTANCES_ROUTER = key("instances.router", "AGENTBUS_INSTANCES_ROUTER", 1,
       "router verticle instances on this node");
   public static final Key INSTANCES_BRIDGE = key("instances.bridge", "AGENTBUS_INSTANCES_BRIDGE", 1,
@@ -69,6 +69,8 @@ public final class ConfigKeys {
       "orchestrator verticle instances on this node");
   public static final Key INSTANCES_APPROVALS = key("instances.approvals", "AGENTBUS_INSTANCES_APPROVALS", 1,
       "approvals verticle instances on this node");
+  public static final Key INSTANCES_UPLOADS = key("instances.uploads", "AGENTBUS_INSTANCES_UPLOADS", 1,
+      "uploads verticle instances on this node");
   public static final Key APPROVALS_SWEEP_MS = key("approvals.sweepMs", "AGENTBUS_APPROVALS_SWEEP_MS", 500,
       "how often each approvals verticle expires pending approvals past their deadline");
   public static final Key WORKFLOWS_FILE = key("orchestrator.workflowsFile", "AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE",
@@ -83,6 +85,16 @@ public final class ConfigKeys {
       "model for agents of kind openai");
   public static final Key OPENAI_API_KEY = key("openai.apiKey", "AGENTBUS_OPENAI_API_KEY", "",
       "bearer key for the openai endpoint (empty: none sent)");
+  public static final Key UPLOADS_MAX_FILE_BYTES = key("uploads.maxFileBytes", "AGENTBUS_UPLOADS_MAX_FILE_BYTES", 10485760,
+      "largest uploaded file (413 beyond)");
+  public static final Key UPLOADS_MAX_FILES = key("uploads.maxFiles", "AGENTBUS_UPLOADS_MAX_FILES", 5,
+      "files in one upload request (413 beyond)");
+  public static final Key UPLOADS_ALLOWED = key("uploads.allowedExtensions", "AGENTBUS_UPLOADS_ALLOWED_EXTENSIONS",
+      "txt,md,py,js,json,yaml,yml,csv,pdf,png,jpg,jpeg,gif,doc,docx", "extensions that may be uploaded (415 otherwise)");
+  public static final Key UPLOADS_QUOTA_BYTES = key("uploads.quotaBytes", "AGENTBUS_UPLOADS_QUOTA_BYTES", 1073741824,
+      "bytes each user may keep stored (413 beyond)");
+  public static final Key UPLOADS_TMP_DIR = key("uploads.tmpDir", "AGENTBUS_UPLOADS_TMP_DIR", "",
+      "where upload bodies are spooled before they are checked and stored (empty: the system's temp dir)");
   public static final Key MAX_FRAME_BYTES = key("limits.maxFrameBytes", "AGENTBUS_LIMITS_MAX_FRAME_BYTES", 65536,
       "largest /ws message; larger closes the connection with 1009");
   public static final Key MAX_CONTENT_CHARS = key("limits.maxContentChars", "AGENTBUS_LIMITS_MAX_CONTENT_CHARS", 16000,

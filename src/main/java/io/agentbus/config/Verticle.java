@@ -13,6 +13,7 @@ public enum Verticle {
   ROUTER("router", ConfigKeys.INSTANCES_ROUTER),
   APPROVALS("approvals", ConfigKeys.INSTANCES_APPROVALS),
   ORCHESTRATOR("orchestrator", ConfigKeys.INSTANCES_ORCHESTRATOR),
+  UPLOADS("uploads", ConfigKeys.INSTANCES_UPLOADS),
   BRIDGE("bridge", ConfigKeys.INSTANCES_BRIDGE);
 
   /** The name in config and logs. */

@@ -36,7 +36,8 @@ public final class Migrator {
       "V2__workflows.sql",
       "V3__approvals.sql",
       "V4__approval_withdrawn.sql",
-      "V5__stream_writer.sql");
+      "V5__stream_writer.sql",
+      "V6__files.sql");
 
   private Migrator() {}
 

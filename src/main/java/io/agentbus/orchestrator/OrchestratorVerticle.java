@@ -149,7 +149,7 @@ public final class OrchestratorVerticle extends VerticleBase {
       throw AppException.invalid("'sessionId' is required and must match " + Names.ID.pattern());
     }
     String content = Json.requireText(in, "content", maxContent);
-    JsonArray attachments = Json.optStringArray(in, "attachments", 20, 128);
+    JsonArray attachments = Json.optStringArray(in, "attachments", 20, 64);
     String name = Json.optString(in, "workflow", 64);
     Template t = catalog.template(name);
     if (t == null) {
@@ -167,8 +167,9 @@ public final class OrchestratorVerticle extends VerticleBase {
     String id = Json.newId();
     return vertx.eventBus().request(Addresses.SESSION_CLAIM, new JsonObject().put("sessionId", session),
             Requests.as(who))
-        .compose(claimed -> store.insert(id, t.name(), session, who.userId(), input, t.toJson(), instanceId,
-            leaseSeconds))
+        .compose(claimed -> attach(who, id, input.getJsonArray("attachments", new JsonArray())))
+        .compose(files -> store.insert(id, t.name(), session, who.userId(), input.put("attachments", files), t.toJson(),
+            instanceId, leaseSeconds))
         .map(v -> {
           WorkflowRun run = new WorkflowRun(env, id, session, who.userId(), t, input, new RunState());
           runs.put(id, run);
@@ -177,6 +178,19 @@ public final class OrchestratorVerticle extends VerticleBase {
           return new JsonObject().put("workflowId", id).put("workflowName", t.name()).put("sessionId", session)
               .put("stream", StreamName.workflow(id));
         });
+  }
+
+  /**
+   * The workflow's files, checked and attached by the uploads verticle: each with its processed
+   * content and extracted text, which its agents get in {@code task.input.attachments}.
+   */
+  private Future<JsonArray> attach(Principal who, String workflowId, JsonArray fileIds) {
+    if (fileIds.isEmpty()) {
+      return Future.succeededFuture(new JsonArray());
+    }
+    JsonObject ask = new JsonObject().put("fileIds", fileIds).put("kind", "workflow").put("ref", workflowId);
+    return vertx.eventBus().<JsonObject>request(Addresses.UPLOADS_ATTACH, ask, Requests.as(who))
+        .map(m -> m.body().getJsonArray("files"));
   }
 
   // ---------------------------------------------------------------- cancel

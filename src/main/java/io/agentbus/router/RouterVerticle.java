@@ -126,21 +126,47 @@ public final class RouterVerticle extends VerticleBase {
       if (content.startsWith("/")) {
         return command(msg, content, name).map(r -> new JsonObject().put("commandResult", r));
       }
-      String messageId = Json.newId();
-      JsonObject frame = new JsonObject()
-          .put("type", "message").put("messageId", messageId).put("channel", name)
-          .put("authorId", who.userId()).put("authorType", "user").put("content", content)
-          .put("replyTo", replyTo).put("threadId", threadId)
-          .put("mentions", Mentions.of(content, mentions)).put("attachments", attachments)
-          .put("sessionId", who.sessionId()).put("timestamp", Json.now());
-      String stream = StreamName.channel(name);
-      return writer.append(stream, "message", frame.encode()).map(seq -> {
-        if (!frame.getJsonArray("mentions").isEmpty()) {
-          // Mentioned agent roles answer in the channel (seed 003); the orchestrator knows the roles.
-          vertx.eventBus().send(Addresses.AGENT_MENTION, frame);
-        }
-        return new JsonObject().put("messageId", messageId).put("stream", stream).put("seq", seq);
-      });
+      return attach(msg, attachments, name).compose(files -> post(who, name, content, replyTo, threadId, mentions, files));
+    });
+  }
+
+  /**
+   * The message's files, checked and attached by the uploads verticle (the caller's own, which
+   * then anyone who reads the channel may download): their metadata, as the message carries it.
+   */
+  private Future<JsonArray> attach(Message<Object> msg, JsonArray fileIds, String channel) {
+    if (fileIds.isEmpty()) {
+      return Future.succeededFuture(new JsonArray());
+    }
+    JsonObject ask = new JsonObject().put("fileIds", fileIds).put("kind", "channel").put("ref", channel);
+    return vertx.eventBus().<JsonObject>request(Addresses.UPLOADS_ATTACH, ask, Requests.onBehalfOf(msg)).map(m -> {
+      JsonArray meta = new JsonArray();
+      for (Object o : m.body().getJsonArray("files")) {
+        JsonObject f = (JsonObject) o;
+        meta.add(new JsonObject().put("fileId", f.getString("fileId")).put("originalName", f.getString("originalName"))
+            .put("contentType", f.getString("contentType")).put("size", f.getLong("size")));
+      }
+      return meta;
+    });
+  }
+
+  /** Stores a message in the channel's stream; answers its id, stream and seq. */
+  private Future<JsonObject> post(Principal who, String name, String content, String replyTo, String threadId,
+      JsonArray mentions, JsonArray attachments) {
+    String messageId = Json.newId();
+    JsonObject frame = new JsonObject()
+        .put("type", "message").put("messageId", messageId).put("channel", name)
+        .put("authorId", who.userId()).put("authorType", "user").put("content", content)
+        .put("replyTo", replyTo).put("threadId", threadId)
+        .put("mentions", Mentions.of(content, mentions)).put("attachments", attachments)
+        .put("sessionId", who.sessionId()).put("timestamp", Json.now());
+    String stream = StreamName.channel(name);
+    return writer.append(stream, "message", frame.encode()).map(seq -> {
+      if (!frame.getJsonArray("mentions").isEmpty()) {
+        // Mentioned agent roles answer in the channel (seed 003); the orchestrator knows the roles.
+        vertx.eventBus().send(Addresses.AGENT_MENTION, frame);
+      }
+      return new JsonObject().put("messageId", messageId).put("stream", stream).put("seq", seq);
     });
   }
 

@@ -6,6 +6,7 @@ import io.agentbus.bridge.Operation;
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
 import io.agentbus.bus.Principal;
+import io.agentbus.uploads.UploadHttp;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -23,21 +24,41 @@ public final class HttpApi {
   private static final String PRINCIPAL = "principal";
   private static final int BODY_LIMIT = 64 * 1024;
   private final BridgeContext bc;
+  private final UploadHttp uploads;
 
-  public HttpApi(BridgeContext bc) {
+  public HttpApi(BridgeContext bc, UploadHttp uploads) {
     this.bc = bc;
+    this.uploads = uploads;
   }
 
   public void mount(Router router) {
+    // Uploads stream their own body (never the 64 KiB JSON body handler): paused until authenticated.
+    router.post("/api/upload").handler(ctx -> {
+      ctx.request().pause();
+      ctx.next();
+    }).handler(this::authenticate).handler(ctx -> uploads.upload(ctx.request(), ctx.get(PRINCIPAL), HttpApi::fail));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT).setHandleFileUploads(false));
     router.post("/api/auth/token").handler(this::devToken);
     router.route("/api/*").handler(this::authenticate);
+    router.route("/api/files/:fileId").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> fileIdOr404(ctx,
+        id -> uploads.download(ctx.request(), id, ctx.get(PRINCIPAL), HttpApi::fail)));
+    router.delete("/api/files/:fileId").handler(ctx -> fileIdOr404(ctx,
+        id -> uploads.delete(ctx.request(), id, ctx.get(PRINCIPAL), HttpApi::fail)));
     for (Operation op : Operation.values()) {
       if (op.http != null) {
         router.route(op.http.method(), op.http.path()).handler(ctx -> call(ctx, op));
       }
     }
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND, "no such API: " + ctx.request().path()));
+  }
+
+  private static void fileIdOr404(RoutingContext ctx, java.util.function.Consumer<String> then) {
+    String id = ctx.pathParam("fileId");
+    if (UploadHttp.isFileId(id)) {
+      then.accept(id);
+    } else {
+      fail(ctx, ErrorCode.NOT_FOUND, "no file '" + id + "'");
+    }
   }
 
   private void devToken(RoutingContext ctx) {
@@ -146,6 +167,14 @@ public final class HttpApi {
   /** A coded JSON error with an explicit HTTP status (for refusals made before any service is asked). */
   public static void fail(RoutingContext ctx, int status, ErrorCode code, String message) {
     json(ctx, status, new JsonObject().put("status", "error").put("code", code.name()).put("message", message));
+  }
+
+  /** A coded failure on a bare response (the uploads edge answers outside a routing context). */
+  public static void fail(io.vertx.core.http.HttpServerResponse resp, AppException e) {
+    if (!resp.ended() && !resp.headWritten()) {
+      resp.setStatusCode(e.code.httpStatus).putHeader("Content-Type", "application/json").end(new JsonObject()
+          .put("status", "error").put("code", e.code.name()).put("message", e.getMessage()).encode());
+    }
   }
 
   public static void json(RoutingContext ctx, int status, JsonObject body) {

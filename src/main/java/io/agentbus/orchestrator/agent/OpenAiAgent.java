@@ -23,6 +23,8 @@ import java.util.function.Consumer;
 final class OpenAiAgent implements Agent {
 
   static final long PROGRESS_EVERY_MS = 100;
+  /** Characters of attached files' text put into one prompt. */
+  static final int MAX_ATTACHMENT_CHARS = 20_000;
   static final long IDLE_TIMEOUT_MS = 60_000;
   private final Vertx vertx;
   private final HttpClient http;
@@ -144,6 +146,15 @@ final class OpenAiAgent implements Agent {
     }
     if (task.feedback() != null && !task.feedback().isEmpty()) {
       user.append("\n\nFeedback to address:\n").append(task.feedback());
+    }
+    int room = MAX_ATTACHMENT_CHARS; // the files' text goes into the prompt, bounded in all
+    for (Object o : task.attachments()) {
+      if (o instanceof JsonObject f && room > 0) {
+        String text = f.getString("text", "");
+        String part = text.length() > room ? text.substring(0, room) : text;
+        room -= part.length();
+        user.append("\n\nAttached file ").append(f.getString("originalName")).append(":\n").append(part);
+      }
     }
     return new JsonObject().put("model", model).put("stream", true)
         .put("stream_options", new JsonObject().put("include_usage", true))

@@ -73,6 +73,13 @@ final class ScriptedAgent implements Agent {
     if (task.feedback() != null && !task.feedback().isEmpty()) {
       text.append(" Revised after feedback: ").append(excerpt(task.feedback(), 200));
     }
+    for (Object o : task.attachments()) {
+      if (o instanceof JsonObject f) { // quotes each file it was given
+        text.append(" Read ").append(f.getString("originalName")).append(" (")
+            .append(f.getJsonObject("processedContent", new JsonObject()).getString("type", "file")).append("): \"")
+            .append(excerpt(f.getString("text", ""), 80)).append("\".");
+      }
+    }
     return new JsonObject().put("text", text.toString())
         .put("basedOn", new JsonArray(List.copyOf(task.previousOutputs().fieldNames())))
         .put("attachments", task.attachments().size());

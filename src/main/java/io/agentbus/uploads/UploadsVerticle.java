@@ -1,0 +1,264 @@
+package io.agentbus.uploads;
+
+import io.agentbus.bus.Addresses;
+import io.agentbus.bus.AppException;
+import io.agentbus.bus.ErrorCode;
+import io.agentbus.bus.Json;
+import io.agentbus.bus.Principal;
+import io.agentbus.bus.Requests;
+import io.agentbus.bus.Services;
+import io.agentbus.config.AgentbusConfig;
+import io.agentbus.config.ConfigKeys;
+import io.agentbus.db.Database;
+import io.agentbus.stream.Interest;
+import io.agentbus.stream.StreamName;
+import io.agentbus.stream.StreamStore;
+import io.agentbus.stream.StreamWriter;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The uploads verticle (PROTOCOL §8): checks, processes and stores the files the node's HTTP edge
+ * spooled, says who may download a file, attaches files to messages and workflows, and deletes
+ * them. Owns the tables {@code files}, {@code file_chunks} and {@code file_links}.
+ *
+ * <p>An upload is all or nothing: every file is checked (size, extension, bytes against the
+ * extension, the owner's quota) and processed before any is stored; the chunks of each are written
+ * before its row, the rows in one transaction, and on any failure the chunks already written are
+ * deleted. Hashing, type detection and processing run on a small worker pool, never on an event
+ * loop.
+ */
+public final class UploadsVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UploadsVerticle.class);
+  /** Worker threads for hashing and processing: bounded, so uploads cannot starve the node. */
+  static final int WORKERS = 2;
+  static final long ORPHAN_SWEEP_MS = 10 * 60_000;
+
+  private Pool pool;
+  private FileStore store;
+  private FileQueries files;
+  private StreamWriter writer;
+  private final Interest interest = new Interest();
+  private WorkerExecutor workers;
+  private Set<String> allowed;
+  private long maxFileBytes;
+  private long quotaBytes;
+
+  @Override
+  public Future<?> start() {
+    AgentbusConfig cfg = new AgentbusConfig(config());
+    pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
+    store = new PgFileStore(vertx, pool);
+    files = new FileQueries(pool);
+    writer = new StreamWriter(vertx, new StreamStore(pool), interest);
+    workers = vertx.createSharedWorkerExecutor("agentbus-uploads", WORKERS);
+    allowed = Arrays.stream(cfg.string(ConfigKeys.UPLOADS_ALLOWED).split(",")).map(String::trim)
+        .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    maxFileBytes = cfg.integer(ConfigKeys.UPLOADS_MAX_FILE_BYTES);
+    quotaBytes = cfg.integer(ConfigKeys.UPLOADS_QUOTA_BYTES);
+    vertx.setPeriodic(ORPHAN_SWEEP_MS, id -> files.sweepOrphanChunks()
+        .onFailure(e -> LOG.warn("orphan chunk sweep failed: {}", e.toString())));
+    List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
+        Services.serve(vertx, LOG, Addresses.UPLOADS_STORE, this::storeRequest),
+        Services.serve(vertx, LOG, Addresses.UPLOADS_FILE, this::fileRequest),
+        Services.serve(vertx, LOG, Addresses.UPLOADS_ATTACH, this::attachRequest),
+        Services.serve(vertx, LOG, Addresses.UPLOADS_DELETE, this::deleteRequest));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return workers.close();
+  }
+
+  // ---------------------------------------------------------------- upload
+
+  /** A checked, processed file, not stored yet. */
+  private record Prepared(String fileId, Path path, String originalName, ContentCheck.Verdict verdict, long size,
+      String sha256, Processor.Result processed) {
+
+    JsonObject toJson() {
+      return new JsonObject().put("fileId", fileId).put("originalName", originalName)
+          .put("contentType", verdict.contentType()).put("size", size).put("sha256", sha256)
+          .put("processedContent", processed.processedContent());
+    }
+  }
+
+  /** {sessionId, files:[{path, originalName}]} from this node's HTTP edge, as the uploader. */
+  private Future<JsonObject> storeRequest(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    JsonObject in = Services.body(msg);
+    String session = Json.requireId(in, "sessionId");
+    JsonArray list = in.getJsonArray("files", new JsonArray());
+    return vertx.eventBus().request(Addresses.SESSION_CLAIM, new JsonObject().put("sessionId", session), Requests.as(who))
+        .compose(claimed -> {
+          List<Future<Prepared>> prepared = new ArrayList<>();
+          for (Object o : list) {
+            JsonObject f = (JsonObject) o;
+            prepared.add(workers.executeBlocking(() -> prepare(Path.of(f.getString("path")), f.getString("originalName")),
+                false));
+          }
+          return Future.all(prepared).map(all -> all.<Prepared>list());
+        })
+        .compose(all -> files.storedBytes(who.userId()).compose(used -> {
+          long adding = all.stream().mapToLong(Prepared::size).sum();
+          if (used + adding > quotaBytes) {
+            return Future.failedFuture(new AppException(ErrorCode.PAYLOAD_TOO_LARGE, "storing these files ("
+                + adding + " bytes) would pass your storage quota of " + quotaBytes + " bytes (" + used
+                + " bytes used); delete files to make room"));
+          }
+          return storeAll(who, session, all);
+        }));
+  }
+
+  /** On a worker: size, extension and content checks, hash and processing of one spooled file. */
+  private Prepared prepare(Path path, String originalName) throws Exception {
+    long size = Files.size(path);
+    if (size > maxFileBytes) {
+      throw new AppException(ErrorCode.PAYLOAD_TOO_LARGE, "a file is larger than " + maxFileBytes + " bytes");
+    }
+    String ext = ContentCheck.extensionOf(originalName);
+    if (!ContentCheck.allowed(ext, allowed)) {
+      throw new AppException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "files of type '." + ext + "' are not accepted "
+          + "(allowed: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+    }
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    byte[] head = new byte[ContentCheck.HEAD_BYTES];
+    int headLength = 0;
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] buf = new byte[64 * 1024];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        sha.update(buf, 0, n);
+        if (headLength < head.length) {
+          int take = Math.min(n, head.length - headLength);
+          System.arraycopy(buf, 0, head, headLength, take);
+          headLength += take;
+        }
+      }
+    }
+    ContentCheck.Verdict verdict = ContentCheck.check(ext, head, headLength);
+    if (!verdict.matches()) {
+      throw new AppException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the file's bytes are " + verdict.detected()
+          + ", not what '." + ext + "' claims");
+    }
+    Processor.Result processed = Processor.process(path, ext, Processor.Limits.DEFAULT);
+    return new Prepared(Json.newId(), path, originalName, verdict, size, HexFormat.of().formatHex(sha.digest()),
+        processed);
+  }
+
+  private Future<JsonObject> storeAll(Principal who, String session, List<Prepared> all) {
+    List<Future<Void>> chunks = new ArrayList<>();
+    for (Prepared p : all) {
+      chunks.add(store.put(p.fileId(), p.path()));
+    }
+    return Future.join(chunks)
+        .compose(v -> files.insert(who.userId(), session, all.stream().map(p -> new FileQueries.Row(p.fileId(),
+            p.originalName(), p.verdict().contentType(), p.size(), p.sha256(), p.processed().processedContent(),
+            p.processed().text())).toList()))
+        .recover(err -> {
+          List<Future<Void>> undo = all.stream().map(p -> store.delete(p.fileId())).toList();
+          return Future.join(undo).transform(x -> Future.failedFuture(err));
+        })
+        .compose(v -> {
+          JsonArray out = new JsonArray(all.stream().map(Prepared::toJson).toList());
+          JsonObject event = new JsonObject().put("type", "files_uploaded").put("sessionId", session)
+              .put("files", out).put("timestamp", Json.now());
+          return writer.append(StreamName.session(session), "files_uploaded", event.encode())
+              .map(seq -> new JsonObject().put("status", "success").put("files", out));
+        });
+  }
+
+  // ---------------------------------------------------------------- download, attach, delete
+
+  /** A file's metadata for its download, when the caller may read it; NOT_FOUND for unknown and forbidden alike. */
+  private Future<JsonObject> fileRequest(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    String id = Json.requireId(Services.body(msg), "fileId");
+    return files.get(id).compose(f -> f == null ? notFound(id) : mayRead(who, f).compose(ok -> ok
+        ? Future.succeededFuture(f) : notFound(id)));
+  }
+
+  private static <T> Future<T> notFound(String id) {
+    return Future.failedFuture(AppException.notFound("no file '" + id + "'"));
+  }
+
+  /** The uploader, admins, and whoever may read where the file was attached. */
+  private Future<Boolean> mayRead(Principal who, JsonObject f) {
+    if (who.isOwnerOr(f.getString("ownerId"), "admin")) {
+      return Future.succeededFuture(true);
+    }
+    JsonArray links = f.getJsonArray("links", new JsonArray());
+    List<Future<Boolean>> checks = new ArrayList<>();
+    for (Object o : links) {
+      JsonObject l = (JsonObject) o;
+      if ("channel".equals(l.getString("kind"))) {
+        return Future.succeededFuture(true); // every authenticated user reads channels
+      }
+      checks.add(vertx.eventBus().request(Addresses.WORKFLOW_READ_CHECK, new JsonObject().put("workflowId",
+          l.getString("ref")), Requests.as(who)).map(true).otherwise(false));
+    }
+    return Future.all(checks).map(all -> all.<Boolean>list().contains(true));
+  }
+
+  /**
+   * {fileIds, kind, ref}: attaches the caller's files to a message (kind {@code channel}) or a
+   * workflow; answers each file's metadata, processed content and text (for agents).
+   */
+  private Future<JsonObject> attachRequest(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    JsonObject in = Services.body(msg);
+    JsonArray ids = Json.optStringArray(in, "fileIds", 20, 64);
+    String kind = Json.requireString(in, "kind", 16);
+    String ref = Json.requireString(in, "ref", 64);
+    if (!Set.of("channel", "workflow").contains(kind)) {
+      throw AppException.invalid("'kind' must be channel or workflow");
+    }
+    List<Future<JsonObject>> found = new ArrayList<>();
+    for (Object o : ids) {
+      String id = (String) o;
+      found.add(files.get(id).compose(f -> f != null && who.isOwnerOr(f.getString("ownerId"), "admin")
+          ? Future.succeededFuture(f) : notFound(id)));
+    }
+    return Future.all(found).compose(all -> files.link(all.<JsonObject>list().stream()
+            .map(f -> f.getString("fileId")).toList(), kind, ref).map(v -> all.<JsonObject>list()))
+        .map(list -> new JsonObject().put("files", new JsonArray(list.stream().map(f -> new JsonObject()
+            .put("fileId", f.getString("fileId")).put("originalName", f.getString("originalName"))
+            .put("contentType", f.getString("contentType")).put("size", f.getLong("size"))
+            .put("processedContent", f.getJsonObject("processedContent")).put("text", f.getString("text"))).toList())));
+  }
+
+  /** The uploader or an admin deletes a file: its bytes go, its row says when. */
+  private Future<JsonObject> deleteRequest(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    String id = Json.requireId(Services.body(msg), "fileId");
+    return files.get(id).compose(f -> {
+      if (f == null) {
+        return notFound(id);
+      }
+      if (!who.isOwnerOr(f.getString("ownerId"), "admin")) {
+        return Future.failedFuture(AppException.forbidden("only the uploader or an admin may delete file '" + id + "'"));
+      }
+      return files.markDeleted(id).compose(v -> store.delete(id))
+          .map(v -> new JsonObject().put("status", "deleted").put("fileId", id));
+    });
+  }
+}

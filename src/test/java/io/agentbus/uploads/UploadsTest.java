@@ -1,0 +1,248 @@
+package io.agentbus.uploads;
+
+import io.agentbus.support.Http;
+import io.agentbus.support.LogWatch;
+import io.agentbus.support.Multipart;
+import io.agentbus.support.TwoNodeClusterTest;
+import io.agentbus.support.WsClient;
+import io.vertx.core.json.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Uploads on two clustered nodes and real PostgreSQL: stored on one node, downloaded from the
+ * other; every refusal of PROTOCOL §8 leaves no row, no chunk and no spool file.
+ */
+class UploadsTest extends TwoNodeClusterTest {
+
+  static Path spool;
+  static final int MAX = 200_000;
+
+  static LogWatch log;
+
+  @BeforeAll
+  static void start() throws Exception {
+    log = new LogWatch();
+    spool = Files.createTempDirectory("agentbus-spool-test");
+    startCluster(Map.of("AGENTBUS_UPLOADS_TMP_DIR", spool.toString(), "AGENTBUS_UPLOADS_MAX_FILE_BYTES",
+        String.valueOf(MAX), "AGENTBUS_UPLOADS_QUOTA_BYTES", "900000"));
+  }
+
+  /** Whatever was uploaded, refused or cut off, nothing was left as an unhandled exception. */
+  @AfterAll
+  static void noUnhandledExceptions() {
+    try {
+      assertEquals(java.util.List.of(), log.unhandled());
+    } finally {
+      log.close();
+    }
+  }
+
+  static byte[] png(int w, int h) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB), "png", out);
+    return out.toByteArray();
+  }
+
+  static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  static HttpResponse<byte[]> get(int node, String path, String token, String... headers) throws Exception {
+    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.port(node) + path))
+        .header("Authorization", "Bearer " + token);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      r.header(headers[i], headers[i + 1]);
+    }
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(r.build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private static void assertNothingLeft(long filesBefore, long chunksBefore) throws Exception {
+    assertEquals(filesBefore, cluster.count("SELECT count(*) FROM files"), "no row left");
+    assertEquals(chunksBefore, cluster.count("SELECT count(*) FROM file_chunks"), "no chunk left");
+    Thread.sleep(200);
+    try (Stream<Path> s = Files.walk(spool)) {
+      assertEquals(0, s.filter(Files::isRegularFile).count(), "no spool file left");
+    }
+  }
+
+  @Test
+  void aFileUploadedOnOneNodeIsDownloadedFromTheOtherWithItsHeadersAndRanges() throws Exception {
+    String session = "up-" + UUID.randomUUID();
+    try (WsClient ws = WsClient.authed(cluster, 0, alice, session)) {
+      // Uploads come over HTTP: the connection follows its session stream explicitly to see them.
+      ws.replyTo(ws.send(new JsonObject().put("type", "subscribe").put("sessionId", session)));
+      byte[] text = "line one\nline two\n".getBytes(StandardCharsets.UTF_8);
+      byte[] image = png(8, 5);
+      Http.Response r = new Multipart().field("sessionId", session).file("files", "notes.txt", "text/plain", text)
+          .file("files", "pic.png", "image/png", image).post(cluster.port(0), alice);
+      assertEquals(200, r.status(), r.body());
+      JsonObject answer = r.json();
+      assertEquals("success", answer.getString("status"));
+      JsonObject t = answer.getJsonArray("files").getJsonObject(0);
+      JsonObject p = answer.getJsonArray("files").getJsonObject(1);
+      assertEquals("notes.txt", t.getString("originalName"));
+      assertEquals("text/plain", t.getString("contentType"));
+      assertEquals(text.length, t.getLong("size"));
+      assertEquals(sha256(text), t.getString("sha256"));
+      assertEquals(2, t.getJsonObject("processedContent").getLong("lines"));
+      assertEquals("image", p.getJsonObject("processedContent").getString("type"));
+      assertEquals(8, p.getJsonObject("processedContent").getInteger("width"));
+
+      JsonObject event = ws.next(f -> "files_uploaded".equals(f.getString("type")), "files_uploaded");
+      assertEquals(2, event.getJsonArray("files").size());
+
+      HttpResponse<byte[]> d = get(1, "/api/files/" + p.getString("fileId"), alice);
+      assertEquals(200, d.statusCode());
+      assertEquals(sha256(image), sha256(d.body()));
+      assertEquals("image/png", d.headers().firstValue("Content-Type").orElse(""));
+      assertEquals("nosniff", d.headers().firstValue("X-Content-Type-Options").orElse(""));
+      assertEquals("sandbox", d.headers().firstValue("Content-Security-Policy").orElse(""));
+      assertTrue(d.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment; filename*=UTF-8''pic.png"));
+
+      HttpResponse<byte[]> part = get(1, "/api/files/" + t.getString("fileId"), alice, "Range", "bytes=5-7");
+      assertEquals(206, part.statusCode());
+      assertEquals("one", new String(part.body(), StandardCharsets.UTF_8));
+      assertEquals("bytes 5-7/" + text.length, part.headers().firstValue("Content-Range").orElse(""));
+      assertEquals(416, get(1, "/api/files/" + t.getString("fileId"), alice, "Range", "bytes=900-").statusCode());
+
+      // Someone else: not found, the same as an unknown id.
+      assertEquals(404, get(1, "/api/files/" + t.getString("fileId"), bob).statusCode());
+      assertEquals(404, get(0, "/api/files/no-such-file", alice).statusCode());
+
+      // Deleted by its owner: gone for everyone, its bytes too.
+      assertEquals(403, cluster.http(1).request("DELETE", "/api/files/" + t.getString("fileId"), null,
+          "Authorization", "Bearer " + bob).status());
+      assertEquals(200, cluster.http(1).request("DELETE", "/api/files/" + t.getString("fileId"), null,
+          "Authorization", "Bearer " + alice).status());
+      assertEquals(404, get(0, "/api/files/" + t.getString("fileId"), alice).statusCode());
+      assertEquals(0, cluster.count("SELECT count(*) FROM file_chunks WHERE file_id = $1", t.getString("fileId")));
+    }
+  }
+
+  @Test
+  void everyRefusalIsCodedAndLeavesNothing() throws Exception {
+    String session = "refuse-" + UUID.randomUUID();
+    cluster.http(0).get("/api/channels", alice); // a token that works
+    long files = cluster.count("SELECT count(*) FROM files");
+    long chunks = cluster.count("SELECT count(*) FROM file_chunks");
+    int port = cluster.port(0);
+    byte[] ok = "hello".getBytes(StandardCharsets.UTF_8);
+
+    Http.Response renamed = new Multipart().field("sessionId", session).file("files", "report.pdf", "application/pdf",
+        png(4, 4)).post(port, alice);
+    assertError(renamed, 415, "UNSUPPORTED_MEDIA_TYPE");
+    assertError(new Multipart().field("sessionId", session).file("files", "tool.exe", "application/octet-stream", ok)
+        .post(port, alice), 415, "UNSUPPORTED_MEDIA_TYPE");
+    assertError(new Multipart().field("sessionId", session).file("files", "big.txt", "text/plain",
+        "x".repeat(MAX + 1).getBytes()).post(port, alice), 413, "PAYLOAD_TOO_LARGE");
+    Multipart six = new Multipart().field("sessionId", session);
+    for (int i = 0; i < 6; i++) {
+      six.file("files", "f" + i + ".txt", "text/plain", ok);
+    }
+    assertError(six.post(port, alice), 413, "PAYLOAD_TOO_LARGE");
+    assertError(new Multipart().field("sessionId", session).file("files", "a.txt", "text/plain", ok).post(port, null),
+        401, "NOT_AUTHENTICATED");
+    assertError(new Multipart().file("files", "a.txt", "text/plain", ok).post(port, alice), 400, "INVALID_MESSAGE");
+    assertError(new Multipart().field("sessionId", session).post(port, alice), 400, "INVALID_MESSAGE");
+    String bobs = "bobs-" + UUID.randomUUID();
+    try (WsClient b = WsClient.authed(cluster, 1, bob, bobs)) {
+      assertError(new Multipart().field("sessionId", bobs).file("files", "a.txt", "text/plain", ok).post(port, alice),
+          403, "FORBIDDEN");
+    }
+    assertEquals(400, cluster.http(0).request("POST", "/api/upload", "{}", "Authorization", "Bearer " + alice,
+        "Content-Type", "application/json").status());
+    // Past the quota (900 000 bytes in this test): refused before anything is stored.
+    Multipart heavy = new Multipart().field("sessionId", session);
+    for (int i = 0; i < 5; i++) {
+      heavy.file("files", "h" + i + ".txt", "text/plain", "y".repeat(MAX - 10).getBytes());
+    }
+    assertError(heavy.post(port, alice), 413, "PAYLOAD_TOO_LARGE");
+    // A client that goes away mid-body.
+    new Multipart().field("sessionId", session).file("files", "cut.txt", "text/plain", "z".repeat(100_000).getBytes())
+        .abortAfter(port, alice, 30_000);
+    assertNothingLeft(files, chunks);
+  }
+
+  @Test
+  void namesAreDataAndABrokenFileIsStoredAsAnError() throws Exception {
+    String session = "names-" + UUID.randomUUID();
+    String evil = "../../etc/pass\u0007wd" + "n".repeat(1000) + ".txt";
+    Http.Response r = new Multipart().field("sessionId", session).file("files", evil, "text/plain", "ok".getBytes())
+        .file("files", "broken.pdf", "application/pdf", "%PDF-1.7\n1 0 obj garbage".getBytes()).post(cluster.port(1), alice);
+    assertEquals(200, r.status(), r.body());
+    JsonObject named = r.json().getJsonArray("files").getJsonObject(0);
+    String stored = named.getString("originalName");
+    assertFalse(stored.contains("/") || stored.contains("..") || stored.chars().anyMatch(Character::isISOControl), stored);
+    assertTrue(stored.length() <= 255 && stored.endsWith(".txt"), stored);
+    HttpResponse<byte[]> d = get(0, "/api/files/" + named.getString("fileId"), alice);
+    assertEquals(200, d.statusCode());
+    assertFalse(d.headers().firstValue("Content-Disposition").orElse("").contains("/"));
+    JsonObject broken = r.json().getJsonArray("files").getJsonObject(1).getJsonObject("processedContent");
+    assertEquals("error", broken.getString("type"), broken.encode());
+  }
+
+  @Test
+  void attachedFilesTravelWithMessagesAndReachAgents() throws Exception {
+    String session = "att-" + UUID.randomUUID();
+    try (WsClient ws = WsClient.authed(cluster, 0, alice, session);
+         WsClient reader = WsClient.authed(cluster, 1, bob, null)) {
+      reader.replyTo(reader.send(new JsonObject().put("type", "subscribe").put("channel", "general")));
+      Http.Response up = new Multipart().field("sessionId", session)
+          .file("files", "spec.md", "text/markdown", "# The spec\nBuild the parser first.\n".getBytes()).post(cluster.port(0), alice);
+      assertEquals(200, up.status(), up.body());
+      String fileId = up.json().getJsonArray("files").getJsonObject(0).getString("fileId");
+
+      JsonObject ack = ws.replyTo(ws.send(new JsonObject().put("type", "chat").put("channel", "general")
+          .put("content", "here is the spec").put("attachments", new io.vertx.core.json.JsonArray().add(fileId))));
+      assertEquals("ack", ack.getString("type"), ack.encode());
+      JsonObject message = reader.next(f -> "message".equals(f.getString("type"))
+          && "here is the spec".equals(f.getString("content")), "the message");
+      JsonObject meta = message.getJsonArray("attachments").getJsonObject(0);
+      assertEquals("spec.md", meta.getString("originalName"));
+      assertFalse(meta.containsKey("text"), "messages carry metadata, not the file's text");
+      assertEquals(200, get(1, "/api/files/" + fileId, bob).statusCode(), "attached to a channel: its readers may download");
+
+      JsonObject unknown = ws.replyTo(ws.send(new JsonObject().put("type", "chat").put("channel", "general")
+          .put("content", "x").put("attachments", new io.vertx.core.json.JsonArray().add("no-such-file"))));
+      assertEquals("NOT_FOUND", unknown.getString("code"), unknown.encode());
+
+      JsonObject withFile = ws.replyTo(ws.send(new JsonObject().put("type", "user_input").put("content", "use it")
+          .put("attachments", new io.vertx.core.json.JsonArray().add(fileId))));
+      String wf2 = withFile.getString("workflowId");
+      java.util.List<JsonObject> events2 = io.agentbus.WorkflowTestAccess.eventsUntilEnd(ws, wf2);
+      JsonObject quoted = events2.stream().filter(e -> "agent_completed".equals(e.getString("type"))).findFirst().orElseThrow();
+      String text = quoted.getJsonObject("outputs").getString("text");
+      assertTrue(text.contains("spec.md") && text.contains("Build the parser first"), text);
+      JsonObject started = events2.stream().filter(e -> "agent_started".equals(e.getString("type"))).findFirst().orElseThrow();
+      JsonObject seen = started.getJsonObject("inputs").getJsonArray("attachments").getJsonObject(0);
+      assertEquals("text", seen.getJsonObject("processedContent").getString("type"));
+      assertFalse(seen.containsKey("text"), "events do not carry the file's text");
+    }
+  }
+
+  private static void assertError(Http.Response r, int status, String code) {
+    assertEquals(status, r.status(), r.body());
+    assertEquals(code, r.json().getString("code"), r.body());
+  }
+}
