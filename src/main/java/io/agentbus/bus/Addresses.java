@@ -85,6 +85,8 @@ public final class Addresses {
   public static final String UPLOADS_FILE = "internal.uploads.file";
   /** Uploads verticle: attach the caller's files {fileIds, kind: channel|workflow, ref}; answers their metadata. */
   public static final String UPLOADS_ATTACH = "internal.uploads.attach";
+  /** Uploads verticle: which of {fileIds} are gone (deleted): {removed:[…]}, so attachments can say so. */
+  public static final String UPLOADS_REMOVED = "internal.uploads.removed";
   /** Uploads verticle: delete a file {fileId} (its uploader or an admin). */
   public static final String UPLOADS_DELETE = "internal.uploads.delete";
 

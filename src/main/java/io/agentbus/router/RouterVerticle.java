@@ -212,7 +212,36 @@ public final class RouterVerticle extends VerticleBase {
             messages.add(page.get(i));
           }
           return new JsonObject().put("channel", name).put("messages", messages).put("hasMore", hasMore);
-        });
+        })
+        .compose(this::markRemovedAttachments);
+  }
+
+  /** Attachments whose file was deleted since are shown so ({@code removed: true}); asked of the uploads verticle. */
+  private Future<JsonObject> markRemovedAttachments(JsonObject page) {
+    List<JsonObject> atts = new ArrayList<>();
+    for (Object m : page.getJsonArray("messages")) {
+      for (Object a : ((JsonObject) m).getJsonArray("attachments", new JsonArray())) {
+        if (a instanceof JsonObject att && att.getString("fileId") != null) {
+          atts.add(att);
+        }
+      }
+    }
+    if (atts.isEmpty()) {
+      return Future.succeededFuture(page);
+    }
+    JsonArray ids = new JsonArray(atts.stream().map(a -> a.getString("fileId")).distinct().toList());
+    return vertx.eventBus().<JsonObject>request(Addresses.UPLOADS_REMOVED, new JsonObject().put("fileIds", ids),
+            Requests.control())
+        .map(m -> {
+          JsonArray removed = m.body().getJsonArray("removed");
+          atts.forEach(a -> {
+            if (removed.contains(a.getString("fileId"))) {
+              a.put("removed", true);
+            }
+          });
+          return page;
+        })
+        .otherwise(page); // no uploads verticle answering: the page as stored
   }
 
   /** Typing is ephemeral: published on the channel's stream address, never stored. */

@@ -20,6 +20,8 @@ final class FileQueries {
       "SELECT COALESCE(sum(size), 0)::bigint FROM files WHERE owner_id = $1 AND deleted_at IS NULL";
   private static final String LINK =
       "INSERT INTO file_links (file_id, kind, ref) SELECT unnest($1::text[]), $2, $3 ON CONFLICT DO NOTHING";
+  private static final String REMOVED = "SELECT u.id FROM unnest($1::text[]) AS u(id) WHERE NOT EXISTS "
+      + "(SELECT 1 FROM files f WHERE f.id = u.id AND f.deleted_at IS NULL)";
   private static final String MARK_DELETED = "UPDATE files SET deleted_at = now(), text = NULL WHERE id = $1";
   /** Chunks of uploads that never got their row (a node died mid-store), once they are an hour old. */
   private static final String SWEEP_ORPHANS = "DELETE FROM file_chunks c WHERE c.created_at < now() - interval '1 hour' "
@@ -74,6 +76,15 @@ final class FileQueries {
     }
     return pool.preparedQuery(LINK).execute(Tuple.tuple().addValue(fileIds.toArray(new String[0])).addValue(kind)
         .addValue(ref)).mapEmpty();
+  }
+
+  /** Which of {@code ids} are not (or no longer) stored files. */
+  Future<List<String>> removed(String[] ids) {
+    return pool.preparedQuery(REMOVED).execute(Tuple.tuple().addValue(ids)).map(rows -> {
+      List<String> out = new java.util.ArrayList<>();
+      rows.forEach(r -> out.add(r.getString(0)));
+      return out;
+    });
   }
 
   Future<Void> markDeleted(String id) {

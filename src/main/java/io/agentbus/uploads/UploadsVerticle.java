@@ -52,6 +52,8 @@ public final class UploadsVerticle extends VerticleBase {
   /** Worker threads for hashing and processing: bounded, so uploads cannot starve the node. */
   static final int WORKERS = 2;
   static final long ORPHAN_SWEEP_MS = 10 * 60_000;
+  /** How long one file's processing may take; past it the file is stored with an error as its content. */
+  static final long PROCESS_SECONDS = 30;
 
   private Pool pool;
   private FileStore store;
@@ -81,7 +83,8 @@ public final class UploadsVerticle extends VerticleBase {
         Services.serve(vertx, LOG, Addresses.UPLOADS_STORE, this::storeRequest),
         Services.serve(vertx, LOG, Addresses.UPLOADS_FILE, this::fileRequest),
         Services.serve(vertx, LOG, Addresses.UPLOADS_ATTACH, this::attachRequest),
-        Services.serve(vertx, LOG, Addresses.UPLOADS_DELETE, this::deleteRequest));
+        Services.serve(vertx, LOG, Addresses.UPLOADS_DELETE, this::deleteRequest),
+        Services.serve(vertx, LOG, Addresses.UPLOADS_REMOVED, this::removedRequest));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
@@ -114,8 +117,8 @@ public final class UploadsVerticle extends VerticleBase {
           List<Future<Prepared>> prepared = new ArrayList<>();
           for (Object o : list) {
             JsonObject f = (JsonObject) o;
-            prepared.add(workers.executeBlocking(() -> prepare(Path.of(f.getString("path")), f.getString("originalName")),
-                false));
+            prepared.add(workers.executeBlocking(() -> check(Path.of(f.getString("path")), f.getString("originalName")),
+                false).compose(this::processBounded));
           }
           return Future.all(prepared).map(all -> all.<Prepared>list());
         })
@@ -130,8 +133,23 @@ public final class UploadsVerticle extends VerticleBase {
         }));
   }
 
-  /** On a worker: size, extension and content checks, hash and processing of one spooled file. */
-  private Prepared prepare(Path path, String originalName) throws Exception {
+  /**
+   * Processing on a worker, bounded in time: a file whose reading takes too long (a PDF built to
+   * be slow) is stored with an error as its processed content instead of holding the upload.
+   */
+  private Future<Prepared> processBounded(Prepared checked) {
+    return workers.executeBlocking(() -> Processor.process(checked.path(), checked.verdict().extension(),
+            Processor.Limits.DEFAULT), false)
+        .timeout(PROCESS_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+        .otherwise(err -> new Processor.Result(new JsonObject().put("type", "error").put("message",
+            err.getClass().getSimpleName().contains("Timeout") ? "reading the file took longer than " + PROCESS_SECONDS
+                + " s" : "could not read the file"), null))
+        .map(result -> new Prepared(checked.fileId(), checked.path(), checked.originalName(), checked.verdict(),
+            checked.size(), checked.sha256(), result));
+  }
+
+  /** On a worker: size, extension and content checks and the hash of one spooled file. */
+  private Prepared check(Path path, String originalName) throws Exception {
     long size = Files.size(path);
     if (size > maxFileBytes) {
       throw new AppException(ErrorCode.PAYLOAD_TOO_LARGE, "a file is larger than " + maxFileBytes + " bytes");
@@ -160,9 +178,7 @@ public final class UploadsVerticle extends VerticleBase {
       throw new AppException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the file's bytes are " + verdict.detected()
           + ", not what '." + ext + "' claims");
     }
-    Processor.Result processed = Processor.process(path, ext, Processor.Limits.DEFAULT);
-    return new Prepared(Json.newId(), path, originalName, verdict, size, HexFormat.of().formatHex(sha.digest()),
-        processed);
+    return new Prepared(Json.newId(), path, originalName, verdict, size, HexFormat.of().formatHex(sha.digest()), null);
   }
 
   private Future<JsonObject> storeAll(Principal who, String session, List<Prepared> all) {
@@ -244,6 +260,13 @@ public final class UploadsVerticle extends VerticleBase {
             .put("fileId", f.getString("fileId")).put("originalName", f.getString("originalName"))
             .put("contentType", f.getString("contentType")).put("size", f.getLong("size"))
             .put("processedContent", f.getJsonObject("processedContent")).put("text", f.getString("text"))).toList())));
+  }
+
+  /** {fileIds}: those that were deleted (or never stored), for history to show them removed. */
+  private Future<JsonObject> removedRequest(Message<Object> msg) {
+    JsonArray ids = Json.optStringArray(Services.body(msg), "fileIds", 1000, 64);
+    return files.removed(ids.stream().map(String::valueOf).toArray(String[]::new))
+        .map(list -> new JsonObject().put("removed", new JsonArray(list)));
   }
 
   /** The uploader or an admin deletes a file: its bytes go, its row says when. */

@@ -44,7 +44,9 @@ class UploadsTest extends TwoNodeClusterTest {
     log = new LogWatch();
     spool = Files.createTempDirectory("agentbus-spool-test");
     startCluster(Map.of("AGENTBUS_UPLOADS_TMP_DIR", spool.toString(), "AGENTBUS_UPLOADS_MAX_FILE_BYTES",
-        String.valueOf(MAX), "AGENTBUS_UPLOADS_QUOTA_BYTES", "900000"));
+        String.valueOf(MAX), "AGENTBUS_UPLOADS_QUOTA_BYTES", "900000",
+        "AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", io.agentbus.WorkflowTestAccess.testWorkflowsFile(),
+        "AGENTBUS_ORCHESTRATOR_AGENT_KINDS", "ext=worker"));
   }
 
   /** Whatever was uploaded, refused or cut off, nothing was left as an unhandled exception. */
@@ -238,6 +240,55 @@ class UploadsTest extends TwoNodeClusterTest {
       JsonObject seen = started.getJsonObject("inputs").getJsonArray("attachments").getJsonObject(0);
       assertEquals("text", seen.getJsonObject("processedContent").getString("type"));
       assertFalse(seen.containsKey("text"), "events do not carry the file's text");
+    }
+  }
+
+  @Test
+  void anExternalWorkerGetsTheProcessedContentAndTextOfTheWorkflowsFiles() throws Exception {
+    String session = "worker-" + UUID.randomUUID();
+    try (WsClient ws = WsClient.authed(cluster, 0, alice, session);
+         WsClient worker = WsClient.authed(cluster, 1, cluster.token("w1", "agent"), null)) {
+      JsonObject reg = worker.replyTo(worker.send(new JsonObject().put("type", "agent_register")
+          .put("roles", new io.vertx.core.json.JsonArray().add("ext")).put("capacity", 1)));
+      assertEquals("agent_registered", reg.getString("type"), reg.encode());
+      Http.Response up = new Multipart().field("sessionId", session)
+          .file("files", "table.csv", "text/csv", "city,people\nOslo,700000\nBergen,290000\n".getBytes())
+          .post(cluster.port(1), alice);
+      assertEquals(200, up.status(), up.body());
+      String fileId = up.json().getJsonArray("files").getJsonObject(0).getString("fileId");
+      JsonObject started = ws.replyTo(ws.send(new JsonObject().put("type", "user_input").put("workflow", "external")
+          .put("content", "count the people").put("attachments", new io.vertx.core.json.JsonArray().add(fileId))));
+      assertEquals("ack", started.getString("type"), started.encode());
+      JsonObject task = worker.next("task");
+      JsonObject file = task.getJsonObject("input").getJsonArray("attachments").getJsonObject(0);
+      assertEquals("table.csv", file.getString("originalName"));
+      assertEquals("csv", file.getJsonObject("processedContent").getString("type"));
+      assertEquals(2, file.getJsonObject("processedContent").getLong("rows"));
+      assertTrue(file.getString("text").contains("Bergen,290000"), file.encode());
+      worker.send(new JsonObject().put("type", "task_result").put("taskId", task.getString("taskId"))
+          .put("outputs", new JsonObject().put("text", "990000 people")));
+      java.util.List<JsonObject> events = io.agentbus.WorkflowTestAccess.eventsUntilEnd(ws, started.getString("workflowId"));
+      assertEquals("workflow_completed", events.get(events.size() - 1).getString("type"));
+    }
+  }
+
+  @Test
+  void aDeletedFileIsShownAsRemovedWhereItWasAttached() throws Exception {
+    String session = "del-" + UUID.randomUUID();
+    String channel = "files-" + (System.nanoTime() % 100000);
+    assertEquals(201, cluster.http(0).post("/api/channels", new JsonObject().put("name", channel).encode(), alice).status());
+    try (WsClient ws = WsClient.authed(cluster, 0, alice, session)) {
+      Http.Response up = new Multipart().field("sessionId", session).file("files", "old.txt", "text/plain",
+          "soon gone".getBytes()).post(cluster.port(0), alice);
+      String fileId = up.json().getJsonArray("files").getJsonObject(0).getString("fileId");
+      ws.replyTo(ws.send(new JsonObject().put("type", "chat").put("channel", channel).put("content", "see file")
+          .put("attachments", new io.vertx.core.json.JsonArray().add(fileId))));
+      assertEquals(200, cluster.http(0).request("DELETE", "/api/files/" + fileId, null, "Authorization",
+          "Bearer " + alice).status());
+      JsonObject history = cluster.http(1).get("/api/channels/" + channel + "/messages", bob).json();
+      JsonObject att = history.getJsonArray("messages").getJsonObject(0).getJsonArray("attachments").getJsonObject(0);
+      assertEquals(fileId, att.getString("fileId"));
+      assertEquals(true, att.getBoolean("removed"), history.encode());
     }
   }
 
