@@ -51,6 +51,8 @@ public final class UploadsVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(UploadsVerticle.class);
   /** Worker threads for hashing and processing: bounded, so uploads cannot starve the node. */
   static final int WORKERS = 2;
+  /** Files stored at once, node-wide (about the pool's connections: more would only queue chunks in memory). */
+  static final int STORE_SLOTS = 4;
   static final long ORPHAN_SWEEP_MS = 10 * 60_000;
   /** How long one file's processing may take; past it the file is stored with an error as its content. */
   static final long PROCESS_SECONDS = 30;
@@ -61,6 +63,8 @@ public final class UploadsVerticle extends VerticleBase {
   private StreamWriter writer;
   private final Interest interest = new Interest();
   private WorkerExecutor workers;
+  /** Files whose bytes are being written at once: each holds a chunk in memory, so they are bounded. */
+  private final Slots storeSlots = new Slots(STORE_SLOTS);
   private Set<String> allowed;
   private long maxFileBytes;
   private long quotaBytes;
@@ -184,7 +188,7 @@ public final class UploadsVerticle extends VerticleBase {
   private Future<JsonObject> storeAll(Principal who, String session, List<Prepared> all) {
     List<Future<Void>> chunks = new ArrayList<>();
     for (Prepared p : all) {
-      chunks.add(store.put(p.fileId(), p.path()));
+      chunks.add(storeSlots.run(() -> store.put(p.fileId(), p.path())));
     }
     return Future.join(chunks)
         .compose(v -> files.insert(who.userId(), session, all.stream().map(p -> new FileQueries.Row(p.fileId(),

@@ -84,12 +84,17 @@ public final class NodeProcesses implements AutoCloseable {
     common.putAll(env);
   }
 
-  /** Starts node {@code i} (cluster port base + i) and returns it once it is up. */
+  /** Starts node {@code i} (cluster port base + i); returns at once (see {@link #awaitUp}). */
   public NodeProc start(int i) throws Exception {
+    return start(i, "256m");
+  }
+
+  /** The same with a heap of {@code heap} ({@code -Xmx}). */
+  public NodeProc start(int i, String heap) throws Exception {
     int port = TestCluster.freePort();
     Path log = Files.createTempFile("agentbus-node" + i + "-", ".log");
     NodeProc n = new NodeProc(port, log);
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
         "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dhazelcast.logging.type=slf4j",
         "-cp", System.getProperty("java.class.path"), "io.agentbus.Main");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
