@@ -5,8 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,13 +67,8 @@ public final class Processor {
     try (InputStream in = Files.newInputStream(file)) {
       bytes = in.readNBytes(limits.maxTextBytes());
     }
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      // Not UTF-8 (or cut inside a character at the bound): read it leniently.
-      return new String(bytes, StandardCharsets.ISO_8859_1);
-    }
+    // Decoded straight into a string (malformed bytes become U+FFFD): no second copy of the text.
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   private static Result text(Path file, String extension, Limits limits) throws IOException {

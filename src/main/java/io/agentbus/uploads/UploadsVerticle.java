@@ -142,14 +142,33 @@ public final class UploadsVerticle extends VerticleBase {
    * be slow) is stored with an error as its processed content instead of holding the upload.
    */
   private Future<Prepared> processBounded(Prepared checked) {
-    return workers.executeBlocking(() -> Processor.process(checked.path(), checked.verdict().extension(),
-            Processor.Limits.DEFAULT), false)
+    return workers.executeBlocking(() -> spoolText(checked.path(), Processor.process(checked.path(),
+            checked.verdict().extension(), Processor.Limits.DEFAULT)), false)
         .timeout(PROCESS_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
         .otherwise(err -> new Processor.Result(new JsonObject().put("type", "error").put("message",
             err.getClass().getSimpleName().contains("Timeout") ? "reading the file took longer than " + PROCESS_SECONDS
                 + " s" : "could not read the file"), null))
         .map(result -> new Prepared(checked.fileId(), checked.path(), checked.originalName(), checked.verdict(),
             checked.size(), checked.sha256(), result));
+  }
+
+  /**
+   * The extracted text waits for its row in a file beside the spooled one, not in memory: twenty
+   * uploads waiting to be stored would otherwise hold twenty texts of up to 1 MiB.
+   */
+  private static Processor.Result spoolText(Path path, Processor.Result r) throws java.io.IOException {
+    if (r.text() == null) {
+      return r;
+    }
+    Files.writeString(textPath(path), r.text());
+    return new Processor.Result(r.processedContent(), TEXT_SPOOLED);
+  }
+
+  /** Stands for a text spooled beside its file ({@link #textPath}). */
+  private static final String TEXT_SPOOLED = "";
+
+  private static Path textPath(Path spooled) {
+    return spooled.resolveSibling(spooled.getFileName() + ".text");
   }
 
   /** On a worker: size, extension and content checks and the hash of one spooled file. */
@@ -186,14 +205,16 @@ public final class UploadsVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> storeAll(Principal who, String session, List<Prepared> all) {
-    List<Future<Void>> chunks = new ArrayList<>();
-    for (Prepared p : all) {
-      chunks.add(storeSlots.run(() -> store.put(p.fileId(), p.path())));
-    }
-    return Future.join(chunks)
-        .compose(v -> files.insert(who.userId(), session, all.stream().map(p -> new FileQueries.Row(p.fileId(),
-            p.originalName(), p.verdict().contentType(), p.size(), p.sha256(), p.processed().processedContent(),
-            p.processed().text())).toList()))
+    // One slot per upload: its files' chunks one after the other, then its rows (texts read back
+    // from their spool just then), so memory is bounded by the slots, not by the uploads waiting.
+    return storeSlots.run(() -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Prepared p : all) {
+        chain = chain.compose(v -> store.put(p.fileId(), p.path()));
+      }
+      return chain.compose(v -> workers.executeBlocking(() -> rows(all), false))
+          .compose(rows -> files.insert(who.userId(), session, rows));
+    })
         .recover(err -> {
           List<Future<Void>> undo = all.stream().map(p -> store.delete(p.fileId())).toList();
           return Future.join(undo).transform(x -> Future.failedFuture(err));
@@ -205,6 +226,17 @@ public final class UploadsVerticle extends VerticleBase {
           return writer.append(StreamName.session(session), "files_uploaded", event.encode())
               .map(seq -> new JsonObject().put("status", "success").put("files", out));
         });
+  }
+
+  /** The rows of an upload, with each text read back from its spool (on a worker). */
+  private static List<FileQueries.Row> rows(List<Prepared> all) throws java.io.IOException {
+    List<FileQueries.Row> rows = new ArrayList<>();
+    for (Prepared p : all) {
+      String text = p.processed().text() == null ? null : Files.readString(textPath(p.path()));
+      rows.add(new FileQueries.Row(p.fileId(), p.originalName(), p.verdict().contentType(), p.size(), p.sha256(),
+          p.processed().processedContent(), text));
+    }
+    return rows;
   }
 
   // ---------------------------------------------------------------- download, attach, delete

@@ -71,6 +71,9 @@ public final class Benchmark {
   final Map<String, String> nodeEnv = new HashMap<>();
   Set<String> phases = Set.of("fanout", "idle", "persist");
   int failoverRounds = 5;
+  int uploadFiles = 20;
+  int uploadMib = 10;
+  String uploadHeap = "96m";
 
   private final String db = "agentbus_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   private final List<NodeProcess> nodes = new ArrayList<>();
@@ -118,6 +121,9 @@ public final class Benchmark {
         }
         case "phases" -> phases = Set.of(v.split(","));
         case "failover-rounds" -> failoverRounds = Integer.parseInt(v);
+        case "upload-files" -> uploadFiles = Integer.parseInt(v);
+        case "upload-mib" -> uploadMib = Integer.parseInt(v);
+        case "upload-heap" -> uploadHeap = v;
         default -> throw new IllegalArgumentException("unknown option --" + k);
       }
     }
@@ -134,10 +140,13 @@ public final class Benchmark {
       } finally {
         f.close();
       }
-      if (phases.size() == 1) {
-        printSummary();
-        return;
-      }
+    }
+    if (phases.contains("upload")) {
+      new UploadPhase(uploadFiles, uploadMib, uploadHeap, results).run();
+    }
+    if (phases.stream().noneMatch(Set.of("fanout", "idle", "persist")::contains)) {
+      printSummary();
+      return;
     }
     startNodes();
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));

@@ -37,6 +37,19 @@ public final class Multipart {
     return this;
   }
 
+  /** A file part whose filename is raw bytes (e.g. not UTF-8), as a hostile client may send. */
+  public Multipart fileRawName(String field, byte[] filename, String contentType, byte[] data) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"; filename=\"")
+        .getBytes(StandardCharsets.UTF_8));
+    b.writeBytes(filename);
+    b.writeBytes(("\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    b.writeBytes(data);
+    b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+    parts.add(b.toByteArray());
+    return this;
+  }
+
   public byte[] body() {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     parts.forEach(b::writeBytes);

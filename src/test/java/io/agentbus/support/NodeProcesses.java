@@ -95,7 +95,9 @@ public final class NodeProcesses implements AutoCloseable {
     Path log = Files.createTempFile("agentbus-node" + i + "-", ".log");
     NodeProc n = new NodeProc(port, log);
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dhazelcast.logging.type=slf4j",
+        // The flags README recommends for a node (G1, a heap that is given back), as operators run it.
+        "-Xms64m", "-XX:+UseG1GC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:TieredStopAtLevel=1",
+        "-Dhazelcast.logging.type=slf4j",
         "-cp", System.getProperty("java.class.path"), "io.agentbus.Main");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(common);

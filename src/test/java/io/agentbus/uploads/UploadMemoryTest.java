@@ -1,8 +1,5 @@
 package io.agentbus.uploads;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.agentbus.support.IntegrationTest;
 import io.agentbus.support.NodeProcesses;
 import io.agentbus.support.NodeProcesses.NodeProc;
@@ -23,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Upload bodies are streamed, never held whole: a node process with a 96 MiB heap takes twenty

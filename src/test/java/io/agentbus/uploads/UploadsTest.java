@@ -65,6 +65,24 @@ class UploadsTest extends TwoNodeClusterTest {
     return out.toByteArray();
   }
 
+  static byte[] pdfWithText(String text) throws Exception {
+    try (org.apache.pdfbox.pdmodel.PDDocument doc = new org.apache.pdfbox.pdmodel.PDDocument();
+         ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+      org.apache.pdfbox.pdmodel.PDPage page = new org.apache.pdfbox.pdmodel.PDPage();
+      doc.addPage(page);
+      try (org.apache.pdfbox.pdmodel.PDPageContentStream c = new org.apache.pdfbox.pdmodel.PDPageContentStream(doc, page)) {
+        c.beginText();
+        c.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
+            org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 12);
+        c.newLineAtOffset(72, 700);
+        c.showText(text);
+        c.endText();
+      }
+      doc.save(out);
+      return out.toByteArray();
+    }
+  }
+
   static String sha256(byte[] b) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }
@@ -127,6 +145,13 @@ class UploadsTest extends TwoNodeClusterTest {
       assertEquals("one", new String(part.body(), StandardCharsets.UTF_8));
       assertEquals("bytes 5-7/" + text.length, part.headers().firstValue("Content-Range").orElse(""));
       assertEquals(416, get(1, "/api/files/" + t.getString("fileId"), alice, "Range", "bytes=900-").statusCode());
+      HttpResponse<byte[]> head = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.port(0) + "/api/files/" + p.getString("fileId")))
+              .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + alice).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, head.statusCode());
+      assertEquals(String.valueOf(image.length), head.headers().firstValue("Content-Length").orElse(""));
+      assertEquals(0, head.body().length, "HEAD has no body");
 
       // Someone else: not found, the same as an unknown id.
       assertEquals(404, get(1, "/api/files/" + t.getString("fileId"), bob).statusCode());
@@ -202,6 +227,17 @@ class UploadsTest extends TwoNodeClusterTest {
     assertFalse(d.headers().firstValue("Content-Disposition").orElse("").contains("/"));
     JsonObject broken = r.json().getJsonArray("files").getJsonObject(1).getJsonObject("processedContent");
     assertEquals("error", broken.getString("type"), broken.encode());
+    // A file name that is not UTF-8 at all, and a real PDF.
+    byte[] latin1 = "caf\u00e9 r\u00e9sum\u00e9.pdf".getBytes(StandardCharsets.ISO_8859_1);
+    Http.Response odd = new Multipart().field("sessionId", session)
+        .fileRawName("files", latin1, "application/pdf", pdfWithText("page one words")).post(cluster.port(0), alice);
+    assertEquals(200, odd.status(), odd.body());
+    JsonObject pdf = odd.json().getJsonArray("files").getJsonObject(0);
+    assertEquals("pdf", pdf.getJsonObject("processedContent").getString("type"), pdf.encode());
+    assertEquals(1, pdf.getJsonObject("processedContent").getInteger("pages"));
+    HttpResponse<byte[]> pdfBack = get(1, "/api/files/" + pdf.getString("fileId"), alice);
+    assertEquals(200, pdfBack.statusCode());
+    assertTrue(pdfBack.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment; filename*=UTF-8''"));
   }
 
   @Test
