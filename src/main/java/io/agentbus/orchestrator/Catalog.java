@@ -248,4 +248,20 @@ public final class Catalog {
   private static IllegalArgumentException bad(String where, String what) {
     return new IllegalArgumentException("workflows file: " + where + ": " + what);
   }
+
+  /** What {@code GET /api/templates} shows: each template's steps (roles, or a gate's title), and the roles. */
+  public JsonObject describe() {
+    JsonArray list = new JsonArray();
+    for (String name : templateNames()) {
+      Template t = template(name);
+      JsonArray steps = new JsonArray();
+      for (Template.Step s : t.steps()) {
+        steps.add(s.isGate() ? new JsonObject().put("approval", s.gate().getString("title"))
+            : new JsonObject().put("roles", new JsonArray(s.agents().stream().map(Template.AgentStep::role).toList())));
+      }
+      list.add(new JsonObject().put("name", name).put("description", t.description())
+          .put("default", name.equals(template(null).name())).put("steps", steps));
+    }
+    return new JsonObject().put("templates", list).put("roles", new JsonArray(List.copyOf(roles())));
+  }
 }

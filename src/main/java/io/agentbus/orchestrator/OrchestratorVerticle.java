@@ -353,18 +353,7 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   private Future<JsonObject> templatesRequest(Message<Object> msg) {
     Principal.of(msg);
-    JsonArray list = new JsonArray();
-    for (String name : catalog.templateNames()) {
-      Template t = catalog.template(name);
-      JsonArray steps = new JsonArray();
-      for (Template.Step s : t.steps()) {
-        steps.add(s.isGate() ? new JsonObject().put("approval", s.gate().getString("title"))
-            : new JsonObject().put("roles", new JsonArray(s.agents().stream().map(Template.AgentStep::role).toList())));
-      }
-      list.add(new JsonObject().put("name", name).put("description", t.description())
-          .put("default", name.equals(catalog.template(null).name())).put("steps", steps));
-    }
-    return Future.succeededFuture(new JsonObject().put("templates", list).put("roles", new JsonArray(List.copyOf(catalog.roles()))));
+    return Future.succeededFuture(catalog.describe());
   }
 
   // ---------------------------------------------------------------- leases

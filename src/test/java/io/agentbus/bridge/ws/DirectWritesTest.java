@@ -20,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DirectWritesTest {
 
   private final Vertx vertx = Vertx.vertx();
+  private io.vertx.core.http.WebSocketClient wsClient;
 
   @AfterEach
   void close() throws Exception {
@@ -42,7 +43,9 @@ class DirectWritesTest {
     int port = server.listen().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).actualPort();
 
     CompletableFuture<String> echoed = new CompletableFuture<>();
-    WebSocket client = vertx.createWebSocketClient().connect(port, "127.0.0.1", "/ws")
+    // Held in a field: Vert.x 5 closes a WebSocketClient (and its connections) once it is garbage collected.
+    wsClient = vertx.createWebSocketClient();
+    WebSocket client = wsClient.connect(port, "127.0.0.1", "/ws")
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     client.textMessageHandler(echoed::complete);
     client.writeTextMessage("hi");
