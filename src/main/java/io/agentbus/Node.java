@@ -69,7 +69,7 @@ public final class Node {
   }
 
   public String nodeId() {
-    return ((VertxInternal) vertx).clusterManager().getNodeId();
+    return ClusterMembers.nodeId(vertx);
   }
 
   public int httpPort() {

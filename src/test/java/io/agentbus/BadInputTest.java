@@ -1,41 +1,28 @@
 package io.agentbus;
 
 import io.agentbus.support.BridgeClient;
-import io.agentbus.support.LogWatch;
+import io.agentbus.support.NoUnhandledExceptions;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Garbage in gets a coded error, stores nothing, keeps the connection and disturbs nobody (PROTOCOL §3). */
+@ExtendWith(NoUnhandledExceptions.class)
 class BadInputTest extends TwoNodeClusterTest {
-
-  static LogWatch log;
 
   @BeforeAll
   static void start() {
-    log = new LogWatch();
     startCluster(Map.of());
-  }
-
-  /** Whatever the tests sent, nothing was left as an unhandled exception in the nodes' log. */
-  @AfterAll
-  static void noUnhandledExceptions() {
-    try {
-      assertTrue(log.seen() > 0, "the log watch sees the nodes' log");
-      assertEquals(List.of(), log.unhandled());
-    } finally {
-      log.close();
-    }
   }
 
   private static JsonObject errorFor(WsClient c, String rawFrame) {

@@ -3,8 +3,6 @@ package io.agentbus;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,11 +74,7 @@ class DatabaseOutageTest extends TwoNodeClusterTest {
           && System.currentTimeMillis() < deadline) {
         Thread.sleep(200);
       }
-      List<JsonObject> events = new java.util.ArrayList<>();
-      for (Row r : cluster.db().preparedQuery("SELECT payload FROM events WHERE stream = $1 ORDER BY seq")
-          .execute(Tuple.of("workflow:" + wf)).await()) {
-        events.add(new JsonObject(r.getString(0)));
-      }
+      List<JsonObject> events = cluster.storedEvents("workflow:" + wf);
       FailoverChaosTest.assertNoStepRepeated(wf, events);
       for (int position = 1; position <= 5; position++) {
         int p = position;

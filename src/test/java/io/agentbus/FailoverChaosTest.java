@@ -7,7 +7,6 @@ import io.agentbus.support.NodeProcesses.NodeProc;
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,12 +100,7 @@ class FailoverChaosTest {
   }
 
   static List<JsonObject> storedEvents(String workflowId) {
-    List<JsonObject> out = new ArrayList<>();
-    for (Row r : db.db().preparedQuery("SELECT payload FROM events WHERE stream = $1 ORDER BY seq")
-        .execute(Tuple.of("workflow:" + workflowId)).await()) {
-      out.add(new JsonObject(r.getString(0)));
-    }
-    return out;
+    return db.storedEvents("workflow:" + workflowId);
   }
 
   static String status(String workflowId) {
@@ -146,12 +140,10 @@ class FailoverChaosTest {
   @Test
   void aKilledNodesWorkflowsFinishOnASurvivorAndNoAcknowledgedMessageIsLost() throws Exception {
     try (NodeProcesses nodes = cluster()) {
-      NodeProc victim = nodes.start(0);
-      NodeProcesses.awaitUp(victim, 1, 90_000);
-      NodeProc a = nodes.start(1);
-      NodeProc b = nodes.start(2);
-      NodeProcesses.awaitUp(a, 3, 90_000);
-      NodeProcesses.awaitUp(b, 3, 90_000);
+      List<NodeProc> started = nodes.startAll(3);
+      NodeProc victim = started.get(0);
+      NodeProc a = started.get(1);
+      NodeProc b = started.get(2);
       String alice = token(nodes.http(a), "alice");
       String bob = token(nodes.http(b), "bob");
       String stream = "channel:general";
@@ -236,10 +228,9 @@ class FailoverChaosTest {
   @Test
   void aFrozenOwnerThawedAfterLosingItsLeaseWritesNothingMore() throws Exception {
     try (NodeProcesses nodes = cluster()) {
-      NodeProc frozen = nodes.start(0);
-      NodeProcesses.awaitUp(frozen, 1, 90_000);
-      NodeProc other = nodes.start(1);
-      NodeProcesses.awaitUp(other, 2, 90_000);
+      List<NodeProc> started = nodes.startAll(2);
+      NodeProc frozen = started.get(0);
+      NodeProc other = started.get(1);
       String alice = token(nodes.http(other), "alice");
       WsClient owner = authed(frozen, alice, "frozen-" + System.nanoTime());
       String id = WorkflowTest.startWorkflow(owner, "long", "freeze me");

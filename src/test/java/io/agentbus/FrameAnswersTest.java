@@ -2,7 +2,7 @@ package io.agentbus;
 
 import io.agentbus.support.BridgeClient;
 import io.agentbus.support.Http;
-import io.agentbus.support.LogWatch;
+import io.agentbus.support.NoUnhandledExceptions;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -12,9 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -26,25 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * without the coded JSON error: typing with an id, blank content, huge frames, bridge frames with
  * odd headers, HTTP refusals made before routing.
  */
+@ExtendWith(NoUnhandledExceptions.class)
 class FrameAnswersTest extends TwoNodeClusterTest {
-
-  static LogWatch log;
 
   @BeforeAll
   static void start() {
-    log = new LogWatch();
     startCluster(Map.of());
-  }
-
-  /** Whatever the tests sent, nothing was left as an unhandled exception in the nodes' log. */
-  @AfterAll
-  static void noUnhandledExceptions() {
-    try {
-      assertTrue(log.seen() > 0, "the log watch sees the nodes' log");
-      assertEquals(List.of(), log.unhandled());
-    } finally {
-      log.close();
-    }
   }
 
   /** The answers to frames with ids "f0".."fN" until the socket closes or nothing more comes. */

@@ -3,6 +3,7 @@ package io.agentbus.orchestrator;
 import io.agentbus.bus.Json;
 import io.agentbus.orchestrator.agent.Agent;
 import io.agentbus.orchestrator.agent.AgentFailure;
+import io.agentbus.uploads.Attachments;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
@@ -49,7 +50,7 @@ final class AgentAttempts {
     run.log.emit("agent_started", new JsonObject().put("agentRole", a.role()).put("agentName", nameOf(a.role()))
         .put("position", position).put("totalAgents", run.order.size()).put("attempt", attempt)
         .put("estimatedCompletionTime", Instant.ofEpochMilli(t0 + (long) (a.estimatedTime() * 60_000)).toString())
-        .put("inputs", new JsonObject().put("content", content).put("attachments", metadataOf(task.attachments()))
+        .put("inputs", new JsonObject().put("content", content).put("attachments", Attachments.withoutText(task.attachments()))
             .put("previousOutputs", run.state.outputNames()).put("feedback", feedback)))
         .onComplete(ar -> {
           if (ar.failed() || run.finished()) {
@@ -150,20 +151,5 @@ final class AgentAttempts {
 
   private String nameOf(String role) {
     return role.substring(0, 1).toUpperCase() + role.substring(1) + " agent";
-  }
-
-  /** Attachments as events show them: what each file is, not its text (agents get that in their task). */
-  private static JsonArray metadataOf(JsonArray attachments) {
-    JsonArray out = new JsonArray();
-    for (Object o : attachments) {
-      if (o instanceof JsonObject f) {
-        JsonObject m = f.copy();
-        m.remove("text");
-        out.add(m);
-      } else {
-        out.add(o);
-      }
-    }
-    return out;
   }
 }

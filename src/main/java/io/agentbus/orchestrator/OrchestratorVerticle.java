@@ -18,6 +18,7 @@ import io.agentbus.stream.StreamName;
 import io.agentbus.stream.StreamStore;
 import io.agentbus.stream.StreamWriter;
 import io.agentbus.stream.WorkflowEvents;
+import io.agentbus.uploads.Attachments;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -167,7 +168,9 @@ public final class OrchestratorVerticle extends VerticleBase {
     String id = Json.newId();
     return vertx.eventBus().request(Addresses.SESSION_CLAIM, new JsonObject().put("sessionId", session),
             Requests.as(who))
-        .compose(claimed -> attach(who, id, input.getJsonArray("attachments", new JsonArray())))
+        // The workflow's files, checked and attached: its agents get their processed content and text.
+        .compose(claimed -> Attachments.attach(vertx, Requests.as(who), input.getJsonArray("attachments", new JsonArray()),
+            "workflow", id))
         .compose(files -> store.insert(id, t.name(), session, who.userId(), input.put("attachments", files), t.toJson(),
             instanceId, leaseSeconds))
         .map(v -> {
@@ -178,19 +181,6 @@ public final class OrchestratorVerticle extends VerticleBase {
           return new JsonObject().put("workflowId", id).put("workflowName", t.name()).put("sessionId", session)
               .put("stream", StreamName.workflow(id));
         });
-  }
-
-  /**
-   * The workflow's files, checked and attached by the uploads verticle: each with its processed
-   * content and extracted text, which its agents get in {@code task.input.attachments}.
-   */
-  private Future<JsonArray> attach(Principal who, String workflowId, JsonArray fileIds) {
-    if (fileIds.isEmpty()) {
-      return Future.succeededFuture(new JsonArray());
-    }
-    JsonObject ask = new JsonObject().put("fileIds", fileIds).put("kind", "workflow").put("ref", workflowId);
-    return vertx.eventBus().<JsonObject>request(Addresses.UPLOADS_ATTACH, ask, Requests.as(who))
-        .map(m -> m.body().getJsonArray("files"));
   }
 
   // ---------------------------------------------------------------- cancel
@@ -364,7 +354,7 @@ public final class OrchestratorVerticle extends VerticleBase {
     WorkflowRun run = new WorkflowRun(env, id, row.getString("sessionId"), row.getString("ownerId"), t,
         row.getJsonObject("input"), state);
     runs.put(id, run);
-    run.resume(row.getString("status"), row.getInteger("currentStep"));
+    run.resume(row.getInteger("currentStep"));
   }
 
   private void renewLeases() {

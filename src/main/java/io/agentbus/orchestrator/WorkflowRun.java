@@ -108,14 +108,12 @@ final class WorkflowRun {
   }
 
   /**
-   * Continues a workflow taken over from a node that died, at step {@code at} with the row's
-   * {@code rowStatus}: a gate keeps waiting (or acts on a decision made meanwhile), an agent step
-   * runs what had not completed.
+   * Continues a workflow taken over from a node that died, at step {@code at}: a gate keeps
+   * waiting (or acts on a decision made meanwhile), an agent step runs what had not completed.
    */
-  void resume(String rowStatus, int at) {
+  void resume(int at) {
     metrics.workflowsRunning.incrementAndGet();
     step = at;
-    status = rowStatus;
     if (at >= template.steps().size()) {
       complete();
       return;
@@ -137,8 +135,13 @@ final class WorkflowRun {
       finished = true;
       metrics.workflowsRunning.decrementAndGet();
     }
+    stopWork("another orchestrator took the workflow over");
+  }
+
+  /** Stops retry timers and tells running agents to stop. */
+  private void stopWork(String reason) {
     timers.forEach(env.vertx()::cancelTimer);
-    new ArrayList<>(running.values()).forEach(r -> r.cancel("another orchestrator took the workflow over"));
+    new ArrayList<>(running.values()).forEach(r -> r.cancel(reason));
     running.clear();
   }
 
@@ -311,9 +314,7 @@ final class WorkflowRun {
     metrics.workflows.increment(finalStatus);
     metrics.workflowsRunning.decrementAndGet();
     status = finalStatus;
-    timers.forEach(env.vertx()::cancelTimer);
-    new ArrayList<>(running.values()).forEach(r -> r.cancel("workflow " + finalStatus));
-    running.clear();
+    stopWork("workflow " + finalStatus);
     return log.save(finalStatus, step, outputs.copy(), error);
   }
 

@@ -18,6 +18,7 @@ import io.agentbus.stream.Interest;
 import io.agentbus.stream.StreamName;
 import io.agentbus.stream.StreamStore;
 import io.agentbus.stream.StreamWriter;
+import io.agentbus.uploads.Attachments;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -126,27 +127,9 @@ public final class RouterVerticle extends VerticleBase {
       if (content.startsWith("/")) {
         return command(msg, content, name).map(r -> new JsonObject().put("commandResult", r));
       }
-      return attach(msg, attachments, name).compose(files -> post(who, name, content, replyTo, threadId, mentions, files));
-    });
-  }
-
-  /**
-   * The message's files, checked and attached by the uploads verticle (the caller's own, which
-   * then anyone who reads the channel may download): their metadata, as the message carries it.
-   */
-  private Future<JsonArray> attach(Message<Object> msg, JsonArray fileIds, String channel) {
-    if (fileIds.isEmpty()) {
-      return Future.succeededFuture(new JsonArray());
-    }
-    JsonObject ask = new JsonObject().put("fileIds", fileIds).put("kind", "channel").put("ref", channel);
-    return vertx.eventBus().<JsonObject>request(Addresses.UPLOADS_ATTACH, ask, Requests.onBehalfOf(msg)).map(m -> {
-      JsonArray meta = new JsonArray();
-      for (Object o : m.body().getJsonArray("files")) {
-        JsonObject f = (JsonObject) o;
-        meta.add(new JsonObject().put("fileId", f.getString("fileId")).put("originalName", f.getString("originalName"))
-            .put("contentType", f.getString("contentType")).put("size", f.getLong("size")));
-      }
-      return meta;
+      // The caller's own files, checked by the uploads verticle; then anyone who reads the channel may download them.
+      return Attachments.attach(vertx, Requests.onBehalfOf(msg), attachments, "channel", name)
+          .compose(files -> post(who, name, content, replyTo, threadId, mentions, Attachments.metadata(files)));
     });
   }
 

@@ -48,7 +48,7 @@ public final class StreamHub implements Shareable {
     this.gapFillMs = gapFillMs;
     this.metrics = Metrics.of(vertx);
     this.nodeAddress = Addresses.nodeEvents(
-        ((io.vertx.core.internal.VertxInternal) vertx).clusterManager().getNodeId());
+        io.agentbus.bus.ClusterMembers.nodeId(vertx));
     context.runOnContext(v -> {
       ensureConsumer();
       vertx.setPeriodic(resyncMs, id -> resync());

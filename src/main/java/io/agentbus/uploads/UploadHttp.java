@@ -280,9 +280,4 @@ public final class UploadHttp {
         .onFailure(err -> fail.accept(req.response(), AppException.from(err)))
         .onSuccess(m -> req.response().putHeader("Content-Type", "application/json").end(m.body().encode()));
   }
-
-  /** Whether a path parameter is a file id (anything else is simply not found). */
-  public static boolean isFileId(String id) {
-    return io.agentbus.bus.Names.isId(id);
-  }
 }

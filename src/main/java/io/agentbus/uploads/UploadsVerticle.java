@@ -101,12 +101,12 @@ public final class UploadsVerticle extends VerticleBase {
 
   /** A checked, processed file, not stored yet. */
   private record Prepared(String fileId, Path path, String originalName, ContentCheck.Verdict verdict, long size,
-      String sha256, Processor.Result processed) {
+      String sha256, JsonObject processedContent, boolean hasText) {
 
     JsonObject toJson() {
       return new JsonObject().put("fileId", fileId).put("originalName", originalName)
           .put("contentType", verdict.contentType()).put("size", size).put("sha256", sha256)
-          .put("processedContent", processed.processedContent());
+          .put("processedContent", processedContent);
     }
   }
 
@@ -144,12 +144,13 @@ public final class UploadsVerticle extends VerticleBase {
   private Future<Prepared> processBounded(Prepared checked) {
     return workers.executeBlocking(() -> spoolText(checked.path(), Processor.process(checked.path(),
             checked.verdict().extension(), Processor.Limits.DEFAULT)), false)
+        .map(r -> new Prepared(checked.fileId(), checked.path(), checked.originalName(), checked.verdict(),
+            checked.size(), checked.sha256(), r.processedContent(), r.text() != null))
         .timeout(PROCESS_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
-        .otherwise(err -> new Processor.Result(new JsonObject().put("type", "error").put("message",
-            err.getClass().getSimpleName().contains("Timeout") ? "reading the file took longer than " + PROCESS_SECONDS
-                + " s" : "could not read the file"), null))
-        .map(result -> new Prepared(checked.fileId(), checked.path(), checked.originalName(), checked.verdict(),
-            checked.size(), checked.sha256(), result));
+        .otherwise(err -> new Prepared(checked.fileId(), checked.path(), checked.originalName(), checked.verdict(),
+            checked.size(), checked.sha256(), new JsonObject().put("type", "error").put("message",
+                err.getClass().getSimpleName().contains("Timeout") ? "reading the file took longer than "
+                    + PROCESS_SECONDS + " s" : "could not read the file"), false));
   }
 
   /**
@@ -157,15 +158,11 @@ public final class UploadsVerticle extends VerticleBase {
    * uploads waiting to be stored would otherwise hold twenty texts of up to 1 MiB.
    */
   private static Processor.Result spoolText(Path path, Processor.Result r) throws java.io.IOException {
-    if (r.text() == null) {
-      return r;
+    if (r.text() != null) {
+      Files.writeString(textPath(path), r.text());
     }
-    Files.writeString(textPath(path), r.text());
-    return new Processor.Result(r.processedContent(), TEXT_SPOOLED);
+    return r;
   }
-
-  /** Stands for a text spooled beside its file ({@link #textPath}). */
-  private static final String TEXT_SPOOLED = "";
 
   private static Path textPath(Path spooled) {
     return spooled.resolveSibling(spooled.getFileName() + ".text");
@@ -201,7 +198,8 @@ public final class UploadsVerticle extends VerticleBase {
       throw new AppException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the file's bytes are " + verdict.detected()
           + ", not what '." + ext + "' claims");
     }
-    return new Prepared(Json.newId(), path, originalName, verdict, size, HexFormat.of().formatHex(sha.digest()), null);
+    return new Prepared(Json.newId(), path, originalName, verdict, size, HexFormat.of().formatHex(sha.digest()), null,
+        false);
   }
 
   private Future<JsonObject> storeAll(Principal who, String session, List<Prepared> all) {
@@ -232,9 +230,9 @@ public final class UploadsVerticle extends VerticleBase {
   private static List<FileQueries.Row> rows(List<Prepared> all) throws java.io.IOException {
     List<FileQueries.Row> rows = new ArrayList<>();
     for (Prepared p : all) {
-      String text = p.processed().text() == null ? null : Files.readString(textPath(p.path()));
+      String text = p.hasText() ? Files.readString(textPath(p.path())) : null;
       rows.add(new FileQueries.Row(p.fileId(), p.originalName(), p.verdict().contentType(), p.size(), p.sha256(),
-          p.processed().processedContent(), text));
+          p.processedContent(), text));
     }
     return rows;
   }

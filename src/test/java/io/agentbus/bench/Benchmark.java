@@ -10,11 +10,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,7 +173,7 @@ public final class Benchmark {
     String secret = UUID.randomUUID() + "-" + UUID.randomUUID();
     Path logs = Files.createDirectories(Path.of("target", "bench"));
     for (int i = 0; i < 2; i++) {
-      int port = freePort();
+      int port = NodeProcess.freePort();
       Map<String, String> env = new HashMap<>();
       env.put("AGENTBUS_DB_URL", "postgresql://postgres@127.0.0.1:5432/" + db);
       env.put("AGENTBUS_CLUSTER_NAME", "agentbus-bench-" + db);
@@ -209,14 +204,7 @@ public final class Benchmark {
       n.close();
     }
     Vertx v = vertx != null ? vertx : Vertx.vertx();
-    Pool admin = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri("postgresql://postgres@127.0.0.1:5432/postgres"))
-        .with(new PoolOptions().setMaxSize(1)).using(v).build();
-    try {
-      admin.query("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)").execute().await();
-    } catch (Exception e) {
-      System.err.println("could not drop " + db + ": " + e.getMessage());
-    }
-    admin.close().await();
+    NodeProcess.dropDatabase(v, db);
     v.close().await();
   }
 
@@ -622,9 +610,4 @@ public final class Benchmark {
     ws.writeTextMessage("{\"type\":\"chat\",\"id\":\"x\",\"channel\":\"p" + (i % 200) + "\",\"content\":\"" + padding + "\"}");
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -64,7 +64,7 @@ final class Failover {
       env.put("AGENTBUS_CLUSTER_NAME", "agentbus-failover-" + db);
       env.put("AGENTBUS_CLUSTER_PORT", String.valueOf(hz + i));
       env.put("AGENTBUS_CLUSTER_MEMBERS", "127.0.0.1:" + hz + ",127.0.0.1:" + (hz + 1) + ",127.0.0.1:" + (hz + 2));
-      env.put("AGENTBUS_HTTP_PORT", String.valueOf(freePort()));
+      env.put("AGENTBUS_HTTP_PORT", String.valueOf(NodeProcess.freePort()));
       env.put("AGENTBUS_HTTP_HOST", "127.0.0.1");
       env.put("AGENTBUS_JWT_SECRET", secret);
       env.put("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", workflows.toAbsolutePath().toString());
@@ -181,16 +181,8 @@ final class Failover {
     for (NodeProcess n : nodes) {
       n.close();
     }
-    Pool admin = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri("postgresql://postgres@127.0.0.1:5432/postgres"))
-        .with(new PoolOptions().setMaxSize(1)).using(vertx).build();
-    try {
-      admin.query("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)").execute().await();
-    } catch (Exception e) {
-      System.err.println("could not drop " + db + ": " + e.getMessage());
-    } finally {
-      admin.close().await();
-      vertx.close().await();
-    }
+    NodeProcess.dropDatabase(vertx, db);
+    vertx.close().await();
   }
 
   /** A blocking /ws client for the phase's few connections. */
@@ -250,9 +242,4 @@ final class Failover {
     return c;
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

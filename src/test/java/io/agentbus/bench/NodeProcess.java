@@ -132,4 +132,25 @@ final class NodeProcess implements AutoCloseable {
       return "";
     }
   }
+
+  /** A free TCP port on this machine. */
+  static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Drops a benchmark's own database (the phases each make one), reporting rather than failing. */
+  static void dropDatabase(io.vertx.core.Vertx vertx, String db) {
+    io.vertx.sqlclient.Pool admin = io.vertx.pgclient.PgBuilder.pool()
+        .connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri("postgresql://postgres@127.0.0.1:5432/postgres"))
+        .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(1)).using(vertx).build();
+    try {
+      admin.query("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)").execute().await();
+    } catch (Exception e) {
+      System.err.println("could not drop " + db + ": " + e.getMessage());
+    } finally {
+      admin.close().await();
+    }
+  }
 }

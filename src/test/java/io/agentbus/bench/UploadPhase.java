@@ -42,7 +42,7 @@ final class UploadPhase {
     System.out.println();
     System.out.printf("== phase: upload (%d × %d MiB at once, node heap %s) ==%n", files, mib, heap);
     Path logs = Files.createDirectories(Path.of("target", "bench"));
-    int port = freePort();
+    int port = NodeProcess.freePort();
     Map<String, String> env = new HashMap<>();
     env.put("AGENTBUS_DB_URL", "postgresql://postgres@127.0.0.1:5432/" + db);
     env.put("AGENTBUS_CLUSTER_NAME", "agentbus-upload-" + db);
@@ -108,20 +108,9 @@ final class UploadPhase {
 
   private void dropDatabase() {
     io.vertx.core.Vertx v = io.vertx.core.Vertx.vertx();
-    io.vertx.sqlclient.Pool admin = io.vertx.pgclient.PgBuilder.pool()
-        .connectingTo(io.vertx.pgclient.PgConnectOptions.fromUri("postgresql://postgres@127.0.0.1:5432/postgres"))
-        .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(1)).using(v).build();
-    try {
-      admin.query("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)").execute().await();
-    } finally {
-      admin.close().await();
-      v.close().await();
-    }
+    NodeProcess.dropDatabase(v, db);
+    v.close().await();
   }
 
-  private static int freePort() throws java.io.IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
+
 }

@@ -108,6 +108,23 @@ public final class NodeProcesses implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Starts {@code n} nodes and returns them once all are up in one cluster: the first alone (it
+   * creates the database), then the others together.
+   */
+  public List<NodeProc> startAll(int n) throws Exception {
+    List<NodeProc> started = new ArrayList<>();
+    started.add(start(0));
+    awaitUp(started.get(0), 1, 90_000);
+    for (int i = 1; i < n; i++) {
+      started.add(start(i));
+    }
+    for (NodeProc p : started.subList(1, n)) {
+      awaitUp(p, n, 90_000);
+    }
+    return started;
+  }
+
   /** Waits until the node answers /health UP with {@code members} cluster members. */
   public static void awaitUp(NodeProc n, int members, long timeoutMs) throws Exception {
     long deadline = System.currentTimeMillis() + timeoutMs;

@@ -97,6 +97,14 @@ public final class TestCluster implements AutoCloseable {
     return WsClient.connect(wsClient, port(node), "/ws" + (query == null ? "" : "?" + query));
   }
 
+  /** The stored events of a stream, oldest first, as their payloads. */
+  public List<io.vertx.core.json.JsonObject> storedEvents(String stream) {
+    List<io.vertx.core.json.JsonObject> out = new ArrayList<>();
+    db().preparedQuery("SELECT payload FROM events WHERE stream = $1 ORDER BY seq").execute(Tuple.of(stream)).await()
+        .forEach(r -> out.add(new io.vertx.core.json.JsonObject(r.getString(0))));
+    return out;
+  }
+
   /** A /ws client to any port (a node process of {@link NodeProcesses}). */
   public WsClient wsAt(int port, String query) {
     return WsClient.connect(wsClient, port, "/ws" + (query == null ? "" : "?" + query));

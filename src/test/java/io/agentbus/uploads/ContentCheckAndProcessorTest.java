@@ -1,8 +1,8 @@
 package io.agentbus.uploads;
 
+import io.agentbus.support.TestFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -10,12 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32;
-import javax.imageio.ImageIO;
-import org.apache.pdfbox.pdmodel.PDDocument;
-import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
-import org.apache.pdfbox.pdmodel.font.PDType1Font;
-import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,30 +28,6 @@ class ContentCheckAndProcessorTest {
 
   private static ContentCheck.Verdict check(String name, byte[] bytes) {
     return ContentCheck.check(ContentCheck.extensionOf(name), bytes, Math.min(bytes.length, ContentCheck.HEAD_BYTES));
-  }
-
-  private static byte[] pdf(String... pageTexts) throws IOException {
-    try (PDDocument doc = new PDDocument(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-      for (String text : pageTexts) {
-        PDPage page = new PDPage();
-        doc.addPage(page);
-        try (PDPageContentStream s = new PDPageContentStream(doc, page)) {
-          s.beginText();
-          s.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), 12);
-          s.newLineAtOffset(72, 700);
-          s.showText(text);
-          s.endText();
-        }
-      }
-      doc.save(out);
-      return out.toByteArray();
-    }
-  }
-
-  private static byte[] png(int w, int h) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB), "png", out);
-    return out.toByteArray();
   }
 
   /** A PNG whose header claims {@code w × h} pixels, with almost no data: a decompression bomb's shape. */
@@ -82,17 +52,17 @@ class ContentCheckAndProcessorTest {
 
   @Test
   void theBytesDecideNotTheName() throws IOException {
-    byte[] png = png(3, 2);
+    byte[] png = TestFiles.png(3, 2);
     assertTrue(check("photo.png", png).matches());
     assertEquals("image/png", check("photo.png", png).contentType());
     ContentCheck.Verdict renamed = check("report.pdf", png);
     assertFalse(renamed.matches(), "a PNG renamed .pdf is refused");
     assertEquals("image/png", renamed.detected());
-    assertTrue(check("report.pdf", pdf("hello")).matches());
+    assertTrue(check("report.pdf", TestFiles.pdf("hello")).matches());
     assertTrue(check("notes.md", "# Title\n\ntext".getBytes(StandardCharsets.UTF_8)).matches());
     assertTrue(check("data.json", "{\"a\":1}".getBytes(StandardCharsets.UTF_8)).matches());
     assertFalse(check("notes.txt", new byte[] {1, 0, 2, 0, 3}).matches(), "binary bytes named .txt are refused");
-    assertFalse(check("notes.txt", pdf("x")).matches(), "a PDF named .txt is refused");
+    assertFalse(check("notes.txt", TestFiles.pdf("x")).matches(), "a PDF named .txt is refused");
   }
 
   @Test
@@ -130,7 +100,7 @@ class ContentCheckAndProcessorTest {
 
   @Test
   void aPdfGivesItsPagesAndTextBoundedByThePageLimit() throws IOException {
-    Path f = write("doc.pdf", pdf("first page words", "second page words", "third page words"));
+    Path f = write("doc.pdf", TestFiles.pdf("first page words", "second page words", "third page words"));
     Processor.Result r = Processor.process(f, "pdf", new Processor.Limits(1 << 20, 2, 1_000_000));
     assertEquals("pdf", r.processedContent().getString("type"));
     assertEquals(3, r.processedContent().getInteger("pages"));
@@ -140,7 +110,7 @@ class ContentCheckAndProcessorTest {
 
   @Test
   void aBrokenFileIsAnErrorNotAFailure() throws IOException {
-    byte[] broken = pdf("x");
+    byte[] broken = TestFiles.pdf("x");
     Path f = write("broken.pdf", java.util.Arrays.copyOf(broken, 40));
     JsonObject c = Processor.process(f, "pdf", Processor.Limits.DEFAULT).processedContent();
     assertEquals("error", c.getString("type"));
@@ -149,7 +119,7 @@ class ContentCheckAndProcessorTest {
 
   @Test
   void imagesGiveFormatAndSizeFromTheirHeaderAndABombIsRefusedUndecoded() throws IOException {
-    JsonObject ok = Processor.process(write("a.png", png(40, 30)), "png", Processor.Limits.DEFAULT).processedContent();
+    JsonObject ok = Processor.process(write("a.png", TestFiles.png(40, 30)), "png", Processor.Limits.DEFAULT).processedContent();
     assertEquals("image", ok.getString("type"));
     assertEquals("png", ok.getString("format"));
     assertEquals(40, ok.getInteger("width"));

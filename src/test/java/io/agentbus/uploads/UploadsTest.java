@@ -1,13 +1,12 @@
 package io.agentbus.uploads;
 
 import io.agentbus.support.Http;
-import io.agentbus.support.LogWatch;
 import io.agentbus.support.Multipart;
+import io.agentbus.support.NoUnhandledExceptions;
+import io.agentbus.support.TestFiles;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,10 +19,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,55 +30,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Uploads on two clustered nodes and real PostgreSQL: stored on one node, downloaded from the
  * other; every refusal of PROTOCOL §8 leaves no row, no chunk and no spool file.
  */
+@ExtendWith(NoUnhandledExceptions.class)
 class UploadsTest extends TwoNodeClusterTest {
 
   static Path spool;
   static final int MAX = 200_000;
 
-  static LogWatch log;
-
   @BeforeAll
   static void start() throws Exception {
-    log = new LogWatch();
     spool = Files.createTempDirectory("agentbus-spool-test");
     startCluster(Map.of("AGENTBUS_UPLOADS_TMP_DIR", spool.toString(), "AGENTBUS_UPLOADS_MAX_FILE_BYTES",
         String.valueOf(MAX), "AGENTBUS_UPLOADS_QUOTA_BYTES", "900000",
         "AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", io.agentbus.WorkflowTestAccess.testWorkflowsFile(),
         "AGENTBUS_ORCHESTRATOR_AGENT_KINDS", "ext=worker"));
-  }
-
-  /** Whatever was uploaded, refused or cut off, nothing was left as an unhandled exception. */
-  @AfterAll
-  static void noUnhandledExceptions() {
-    try {
-      assertEquals(java.util.List.of(), log.unhandled());
-    } finally {
-      log.close();
-    }
-  }
-
-  static byte[] png(int w, int h) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB), "png", out);
-    return out.toByteArray();
-  }
-
-  static byte[] pdfWithText(String text) throws Exception {
-    try (org.apache.pdfbox.pdmodel.PDDocument doc = new org.apache.pdfbox.pdmodel.PDDocument();
-         ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-      org.apache.pdfbox.pdmodel.PDPage page = new org.apache.pdfbox.pdmodel.PDPage();
-      doc.addPage(page);
-      try (org.apache.pdfbox.pdmodel.PDPageContentStream c = new org.apache.pdfbox.pdmodel.PDPageContentStream(doc, page)) {
-        c.beginText();
-        c.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
-            org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 12);
-        c.newLineAtOffset(72, 700);
-        c.showText(text);
-        c.endText();
-      }
-      doc.save(out);
-      return out.toByteArray();
-    }
   }
 
   static String sha256(byte[] b) throws Exception {
@@ -113,7 +75,7 @@ class UploadsTest extends TwoNodeClusterTest {
       // Uploads come over HTTP: the connection follows its session stream explicitly to see them.
       ws.replyTo(ws.send(new JsonObject().put("type", "subscribe").put("sessionId", session)));
       byte[] text = "line one\nline two\n".getBytes(StandardCharsets.UTF_8);
-      byte[] image = png(8, 5);
+      byte[] image = TestFiles.png(8, 5);
       Http.Response r = new Multipart().field("sessionId", session).file("files", "notes.txt", "text/plain", text)
           .file("files", "pic.png", "image/png", image).post(cluster.port(0), alice);
       assertEquals(200, r.status(), r.body());
@@ -177,7 +139,7 @@ class UploadsTest extends TwoNodeClusterTest {
     byte[] ok = "hello".getBytes(StandardCharsets.UTF_8);
 
     Http.Response renamed = new Multipart().field("sessionId", session).file("files", "report.pdf", "application/pdf",
-        png(4, 4)).post(port, alice);
+        TestFiles.png(4, 4)).post(port, alice);
     assertError(renamed, 415, "UNSUPPORTED_MEDIA_TYPE");
     assertError(new Multipart().field("sessionId", session).file("files", "tool.exe", "application/octet-stream", ok)
         .post(port, alice), 415, "UNSUPPORTED_MEDIA_TYPE");
@@ -230,7 +192,7 @@ class UploadsTest extends TwoNodeClusterTest {
     // A file name that is not UTF-8 at all, and a real PDF.
     byte[] latin1 = "caf\u00e9 r\u00e9sum\u00e9.pdf".getBytes(StandardCharsets.ISO_8859_1);
     Http.Response odd = new Multipart().field("sessionId", session)
-        .fileRawName("files", latin1, "application/pdf", pdfWithText("page one words")).post(cluster.port(0), alice);
+        .fileRawName("files", latin1, "application/pdf", TestFiles.pdf("page one words")).post(cluster.port(0), alice);
     assertEquals(200, odd.status(), odd.body());
     JsonObject pdf = odd.json().getJsonArray("files").getJsonObject(0);
     assertEquals("pdf", pdf.getJsonObject("processedContent").getString("type"), pdf.encode());

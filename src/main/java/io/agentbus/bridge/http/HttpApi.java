@@ -5,6 +5,7 @@ import io.agentbus.bridge.BridgeContext;
 import io.agentbus.bridge.Operation;
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
+import io.agentbus.bus.Names;
 import io.agentbus.bus.Principal;
 import io.agentbus.uploads.UploadHttp;
 import io.vertx.core.http.HttpMethod;
@@ -54,7 +55,7 @@ public final class HttpApi {
 
   private static void fileIdOr404(RoutingContext ctx, java.util.function.Consumer<String> then) {
     String id = ctx.pathParam("fileId");
-    if (UploadHttp.isFileId(id)) {
+    if (Names.isId(id)) { // anything else is simply not found
       then.accept(id);
     } else {
       fail(ctx, ErrorCode.NOT_FOUND, "no file '" + id + "'");
