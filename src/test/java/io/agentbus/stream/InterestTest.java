@@ -40,4 +40,12 @@ class InterestTest {
     interest.onAnnouncement(new JsonObject().put("add", new JsonArray().add("channel:a")));
     assertTrue(interest.targets("channel:a").isEmpty());
   }
+
+  @Test
+  void aNodeThatLeftTheClusterIsForgottenAtOnce() {
+    interest.onAnnouncement(change("n1", "add", "channel:a"));
+    interest.onAnnouncement(change("n2", "add", "channel:a"));
+    interest.forgetNode("n1");
+    assertEquals(Set.of("n2"), Set.copyOf(interest.targets("channel:a")), "writers stop sending to the node that left");
+  }
 }
