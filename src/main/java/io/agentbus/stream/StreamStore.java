@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -99,6 +100,27 @@ public final class StreamStore {
           }
           return new Appended(first, failed);
         });
+  }
+
+  /**
+   * Appends events to one stream on {@code client}, part of the caller's transaction
+   * ({@link StreamWriter#appendWith}); answers the first seq given (the rest follow in order).
+   */
+  static Future<Long> appendIn(SqlClient client, String stream, String[] types, String[] payloads) {
+    String[] streams = new String[types.length];
+    java.util.Arrays.fill(streams, stream);
+    String[] none = new String[types.length];
+    return client.preparedQuery(APPEND).execute(Tuple.tuple().addValue(streams).addValue(types).addValue(payloads)
+            .addValue(none).addValue(none))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return r.getLong(1) - r.getLong(2) + 1;
+        });
+  }
+
+  /** Runs {@code work} in one transaction of this store's pool. */
+  <T> Future<T> inTransaction(java.util.function.Function<SqlConnection, Future<T>> work) {
+    return pool.withTransaction(work);
   }
 
   /**

@@ -52,18 +52,25 @@ public final class StreamWriter {
 
   private final Vertx vertx;
   private final Statement statement;
+  /** For {@link #appendWith}; null in unit tests of the batching. */
+  private final StreamStore store;
   private final Interest interest;
   private final Metrics metrics;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private boolean inFlight;
 
   public StreamWriter(Vertx vertx, StreamStore store, Interest interest) {
-    this(vertx, store::append, interest);
+    this(vertx, store::append, store, interest);
   }
 
   StreamWriter(Vertx vertx, Statement statement, Interest interest) {
+    this(vertx, statement, null, interest);
+  }
+
+  private StreamWriter(Vertx vertx, Statement statement, StreamStore store, Interest interest) {
     this.vertx = vertx;
     this.statement = statement;
+    this.store = store;
     this.interest = interest;
     this.metrics = Metrics.of(vertx);
   }
@@ -94,6 +101,57 @@ public final class StreamWriter {
       flush();
     }
     return p.future();
+  }
+
+  /** One event to append in {@link #appendWith}: its type and its frame without stream and seq. */
+  public record Append(String type, String payload) {}
+
+  /**
+   * A change and its events in one transaction: {@code work} reads and writes the caller's own
+   * tables on the connection (locking what it changes) and answers the events that record the
+   * change on {@code stream}; they are appended in the same transaction, published after its
+   * commit, and the future completes with their seqs (empty: the change was a no-op and nothing
+   * was appended). A deadlock or serialization failure runs {@code work} again, so it must only
+   * touch the database.
+   *
+   * <p>Not batched like {@link #append}: a change that must read its current state under a lock
+   * (an edit, a reaction's counts, a thread's summary) cannot share a statement with others. Its
+   * events may commit between a batch's, which the hubs order by seq like any others.
+   */
+  public Future<List<Long>> appendWith(String stream,
+      java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<List<Append>>> work) {
+    return appendWith(stream, work, 0);
+  }
+
+  private Future<List<Long>> appendWith(String stream,
+      java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<List<Append>>> work, int attempt) {
+    List<List<Append>> appended = new ArrayList<>(1);
+    Future<List<Long>> tx = store.inTransaction(conn -> work.apply(conn).compose(events -> {
+      appended.clear();
+      appended.add(events);
+      if (events.isEmpty()) {
+        return Future.succeededFuture(List.<Long>of());
+      }
+      String[] types = events.stream().map(Append::type).toArray(String[]::new);
+      String[] payloads = events.stream().map(Append::payload).toArray(String[]::new);
+      return StreamStore.appendIn(conn, stream, types, payloads).map(first -> {
+        List<Long> seqs = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+          seqs.add(first + i);
+        }
+        return seqs;
+      });
+    }));
+    return tx.compose(seqs -> {
+      List<Append> events = appended.get(0);
+      for (int i = 0; i < seqs.size(); i++) {
+        long seq = seqs.get(i);
+        deliver(stream, Frame.text(stream, seq, events.get(i).payload()),
+            new DeliveryOptions().addHeader(H_STREAM, stream).addHeader(H_SEQ, Long.toString(seq)));
+      }
+      return Future.succeededFuture(seqs);
+    }, err -> attempt < MAX_RETRIES && isRetryable(err) ? appendWith(stream, work, attempt + 1)
+        : Future.failedFuture(err));
   }
 
   private void flush() {
