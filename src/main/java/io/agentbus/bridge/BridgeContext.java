@@ -6,17 +6,18 @@ import io.agentbus.bus.Requests;
 import io.agentbus.config.AgentbusConfig;
 import io.agentbus.config.ConfigKeys;
 import io.agentbus.config.Verticle;
+import io.agentbus.presence.Presence;
 import io.agentbus.stream.StreamHub;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.Set;
 
-/** What every connection of a bridge verticle shares: settings, token checks, the node's hub. */
-public record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits,
-                            Set<String> localVerticles) {
+/** What every connection of a bridge verticle shares: settings, token checks, the node's hub and presence. */
+public record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Presence presence,
+                            Limits limits, Set<String> localVerticles) {
 
   public BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits) {
-    this(vertx, cfg, tokens, hub, limits, Set.copyOf(cfg.verticles()));
+    this(vertx, cfg, tokens, hub, Presence.forNode(vertx, hub), limits, Set.copyOf(cfg.verticles()));
   }
 
   /** Delivery options for {@code op} as {@code p}: on this node when it runs the serving verticle. */

@@ -5,7 +5,12 @@ import io.agentbus.bridge.http.HttpApi;
 import io.agentbus.bridge.sockjs.EventBusBridge;
 import io.agentbus.bridge.ws.DirectWrites;
 import io.agentbus.bridge.ws.WsConnection;
+import io.agentbus.bus.Addresses;
+import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
+import io.agentbus.bus.Json;
+import io.agentbus.bus.Principal;
+import io.agentbus.bus.Services;
 import io.agentbus.config.AgentbusConfig;
 import io.agentbus.config.ConfigKeys;
 import io.agentbus.db.Database;
@@ -52,6 +57,16 @@ public final class BridgeVerticle extends VerticleBase {
     // One bridge instance: every socket, and the hub writing to them, on one event loop.
     boolean oneLoop = cfg.integer(ConfigKeys.INSTANCES_BRIDGE) == 1;
     boolean directWrites = oneLoop;
+
+    // Presence is answered by every node from its own copy (the package presence explains why that agrees).
+    Services.serve(vertx, org.slf4j.LoggerFactory.getLogger(BridgeVerticle.class), Addresses.CHAT_PRESENCE, m -> {
+      Principal.of(m);
+      String channel = Json.requireString(Services.body(m), "channel", 64);
+      if (!io.agentbus.bus.Names.isChannel(channel)) {
+        throw AppException.invalid("'channel' must match [a-z0-9][a-z0-9_-]{0,63}");
+      }
+      return bc.presence().online(channel);
+    });
 
     Router router = Router.router(vertx);
     router.route().handler(cors(cfg));

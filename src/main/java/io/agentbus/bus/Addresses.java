@@ -18,6 +18,35 @@ public final class Addresses {
   public static final String WORKFLOW_START = "agentbus.workflow.start";
   public static final String WORKFLOW_CANCEL = "agentbus.workflow.cancel";
   public static final String APPROVAL_RESPOND = "agentbus.approval.respond";
+  // Chat, complete (PROTOCOL §7): agentbus.chat.<frame type>
+  public static final String CHAT_EDIT = "agentbus.chat.message_edit";
+  public static final String CHAT_DELETE = "agentbus.chat.message_delete";
+  public static final String CHAT_REACTION = "agentbus.chat.reaction";
+  public static final String CHAT_PIN = "agentbus.chat.pin";
+  public static final String CHAT_PINS = "agentbus.chat.pins";
+  public static final String CHAT_SEARCH = "agentbus.chat.search";
+  public static final String CHAT_READ = "agentbus.chat.read";
+  /** Served by every node's bridge from its copy of the cluster's presence. */
+  public static final String CHAT_PRESENCE = "agentbus.chat.presence";
+
+  /**
+   * Other names browsers may use for an address, served by the same handler: the short verbs
+   * ({@code agentbus.chat.edit}) and {@code agentbus.chat.<op>} for the operations that had an
+   * address before §7.
+   */
+  public static final java.util.Map<String, java.util.List<String>> ALIASES = java.util.Map.of(
+      CHAT_EDIT, java.util.List.of("agentbus.chat.edit"),
+      CHAT_DELETE, java.util.List.of("agentbus.chat.delete"),
+      HISTORY, java.util.List.of("agentbus.chat.history"),
+      TYPING, java.util.List.of("agentbus.chat.typing"));
+
+  /** The address and its aliases. */
+  public static java.util.List<String> withAliases(String address) {
+    java.util.List<String> all = new java.util.ArrayList<>();
+    all.add(address);
+    all.addAll(ALIASES.getOrDefault(address, java.util.List.of()));
+    return all;
+  }
 
   // ---- internal, verticle to verticle ----
   /**
@@ -38,12 +67,19 @@ public final class Addresses {
    */
   public static final String EPHEMERAL = "internal.ephemeral";
 
+  /** Every node's presence: its local joins and leaves, and its full table now and then. */
+  public static final String PRESENCE = "internal.presence";
+
   /** Hubs announce here which streams their node follows; every router keeps the table. */
   public static final String INTEREST = "internal.interest";
   /** Router: may this user subscribe to {stream}? */
   public static final String SUBSCRIBE_CHECK = "internal.router.subscribe-check";
   /** Router: claim or check a session id for this user. */
   public static final String SESSION_CLAIM = "internal.router.session-claim";
+  /** Router: a message from an agent or the system {channel, authorId, authorType, content, replyTo?, threadId?}. */
+  public static final String ROUTER_POST = "internal.router.post";
+  /** Router: which of {names} are users {known:[…]}. */
+  public static final String ROUTER_KNOWN_USERS = "internal.router.known-users";
   public static final String CHANNELS_LIST = "internal.router.channels.list";
   public static final String CHANNELS_CREATE = "internal.router.channels.create";
 

@@ -71,7 +71,9 @@ public final class AppException extends RuntimeException {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       String name = c.getClass().getName();
       // An I/O failure under a request is the connection to PostgreSQL (reset, refused, closed).
-      if (name.endsWith("ClosedConnectionException") || c instanceof java.io.IOException
+      // (Jackson's parse errors are IOExceptions too, but a bug here, not the database.)
+      boolean io = c instanceof java.io.IOException && !name.startsWith("com.fasterxml.");
+      if (name.endsWith("ClosedConnectionException") || io
           || name.equals("io.vertx.core.net.ConnectException")
           || name.endsWith("PoolWaitTimeoutException") || name.endsWith("NoStackTraceTimeoutException")) {
         return true;

@@ -35,6 +35,8 @@ public final class Services {
           AppException e = AppException.from(ar.cause());
           if (e.code == ErrorCode.INTERNAL_ERROR) {
             log.error("{} failed", address, ar.cause());
+          } else if (e.code == ErrorCode.UNAVAILABLE && !(ar.cause() instanceof AppException)) {
+            log.warn("{} failed: {}", address, ar.cause().toString()); // what the caller's "retry" is about
           }
           msg.fail(e.code.httpStatus, e.toJson().encode());
         }

@@ -37,7 +37,8 @@ public final class Migrator {
       "V3__approvals.sql",
       "V4__approval_withdrawn.sql",
       "V5__stream_writer.sql",
-      "V6__files.sql");
+      "V6__files.sql",
+      "V7__messages.sql");
 
   private Migrator() {}
 

@@ -1,10 +1,14 @@
 package io.agentbus.orchestrator;
 
+import io.agentbus.bus.Addresses;
 import io.agentbus.bus.Json;
+import io.agentbus.bus.Requests;
 import io.agentbus.orchestrator.agent.Agent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A channel message that mentions agent roles ({@code @code please …}, seed 003): each mentioned
  * role gets the message as its task, and its answer is posted in the same channel as a
- * {@code message} with {@code authorType: "agent"}, replying to the original. Not a workflow: a
+ * {@code message} with {@code authorType: "agent"}, replying to the original (in its thread, when it
+ * was in one). A name that is neither a role nor a user is answered by the system. Not a workflow: a
  * quick exchange with no session; it is lost if this node stops mid-answer.
  */
 final class Mentioned {
@@ -28,12 +33,20 @@ final class Mentioned {
 
   void answer(JsonObject message) {
     Set<String> roles = new LinkedHashSet<>();
+    List<String> others = new ArrayList<>();
     for (Object m : message.getJsonArray("mentions", new JsonArray())) {
-      if (m instanceof String r && o.catalog().agent(r) != null && roles.size() < MAX_ROLES) {
-        roles.add(r);
+      if (m instanceof String r && o.catalog().agent(r) != null) {
+        if (roles.size() < MAX_ROLES) {
+          roles.add(r);
+        }
+      } else if (m instanceof String name) {
+        others.add(name);
       }
     }
     String channel = message.getString("channel");
+    if (!others.isEmpty()) {
+      noSuchAgent(message, others);
+    }
     for (String role : roles) {
       Agent.Task task = new Agent.Task(Json.newId(), null, role, 1, message.getString("content"),
           message.getJsonArray("attachments", new JsonArray()), new JsonObject(), null,
@@ -44,15 +57,39 @@ final class Mentioned {
         o.vertx().cancelTimer(timer);
         String text = ar.succeeded() ? textOf(ar.result().outputs())
             : "I could not do that: " + ar.cause().getMessage();
-        JsonObject reply = new JsonObject().put("type", "message").put("messageId", Json.newId())
-            .put("channel", channel).put("authorId", role).put("authorType", "agent").put("content", text)
-            .put("replyTo", message.getString("messageId")).put("threadId", message.getString("threadId"))
-            .put("mentions", new JsonArray().add(message.getString("authorId"))).put("attachments", new JsonArray())
-            .put("timestamp", Json.now());
-        o.emitter().channelMessage(channel, reply)
-            .onFailure(e -> LOG.error("could not post the {} agent's answer in {}", role, channel, e));
+        post(message, role, "agent", text);
       });
     }
+  }
+
+  /**
+   * Names that are no agent role and no user who has signed in get one system reply saying so,
+   * rather than silence: the sender learns of a typo, or which agents there are.
+   */
+  private void noSuchAgent(JsonObject message, List<String> names) {
+    o.vertx().eventBus().<JsonObject>request(Addresses.ROUTER_KNOWN_USERS,
+            new JsonObject().put("names", new JsonArray(names)), Requests.control())
+        .onSuccess(known -> {
+          List<String> unknown = names.stream().filter(n -> !known.body().getJsonArray("known").contains(n)).toList();
+          if (unknown.isEmpty()) {
+            return;
+          }
+          String list = String.join(", ", unknown.stream().map(n -> "@" + n).toList());
+          post(message, "system", "system", list + (unknown.size() == 1 ? " is" : " are")
+              + " no agent here and no user by that name has signed in. Agents: "
+              + String.join(", ", o.catalog().roles().stream().map(r -> "@" + r).toList()) + ".");
+        });
+  }
+
+  /** Posts the answer in the message's channel (and thread), replying to it, through the router. */
+  private void post(JsonObject message, String author, String authorType, String text) {
+    String channel = message.getString("channel");
+    JsonObject reply = new JsonObject().put("channel", channel).put("authorId", author).put("authorType", authorType)
+        .put("content", text).put("replyTo", message.getString("messageId"))
+        .put("threadId", message.getString("threadId"))
+        .put("mentions", new JsonArray().add(message.getString("authorId")));
+    o.vertx().eventBus().request(Addresses.ROUTER_POST, reply, Requests.control())
+        .onFailure(e -> LOG.error("could not post the {} answer in {}", author, channel, e));
   }
 
   private static String textOf(JsonObject outputs) {

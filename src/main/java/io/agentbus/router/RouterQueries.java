@@ -14,5 +14,9 @@ final class RouterQueries {
       "INSERT INTO sessions(session_id, user_id) VALUES ($1, $2) ON CONFLICT (session_id) DO NOTHING";
   static final String SESSION_OWNER = "SELECT user_id FROM sessions WHERE session_id = $1";
 
+  /** Which of the names ($1, again as $2) are users: they claimed a session or wrote a message. */
+  static final String KNOWN_USERS = "SELECT DISTINCT user_id FROM sessions WHERE user_id = ANY($1) "
+      + "UNION SELECT DISTINCT author_id FROM messages WHERE author_id = ANY($2)";
+
   private RouterQueries() {}
 }

@@ -6,6 +6,7 @@ import io.agentbus.bus.AppException;
 import io.agentbus.bus.CommandResult;
 import io.agentbus.bus.ErrorCode;
 import io.agentbus.bus.Json;
+import io.agentbus.bus.MessageFrame;
 import io.agentbus.bus.Names;
 import io.agentbus.bus.Principal;
 import io.agentbus.bus.Requests;
@@ -51,34 +52,47 @@ public final class RouterVerticle extends VerticleBase {
   private StreamWriter writer;
   private final Interest interest = new Interest();
   private int maxContent;
-  private int historyDefault;
-  private int historyMax;
-  /** Channels seen; a miss goes to the database, so channels created on other nodes are found. */
-  private final Map<String, Channel> channels = new HashMap<>();
+  private Channels channels;
+  private MessageChanges changes;
+  private Reads reads;
 
   @Override
   public Future<?> start() {
     AgentbusConfig cfg = new AgentbusConfig(config());
     maxContent = cfg.integer(ConfigKeys.MAX_CONTENT_CHARS);
-    historyDefault = cfg.integer(ConfigKeys.HISTORY_DEFAULT);
-    historyMax = cfg.integer(ConfigKeys.HISTORY_MAX);
     pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
     streams = new StreamStore(pool);
     writer = new StreamWriter(vertx, streams, interest);
-    MessageConsumer<JsonObject> announcements = interest.listen(vertx);
-    List<MessageConsumer<?>> consumers = List.of(
-        serve(Addresses.CHAT_SEND, this::chatSend),
-        serve(Addresses.HISTORY, this::history),
-        serve(Addresses.TYPING, this::typing),
-        serve(Addresses.SUBSCRIBE_CHECK, this::subscribeCheck),
-        serve(Addresses.SESSION_CLAIM, this::sessionClaim),
-        serve(Addresses.CHANNELS_LIST, this::channelsList),
-        serve(Addresses.CHANNELS_CREATE, this::channelsCreate), announcements);
+    channels = new Channels(pool);
+    changes = new MessageChanges(pool, writer, channels, maxContent);
+    reads = new Reads(vertx, pool, streams, channels, cfg.integer(ConfigKeys.HISTORY_DEFAULT),
+        cfg.integer(ConfigKeys.HISTORY_MAX));
+    List<MessageConsumer<?>> consumers = new ArrayList<>(List.of(interest.listen(vertx)));
+    serve(consumers, Addresses.CHAT_SEND, this::chatSend);
+    serve(consumers, Addresses.ROUTER_POST, this::systemPost);
+    serve(consumers, Addresses.ROUTER_KNOWN_USERS, this::knownUsers);
+    serve(consumers, Addresses.HISTORY, reads::history);
+    serve(consumers, Addresses.CHAT_PINS, reads::pins);
+    serve(consumers, Addresses.CHAT_SEARCH, reads::search);
+    serve(consumers, Addresses.CHAT_READ, reads::read);
+    serve(consumers, Addresses.CHAT_EDIT, changes::edit);
+    serve(consumers, Addresses.CHAT_DELETE, changes::delete);
+    serve(consumers, Addresses.CHAT_REACTION, changes::reaction);
+    serve(consumers, Addresses.CHAT_PIN, changes::pin);
+    serve(consumers, Addresses.TYPING, this::typing);
+    serve(consumers, Addresses.SUBSCRIBE_CHECK, this::subscribeCheck);
+    serve(consumers, Addresses.SESSION_CLAIM, this::sessionClaim);
+    serve(consumers, Addresses.CHANNELS_LIST, this::channelsList);
+    serve(consumers, Addresses.CHANNELS_CREATE, this::channelsCreate);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
-  private MessageConsumer<Object> serve(String address, Function<Message<Object>, Future<JsonObject>> handler) {
-    return Services.serve(vertx, LOG, address, handler);
+  /** Serves the address and its aliases ({@link Addresses#ALIASES}). */
+  private void serve(List<MessageConsumer<?>> into, String address,
+      Function<Message<Object>, Future<JsonObject>> handler) {
+    for (String a : Addresses.withAliases(address)) {
+      into.add(Services.serve(vertx, LOG, a, handler));
+    }
   }
 
   private static JsonObject body(Message<Object> msg) {
@@ -86,26 +100,11 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   private static String channelName(JsonObject body) {
-    String name = Json.requireString(body, "channel", 64);
-    if (!Names.isChannel(name)) {
-      throw AppException.invalid("'channel' must match [a-z0-9][a-z0-9_-]{0,63}");
-    }
-    return name;
+    return Reads.channelName(body);
   }
 
   private Future<Channel> channel(String name) {
-    Channel c = channels.get(name);
-    if (c != null) {
-      return Future.succeededFuture(c);
-    }
-    return pool.preparedQuery(RouterQueries.CHANNEL_BY_NAME).execute(Tuple.of(name)).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.failedFuture(AppException.notFound("no channel '" + name + "'"));
-      }
-      Channel found = Channel.of(rows.iterator().next());
-      channels.put(name, found);
-      return Future.succeededFuture(found);
-    });
+    return channels.get(name);
   }
 
   // ---- chat ----
@@ -117,6 +116,9 @@ public final class RouterVerticle extends VerticleBase {
     String content = Json.requireText(in, "content", maxContent);
     String replyTo = Json.optString(in, "replyTo", ID_MAX);
     String threadId = Json.optString(in, "threadId", ID_MAX);
+    if (threadId != null && threadId.isEmpty()) {
+      throw AppException.invalid("'threadId' must not be empty");
+    }
     JsonArray mentions = Json.optStringArray(in, "mentions", 50, 64);
     JsonArray attachments = Json.optStringArray(in, "attachments", 20, ID_MAX);
     return channel(name).compose(ch -> {
@@ -129,27 +131,61 @@ public final class RouterVerticle extends VerticleBase {
       }
       // The caller's own files, checked by the uploads verticle; then anyone who reads the channel may download them.
       return Attachments.attach(vertx, Requests.onBehalfOf(msg), attachments, "channel", name)
-          .compose(files -> post(who, name, content, replyTo, threadId, mentions, Attachments.metadata(files)));
+          .compose(files -> post(new JsonObject()
+              .put("type", "message").put("messageId", Json.newId()).put("channel", name)
+              .put("authorId", who.userId()).put("authorType", "user").put("content", content)
+              .put("replyTo", replyTo).put("threadId", threadId)
+              .put("mentions", Mentions.of(content, mentions)).put("attachments", Attachments.metadata(files))
+              .put("sessionId", who.sessionId()).put("timestamp", Json.now())));
     });
   }
 
-  /** Stores a message in the channel's stream; answers its id, stream and seq. */
-  private Future<JsonObject> post(Principal who, String name, String content, String replyTo, String threadId,
-      JsonArray mentions, JsonArray attachments) {
-    String messageId = Json.newId();
-    JsonObject frame = new JsonObject()
-        .put("type", "message").put("messageId", messageId).put("channel", name)
-        .put("authorId", who.userId()).put("authorType", "user").put("content", content)
-        .put("replyTo", replyTo).put("threadId", threadId)
-        .put("mentions", Mentions.of(content, mentions)).put("attachments", attachments)
-        .put("sessionId", who.sessionId()).put("timestamp", Json.now());
-    String stream = StreamName.channel(name);
-    return writer.append(stream, "message", frame.encode()).map(seq -> {
-      if (!frame.getJsonArray("mentions").isEmpty()) {
+  /**
+   * Stores a {@code message} frame in its channel's stream, in its thread when it has a
+   * {@code threadId}; answers its id, stream and seq. Mentions go to the orchestrator once stored.
+   */
+  private Future<JsonObject> post(JsonObject frame) {
+    MessageFrame.withInitialState(frame);
+    String stream = StreamName.channel(frame.getString("channel"));
+    Future<JsonObject> stored = frame.getString("threadId") != null ? changes.reply(frame)
+        : writer.append(stream, "message", frame.encode()).map(seq -> new JsonObject()
+            .put("messageId", frame.getString("messageId")).put("stream", stream).put("seq", seq));
+    return stored.onSuccess(ack -> {
+      if (!frame.getJsonArray("mentions").isEmpty() && "user".equals(frame.getString("authorType"))) {
         // Mentioned agent roles answer in the channel (seed 003); the orchestrator knows the roles.
         vertx.eventBus().send(Addresses.AGENT_MENTION, frame);
       }
-      return new JsonObject().put("messageId", messageId).put("stream", stream).put("seq", seq);
+    });
+  }
+
+  /**
+   * A message from an agent or the system (internal only: {channel, authorId, authorType,
+   * content, replyTo?, threadId?, mentions?}), stored like a user's.
+   */
+  private Future<JsonObject> systemPost(Message<Object> msg) {
+    JsonObject in = body(msg);
+    String name = channelName(in);
+    String type = Json.requireString(in, "authorType", 16);
+    if (!type.equals("agent") && !type.equals("system")) {
+      throw AppException.invalid("'authorType' must be agent or system");
+    }
+    return channel(name).compose(ch -> post(new JsonObject()
+        .put("type", "message").put("messageId", Json.newId()).put("channel", name)
+        .put("authorId", Json.requireString(in, "authorId", 64)).put("authorType", type)
+        .put("content", Json.requireText(in, "content", maxContent))
+        .put("replyTo", Json.optString(in, "replyTo", ID_MAX)).put("threadId", Json.optString(in, "threadId", ID_MAX))
+        .put("mentions", Json.optStringArray(in, "mentions", 50, 64)).put("attachments", new JsonArray())
+        .put("timestamp", Json.now())));
+  }
+
+  /** {names}: which of them are users who have signed in (claimed a session) or posted. */
+  private Future<JsonObject> knownUsers(Message<Object> msg) {
+    JsonArray names = Json.optStringArray(body(msg), "names", 50, 64);
+    String[] asked = names.stream().map(String::valueOf).toArray(String[]::new);
+    return pool.preparedQuery(RouterQueries.KNOWN_USERS).execute(Tuple.tuple().addValue(asked).addValue(asked)).map(rows -> {
+      JsonArray known = new JsonArray();
+      rows.forEach(r -> known.add(r.getString(0)));
+      return new JsonObject().put("known", known);
     });
   }
 
@@ -169,62 +205,6 @@ public final class RouterVerticle extends VerticleBase {
     return vertx.eventBus().<JsonObject>request(c.address, ask, Requests.onBehalfOf(msg)).map(Message::body)
         .recover(err -> Future.succeededFuture(CommandResult.failed(c.word,
             "/" + c.word + " is not available: " + AppException.from(err).getMessage())));
-  }
-
-  private Future<JsonObject> history(Message<Object> msg) {
-    Principal.of(msg);
-    JsonObject in = body(msg);
-    String name = channelName(in);
-    Long before = Json.optLong(in, "before", 1, Long.MAX_VALUE);
-    Long askedLimit = Json.optLong(in, "limit", 1, historyMax);
-    long limit = askedLimit == null ? historyDefault : askedLimit;
-    String stream = StreamName.channel(name);
-    return channel(name)
-        .compose(ch -> streams.before(stream, before == null ? Long.MAX_VALUE : before, limit + 1))
-        .map(events -> {
-          List<JsonObject> page = new ArrayList<>();
-          for (StreamStore.Event e : events) {
-            page.add(new JsonObject(e.frame()));
-          }
-          boolean hasMore = page.size() > limit;
-          if (hasMore) {
-            page.remove(page.size() - 1);
-          }
-          JsonArray messages = new JsonArray();
-          for (int i = page.size() - 1; i >= 0; i--) {
-            messages.add(page.get(i));
-          }
-          return new JsonObject().put("channel", name).put("messages", messages).put("hasMore", hasMore);
-        })
-        .compose(this::markRemovedAttachments);
-  }
-
-  /** Attachments whose file was deleted since are shown so ({@code removed: true}); asked of the uploads verticle. */
-  private Future<JsonObject> markRemovedAttachments(JsonObject page) {
-    List<JsonObject> atts = new ArrayList<>();
-    for (Object m : page.getJsonArray("messages")) {
-      for (Object a : ((JsonObject) m).getJsonArray("attachments", new JsonArray())) {
-        if (a instanceof JsonObject att && att.getString("fileId") != null) {
-          atts.add(att);
-        }
-      }
-    }
-    if (atts.isEmpty()) {
-      return Future.succeededFuture(page);
-    }
-    JsonArray ids = new JsonArray(atts.stream().map(a -> a.getString("fileId")).distinct().toList());
-    return vertx.eventBus().<JsonObject>request(Addresses.UPLOADS_REMOVED, new JsonObject().put("fileIds", ids),
-            Requests.control())
-        .map(m -> {
-          JsonArray removed = m.body().getJsonArray("removed");
-          atts.forEach(a -> {
-            if (removed.contains(a.getString("fileId"))) {
-              a.put("removed", true);
-            }
-          });
-          return page;
-        })
-        .otherwise(page); // no uploads verticle answering: the page as stored
   }
 
   /** Typing is ephemeral: published on the channel's stream address, never stored. */
@@ -292,14 +272,18 @@ public final class RouterVerticle extends VerticleBase {
   // ---- channels ----
 
   private Future<JsonObject> channelsList(Message<Object> msg) {
-    Principal.of(msg);
+    Principal who = Principal.of(msg);
     return pool.query(RouterQueries.CHANNELS).execute().compose(rows -> {
       List<Channel> all = new ArrayList<>();
       rows.forEach(r -> all.add(Channel.of(r)));
-      return streams.lastSeqs(all.stream().map(c -> StreamName.channel(c.name())).toList()).map(seqs -> {
+      Future<Map<String, Long>> seqs = streams.lastSeqs(all.stream().map(c -> StreamName.channel(c.name())).toList());
+      return Future.all(seqs, reads.unread(who)).map(both -> {
+        Map<String, long[]> unread = both.resultAt(1);
         JsonArray list = new JsonArray();
         for (Channel c : all) {
-          list.add(c.toJson().put("lastSeq", seqs.getOrDefault(StreamName.channel(c.name()), 0L)));
+          long[] u = unread.getOrDefault(c.name(), new long[] {0, 0});
+          list.add(c.toJson().put("lastSeq", seqs.result().getOrDefault(StreamName.channel(c.name()), 0L))
+              .put("lastReadSeq", u[0]).put("unread", u[1]));
         }
         return new JsonObject().put("channels", list);
       });
@@ -334,7 +318,7 @@ public final class RouterVerticle extends VerticleBase {
         return Future.failedFuture(new AppException(ErrorCode.CONFLICT, "channel '" + name + "' already exists"));
       }
       Channel c = Channel.of(rows.iterator().next());
-      channels.put(name, c);
+      channels.remember(c);
       return Future.succeededFuture(c.toJson().put("lastSeq", 0L));
     });
   }

@@ -156,6 +156,32 @@ public final class StreamHub implements Shareable {
     });
   }
 
+  /** The context the hub runs on; node-wide companions (presence) run there too. */
+  public Context context() {
+    return context;
+  }
+
+  /**
+   * Writes an ephemeral frame (unpersisted, no seq) to this node's live subscribers of the stream
+   * and its bridge sockets; nothing when the node does not follow it. Call on {@link #context()}.
+   */
+  public void pushLocal(String stream, String frame) {
+    StreamState st = streams.get(stream);
+    if (st == null || !st.initialised) {
+      return;
+    }
+    Frame encoded = new Frame(frame);
+    for (StreamState.Sub sub : st.subs.values()) {
+      if (sub.live) {
+        sub.sink.write(encoded);
+      }
+    }
+    if (st.bridgeRefs > 0) {
+      vertx.eventBus().publish(StreamName.browserAddress(stream), new JsonObject(frame),
+          new DeliveryOptions().setLocalOnly(true));
+    }
+  }
+
   // ---------------------------------------------------------------- hub thread only
 
   private <T> Future<T> onHub(Supplier<Future<T>> action) {

@@ -63,9 +63,4 @@ public final class WorkflowEvents {
         : retry.attempt(() -> writer.append(extraStream, type, payload, fence));
     return Future.all(a, b, c).mapEmpty();
   }
-
-  /** A chat message in a channel, written by an agent (mentions, seed 003). */
-  public Future<Long> channelMessage(String channel, JsonObject message) {
-    return writer.append(StreamName.channel(channel), "message", message.encode());
-  }
 }

@@ -49,6 +49,8 @@ public final class EventBusBridge {
     String verifiedToken;
     long verifiedAtMs;
     final Map<String, Integer> registrations = new HashMap<>();
+    /** Channel addresses this socket is present in, and as whom (the token may change later). */
+    final Map<String, String> presentAs = new HashMap<>();
   }
 
   private final io.agentbus.metrics.Metrics metrics;
@@ -62,7 +64,8 @@ public final class EventBusBridge {
     SockJSBridgeOptions opts = new SockJSBridgeOptions()
         // Exactly the browser-visible operations of the table; nothing internal.
         .setInboundPermitteds(Arrays.stream(Operation.values()).filter(Operation::browserVisible)
-            .map(op -> new PermittedOptions().setAddress(op.address)).toList())
+            .flatMap(op -> Addresses.withAliases(op.address).stream())
+            .map(address -> new PermittedOptions().setAddress(address)).toList())
         .setOutboundPermitteds(List.of(new PermittedOptions().setAddressRegex(StreamName.BROWSER_REGEX)))
         .setMaxHandlersPerSocket(bc.limits().maxSubscriptions())
         .setReplyTimeout(Requests.BRIDGE_REPLY_MS);
@@ -102,6 +105,7 @@ public final class EventBusBridge {
           if (n != null) {
             if (n <= 1) {
               st.registrations.remove(address);
+              presence(st, address, false);
             } else {
               st.registrations.put(address, n - 1);
             }
@@ -143,7 +147,9 @@ public final class EventBusBridge {
             be.complete(false);
             return;
           }
-          st.registrations.merge(address, 1, Integer::sum);
+          if (st.registrations.merge(address, 1, Integer::sum) == 1) {
+            presence(st, address, true);
+          }
           be.complete(true);
         });
   }
@@ -153,10 +159,28 @@ public final class EventBusBridge {
     if (st != null) {
       metrics.bridgeSockets.decrementAndGet();
       st.registrations.forEach((address, n) -> {
+        presence(st, address, false);
         for (int i = 0; i < n; i++) {
           bc.hub().releaseBridge(StreamName.ofBrowserAddress(address));
         }
       });
+    }
+  }
+
+  /** Listening to a channel's address is being present in it (PROTOCOL §7). */
+  private void presence(SocketState st, String address, boolean joined) {
+    StreamName name = StreamName.parse(StreamName.ofBrowserAddress(address));
+    if (name == null || name.kind() != StreamName.Kind.CHANNEL) {
+      return;
+    }
+    if (joined && st.principal != null) {
+      st.presentAs.put(address, st.principal.userId());
+      bc.presence().join(name.id(), st.principal.userId());
+    } else if (!joined) {
+      String user = st.presentAs.remove(address);
+      if (user != null) {
+        bc.presence().leave(name.id(), user);
+      }
     }
   }
 

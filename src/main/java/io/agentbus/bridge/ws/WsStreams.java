@@ -39,9 +39,14 @@ final class WsStreams {
           if (c.closed) {
             return;
           }
-          streams.add(stream);
+          boolean added = streams.add(stream);
           c.bc.hub().subscribe(stream, c, lastSeq, seq -> WsConnection.reply("subscribed", id).put("stream", stream)
                   .put("seq", seq).put("timestamp", Json.now()).encode())
+              .onSuccess(seq -> {
+                if (added && !c.closed) {
+                  presence(stream, true);
+                }
+              })
               .onFailure(err -> {
                 streams.remove(stream);
                 c.sendError(id, err);
@@ -51,7 +56,9 @@ final class WsStreams {
 
   void onUnsubscribe(JsonObject f, Object id) {
     String stream = StreamName.fromRequest(f);
-    streams.remove(stream);
+    if (streams.remove(stream)) {
+      presence(stream, false);
+    }
     c.bc.hub().unsubscribe(stream, c)
         .onComplete(ar -> c.send(WsConnection.reply("unsubscribed", id).put("stream", stream)));
   }
@@ -74,7 +81,20 @@ final class WsStreams {
     return c.bc.hub().subscribe(stream, c, lastSeq, null).<Void>mapEmpty().onFailure(e -> streams.remove(stream));
   }
 
+  /** Following a channel is being present in it (PROTOCOL §7). */
+  private void presence(String stream, boolean joined) {
+    StreamName name = StreamName.parse(stream);
+    if (name != null && name.kind() == StreamName.Kind.CHANNEL) {
+      if (joined) {
+        c.bc.presence().join(name.id(), c.principal.userId());
+      } else {
+        c.bc.presence().leave(name.id(), c.principal.userId());
+      }
+    }
+  }
+
   void closed() {
+    streams.forEach(s -> presence(s, false));
     if (!streams.isEmpty()) {
       c.bc.hub().unsubscribeAll(c);
     }
