@@ -111,8 +111,21 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
-  /** The next body delivered on {@code address}. */
+  /**
+   * The next body delivered on {@code address}, passing over presence updates (ephemeral frames
+   * that arrive whenever someone starts or stops following a channel); {@link #nextAny} sees them.
+   */
   public JsonObject next(String address) {
+    while (true) {
+      JsonObject b = nextAny(address);
+      if (!"presence_update".equals(b.getString("type"))) {
+        return b;
+      }
+    }
+  }
+
+  /** The next body delivered on {@code address}, whatever it is. */
+  public JsonObject nextAny(String address) {
     try {
       JsonObject f = received.computeIfAbsent(address, a -> new LinkedBlockingQueue<>())
           .poll(WsClient.TIMEOUT_MS, TimeUnit.MILLISECONDS);
