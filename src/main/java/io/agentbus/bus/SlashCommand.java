@@ -9,15 +9,25 @@ import java.util.Locale;
  * {@code command_result} ({@link CommandResult}). A command is never posted as a message.
  */
 public enum SlashCommand {
-  HELP("/help", "this list", null),
+  HELP("/help [command]", "this list, or how to use one command", null),
   WHOAMI("/whoami", "who you are signed in as", null),
   STATUS("/status", "the workflows of this session", Addresses.WORKFLOW_COMMAND),
-  CANCEL("/cancel [workflowId]", "stop the running workflow (or the one named)", Addresses.WORKFLOW_COMMAND),
+  STATE("/state", "this session's mode, epic, sprint and running workflows", Addresses.WORKFLOW_COMMAND),
   ASSIGN("/assign <role> \"<task>\"", "give one agent a task", Addresses.WORKFLOW_COMMAND),
   PARALLEL("/parallel \"<task>\" \"<task>\" …", "run tasks at once (start one with @role to pick the agent)",
       Addresses.WORKFLOW_COMMAND),
+  CANCEL("/cancel [workflowId]", "stop the running workflow (or the one named)", Addresses.WORKFLOW_COMMAND),
+  PAUSE("/pause [workflowId]", "hold the workflow once its running step is done", Addresses.WORKFLOW_COMMAND),
+  RESUME("/resume [workflowId]", "continue a paused workflow", Addresses.WORKFLOW_COMMAND),
   APPROVE("/approve <approvalId> [feedback]", "pass an approval gate", Addresses.APPROVAL_COMMAND),
-  REJECT("/reject <approvalId> [reason]", "reject it (the agent may revise)", Addresses.APPROVAL_COMMAND);
+  REJECT("/reject <approvalId> [reason]", "reject it (the agent may revise)", Addresses.APPROVAL_COMMAND),
+  MODE("/mode [strict|rapid|flow|expert|learning]", "show or set how workflows run here: strict adds a review "
+      + "gate after every agent step, rapid skips gates not marked required, flow runs templates as written",
+      Addresses.WORKFLOW_COMMAND),
+  EPIC("/epic create \"<title>\" \"<description>\" | list | close", "an epic files the workflows started while it is "
+      + "open", Addresses.WORKFLOW_COMMAND),
+  SPRINT("/sprint plan <minutes> | start | pause [reason] | resume | end", "a time box for this session's workflows; "
+      + "pause and resume act on all of them, end cancels what still runs and reports", Addresses.WORKFLOW_COMMAND);
 
   /** As typed after the slash, lower case. */
   public final String word;
@@ -56,5 +66,26 @@ public enum SlashCommand {
       sb.append(c.usage).append("  ").append(c.description).append('\n');
     }
     return sb.append("@<role> …  in a message: that agent answers in the channel").toString();
+  }
+
+  /** {@code /help <command>}: that command's usage and what it does; null when there is no such command. */
+  public static String help(String command) {
+    String word = command.startsWith("/") ? command.substring(1) : command;
+    for (SlashCommand c : values()) {
+      if (c.word.equals(word.toLowerCase(Locale.ROOT))) {
+        return c.usage + "\n" + c.description;
+      }
+    }
+    return null;
+  }
+
+  /** Every command with its usage, for clients that autocomplete: [{command, usage, description}]. */
+  public static io.vertx.core.json.JsonArray list() {
+    io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+    for (SlashCommand c : values()) {
+      out.add(new io.vertx.core.json.JsonObject().put("command", c.word).put("usage", c.usage)
+          .put("description", c.description));
+    }
+    return out;
   }
 }

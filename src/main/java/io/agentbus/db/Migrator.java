@@ -38,7 +38,8 @@ public final class Migrator {
       "V4__approval_withdrawn.sql",
       "V5__stream_writer.sql",
       "V6__files.sql",
-      "V7__messages.sql");
+      "V7__messages.sql",
+      "V8__pause_session_state.sql");
 
   private Migrator() {}
 

@@ -46,8 +46,9 @@ final class AgentAttempts {
     long deadline = t0 + a.timeoutSeconds() * 1000L;
     String content = a.task() != null ? a.task() : run.input.getString("content", "");
     Agent.Task task = new Agent.Task(Json.newId(), run.id, a.role(), attempt, content,
-        run.input.getJsonArray("attachments", new JsonArray()), run.outputs.copy(), feedback, deadline);
-    run.log.emit("agent_started", new JsonObject().put("agentRole", a.role()).put("agentName", nameOf(a.role()))
+        run.input.getJsonArray("attachments", new JsonArray()), run.outputs.copy(), feedback, deadline,
+        run.input.getString("mode", Modes.DEFAULT));
+    run.log.emit("agent_started", new JsonObject().put("agentRole", a.role()).put("agentName", run.env.agentNames().apply(a.role()))
         .put("position", position).put("totalAgents", run.order.size()).put("attempt", attempt)
         .put("estimatedCompletionTime", Instant.ofEpochMilli(t0 + (long) (a.estimatedTime() * 60_000)).toString())
         .put("inputs", new JsonObject().put("content", content).put("attachments", Attachments.withoutText(task.attachments()))
@@ -149,7 +150,4 @@ final class AgentAttempts {
     return next.isGate() ? "approval" : String.join(",", next.agents().stream().map(Template.AgentStep::role).toList());
   }
 
-  private String nameOf(String role) {
-    return role.substring(0, 1).toUpperCase() + role.substring(1) + " agent";
-  }
 }

@@ -50,7 +50,7 @@ final class Mentioned {
     for (String role : roles) {
       Agent.Task task = new Agent.Task(Json.newId(), null, role, 1, message.getString("content"),
           message.getJsonArray("attachments", new JsonArray()), new JsonObject(), null,
-          System.currentTimeMillis() + TIMEOUT_MS);
+          System.currentTimeMillis() + TIMEOUT_MS, null);
       Agent.Run run = o.agent(role).start(task, p -> { });
       long timer = o.vertx().setTimer(TIMEOUT_MS, id -> run.cancel("no answer in time"));
       run.result().onComplete(ar -> {

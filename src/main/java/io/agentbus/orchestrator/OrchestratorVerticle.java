@@ -55,6 +55,7 @@ public final class OrchestratorVerticle extends VerticleBase {
   private final Interest interest = new Interest();
   private Catalog catalog;
   private WorkflowStore store;
+  private Sessions sessions;
   private StreamStore streams;
   private WorkflowEvents emitter;
   private Agents agentKinds;
@@ -77,10 +78,11 @@ public final class OrchestratorVerticle extends VerticleBase {
     streams = new StreamStore(pool);
     emitter = new WorkflowEvents(new StreamWriter(vertx, streams, interest));
     agentKinds = new Agents(vertx, instanceId, openAiDefaults);
-    env = new WorkflowRun.Env(vertx, store, emitter, this::agent, instanceId, gates);
+    env = new WorkflowRun.Env(vertx, store, emitter, this::agent, this::agentName, instanceId, gates);
     String file = cfg.string(ConfigKeys.WORKFLOWS_FILE);
     String kinds = cfg.string(ConfigKeys.AGENT_KINDS);
-    WorkflowCommands commands = new WorkflowCommands(this);
+    sessions = new Sessions(pool);
+    WorkflowCommands commands = new WorkflowCommands(this, new SessionCommands(this, sessions));
     return vertx.executeBlocking(() -> new Catalog(Catalog.readFile(file), Catalog.parseKinds(kinds)))
         .compose(c -> {
           catalog = c;
@@ -140,6 +142,13 @@ public final class OrchestratorVerticle extends VerticleBase {
     return agents.computeIfAbsent(role, r -> agentKinds.make(catalog.agent(r)));
   }
 
+  /** The configured name of a role's agent ({@code agents.<role>.name}), shown in agent_started. */
+  private String agentName(String role) {
+    io.agentbus.orchestrator.agent.AgentSpec spec = catalog.agent(role);
+    return spec != null && spec.name() != null && !spec.name().isBlank() ? spec.name()
+        : role.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + role.substring(1) + " agent";
+  }
+
   // ---------------------------------------------------------------- start
 
   private Future<JsonObject> startRequest(Message<Object> msg) {
@@ -171,10 +180,15 @@ public final class OrchestratorVerticle extends VerticleBase {
         // The workflow's files, checked and attached: its agents get their processed content and text.
         .compose(claimed -> Attachments.attach(vertx, Requests.as(who), input.getJsonArray("attachments", new JsonArray()),
             "workflow", id))
-        .compose(files -> store.insert(id, t.name(), session, who.userId(), input.put("attachments", files), t.toJson(),
-            instanceId, leaseSeconds))
-        .map(v -> {
-          WorkflowRun run = new WorkflowRun(env, id, session, who.userId(), t, input, new RunState());
+        .compose(files -> sessions.context(session).map(ctx -> {
+          input.put("attachments", files).put("mode", ctx.getString("mode")).put("epicId", ctx.getString("epicId"))
+              .put("sprintId", ctx.getString("sprintId"));
+          return Modes.apply(t, ctx.getString("mode"));
+        }))
+        .compose(applied -> store.insert(id, t.name(), session, who.userId(), input, applied.toJson(), instanceId,
+            leaseSeconds).map(applied))
+        .map(applied -> {
+          WorkflowRun run = new WorkflowRun(env, id, session, who.userId(), applied, input, new RunState());
           runs.put(id, run);
           run.start();
           LOG.info("workflow {} ({}) started for {} in session {}", id, t.name(), who.userId(), session);
@@ -192,6 +206,15 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   /** Cancels {@code workflowId} (or the caller's session's running workflow) wherever it runs. */
   Future<JsonObject> cancel(Principal who, String workflowId) {
+    return act(who, workflowId, "cancel");
+  }
+
+  /**
+   * Cancels, pauses or resumes {@code workflowId} (or the caller's session's live workflow)
+   * wherever it runs: here, or through the control address of the instance holding its lease.
+   * The owner or an admin only.
+   */
+  Future<JsonObject> act(Principal who, String workflowId, String action) {
     Future<String> id;
     if (workflowId != null) {
       if (!Names.isId(workflowId)) {
@@ -216,14 +239,18 @@ public final class OrchestratorVerticle extends VerticleBase {
         return Future.succeededFuture(cancelReply(wf, false, row.getString("status")));
       }
       String owner = row.getString("leaseOwner");
-      JsonObject ask = new JsonObject().put("action", "cancel").put("workflowId", wf).put("by", who.userId());
+      JsonObject ask = new JsonObject().put("action", action).put("workflowId", wf).put("by", who.userId());
       if (instanceId.equals(owner)) {
-        return cancelHere(ask);
+        return actHere(ask);
       }
       return vertx.eventBus().<JsonObject>request(Addresses.orchestratorControl(String.valueOf(owner)), ask,
               Requests.control())
           .map(Message::body)
-          .recover(err -> Services.noHandlers(err) ? cancelOrphan(row, owner, who.userId()) : Future.failedFuture(err));
+          .recover(err -> !Services.noHandlers(err) ? Future.failedFuture(err)
+              : action.equals("cancel") ? cancelOrphan(row, owner, who.userId())
+              // Its node is gone: a survivor takes it over within seconds, then it can be paused or resumed.
+              : Future.failedFuture(new AppException(io.agentbus.bus.ErrorCode.UNAVAILABLE,
+                  "workflow '" + wf + "' is being taken over from a lost node; retry in a few seconds")));
     });
   }
 
@@ -231,13 +258,18 @@ public final class OrchestratorVerticle extends VerticleBase {
     return new JsonObject().put("workflowId", workflowId).put("success", success).put("status", status);
   }
 
-  private Future<JsonObject> cancelHere(JsonObject ask) {
+  private Future<JsonObject> actHere(JsonObject ask) {
     String wf = ask.getString("workflowId");
     WorkflowRun run = runs.get(wf);
     if (run == null || run.finished()) {
       return Future.succeededFuture(cancelReply(wf, false, run == null ? "unknown" : run.status()));
     }
-    return run.cancel(ask.getString("by")).map(ok -> cancelReply(wf, ok, run.status()));
+    String by = ask.getString("by");
+    return switch (ask.getString("action")) {
+      case "pause" -> Future.succeededFuture(run.pause(by).put("workflowId", wf));
+      case "resume" -> run.resumeFrom(by).map(r -> r.put("workflowId", wf));
+      default -> run.cancel(by).map(ok -> cancelReply(wf, ok, run.status()));
+    };
   }
 
   /** The owner is gone from the cluster: end the workflow in the database and say so on its streams. */
@@ -257,8 +289,8 @@ public final class OrchestratorVerticle extends VerticleBase {
   /** Requests for the workflows this instance owns. */
   private Future<JsonObject> control(Message<Object> msg) {
     JsonObject ask = Services.body(msg);
-    if ("cancel".equals(ask.getString("action"))) {
-      return cancelHere(ask);
+    if (List.of("cancel", "pause", "resume").contains(ask.getString("action"))) {
+      return actHere(ask);
     }
     if ("approval".equals(ask.getString("action"))) {
       return Future.succeededFuture(gates.decided(ask, runs::containsKey));
@@ -354,7 +386,7 @@ public final class OrchestratorVerticle extends VerticleBase {
     WorkflowRun run = new WorkflowRun(env, id, row.getString("sessionId"), row.getString("ownerId"), t,
         row.getJsonObject("input"), state);
     runs.put(id, run);
-    run.resume(row.getInteger("currentStep"));
+    run.resume(row.getInteger("currentStep"), "paused".equals(row.getString("status")));
   }
 
   private void renewLeases() {

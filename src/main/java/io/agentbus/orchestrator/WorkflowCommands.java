@@ -14,17 +14,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The workflow slash commands typed in chat ({@link SlashCommand}: status, cancel, assign,
- * parallel). The router forwards them here; the answer is a {@code command_result} for the sender
+ * The workflow slash commands typed in chat ({@link SlashCommand}: status, cancel, pause, resume,
+ * assign, parallel; the session's own — mode, epic, sprint, state — are {@link SessionCommands}). The router forwards them here; the answer is a {@code command_result} for the sender
  * only.
  */
 final class WorkflowCommands {
 
   private static final int STATUS_LIMIT = 10;
   private final OrchestratorVerticle o;
+  private final SessionCommands session;
 
-  WorkflowCommands(OrchestratorVerticle o) {
+  WorkflowCommands(OrchestratorVerticle o, SessionCommands session) {
     this.o = o;
+    this.session = session;
   }
 
   Future<JsonObject> handle(Message<Object> msg) {
@@ -38,8 +40,21 @@ final class WorkflowCommands {
       case CANCEL -> o.cancel(who, args.isEmpty() ? null : args).map(r -> ok(command,
           r.getBoolean("success") ? "Cancelled workflow " + r.getString("workflowId")
               : "Workflow " + r.getString("workflowId") + " had already ended (" + r.getString("status") + ")", r));
+      case PAUSE -> o.act(who, args.isEmpty() ? null : args, "pause").map(r -> ok(command,
+          !r.getBoolean("success") ? "Workflow " + r.getString("workflowId") + " cannot be paused ("
+              + r.getString("status") + ")"
+              : r.getBoolean("pending", false) ? "Workflow " + r.getString("workflowId")
+                  + " will pause once its running step is done" : "Workflow " + r.getString("workflowId")
+                  + " is paused", r));
+      case RESUME -> o.act(who, args.isEmpty() ? null : args, "resume").map(r -> ok(command,
+          r.getBoolean("success") ? "Workflow " + r.getString("workflowId") + " continues"
+              : "Workflow " + r.getString("workflowId") + " is not paused (" + r.getString("status") + ")", r));
       case ASSIGN -> assign(who, args);
       case PARALLEL -> parallel(who, args);
+      case MODE -> session.mode(who, requireSession(who), args);
+      case EPIC -> session.epic(who, requireSession(who), args);
+      case SPRINT -> session.sprint(who, requireSession(who), args);
+      case STATE -> session.state(who, requireSession(who));
       default -> throw unknown(command);
     };
     // Mistakes in a command are answered as a failed command_result, not as a protocol error.

@@ -32,8 +32,8 @@ final class WorkflowRun {
   private static final Logger LOG = LoggerFactory.getLogger(WorkflowRun.class);
 
   /** What a run needs from its orchestrator. */
-  record Env(Vertx vertx, WorkflowStore store, WorkflowEvents emitter, Function<String, Agent> agents, String instanceId,
-      Gates gates) {}
+  record Env(Vertx vertx, WorkflowStore store, WorkflowEvents emitter, Function<String, Agent> agents,
+      Function<String, String> agentNames, String instanceId, Gates gates) {}
 
   /**
    * Opens approval gates (the approvals verticle); completes with the outcome:
@@ -68,6 +68,10 @@ final class WorkflowRun {
   private boolean finished;
   /** A gate of this run is open (its approval may be pending). */
   private boolean atGate;
+  /** /pause asked for a hold: taken when the running step (or gate) is done. Who asked, or null. */
+  private String pauseBy;
+  /** Held between steps: the step to run on /resume, and the reviewer's feedback it was to get. */
+  private String heldFeedback;
   /**
    * @param state where the run stands: empty for a new workflow, recovered for one taken over
    */
@@ -103,17 +107,24 @@ final class WorkflowRun {
           .put("estimatedTime", order.get(i).estimatedTime()));
     }
     log.emit("workflow_started", new JsonObject().put("workflowName", template.name())
-        .put("estimatedDuration", template.estimatedDuration()).put("agents", agents))
+        .put("estimatedDuration", template.estimatedDuration()).put("agents", agents)
+        .put("totalSteps", template.steps().size()).put("mode", input.getString("mode"))
+        .put("epicId", input.getString("epicId")).put("sprintId", input.getString("sprintId")))
         .onSuccess(v -> runStep(0, null));
   }
 
   /**
    * Continues a workflow taken over from a node that died, at step {@code at}: a gate keeps
-   * waiting (or acts on a decision made meanwhile), an agent step runs what had not completed.
+   * waiting (or acts on a decision made meanwhile), an agent step runs what had not completed,
+   * a paused one stays paused (holding no agent) until /resume.
    */
-  void resume(int at) {
+  void resume(int at, boolean paused) {
     metrics.workflowsRunning.incrementAndGet();
     step = at;
+    if (paused) {
+      status = "paused";
+      return;
+    }
     if (at >= template.steps().size()) {
       complete();
       return;
@@ -155,6 +166,10 @@ final class WorkflowRun {
     step = i;
     if (i == template.steps().size()) {
       complete();
+      return;
+    }
+    if (pauseBy != null) {
+      hold(i, feedback);
       return;
     }
     Template.Step s = template.steps().get(i);
@@ -268,6 +283,52 @@ final class WorkflowRun {
 
   private static String roleOf(Throwable t, Template.Step s) {
     return t instanceof AgentAttempts.StepFailure sf ? sf.role : s.agents().get(0).role();
+  }
+
+  // ---------------------------------------------------------------- pause and resume
+
+  /**
+   * /pause: the running step (or open gate) finishes, then the run holds before the next one
+   * ({@code workflow_paused}). Answers {success, status, pending}: pending while the step runs.
+   */
+  JsonObject pause(String by) {
+    if (finished) {
+      return new JsonObject().put("success", false).put("status", status);
+    }
+    if (!"paused".equals(status)) {
+      pauseBy = by;
+    }
+    return new JsonObject().put("success", true).put("status", status).put("pending", !"paused".equals(status));
+  }
+
+  /** /resume: a held run continues with the step it stopped before; a pause not yet taken is called off. */
+  Future<JsonObject> resumeFrom(String by) {
+    if (finished) {
+      return Future.succeededFuture(new JsonObject().put("success", false).put("status", status));
+    }
+    if (!"paused".equals(status)) {
+      boolean wasPausing = pauseBy != null;
+      pauseBy = null;
+      return Future.succeededFuture(new JsonObject().put("success", wasPausing).put("status", status));
+    }
+    status = "running";
+    String feedback = heldFeedback;
+    heldFeedback = null;
+    return save().compose(v -> log.emit("workflow_resumed", new JsonObject().put("resumedBy", by).put("step", step)))
+        .map(v -> {
+          runStep(step, feedback);
+          return new JsonObject().put("success", true).put("status", "running");
+        });
+  }
+
+  /** Holds before step {@code i}: saved as paused (no agent runs), then announced. */
+  private void hold(int i, String feedback) {
+    String by = pauseBy;
+    pauseBy = null;
+    heldFeedback = feedback;
+    status = "paused";
+    save().compose(v -> log.emit("workflow_paused", new JsonObject().put("pausedBy", by).put("step", i)
+        .put("nextStep", i + 1).put("totalSteps", template.steps().size())));
   }
 
   // ---------------------------------------------------------------- endings

@@ -32,7 +32,7 @@ final class WorkflowStore {
           + "WHERE id = $1 AND lease_owner = $6";
   private static final String RENEW =
       "UPDATE workflows SET lease_until = now() + make_interval(secs => $2) "
-          + "WHERE lease_owner = $1 AND status IN ('pending', 'running', 'waiting_approval')";
+          + "WHERE lease_owner = $1 AND status IN ('pending', 'running', 'waiting_approval', 'paused')";
   private static final String GET =
       "SELECT id, name, session_id, owner_id, status, input, template, current_step, outputs, error, lease_owner, "
           + "lease_until > now() AS lease_live, created_at, updated_at, finished_at FROM workflows WHERE id = $1";
@@ -42,7 +42,7 @@ final class WorkflowStore {
           + "WHERE session_id = $1 ORDER BY created_at DESC LIMIT $2";
   private static final String STATUSES = "SELECT id, status FROM workflows WHERE id = ANY($1)";
   private static final String RUNNING_IN_SESSION =
-      "SELECT id FROM workflows WHERE session_id = $1 AND status IN ('pending', 'running', 'waiting_approval') "
+      "SELECT id FROM workflows WHERE session_id = $1 AND status IN ('pending', 'running', 'waiting_approval', 'paused') "
           + "ORDER BY created_at DESC LIMIT 1";
   /**
    * Ends a workflow whose owner is gone (its instance left the cluster, or its lease ran out),
@@ -50,7 +50,7 @@ final class WorkflowStore {
    */
   private static final String CANCEL_ORPHAN =
       "UPDATE workflows SET status = 'cancelled', error = $2, updated_at = now(), finished_at = now(), "
-          + "lease_owner = NULL WHERE id = $1 AND status IN ('pending', 'running', 'waiting_approval') "
+          + "lease_owner = NULL WHERE id = $1 AND status IN ('pending', 'running', 'waiting_approval', 'paused') "
           + "AND (lease_owner IS NOT DISTINCT FROM $3 OR lease_until < now()) RETURNING session_id";
   /**
    * Takes over workflows whose owner stopped renewing (died, or froze past its lease): each row
@@ -58,14 +58,14 @@ final class WorkflowStore {
    */
   private static final String TAKE_OVER =
       "UPDATE workflows SET lease_owner = $1, lease_until = now() + make_interval(secs => $2), updated_at = now() "
-          + "WHERE id IN (SELECT id FROM workflows WHERE status IN ('pending', 'running', 'waiting_approval') "
+          + "WHERE id IN (SELECT id FROM workflows WHERE status IN ('pending', 'running', 'waiting_approval', 'paused') "
           + "AND lease_until < now() ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED) "
           + "RETURNING id, name, session_id, owner_id, status, input, template, current_step, outputs, error, "
           + "lease_owner, true AS lease_live, created_at, updated_at, finished_at";
 
   /** The leases of every orchestrator instance of a node that left the cluster end now. */
   private static final String EXPIRE_LEASES_OF_NODE = "UPDATE workflows SET lease_until = now() - interval '1 second' "
-      + "WHERE lease_owner LIKE $1 AND status IN ('pending', 'running', 'waiting_approval') AND lease_until > now()";
+      + "WHERE lease_owner LIKE $1 AND status IN ('pending', 'running', 'waiting_approval', 'paused') AND lease_until > now()";
 
   private final Pool pool;
 

@@ -193,13 +193,23 @@ public final class RouterVerticle extends VerticleBase {
   private Future<JsonObject> command(Message<Object> msg, String content, String channel) {
     SlashCommand.Line line = SlashCommand.parse(content);
     if (line.command() == null) {
-      return Future.succeededFuture(CommandResult.failed(line.word(), "unknown command /" + line.word() + " (try /help)"));
+      return Future.succeededFuture(CommandResult.failed(line.word(), "unknown command /" + line.word()
+          + "; the commands are:\n" + SlashCommand.help()).put("data", SlashCommand.list()));
     }
     SlashCommand c = line.command();
+    if (c == SlashCommand.HELP) {
+      if (line.args().isEmpty()) {
+        return Future.succeededFuture(CommandResult.ok(c.word, SlashCommand.help(), SlashCommand.list()));
+      }
+      String one = SlashCommand.help(line.args().split("\\s+")[0]);
+      return Future.succeededFuture(one != null ? CommandResult.ok(c.word, one, null)
+          : CommandResult.failed(c.word, "no command " + line.args() + "; the commands are:\n" + SlashCommand.help()));
+    }
     if (c.address == null) {
       Principal who = Principal.of(msg);
-      return Future.succeededFuture(c == SlashCommand.HELP ? CommandResult.ok(c.word, SlashCommand.help(), null)
-          : CommandResult.ok(c.word, who.userId() + " " + who.roles(), null));
+      return Future.succeededFuture(CommandResult.ok(c.word, who.userId() + " " + who.roles(),
+          new JsonObject().put("userId", who.userId()).put("roles", new JsonArray(who.roles()))
+              .put("sessionId", who.sessionId())));
     }
     JsonObject ask = new JsonObject().put("command", c.word).put("args", line.args()).put("channel", channel);
     return vertx.eventBus().<JsonObject>request(c.address, ask, Requests.onBehalfOf(msg)).map(Message::body)

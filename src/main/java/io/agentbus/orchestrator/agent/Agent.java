@@ -14,13 +14,13 @@ public interface Agent {
 
   /** What an agent is given: the user's request, attachments, earlier agents' outputs and feedback. */
   record Task(String taskId, String workflowId, String role, int attempt, String content, JsonArray attachments,
-      JsonObject previousOutputs, String feedback, long deadlineMillis) {
+      JsonObject previousOutputs, String feedback, long deadlineMillis, String mode) {
 
     public JsonObject toJson() {
       return new JsonObject().put("taskId", taskId).put("workflowId", workflowId).put("agentRole", role)
           .put("attempt", attempt).put("deadline", java.time.Instant.ofEpochMilli(deadlineMillis).toString())
           .put("input", new JsonObject().put("content", content).put("attachments", attachments)
-              .put("previousOutputs", previousOutputs).put("feedback", feedback));
+              .put("previousOutputs", previousOutputs).put("feedback", feedback).put("mode", mode));
     }
   }
 

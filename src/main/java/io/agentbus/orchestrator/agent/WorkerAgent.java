@@ -87,7 +87,7 @@ final class WorkerAgent implements Agent {
     });
     promise.future().onComplete(ar -> tasks.byTask.remove(task.taskId()));
     JsonObject offer = task.toJson().put("replyAddress", tasks.address);
-    offer(task, offer, promise, control, stopped);
+    offer(task, offer, promise, control, stopped, progress, new String[1]);
     return Run.of(promise.future(), reason -> {
       stopped[0] = true;
       if (promise.tryFail(AgentFailure.cancelled(reason)) && control[0] != null) {
@@ -103,7 +103,13 @@ final class WorkerAgent implements Agent {
     return v instanceof Number n ? n.doubleValue() : 0;
   }
 
-  private void offer(Task task, JsonObject offer, Promise<Result> promise, String[] control, boolean[] stopped) {
+  /**
+   * Offers the task until a worker takes it. While none does, the step says why in its progress
+   * ({@code waiting for a code worker (none registered)}), once per change of reason, instead of
+   * sitting at "starting".
+   */
+  private void offer(Task task, JsonObject offer, Promise<Result> promise, String[] control, boolean[] stopped,
+      Consumer<Progress> progress, String[] waitingFor) {
     if (stopped[0] || promise.future().isComplete()) {
       return;
     }
@@ -123,7 +129,17 @@ final class WorkerAgent implements Agent {
                 true, List.of("start a worker for role " + spec.role())));
             return;
           }
-          vertx.setTimer(RETRY_OFFER_MS, id -> offer(task, offer, promise, control, stopped));
+          ReplyException re = (ReplyException) ar.cause();
+          String why = "waiting for a " + spec.role() + " worker (" + switch (re.failureType()) {
+            case NO_HANDLERS -> "none registered";
+            case TIMEOUT -> "none answered";
+            default -> "all busy";
+          } + ")";
+          if (!why.equals(waitingFor[0])) {
+            waitingFor[0] = why;
+            progress.accept(new Progress(0, why, null, null));
+          }
+          vertx.setTimer(RETRY_OFFER_MS, id -> offer(task, offer, promise, control, stopped, progress, waitingFor));
         });
   }
 }
