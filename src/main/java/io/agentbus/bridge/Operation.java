@@ -27,7 +27,7 @@ public enum Operation {
   CHAT(Verticle.ROUTER, Addresses.CHAT_SEND, List.of("chat", "message"), Body.ALL,
       // A slash command is answered by its command_result; a message by its ack.
       r -> r.containsKey("commandResult") ? r.getJsonObject("commandResult").copy()
-          : reply("ack", r, "stream", "seq", "messageId", "threadId"),
+          : withThread(reply("ack", r, "stream", "seq", "messageId"), r),
       null, Flow.ORDERED, Follow.IF_COMMAND),
   HISTORY(Verticle.ROUTER, Addresses.HISTORY, List.of("history"),
       Body.only("channel", "before", "limit", "threadId", "topLevel"),
@@ -141,6 +141,11 @@ public enum Operation {
   /** Whether browsers may send to it over the SockJS bridge: its address is browser-visible. */
   public boolean browserVisible() {
     return address.startsWith(Addresses.BROWSER_PREFIX);
+  }
+
+  /** A thread reply's ack also says which thread it went to (the root's, for a reply to a reply). */
+  private static JsonObject withThread(JsonObject ack, JsonObject result) {
+    return result.getValue("threadId") == null ? ack : ack.put("threadId", result.getValue("threadId"));
   }
 
   private static JsonObject reply(String type, JsonObject result, String... fields) {

@@ -200,6 +200,21 @@ public final class Database implements AutoCloseable {
         .using(vertx).build();
   }
 
+  /**
+   * The node's pool for searches: a small one whose sessions always plan a statement for its
+   * parameters ({@code plan_cache_mode = force_custom_plan}). A search's best plan depends on how
+   * common its words are (walk the newest messages for a common word, the text index for a rare
+   * one); a cached generic plan would pick one for all. Not for the main pool: there the hot
+   * statements keep their cached plans.
+   */
+  public static Pool searchPool(Vertx vertx, String url, int size) {
+    return PgBuilder.pool()
+        .connectingTo(PgConnectOptions.fromUri(url).setCachePreparedStatements(true)
+            .addProperty("plan_cache_mode", "force_custom_plan"))
+        .with(new PoolOptions().setMaxSize(size).setShared(true).setName(POOL_NAME + "-search"))
+        .using(vertx).build();
+  }
+
   @Override
   public void close() {
     if (embedded != null) {

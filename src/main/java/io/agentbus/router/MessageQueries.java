@@ -67,19 +67,26 @@ final class MessageQueries {
       + "AND m.deleted_at IS NULL LIMIT " + Reads.UNREAD_CAP + ") x) AS unread "
       + "FROM channels c LEFT JOIN channel_reads r ON r.channel = c.name AND r.user_id = $1";
 
+  /** A search ranks the newest this many matches (see {@link #SEARCH}). */
+  static final int SEARCH_WINDOW = 500;
+
   /**
-   * Ranked full-text search ({@code websearch_to_tsquery}: words, "phrases", OR, -word). The
-   * inner query ranks and pages by (rank, id) below the cursor; snippets are made for the page
-   * only, since {@code ts_headline} re-parses each text. $2 channel (null: all), $3/$4 the
-   * cursor (rank, id; null: from the top), $5 the page size + 1.
+   * Ranked full-text search ({@code websearch_to_tsquery}: words, "phrases", OR, -word) over the
+   * newest {@link #SEARCH_WINDOW} matches. Ranking reads every match it ranks, so ranking all of
+   * them would cost a word found in half a million messages hundreds of milliseconds; the window
+   * bounds it (a common word walks the newest messages until it has the window, a rare one comes
+   * from the text index), and recent matches are what chat search is for. Pages go by (rank, id)
+   * below the cursor; snippets are made for the page only, since {@code ts_headline} re-parses
+   * each text. $2 channel (null: all), $3/$4 the cursor (null: from the top), $5 the page size + 1.
    */
   static final String SEARCH = "SELECT " + COLUMNS + ", m.channel, p.rank, p.id, "
       + "ts_headline('english', m.content, p.q, 'MaxFragments=1, MaxWords=24, MinWords=8, StartSel=**, StopSel=**') "
-      + "AS snippet FROM (SELECT s.message_id, s.id, ts_rank_cd(s.search, q) AS rank, q "
-      + "FROM messages s, websearch_to_tsquery('english', $1) q WHERE s.search @@ q AND s.deleted_at IS NULL "
-      + "AND ($2::text IS NULL OR s.channel = $2) "
-      + "AND ($3::real IS NULL OR (ts_rank_cd(s.search, q), s.id) < ($3::real, $4::bigint)) "
-      + "ORDER BY rank DESC, s.id DESC LIMIT $5) p JOIN messages m ON m.message_id = p.message_id "
+      + "AS snippet FROM (SELECT r.message_id, r.id, ts_rank_cd(r.search, r.q) AS rank, r.q "
+      + "FROM (SELECT s.message_id, s.id, s.search, q FROM messages s, websearch_to_tsquery('english', $1) q "
+      + "WHERE s.search @@ q AND s.deleted_at IS NULL AND ($2::text IS NULL OR s.channel = $2) "
+      + "ORDER BY s.id DESC LIMIT " + SEARCH_WINDOW + ") r "
+      + "WHERE ($3::real IS NULL OR (ts_rank_cd(r.search, r.q), r.id) < ($3::real, $4::bigint)) "
+      + "ORDER BY rank DESC, r.id DESC LIMIT $5) p JOIN messages m ON m.message_id = p.message_id "
       + "ORDER BY p.rank DESC, p.id DESC";
 
   private MessageQueries() {}

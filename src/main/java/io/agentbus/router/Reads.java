@@ -37,14 +37,17 @@ final class Reads {
 
   private final Vertx vertx;
   private final Pool pool;
+  /** Searches only ({@link io.agentbus.db.Database#searchPool}). */
+  private final Pool searchPool;
   private final StreamStore streams;
   private final Channels channels;
   private final int historyDefault;
   private final int historyMax;
 
-  Reads(Vertx vertx, Pool pool, StreamStore streams, Channels channels, int historyDefault, int historyMax) {
+  Reads(Vertx vertx, Pool pool, Pool searchPool, StreamStore streams, Channels channels, int historyDefault, int historyMax) {
     this.vertx = vertx;
     this.pool = pool;
+    this.searchPool = searchPool;
     this.streams = streams;
     this.channels = channels;
     this.historyDefault = historyDefault;
@@ -157,7 +160,7 @@ final class Reads {
     Future<?> scope = channel == null ? Future.succeededFuture() : channels.get(channel);
     Tuple args = Tuple.tuple().addValue(query).addValue(channel).addValue(rank).addValue(rank == null ? null : id)
         .addValue(limit + 1);
-    return scope.compose(x -> pool.preparedQuery(MessageQueries.SEARCH).execute(args)).compose(rows -> {
+    return scope.compose(x -> searchPool.preparedQuery(MessageQueries.SEARCH).execute(args)).compose(rows -> {
       Map<String, Row> extra = new HashMap<>();
       rows.forEach(r -> extra.put(r.getString("message_id"), r));
       return MessageView.withReactions(pool, rows, who.userId()).map(views -> {

@@ -65,7 +65,7 @@ public final class RouterVerticle extends VerticleBase {
     writer = new StreamWriter(vertx, streams, interest);
     channels = new Channels(pool);
     changes = new MessageChanges(pool, writer, channels, maxContent);
-    reads = new Reads(vertx, pool, streams, channels, cfg.integer(ConfigKeys.HISTORY_DEFAULT),
+    reads = new Reads(vertx, pool, Database.searchPool(vertx, cfg.string(ConfigKeys.DB_URL), 2), streams, channels, cfg.integer(ConfigKeys.HISTORY_DEFAULT),
         cfg.integer(ConfigKeys.HISTORY_MAX));
     List<MessageConsumer<?>> consumers = new ArrayList<>(List.of(interest.listen(vertx)));
     serve(consumers, Addresses.CHAT_SEND, this::chatSend);

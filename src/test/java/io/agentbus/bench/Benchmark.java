@@ -64,11 +64,13 @@ public final class Benchmark {
   boolean jfr;
   /** Extra environment for the nodes, from --node-env KEY=VALUE[,KEY=VALUE]. */
   final Map<String, String> nodeEnv = new HashMap<>();
-  Set<String> phases = Set.of("fanout", "idle", "persist");
+  Set<String> phases = Set.of("fanout", "idle", "persist", "search");
   int failoverRounds = 5;
   int uploadFiles = 20;
   int uploadMib = 10;
   String uploadHeap = "96m";
+  int searchMessages = 1_000_000;
+  int searchQueries = 200;
 
   private final String db = "agentbus_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   private final List<NodeProcess> nodes = new ArrayList<>();
@@ -119,6 +121,8 @@ public final class Benchmark {
         case "upload-files" -> uploadFiles = Integer.parseInt(v);
         case "upload-mib" -> uploadMib = Integer.parseInt(v);
         case "upload-heap" -> uploadHeap = v;
+        case "search-messages" -> searchMessages = Integer.parseInt(v);
+        case "search-queries" -> searchQueries = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option --" + k);
       }
     }
@@ -138,6 +142,9 @@ public final class Benchmark {
     }
     if (phases.contains("upload")) {
       new UploadPhase(uploadFiles, uploadMib, uploadHeap, results).run();
+    }
+    if (phases.contains("search")) {
+      new SearchPhase(searchMessages, searchQueries, results).run();
     }
     if (phases.stream().noneMatch(Set.of("fanout", "idle", "persist")::contains)) {
       printSummary();
