@@ -56,6 +56,7 @@ public final class OrchestratorVerticle extends VerticleBase {
   private Catalog catalog;
   private WorkflowStore store;
   private Sessions sessions;
+  private WorkflowControl control;
   private StreamStore streams;
   private WorkflowEvents emitter;
   private Agents agentKinds;
@@ -82,6 +83,7 @@ public final class OrchestratorVerticle extends VerticleBase {
     String file = cfg.string(ConfigKeys.WORKFLOWS_FILE);
     String kinds = cfg.string(ConfigKeys.AGENT_KINDS);
     sessions = new Sessions(pool);
+    control = new WorkflowControl(vertx, store, runs, instanceId, gates, emitter);
     WorkflowCommands commands = new WorkflowCommands(this, new SessionCommands(this, sessions));
     return vertx.executeBlocking(() -> new Catalog(Catalog.readFile(file), Catalog.parseKinds(kinds)))
         .compose(c -> {
@@ -209,88 +211,16 @@ public final class OrchestratorVerticle extends VerticleBase {
     return act(who, workflowId, "cancel");
   }
 
-  /**
-   * Cancels, pauses or resumes {@code workflowId} (or the caller's session's live workflow)
-   * wherever it runs: here, or through the control address of the instance holding its lease.
-   * The owner or an admin only.
-   */
+  /** Cancels, pauses or resumes a workflow wherever it runs ({@link WorkflowControl#act}). */
   Future<JsonObject> act(Principal who, String workflowId, String action) {
-    Future<String> id;
-    if (workflowId != null) {
-      if (!Names.isId(workflowId)) {
-        throw AppException.invalid("'workflowId' must match " + Names.ID.pattern());
-      }
-      id = Future.succeededFuture(workflowId);
-    } else if (who.sessionId() != null) {
-      id = store.runningInSession(who.sessionId()).compose(found -> found != null ? Future.succeededFuture(found)
-          : Future.failedFuture(AppException.notFound("no running workflow in this session")));
-    } else {
-      throw AppException.invalid("'workflowId' is required here (no session to pick the running one from)");
-    }
-    return id.compose(store::get).compose(row -> {
-      if (row == null) {
-        return Future.failedFuture(AppException.notFound("no workflow '" + workflowId + "'"));
-      }
-      String wf = row.getString("workflowId");
-      if (!who.isOwnerOr(row.getString("ownerId"), "admin")) {
-        return Future.failedFuture(AppException.forbidden("workflow '" + wf + "' belongs to another user"));
-      }
-      if (WorkflowStore.TERMINAL.contains(row.getString("status"))) {
-        return Future.succeededFuture(cancelReply(wf, false, row.getString("status")));
-      }
-      String owner = row.getString("leaseOwner");
-      JsonObject ask = new JsonObject().put("action", action).put("workflowId", wf).put("by", who.userId());
-      if (instanceId.equals(owner)) {
-        return actHere(ask);
-      }
-      return vertx.eventBus().<JsonObject>request(Addresses.orchestratorControl(String.valueOf(owner)), ask,
-              Requests.control())
-          .map(Message::body)
-          .recover(err -> !Services.noHandlers(err) ? Future.failedFuture(err)
-              : action.equals("cancel") ? cancelOrphan(row, owner, who.userId())
-              // Its node is gone: a survivor takes it over within seconds, then it can be paused or resumed.
-              : Future.failedFuture(new AppException(io.agentbus.bus.ErrorCode.UNAVAILABLE,
-                  "workflow '" + wf + "' is being taken over from a lost node; retry in a few seconds")));
-    });
-  }
-
-  private static JsonObject cancelReply(String workflowId, boolean success, String status) {
-    return new JsonObject().put("workflowId", workflowId).put("success", success).put("status", status);
-  }
-
-  private Future<JsonObject> actHere(JsonObject ask) {
-    String wf = ask.getString("workflowId");
-    WorkflowRun run = runs.get(wf);
-    if (run == null || run.finished()) {
-      return Future.succeededFuture(cancelReply(wf, false, run == null ? "unknown" : run.status()));
-    }
-    String by = ask.getString("by");
-    return switch (ask.getString("action")) {
-      case "pause" -> Future.succeededFuture(run.pause(by).put("workflowId", wf));
-      case "resume" -> run.resumeFrom(by).map(r -> r.put("workflowId", wf));
-      default -> run.cancel(by).map(ok -> cancelReply(wf, ok, run.status()));
-    };
-  }
-
-  /** The owner is gone from the cluster: end the workflow in the database and say so on its streams. */
-  private Future<JsonObject> cancelOrphan(JsonObject row, String deadOwner, String by) {
-    String wf = row.getString("workflowId");
-    return store.cancelOrphan(wf, "cancelled by " + by, deadOwner, instanceId).compose(session -> {
-      if (session == null) {
-        return Future.succeededFuture(cancelReply(wf, false, "unknown"));
-      }
-      return gates.withdraw(wf, "cancelled by " + by)
-          .compose(v -> emitter.emit(wf, session, "cancelled", new JsonObject().put("success", true)
-              .put("cancelledBy", by), null, WorkflowEvents.fence(wf, instanceId)))
-          .map(v -> cancelReply(wf, true, "cancelled"));
-    });
+    return control.act(who, workflowId, action);
   }
 
   /** Requests for the workflows this instance owns. */
   private Future<JsonObject> control(Message<Object> msg) {
     JsonObject ask = Services.body(msg);
     if (List.of("cancel", "pause", "resume").contains(ask.getString("action"))) {
-      return actHere(ask);
+      return control.actHere(ask);
     }
     if ("approval".equals(ask.getString("action"))) {
       return Future.succeededFuture(gates.decided(ask, runs::containsKey));

@@ -4,7 +4,6 @@ import io.agentbus.bus.Addresses;
 import io.agentbus.metrics.Metrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -185,29 +184,7 @@ public final class StreamHub implements Shareable {
   // ---------------------------------------------------------------- hub thread only
 
   private <T> Future<T> onHub(Supplier<Future<T>> action) {
-    Context caller = vertx.getOrCreateContext();
-    Promise<T> p = Promise.promise();
-    Runnable run = () -> {
-      Future<T> f;
-      try {
-        f = action.get();
-      } catch (RuntimeException e) {
-        f = Future.failedFuture(e);
-      }
-      f.onComplete(ar -> {
-        if (caller == context) {
-          p.handle(ar);
-        } else {
-          caller.runOnContext(x -> p.handle(ar));
-        }
-      });
-    };
-    if (Vertx.currentContext() == context) {
-      run.run();
-    } else {
-      context.runOnContext(v -> run.run());
-    }
-    return p.future();
+    return OnContext.call(vertx, context, action);
   }
 
   private StreamState acquire(String stream) {
