@@ -68,7 +68,7 @@ final class MessageQueries {
       + "FROM channels c LEFT JOIN channel_reads r ON r.channel = c.name AND r.user_id = $1";
 
   /** A search ranks the newest this many matches (see {@link #SEARCH}). */
-  static final int SEARCH_WINDOW = 500;
+  static final int SEARCH_WINDOW = 300;
 
   /**
    * Ranked full-text search ({@code websearch_to_tsquery}: words, "phrases", OR, -word) over the
