@@ -92,7 +92,8 @@ public final class Node {
         .buildClustered()
         .compose(vertx -> Database.prepare(vertx, cfg0, ((VertxInternal) vertx).clusterManager().getNodes().size())
             .compose(db -> prepareSchemaAndSecret(vertx, db, cfg0)
-                .compose(cfg -> deploy(vertx, cfg).map(v -> new Node(vertx, db, cfg)))
+                .compose(cfg -> deploy(vertx, cfg).compose(v -> io.agentbus.admin.NodeInfo.register(vertx, cfg))
+                    .map(v -> new Node(vertx, db, cfg)))
                 .onFailure(err -> db.close()))
             .onFailure(err -> vertx.close()))
         .onSuccess(Node::logReady);
@@ -154,6 +155,7 @@ public final class Node {
       case APPROVALS -> ApprovalsVerticle::new;
       case ORCHESTRATOR -> OrchestratorVerticle::new;
       case UPLOADS -> io.agentbus.uploads.UploadsVerticle::new;
+      case ADMIN -> io.agentbus.admin.AdminVerticle::new;
       case BRIDGE -> BridgeVerticle::new;
     };
   }

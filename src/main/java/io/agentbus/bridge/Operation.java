@@ -145,7 +145,11 @@ public enum Operation {
 
   /** A thread reply's ack also says which thread it went to (the root's, for a reply to a reply). */
   private static JsonObject withThread(JsonObject ack, JsonObject result) {
-    return result.getValue("threadId") == null ? ack : ack.put("threadId", result.getValue("threadId"));
+    if (result.getValue("threadId") != null) {
+      ack.put("threadId", result.getValue("threadId"));
+    }
+    // A repeat of an idempotency key is acknowledged again with the first one's seq.
+    return result.getBoolean("duplicate", false) ? ack.put("duplicate", true) : ack;
   }
 
   private static JsonObject reply(String type, JsonObject result, String... fields) {

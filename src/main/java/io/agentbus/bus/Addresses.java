@@ -126,6 +126,20 @@ public final class Addresses {
   /** Uploads verticle: delete a file {fileId} (its uploader or an admin). */
   public static final String UPLOADS_DELETE = "internal.uploads.delete";
 
+  /** One node's self-description for the cluster view (registered by every node). */
+  public static String nodeInfo(String nodeId) {
+    return "internal.node." + nodeId + ".info";
+  }
+
+  /** Admin verticle: one /admin HTTP call, handed over whole by the bridge. */
+  public static final String ADMIN_HTTP = "internal.admin.http";
+  /** Router: remember an idempotency key with its outcome {principal, key, result} (no event: a worker's result). */
+  public static final String ROUTER_IDEMPOTENT_RECORD = "internal.router.idempotent-record";
+  /** Router: a remembered key's outcome {principal, key}: {result} or {result: null}. */
+  public static final String ROUTER_IDEMPOTENT_LOOKUP = "internal.router.idempotent-lookup";
+  /** Router: an admin publish to a stream {stream, body, actor, idempotencyKey?}: persisted like any event of it. */
+  public static final String ROUTER_ADMIN_PUBLISH = "internal.router.admin-publish";
+
   /** One orchestrator instance: control of the workflows it owns (cancel, gate decisions). */
   public static String orchestratorControl(String instanceId) {
     return "internal.orchestrator." + instanceId + ".control";

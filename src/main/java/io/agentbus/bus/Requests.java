@@ -21,6 +21,9 @@ public final class Requests {
   /** A task offered to an external worker, which accepts or refuses at once. */
   public static final long WORKER_OFFER_MS = 2_000;
 
+  /** An /admin call handed to the admin verticle: its own bus request may wait up to 30 s. */
+  public static final long ADMIN_MS = 40_000;
+
   private Requests() {}
 
   /** A service request as {@code caller}. */

@@ -59,8 +59,15 @@ public final class ConfigKeys {
       "a /ws connection that has not authenticated by then is closed with 4401");
   public static final Key ADMIN_TOKEN = key("admin.token", "AGENTBUS_ADMIN_TOKEN", "",
       "bearer token for /admin/*; empty = admin endpoints only for JWT role admin");
-  public static final Key VERTICLES = key("verticles", "AGENTBUS_VERTICLES", "router,bridge,orchestrator,approvals,uploads",
-      "which verticles this node runs, comma list of router, bridge, orchestrator, approvals, uploads");
+  public static final Key ADMIN_ALLOWED_ADDRESSES = key("admin.allowedAddresses", "AGENTBUS_ADMIN_ALLOWED_ADDRESSES",
+      "agentbus\\..*", "regex of the addresses POST /admin/bus may use (internal.* is refused whatever it says)");
+  public static final Key ADMIN_MAX_BODY_BYTES = key("admin.maxBodyBytes", "AGENTBUS_ADMIN_MAX_BODY_BYTES", 65536,
+      "largest POST /admin/bus request body (413 beyond)");
+  public static final Key IDEMPOTENCY_TTL_HOURS = key("limits.idempotencyTtlHours", "AGENTBUS_LIMITS_IDEMPOTENCY_TTL_HOURS",
+      24, "how long an idempotencyKey is remembered per principal (a repeat within it is acknowledged, not stored)");
+  public static final Key VERTICLES = key("verticles", "AGENTBUS_VERTICLES",
+      "router,bridge,orchestrator,approvals,uploads,admin",
+      "which verticles this node runs, comma list of router, bridge, orchestrator, approvals, uploads, admin");
   public static final Key INSTANCES_ROUTER = key("instances.router", "AGENTBUS_INSTANCES_ROUTER", 1,
       "router verticle instances on this node");
   public static final Key INSTANCES_BRIDGE = key("instances.bridge", "AGENTBUS_INSTANCES_BRIDGE", 1,
@@ -71,6 +78,8 @@ public final class ConfigKeys {
       "approvals verticle instances on this node");
   public static final Key INSTANCES_UPLOADS = key("instances.uploads", "AGENTBUS_INSTANCES_UPLOADS", 1,
       "uploads verticle instances on this node");
+  public static final Key INSTANCES_ADMIN = key("instances.admin", "AGENTBUS_INSTANCES_ADMIN", 1,
+      "admin verticle instances on this node");
   public static final Key APPROVALS_SWEEP_MS = key("approvals.sweepMs", "AGENTBUS_APPROVALS_SWEEP_MS", 500,
       "how often each approvals verticle expires pending approvals past their deadline");
   public static final Key WORKFLOWS_FILE = key("orchestrator.workflowsFile", "AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE",

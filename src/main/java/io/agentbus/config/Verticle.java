@@ -14,6 +14,7 @@ public enum Verticle {
   APPROVALS("approvals", ConfigKeys.INSTANCES_APPROVALS),
   ORCHESTRATOR("orchestrator", ConfigKeys.INSTANCES_ORCHESTRATOR),
   UPLOADS("uploads", ConfigKeys.INSTANCES_UPLOADS),
+  ADMIN("admin", ConfigKeys.INSTANCES_ADMIN),
   BRIDGE("bridge", ConfigKeys.INSTANCES_BRIDGE);
 
   /** The name in config and logs. */

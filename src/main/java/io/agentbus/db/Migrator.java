@@ -39,9 +39,15 @@ public final class Migrator {
       "V5__stream_writer.sql",
       "V6__files.sql",
       "V7__messages.sql",
-      "V8__pause_session_state.sql");
+      "V8__pause_session_state.sql",
+      "V9__admin_audit_idempotency.sql");
 
   private Migrator() {}
+
+  /** The schema version this build brings the database to. */
+  public static int latest() {
+    return MIGRATIONS.size();
+  }
 
   /** Applies what is missing; returns how many migrations were applied now. */
   public static Future<Integer> migrate(io.vertx.core.Vertx vertx, Pool pool) {

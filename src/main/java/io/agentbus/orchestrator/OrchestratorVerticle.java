@@ -111,7 +111,8 @@ public final class OrchestratorVerticle extends VerticleBase {
               serve(Addresses.orchestratorControl(instanceId), this::control),
               serve(Addresses.APPROVAL_OUTCOME, this::approvalOutcome),
               vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_MENTION, m -> new Mentioned(this).answer(m.body())));
-          return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> agentKinds.ready());
+          return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> agentKinds.ready())
+              .compose(v -> TemplatesCheck.start(vertx, file));
         });
   }
 

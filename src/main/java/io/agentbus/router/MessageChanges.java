@@ -101,10 +101,15 @@ final class MessageChanges {
    * same thread. Answers {messageId, stream, seq}.
    */
   Future<JsonObject> reply(JsonObject message) {
-    String channel = message.getString("channel");
-    String stream = StreamName.channel(channel);
+    String stream = StreamName.channel(message.getString("channel"));
     String[] root = {message.getString("threadId")};
-    return writer.appendWith(stream, conn -> lock(conn, root[0])
+    return writer.appendWith(stream, replyWork(message, root)).map(seqs -> replyAck(message, seqs, root[0]));
+  }
+
+  /** The reply's transaction work; {@code root[0]} ends as the thread's root. */
+  java.util.function.Function<SqlConnection, Future<List<Append>>> replyWork(JsonObject message, String[] root) {
+    String channel = message.getString("channel");
+    return conn -> lock(conn, root[0])
         .compose(r -> {
           if (!r.channel.equals(channel)) {
             return Future.failedFuture(AppException.notFound("no message '" + root[0] + "' in '" + channel + "'"));
@@ -123,9 +128,12 @@ final class MessageChanges {
           JsonObject updated = event("thread_updated", root[0], channel).put("threadSummary",
               MessageView.threadSummary(s.getInteger(0), s.getOffsetDateTime(1), s.getArrayOfStrings(2)));
           return List.of(new Append("message", message.encode()), append(updated));
-        }))
-        .map(seqs -> new JsonObject().put("messageId", message.getString("messageId")).put("stream", stream)
-            .put("seq", seqs.get(0)).put("threadId", root[0]));
+        });
+  }
+
+  static JsonObject replyAck(JsonObject message, List<Long> seqs, String root) {
+    return new JsonObject().put("messageId", message.getString("messageId"))
+        .put("stream", StreamName.channel(message.getString("channel"))).put("seq", seqs.get(0)).put("threadId", root);
   }
 
   // ---- edit and delete: the author or an admin ----

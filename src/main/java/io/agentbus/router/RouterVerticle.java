@@ -54,6 +54,7 @@ public final class RouterVerticle extends VerticleBase {
   private Channels channels;
   private MessageChanges changes;
   private Reads reads;
+  private Idempotency idempotency;
 
   @Override
   public Future<?> start() {
@@ -63,6 +64,8 @@ public final class RouterVerticle extends VerticleBase {
     streams = new StreamStore(pool);
     writer = new StreamWriter(vertx, streams, interest);
     channels = new Channels(pool);
+    idempotency = new Idempotency(pool, writer, cfg.integer(ConfigKeys.IDEMPOTENCY_TTL_HOURS));
+    vertx.setPeriodic(10 * 60_000L, id -> idempotency.sweep());
     changes = new MessageChanges(pool, writer, channels, maxContent);
     reads = new Reads(vertx, pool, Database.searchPool(vertx, cfg.string(ConfigKeys.DB_URL), 2), streams, channels, cfg.integer(ConfigKeys.HISTORY_DEFAULT),
         cfg.integer(ConfigKeys.HISTORY_MAX));
@@ -70,6 +73,12 @@ public final class RouterVerticle extends VerticleBase {
     serve(consumers, Addresses.CHAT_SEND, this::chatSend);
     serve(consumers, Addresses.ROUTER_POST, this::systemPost);
     serve(consumers, Addresses.ROUTER_KNOWN_USERS, this::knownUsers);
+    serve(consumers, Addresses.ROUTER_ADMIN_PUBLISH, this::adminPublish);
+    serve(consumers, Addresses.ROUTER_IDEMPOTENT_RECORD, m -> idempotency.remember(
+        Json.requireString(body(m), "principal", 200), Json.requireString(body(m), "key", Idempotency.KEY_MAX),
+        body(m).getJsonObject("result")));
+    serve(consumers, Addresses.ROUTER_IDEMPOTENT_LOOKUP, m -> idempotency.lookup(
+        Json.requireString(body(m), "principal", 200), Json.requireString(body(m), "key", Idempotency.KEY_MAX)));
     serve(consumers, Addresses.HISTORY, reads::history);
     serve(consumers, Addresses.CHAT_PINS, reads::pins);
     serve(consumers, Addresses.CHAT_SEARCH, reads::search);
@@ -120,6 +129,7 @@ public final class RouterVerticle extends VerticleBase {
     }
     JsonArray mentions = Json.optStringArray(in, "mentions", 50, 64);
     JsonArray attachments = Json.optStringArray(in, "attachments", 20, ID_MAX);
+    String key = idempotencyKey(in);
     return channel(name).compose(ch -> {
       if (!ch.mayWrite(who)) {
         return Future.failedFuture(AppException.forbidden("posting in '" + name + "' needs one of the roles "
@@ -135,7 +145,7 @@ public final class RouterVerticle extends VerticleBase {
               .put("authorId", who.userId()).put("authorType", "user").put("content", content)
               .put("replyTo", replyTo).put("threadId", threadId)
               .put("mentions", Mentions.of(content, mentions)).put("attachments", Attachments.metadata(files))
-              .put("sessionId", who.sessionId()).put("timestamp", Json.now())));
+              .put("sessionId", who.sessionId()).put("timestamp", Json.now()), "user:" + who.userId(), key));
     });
   }
 
@@ -144,13 +154,31 @@ public final class RouterVerticle extends VerticleBase {
    * {@code threadId}; answers its id, stream and seq. Mentions go to the orchestrator once stored.
    */
   private Future<JsonObject> post(JsonObject frame) {
+    return post(frame, null, null);
+  }
+
+  /** The same, once per ({@code principal}, {@code key}) when a key is given ({@link Idempotency}). */
+  private Future<JsonObject> post(JsonObject frame, String principal, String key) {
     MessageFrame.withInitialState(frame);
     String stream = StreamName.channel(frame.getString("channel"));
-    Future<JsonObject> stored = frame.getString("threadId") != null ? changes.reply(frame)
-        : writer.append(stream, "message", frame.encode()).map(seq -> new JsonObject()
-            .put("messageId", frame.getString("messageId")).put("stream", stream).put("seq", seq));
+    boolean thread = frame.getString("threadId") != null;
+    Future<JsonObject> stored;
+    if (key != null) {
+      String[] root = {frame.getString("threadId")};
+      stored = idempotency.once(principal, key, stream,
+          thread ? changes.replyWork(frame, root)
+              : conn -> Future.succeededFuture(List.of(new StreamWriter.Append("message", frame.encode()))),
+          seqs -> thread ? MessageChanges.replyAck(frame, seqs, root[0]) : new JsonObject()
+              .put("messageId", frame.getString("messageId")).put("stream", stream).put("seq", seqs.get(0)));
+    } else if (thread) {
+      stored = changes.reply(frame);
+    } else {
+      stored = writer.append(stream, "message", frame.encode()).map(seq -> new JsonObject()
+          .put("messageId", frame.getString("messageId")).put("stream", stream).put("seq", seq));
+    }
     return stored.onSuccess(ack -> {
-      if (!frame.getJsonArray("mentions").isEmpty() && "user".equals(frame.getString("authorType"))) {
+      if (!ack.getBoolean("duplicate", false) && !frame.getJsonArray("mentions").isEmpty()
+          && "user".equals(frame.getString("authorType"))) {
         // Mentioned agent roles answer in the channel (seed 003); the orchestrator knows the roles.
         vertx.eventBus().send(Addresses.AGENT_MENTION, frame);
       }
@@ -175,6 +203,53 @@ public final class RouterVerticle extends VerticleBase {
         .put("replyTo", Json.optString(in, "replyTo", ID_MAX)).put("threadId", Json.optString(in, "threadId", ID_MAX))
         .put("mentions", Json.optStringArray(in, "mentions", 50, 64)).put("attachments", new JsonArray())
         .put("timestamp", Json.now())));
+  }
+
+  /** The optional {@code idempotencyKey} of a request (1–128 characters). */
+  private static String idempotencyKey(JsonObject in) {
+    String key = Json.optString(in, "idempotencyKey", Idempotency.KEY_MAX);
+    if (key != null && key.isEmpty()) {
+      throw AppException.invalid("'idempotencyKey' must not be empty");
+    }
+    return key;
+  }
+
+  /**
+   * An admin publish to a stream (internal: {stream, body, actor, idempotencyKey?}): a channel gets
+   * a {@code message} from the actor ({@code authorType: "system"}, {@code body.content}); any other
+   * stream the body itself as an event of its {@code type}.
+   */
+  private Future<JsonObject> adminPublish(Message<Object> msg) {
+    JsonObject in = body(msg);
+    String stream = Json.requireString(in, "stream", 200);
+    StreamName name = StreamName.parse(stream);
+    if (name == null) {
+      throw AppException.invalid("'" + stream + "' is no stream name");
+    }
+    JsonObject event = in.getJsonObject("body");
+    String actor = Json.requireString(in, "actor", 128);
+    String key = idempotencyKey(in);
+    String principal = "admin:" + actor;
+    if (name.kind() == StreamName.Kind.CHANNEL) {
+      String content = Json.requireText(event, "content", maxContent);
+      return channel(name.id()).compose(ch -> post(new JsonObject()
+          .put("type", "message").put("messageId", Json.newId()).put("channel", name.id())
+          .put("authorId", actor).put("authorType", "system").put("content", content)
+          .put("replyTo", null).put("threadId", Json.optString(event, "threadId", ID_MAX))
+          .put("mentions", Mentions.of(content, new JsonArray())).put("attachments", new JsonArray())
+          .put("timestamp", Json.now()), principal, key));
+    }
+    String type = Json.requireString(event, "type", 64);
+    if (!type.matches("[a-z][a-z0-9_]*") || type.equals("message")) {
+      throw AppException.invalid("'type' must be a lower-case event name (not message, which is for channels)");
+    }
+    String payload = event.copy().put("timestamp", Json.now()).put("publishedBy", actor).encode();
+    if (key == null) {
+      return writer.append(stream, type, payload).map(seq -> new JsonObject().put("stream", stream).put("seq", seq));
+    }
+    return idempotency.once(principal, key, stream,
+        conn -> Future.succeededFuture(List.of(new StreamWriter.Append(type, payload))),
+        seqs -> new JsonObject().put("stream", stream).put("seq", seqs.get(0)));
   }
 
   /** {names}: which of them are users who have signed in (claimed a session) or posted. */

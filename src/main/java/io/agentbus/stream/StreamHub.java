@@ -155,6 +155,16 @@ public final class StreamHub implements Shareable {
     });
   }
 
+  /** The node's hub, or null when this node runs no bridge. */
+  public static StreamHub ofNode(Vertx vertx) {
+    return vertx.sharedData().<String, StreamHub>getLocalMap(MAP).get("hub");
+  }
+
+  /** How many streams the node follows now (read from any thread: a snapshot). */
+  public int followedStreams() {
+    return streams.size();
+  }
+
   /** The context the hub runs on; node-wide companions (presence) run there too. */
   public Context context() {
     return context;

@@ -120,11 +120,19 @@ public final class StreamWriter {
    */
   public Future<List<Long>> appendWith(String stream,
       java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<List<Append>>> work) {
-    return appendWith(stream, work, 0);
+    return appendWith(stream, work, (conn, seqs) -> Future.succeededFuture(), 0);
+  }
+
+  /** The same, with {@code after} run in the transaction once the events have their seqs (to record them). */
+  public Future<List<Long>> appendWith(String stream,
+      java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<List<Append>>> work,
+      java.util.function.BiFunction<io.vertx.sqlclient.SqlConnection, List<Long>, Future<Void>> after) {
+    return appendWith(stream, work, after, 0);
   }
 
   private Future<List<Long>> appendWith(String stream,
-      java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<List<Append>>> work, int attempt) {
+      java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<List<Append>>> work,
+      java.util.function.BiFunction<io.vertx.sqlclient.SqlConnection, List<Long>, Future<Void>> after, int attempt) {
     List<List<Append>> appended = new ArrayList<>(1);
     Future<List<Long>> tx = store.inTransaction(conn -> work.apply(conn).compose(events -> {
       appended.clear();
@@ -134,12 +142,12 @@ public final class StreamWriter {
       }
       String[] types = events.stream().map(Append::type).toArray(String[]::new);
       String[] payloads = events.stream().map(Append::payload).toArray(String[]::new);
-      return StreamStore.appendIn(conn, stream, types, payloads).map(first -> {
+      return StreamStore.appendIn(conn, stream, types, payloads).compose(first -> {
         List<Long> seqs = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
           seqs.add(first + i);
         }
-        return seqs;
+        return after.apply(conn, seqs).map(seqs);
       });
     }));
     return tx.compose(seqs -> {
@@ -150,7 +158,7 @@ public final class StreamWriter {
             new DeliveryOptions().addHeader(H_STREAM, stream).addHeader(H_SEQ, Long.toString(seq)));
       }
       return Future.succeededFuture(seqs);
-    }, err -> attempt < MAX_RETRIES && isRetryable(err) ? appendWith(stream, work, attempt + 1)
+    }, err -> attempt < MAX_RETRIES && isRetryable(err) ? appendWith(stream, work, after, attempt + 1)
         : Future.failedFuture(err));
   }
 

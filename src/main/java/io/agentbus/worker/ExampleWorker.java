@@ -65,16 +65,41 @@ public final class ExampleWorker {
     this.user = user;
   }
 
-  public static void main(String[] args) {
-    Map<String, String> a = new HashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+  /** The worker's command line, parsed like the jar's own (an unknown or malformed flag is an error). */
+  @picocli.CommandLine.Command(name = "example-worker", mixinStandardHelpOptions = true,
+      description = "An external agent worker: registers for roles and answers their tasks.")
+  static final class Flags implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.Option(names = "--url", split = ",", defaultValue = "ws://127.0.0.1:8080/ws",
+        description = "the nodes' /ws, tried in turn (default ${DEFAULT-VALUE})")
+    List<URI> urls;
+
+    @picocli.CommandLine.Option(names = "--roles", split = ",", defaultValue = "code", description = "roles served")
+    List<String> roles;
+
+    @picocli.CommandLine.Option(names = "--token", description = "a JWT with role agent (java -jar agentbus.jar token "
+        + "--user <name> --role agent); without it, dev login as --user")
+    String token;
+
+    @picocli.CommandLine.Option(names = "--user", defaultValue = "example-worker", description = "the dev login user")
+    String user;
+
+    @Override
+    public Integer call() {
+      ExampleWorker w = new ExampleWorker(Vertx.vertx(), urls, roles, token, user);
+      w.start().onSuccess(v -> System.out.println("worker registered for " + roles))
+          .onFailure(e -> {
+            System.err.println("worker: " + e.getMessage());
+            System.exit(1);
+          });
+      return -1;
     }
-    List<URI> urls = java.util.Arrays.stream(a.getOrDefault("url", "ws://127.0.0.1:8080/ws").split(","))
-        .map(String::trim).map(URI::create).toList();
-    List<String> roles = List.of(a.getOrDefault("roles", "code").split(","));
-    ExampleWorker w = new ExampleWorker(Vertx.vertx(), urls, roles, a.get("token"), a.getOrDefault("user", "example-worker"));
-    w.start().onSuccess(v -> System.out.println("worker registered for " + roles));
+  }
+
+  public static void main(String[] args) {
+    int code = new picocli.CommandLine(new Flags()).execute(args);
+    if (code >= 0) {
+      System.exit(code);
+    }
   }
 
   /** Connects and registers, trying again until it is registered once; completes then. */

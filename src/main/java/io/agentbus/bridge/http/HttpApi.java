@@ -51,6 +51,45 @@ public final class HttpApi {
       }
     }
     router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND, "no such API: " + ctx.request().path()));
+    mountAdmin(router);
+  }
+
+  /**
+   * {@code /admin/*}: each call handed whole to the admin verticle (auth, the call, the audit);
+   * a body over the limit too, so that refusal is audited as well.
+   */
+  private void mountAdmin(Router router) {
+    int limit = bc.cfg().integer(io.agentbus.config.ConfigKeys.ADMIN_MAX_BODY_BYTES);
+    router.route("/admin/*").handler(BodyHandler.create().setBodyLimit(limit).setHandleFileUploads(false))
+        .failureHandler(ctx -> {
+          if (ctx.statusCode() == 413) {
+            admin(ctx, true);
+          } else {
+            ctx.next();
+          }
+        });
+    router.route("/admin/*").handler(ctx -> admin(ctx, false));
+  }
+
+  private void admin(RoutingContext ctx, boolean tooLarge) {
+    JsonObject params = new JsonObject();
+    ctx.queryParams().forEach(e -> params.put(e.getKey(), e.getValue()));
+    String body = tooLarge || ctx.body() == null ? null : ctx.body().asString();
+    JsonObject call = new JsonObject().put("method", ctx.request().method().name()).put("path", ctx.request().path())
+        .put("params", params).put("authorization", ctx.request().getHeader("Authorization")).put("body", body)
+        .put("bodyBytes", body == null ? 0 : ctx.body().length()).put("tooLarge", tooLarge)
+        .put("remote", ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress());
+    io.vertx.core.eventbus.DeliveryOptions opts = new io.vertx.core.eventbus.DeliveryOptions()
+        .setSendTimeout(io.agentbus.bus.Requests.ADMIN_MS)
+        .setLocalOnly(bc.localVerticles().contains(io.agentbus.config.Verticle.ADMIN.id));
+    bc.vertx().eventBus().<JsonObject>request(io.agentbus.bus.Addresses.ADMIN_HTTP, call, opts).onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(ctx, ar.result().body().getInteger("status"), ar.result().body().getJsonObject("body"));
+      } else {
+        AppException e = AppException.from(ar.cause());
+        fail(ctx, e.code, e.getMessage());
+      }
+    });
   }
 
   private static void fileIdOr404(RoutingContext ctx, java.util.function.Consumer<String> then) {

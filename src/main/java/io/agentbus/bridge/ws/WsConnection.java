@@ -2,6 +2,7 @@ package io.agentbus.bridge.ws;
 
 import io.agentbus.bridge.BridgeContext;
 import io.agentbus.bridge.Operation;
+import io.agentbus.bus.Addresses;
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
 import io.agentbus.bus.Json;
@@ -299,9 +300,35 @@ public final class WsConnection implements Sink {
     if (worker == null || !worker.registered()) {
       throw AppException.invalid("send agent_register before reporting on tasks");
     }
-    worker.report(type, f);
-    if (id != null) {
-      send(reply("ack", id).put("taskId", f.getString("taskId")));
+    String key = "task_result".equals(type) ? Json.optString(f, "idempotencyKey", 128) : null;
+    if (key == null) {
+      worker.report(type, f);
+      if (id != null) {
+        send(reply("ack", id).put("taskId", f.getString("taskId")));
+      }
+      return;
     }
+    // A result with an idempotency key: applied once (a task's result is taken once anyway); a
+    // repeat — after a reconnect, on any node — is acknowledged again instead of NOT_FOUND.
+    String principalKey = "worker:" + principal.userId();
+    JsonObject record = new JsonObject().put("principal", principalKey).put("key", key)
+        .put("result", new JsonObject().put("taskId", f.getString("taskId")));
+    try {
+      worker.report(type, f);
+    } catch (AppException notRunning) {
+      bc.vertx().eventBus().<JsonObject>request(Addresses.ROUTER_IDEMPOTENT_LOOKUP, record, bc.toRouter(principal))
+          .onComplete(ar -> {
+            if (ar.succeeded() && ar.result().body().getJsonObject("result") != null) {
+              send(withReplyTo(new JsonObject().put("type", "ack").put("taskId", f.getString("taskId"))
+                  .put("duplicate", true), id));
+            } else {
+              sendError(id, notRunning);
+            }
+          });
+      return;
+    }
+    bc.vertx().eventBus().request(Addresses.ROUTER_IDEMPOTENT_RECORD, record, bc.toRouter(principal))
+        .onComplete(ar -> send(withReplyTo(new JsonObject().put("type", "ack").put("taskId", f.getString("taskId")),
+            id)));
   }
 }

@@ -1,0 +1,77 @@
+package io.agentbus.admin;
+
+import io.agentbus.bus.Addresses;
+import io.agentbus.bus.ClusterMembers;
+import io.agentbus.config.AgentbusConfig;
+import io.agentbus.config.ConfigKeys;
+import io.agentbus.config.Verticle;
+import io.agentbus.metrics.Metrics;
+import io.agentbus.stream.StreamHub;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/**
+ * What a node says about itself to the cluster view ({@code internal.node.<id>.info}): registered
+ * by every node at start whatever verticles it runs, so the admin verticle of any node can
+ * gather every member. The orchestrator adds its templates' hash once it has loaded them
+ * ({@link #setTemplatesHash}).
+ */
+public final class NodeInfo {
+
+  private static final String MAP = "agentbus.node";
+  /** This build's version (from the jar's {@code agentbus-version.properties}), or "dev". */
+  public static final String VERSION = readVersion();
+
+  private NodeInfo() {}
+
+  /** Registers this node's info address; completes once it is registered cluster-wide. */
+  public static Future<Void> register(Vertx vertx, AgentbusConfig cfg) {
+    long started = System.currentTimeMillis();
+    String nodeId = ClusterMembers.nodeId(vertx);
+    JsonArray verticles = new JsonArray();
+    for (Verticle v : Verticle.values()) {
+      if (cfg.runs(v)) {
+        verticles.add(v.id);
+      }
+    }
+    Metrics metrics = Metrics.of(vertx);
+    return vertx.eventBus().<Object>consumer(Addresses.nodeInfo(nodeId), m -> {
+      StreamHub hub = StreamHub.ofNode(vertx);
+      m.reply(new JsonObject().put("nodeId", nodeId).put("address", cfg.string(ConfigKeys.CLUSTER_HOST))
+          .put("httpPort", cfg.runs(Verticle.BRIDGE) ? cfg.integer(ConfigKeys.HTTP_PORT) : null)
+          .put("verticles", verticles)
+          .put("connections", new JsonObject().put("ws", metrics.wsConnections.get())
+              .put("sockjs", metrics.bridgeSockets.get()))
+          .put("followedStreams", hub == null ? 0 : hub.followedStreams())
+          .put("uptimeSeconds", (System.currentTimeMillis() - started) / 1000).put("version", VERSION)
+          .put("templatesHash", templatesHash(vertx)).put("reachable", true));
+    }).completion();
+  }
+
+  public static void setTemplatesHash(Vertx vertx, String hash) {
+    vertx.sharedData().<String, String>getLocalMap(MAP).put("templatesHash", hash);
+  }
+
+  static String templatesHash(Vertx vertx) {
+    return vertx.sharedData().<String, String>getLocalMap(MAP).get("templatesHash");
+  }
+
+  private static String readVersion() {
+    try (InputStream in = NodeInfo.class.getResourceAsStream("/agentbus-version.properties")) {
+      if (in == null) {
+        return "dev";
+      }
+      Properties p = new Properties();
+      p.load(in);
+      String v = p.getProperty("version", "dev");
+      return v.startsWith("${") ? "dev" : v;
+    } catch (IOException e) {
+      return "dev";
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.agentbus.cli;
+
+import io.agentbus.config.AgentbusConfig;
+import io.agentbus.db.Migrator;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code migrate}: applies the schema migrations this build has (or only shows where the database is). */
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+    description = "Apply the database migrations of this build (nodes also do this at start), or show the version.")
+final class MigrateCommand implements Callable<Integer> {
+
+  @Option(names = "--status", description = "only show the database's schema version and this build's")
+  boolean status;
+
+  @Override
+  public Integer call() {
+    AgentbusConfig cfg = Config.load();
+    Vertx vertx = Vertx.vertx();
+    Pool pool = Config.pool(vertx, cfg);
+    try {
+      if (!status) {
+        int applied = Migrator.migrate(vertx, pool).await();
+        System.out.println("applied " + applied + " migration(s)");
+      }
+      int version = pool.query("SELECT coalesce(max(version), 0) FROM schema_migrations").execute().await()
+          .iterator().next().getInteger(0);
+      System.out.println("database schema version " + version + "; this build's " + Migrator.latest());
+      return 0;
+    } catch (RuntimeException e) {
+      System.err.println("migrate: " + e.getMessage());
+      return 1;
+    } finally {
+      pool.close().await();
+      vertx.close().await();
+    }
+  }
+}

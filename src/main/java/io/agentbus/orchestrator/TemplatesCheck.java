@@ -1,0 +1,54 @@
+package io.agentbus.orchestrator;
+
+import io.agentbus.admin.NodeInfo;
+import io.agentbus.bus.Addresses;
+import io.agentbus.bus.ClusterMembers;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Nodes of one cluster must offer the same workflow templates, or a workflow started on one node
+ * and taken over by another would be read against different roles. The hash of this node's
+ * workflows file (its JSON, re-encoded) goes into the node's info for the cluster view, and at
+ * start the node compares it with every other member's and says so in its log when they differ.
+ */
+final class TemplatesCheck {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TemplatesCheck.class);
+
+  private TemplatesCheck() {}
+
+  static Future<Void> start(Vertx vertx, String file) {
+    return vertx.executeBlocking(() -> sha256(Catalog.readFile(file).encode())).map(hash -> {
+      NodeInfo.setTemplatesHash(vertx, hash);
+      String self = ClusterMembers.nodeId(vertx);
+      for (String node : ((VertxInternal) vertx).clusterManager().getNodes()) {
+        if (node.equals(self)) {
+          continue;
+        }
+        vertx.eventBus().<JsonObject>request(Addresses.nodeInfo(node), new JsonObject(),
+            new DeliveryOptions().setSendTimeout(2_000)).onSuccess(m -> {
+              String theirs = m.body().getString("templatesHash");
+              if (theirs != null && !theirs.equals(hash)) {
+                LOG.warn("This node's workflow templates ({} → {}) differ from node {}'s ({}): workflows taken "
+                    + "over between them may run other steps. Give every node the same file.", file,
+                    hash.substring(0, 12), node, theirs.substring(0, Math.min(12, theirs.length())));
+              }
+            });
+      }
+      return null;
+    });
+  }
+
+  static String sha256(String s) throws java.security.NoSuchAlgorithmException {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+  }
+}
