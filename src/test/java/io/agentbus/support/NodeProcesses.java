@@ -91,6 +91,11 @@ public final class NodeProcesses implements AutoCloseable {
 
   /** The same with a heap of {@code heap} ({@code -Xmx}). */
   public NodeProc start(int i, String heap) throws Exception {
+    return start(i, heap, Map.of());
+  }
+
+  /** The same with {@code extra} environment for this node only. */
+  public NodeProc start(int i, String heap, Map<String, String> extra) throws Exception {
     int port = TestCluster.freePort();
     Path log = Files.createTempFile("agentbus-node" + i + "-", ".log");
     NodeProc n = new NodeProc(port, log);
@@ -103,6 +108,7 @@ public final class NodeProcesses implements AutoCloseable {
     pb.environment().putAll(common);
     pb.environment().put("AGENTBUS_CLUSTER_PORT", String.valueOf(hzBase + i));
     pb.environment().put("AGENTBUS_HTTP_PORT", String.valueOf(port));
+    pb.environment().putAll(extra);
     n.process = pb.start();
     nodes.add(n);
     return n;
@@ -144,6 +150,51 @@ public final class NodeProcesses implements AutoCloseable {
       Thread.sleep(200);
     }
     throw new AssertionError("node on " + n.httpPort + " not up with " + members + " members in time:\n" + n.logText());
+  }
+
+  /** The environment every node of this cluster gets (database, cluster, JWT secret). */
+  public Map<String, String> env() {
+    return Map.copyOf(common);
+  }
+
+  /**
+   * Runs the jar's command line ({@code io.agentbus.Main} on this build's classpath, as
+   * {@code java -jar target/agentbus.jar} runs it) with this cluster's environment plus
+   * {@code extra}; answers its exit code and output (stdout and stderr), waiting at most 60 s.
+   */
+  public static Cli cli(Map<String, String> env, String... args) throws Exception {
+    return run(env, "io.agentbus.Main", args);
+  }
+
+  /** The same for another main class (the example worker). */
+  public static Cli run(Map<String, String> env, String mainClass, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), mainClass));
+    cmd.addAll(List.of(args));
+    Path out = Files.createTempFile("agentbus-cli-", ".out");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("the command did not end within 60 s: " + cmd + "\n" + Files.readString(out));
+    }
+    String text = Files.readString(out);
+    Files.deleteIfExists(out);
+    return new Cli(p.exitValue(), text);
+  }
+
+  /** A finished command: its exit code and what it printed. */
+  public record Cli(int exit, String output) {}
+
+  /** Starts a command without waiting (for {@code tail}); its output goes to {@code out}. */
+  public static Process startCli(Map<String, String> env, Path out, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.agentbus.Main"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(out.toFile());
+    pb.environment().putAll(env);
+    return pb.start();
   }
 
   public Http http(NodeProc n) {
