@@ -53,11 +53,14 @@ public final class Node {
   private final Vertx vertx;
   private final Database database;
   private final AgentbusConfig cfg;
+  /** Deployment ids in deployment order (services first, the bridge last). */
+  private final List<String> deployments;
 
-  private Node(Vertx vertx, Database database, AgentbusConfig cfg) {
+  private Node(Vertx vertx, Database database, AgentbusConfig cfg, List<String> deployments) {
     this.vertx = vertx;
     this.database = database;
     this.cfg = cfg;
+    this.deployments = deployments;
   }
 
   public Vertx vertx() {
@@ -87,15 +90,26 @@ public final class Node {
     String host = cfg0.string(ConfigKeys.CLUSTER_HOST);
     VertxOptions opts = new VertxOptions().setEventBusOptions(new EventBusOptions()
         .setHost(host).setPort(cfg0.integer(ConfigKeys.CLUSTER_EVENT_BUS_PORT)).setClusterPublicHost(host));
+    StartProgress progress = new StartProgress();
+    progress.phase("the Hazelcast cluster '" + cfg0.string(ConfigKeys.CLUSTER_NAME) + "' (members "
+        + cfg0.string(ConfigKeys.CLUSTER_MEMBERS) + ", AGENTBUS_CLUSTER_MEMBERS; binding " + host + ":"
+        + cfg0.integer(ConfigKeys.CLUSTER_PORT) + ")");
     return Vertx.builder().with(opts).withTransport(transport(cfg0.string(ConfigKeys.TRANSPORT)))
         .withClusterManager(new HazelcastClusterManager(hazelcast(cfg0)))
         .buildClustered()
+        .onSuccess(v -> progress.phase("the database (AGENTBUS_DB_URL)"))
         .compose(vertx -> Database.prepare(vertx, cfg0, ((VertxInternal) vertx).clusterManager().getNodes().size())
+            .onSuccess(db -> progress.phase("the schema migrations of " + db.describe()))
             .compose(db -> prepareSchemaAndSecret(vertx, db, cfg0)
-                .compose(cfg -> deploy(vertx, cfg).compose(v -> io.agentbus.admin.NodeInfo.register(vertx, cfg))
-                    .map(v -> new Node(vertx, db, cfg)))
+                .onSuccess(c -> progress.phase("the verticles to deploy"))
+                .compose(cfg -> deploy(vertx, cfg).compose(ids -> io.agentbus.admin.NodeInfo.register(vertx, cfg)
+                    .map(v -> {
+                      io.agentbus.bus.NodeState.of(vertx).markDeployed();
+                      return new Node(vertx, db, cfg, ids);
+                    })))
                 .onFailure(err -> db.close()))
             .onFailure(err -> vertx.close()))
+        .onComplete(ar -> progress.done())
         .onSuccess(Node::logReady);
   }
 
@@ -161,15 +175,19 @@ public final class Node {
   }
 
   /** The configured verticles in the table's order: the services answer before the bridge accepts connections. */
-  private static Future<Void> deploy(Vertx vertx, AgentbusConfig cfg) {
+  private static Future<List<String>> deploy(Vertx vertx, AgentbusConfig cfg) {
+    List<String> ids = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Verticle v : Verticle.values()) {
       if (cfg.runs(v)) {
         DeploymentOptions opts = new DeploymentOptions().setInstances(cfg.integer(v.instances)).setConfig(cfg.json());
-        chain = chain.compose(x -> vertx.deployVerticle(factory(v), opts).mapEmpty());
+        chain = chain.compose(x -> vertx.deployVerticle(factory(v), opts).map(id -> {
+          ids.add(id);
+          return null;
+        }));
       }
     }
-    return chain;
+    return chain.map(ids);
   }
 
   private void logReady() {
@@ -203,10 +221,41 @@ public final class Node {
         database.describe(), String.join(",", vs), cfg.string(ConfigKeys.PROFILE));
   }
 
+  /**
+   * Stops the node (PROTOCOL §10): readiness fails first; then the verticles stop in reverse
+   * order — the bridge closes its clients with 1012 once their in-flight requests are answered,
+   * the services commit what they accepted and the orchestrator hands its workflows over — and
+   * the node leaves the cluster. Whatever is left after {@code shutdownSeconds} is cut short.
+   */
   public Future<Void> close() {
-    return vertx.close().eventually(() -> {
-      database.close();
-      return Future.succeededFuture();
-    });
+    long t0 = System.currentTimeMillis();
+    io.agentbus.bus.NodeState.of(vertx).markDraining();
+    LOG.info("shutting down: closing clients with 1012, finishing requests, handing workflows over");
+    Future<Void> chain = Future.succeededFuture();
+    List<String> reversed = new ArrayList<>(deployments);
+    java.util.Collections.reverse(reversed);
+    for (String id : reversed) {
+      chain = chain.compose(v -> vertx.undeploy(id).otherwise(err -> {
+        LOG.warn("stopping {} failed: {}", id, err.toString());
+        return null;
+      }));
+    }
+    long limitMs = cfg.integer(ConfigKeys.SHUTDOWN_SECONDS) * 1000L;
+    return chain.timeout(Math.max(1000, limitMs - 2000), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .otherwise(err -> {
+          LOG.warn("shutdown: verticles did not stop within {} s; leaving anyway", limitMs / 1000);
+          return null;
+        })
+        .compose(v -> vertx.close())
+        .eventually(() -> {
+          database.close();
+          LOG.info("node stopped in {} ms", System.currentTimeMillis() - t0);
+          return Future.succeededFuture();
+        });
+  }
+
+  /** {@code shutdownSeconds}: how long {@link #close} may take. */
+  public int shutdownSeconds() {
+    return cfg.integer(ConfigKeys.SHUTDOWN_SECONDS);
   }
 }

@@ -14,10 +14,12 @@ import java.util.Set;
 
 /** What every connection of a bridge verticle shares: settings, token checks, the node's hub and presence. */
 public record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Presence presence,
-                            Limits limits, Set<String> localVerticles) {
+                            Limits limits, Set<String> localVerticles, Set<io.agentbus.bridge.ws.WsConnection> connections) {
 
   public BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits) {
-    this(vertx, cfg, tokens, hub, Presence.forNode(vertx, hub), limits, Set.copyOf(cfg.verticles()));
+    this(vertx, cfg, tokens, hub, Presence.forNode(vertx, hub), limits, Set.copyOf(cfg.verticles()),
+        // This bridge verticle's /ws connections (its event loop only), for a shutdown to close.
+        new java.util.HashSet<>());
   }
 
   /** Delivery options for {@code op} as {@code p}: on this node when it runs the serving verticle. */

@@ -44,6 +44,8 @@ public final class BridgeVerticle extends VerticleBase {
 
   private HttpServer server;
   private Pool pool;
+  private BridgeContext bc;
+  private EventBusBridge sockJs;
 
   @Override
   public Future<?> start() {
@@ -53,7 +55,7 @@ public final class BridgeVerticle extends VerticleBase {
         cfg.integer(ConfigKeys.TOKEN_TTL_SECONDS));
     StreamHub hub = StreamHub.forNode(vertx, context, new StreamStore(pool), cfg.integer(ConfigKeys.GAP_FILL_MS),
         cfg.integer(ConfigKeys.RESYNC_MS));
-    BridgeContext bc = new BridgeContext(vertx, cfg, tokens, hub, BridgeContext.Limits.of(cfg));
+    bc = new BridgeContext(vertx, cfg, tokens, hub, BridgeContext.Limits.of(cfg));
     // One bridge instance: every socket, and the hub writing to them, on one event loop.
     boolean oneLoop = cfg.integer(ConfigKeys.INSTANCES_BRIDGE) == 1;
     boolean directWrites = oneLoop;
@@ -70,6 +72,9 @@ public final class BridgeVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(cors(cfg));
+    // PROTOCOL §10: live while the process runs; ready (and /health) when it can serve.
+    router.get("/health/live").handler(ctx -> HttpApi.json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(this::health);
     router.get("/health").handler(this::health);
     Metrics metrics = Metrics.of(vertx);
     router.get("/metrics").handler(ctx -> ctx.response()
@@ -86,7 +91,8 @@ public final class BridgeVerticle extends VerticleBase {
         new WsConnection(bc, ws);
       });
     });
-    router.route("/eventbus/*").subRouter(new EventBusBridge(bc).router());
+    sockJs = new EventBusBridge(bc);
+    router.route("/eventbus/*").subRouter(sockJs.router());
     new HttpApi(bc, new UploadHttp(vertx, pool, cfg.string(ConfigKeys.UPLOADS_TMP_DIR),
         cfg.integer(ConfigKeys.UPLOADS_MAX_FILE_BYTES), cfg.integer(ConfigKeys.UPLOADS_MAX_FILES),
         cfg.runs(io.agentbus.config.Verticle.UPLOADS))).mount(router);
@@ -103,7 +109,10 @@ public final class BridgeVerticle extends VerticleBase {
         // No permessage-deflate (browsers ask for it): it would give every connection its own zlib
         // state and compress each frame once per subscriber, defeating encode-once fan-out.
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
-        .setTcpNoDelay(true).setReusePort(true)
+        // No SO_REUSEPORT: with it a second node started on a taken port would bind it too and
+        // silently split the clients with the first. Bridge instances of one node share the
+        // port through Vert.x's own server sharing.
+        .setTcpNoDelay(true)
         // Strict thread mode: HTTP responses are written only from their connection's event loop,
         // so Vert.x gives each connection a direct outbound queue instead of a 1024-slot MPSC one
         // (measured: 4.5 KB less heap per idle WebSocket). It holds when one bridge instance serves
@@ -111,8 +120,32 @@ public final class BridgeVerticle extends VerticleBase {
         .setStrictThreadMode(oneLoop);
     answerErrorsAsJson(router);
     server = vertx.createHttpServer(opts).requestHandler(router).invalidRequestHandler(BridgeVerticle::invalidRequest);
-    return server.listen();
+    int port = cfg.integer(ConfigKeys.HTTP_PORT);
+    return server.listen().recover(err -> Future.failedFuture(err instanceof java.net.BindException
+        || String.valueOf(err.getMessage()).contains("Address already in use")
+        ? new IllegalStateException("HTTP port " + port + " on " + cfg.string(ConfigKeys.HTTP_HOST) + " is already in use "
+            + "(another process, or another agentbus node, listens there): set AGENTBUS_HTTP_PORT (http.port) to a free "
+            + "port", err)
+        : err));
   }
+
+  /**
+   * A shutdown (PROTOCOL §10): every /ws connection stops reading, gets the answers to what it had
+   * sent (at most {@link #DRAIN_MS}), then is closed with 1012; SockJS sockets too; then the server
+   * stops listening. Readiness already fails ({@code NodeState.draining}), so balancers send no
+   * new clients meanwhile.
+   */
+  @Override
+  public Future<?> stop() {
+    List<Future<Void>> closing = new java.util.ArrayList<>();
+    for (WsConnection c : new java.util.ArrayList<>(bc.connections())) {
+      closing.add(c.shutdown(DRAIN_MS));
+    }
+    sockJs.closeAll(1012, "service restart");
+    return Future.join(closing).transform(x -> server.close());
+  }
+
+  static final long DRAIN_MS = 3_000;
 
   /**
    * Every refusal the router makes itself (no route, wrong method, body too large, a handler that
@@ -160,22 +193,31 @@ public final class BridgeVerticle extends VerticleBase {
         .allowedHeaders(Set.of("Authorization", "Content-Type", "Range"));
   }
 
-  /** {@code /health}: UP only when the database answers and this node is in a live cluster. */
+  /**
+   * {@code /health/ready} and {@code /health}: UP only when the database answers, this node is in
+   * a live cluster, its verticles are deployed and it is not shutting down. The public answer says
+   * which check failed, never the driver's error text (it may name hosts and users); the log has it.
+   */
   private void health(RoutingContext ctx) {
     ClusterManager cm = ((VertxInternal) vertx).clusterManager();
     boolean clusterUp = cm != null && cm.isActive();
     int members = clusterUp ? cm.getNodes().size() : 0;
     JsonObject cluster = new JsonObject().put("status", clusterUp ? "UP" : "DOWN").put("members", members);
+    io.agentbus.bus.NodeState state = io.agentbus.bus.NodeState.of(vertx);
+    JsonObject verticles = new JsonObject().put("status", state.deployed() && !state.draining() ? "UP" : "DOWN")
+        .put("state", state.draining() ? "shutting down" : state.deployed() ? "deployed" : "starting");
     pool.query("SELECT 1").execute().timeout(2, java.util.concurrent.TimeUnit.SECONDS).onComplete(ar -> {
       boolean dbUp = ar.succeeded();
       JsonObject db = new JsonObject().put("status", dbUp ? "UP" : "DOWN");
       if (!dbUp) {
-        db.put("error", String.valueOf(ar.cause().getMessage()));
+        db.put("error", "the database does not answer");
+        org.slf4j.LoggerFactory.getLogger(BridgeVerticle.class).debug("health: database check failed: {}",
+            ar.cause().toString());
       }
-      boolean up = dbUp && clusterUp;
+      boolean up = dbUp && clusterUp && "UP".equals(verticles.getString("status"));
       HttpApi.json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN")
           .put("nodeId", cm == null ? null : cm.getNodeId())
-          .put("checks", new JsonObject().put("database", db).put("cluster", cluster)));
+          .put("checks", new JsonObject().put("database", db).put("cluster", cluster).put("verticles", verticles)));
     });
   }
 }

@@ -28,7 +28,7 @@ final class ServeCommand implements Callable<Integer> {
       // A plain main() has no shutdown hook: without one SIGTERM would drop the node like SIGKILL.
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
-          node.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+          node.close().toCompletionStage().toCompletableFuture().get(node.shutdownSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
           // exiting anyway
         }

@@ -18,6 +18,8 @@ public final class ConfigKeys {
 
   public static final Key PROFILE = key("profile", "AGENTBUS_PROFILE", "dev",
       "dev (dev login on, generated JWT secret allowed, permissive origins) or prod");
+  public static final Key SHUTDOWN_SECONDS = key("shutdownSeconds", "AGENTBUS_SHUTDOWN_SECONDS", 20,
+      "on SIGTERM: clients closed with 1012, in-flight requests answered, workflows handed over, then exit within this");
   public static final Key HTTP_HOST = key("http.host", "AGENTBUS_HTTP_HOST", "0.0.0.0",
       "address the HTTP / WebSocket / SockJS server binds");
   public static final Key HTTP_PORT = key("http.port", "AGENTBUS_HTTP_PORT", 8080,

@@ -337,8 +337,21 @@ public final class OrchestratorVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * A shutdown hands the workflows over (PROTOCOL §10): the runs here stop (their agents are told
+   * to), then their leases end at once, so a surviving node's next takeover sweep (within a
+   * second) continues them — the step that was running runs again there as its next attempt.
+   */
   @Override
   public Future<?> stop() {
-    return agentKinds.close();
+    runs.values().forEach(WorkflowRun::handOver);
+    return store.releaseLeases(instanceId)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("shutting down: {} workflow lease(s) released for the other nodes", n);
+          }
+        })
+        .otherwise(0)
+        .compose(n -> agentKinds.close());
   }
 }

@@ -140,13 +140,22 @@ final class WorkflowRun {
     runAgents(at, state.feedback, true);
   }
 
+  /** This node is shutting down: stop at once, writing nothing more; another node continues it. */
+  void handOver() {
+    abandon("this node is shutting down");
+  }
+
   /** Another orchestrator took this workflow over: stop at once, writing nothing more. */
   private void abandon() {
+    abandon("another orchestrator took the workflow over");
+  }
+
+  private void abandon(String why) {
     if (!finished) {
       finished = true;
       metrics.workflowsRunning.decrementAndGet();
     }
-    stopWork("another orchestrator took the workflow over");
+    stopWork(why);
   }
 
   /** Stops retry timers and tells running agents to stop. */

@@ -63,11 +63,20 @@ final class WorkflowStore {
           + "RETURNING id, name, session_id, owner_id, status, input, template, current_step, outputs, error, "
           + "lease_owner, true AS lease_live, created_at, updated_at, finished_at";
 
+  /** This instance's leases end now (a shutdown hands its workflows over). */
+  private static final String RELEASE = "UPDATE workflows SET lease_until = now() - interval '1 second' "
+      + "WHERE lease_owner = $1 AND status IN ('pending', 'running', 'waiting_approval', 'paused')";
+
   /** The leases of every orchestrator instance of a node that left the cluster end now. */
   private static final String EXPIRE_LEASES_OF_NODE = "UPDATE workflows SET lease_until = now() - interval '1 second' "
       + "WHERE lease_owner LIKE $1 AND status IN ('pending', 'running', 'waiting_approval', 'paused') AND lease_until > now()";
 
   private final Pool pool;
+
+  /** Ends this instance's leases; answers how many. */
+  Future<Integer> releaseLeases(String instanceId) {
+    return pool.preparedQuery(RELEASE).execute(io.vertx.sqlclient.Tuple.of(instanceId)).map(r -> r.rowCount());
+  }
 
   WorkflowStore(Pool pool) {
     this.pool = pool;

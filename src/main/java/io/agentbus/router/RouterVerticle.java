@@ -92,6 +92,12 @@ public final class RouterVerticle extends VerticleBase {
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 
+  /** A shutdown: what was accepted is committed (and acknowledged) before the router goes. */
+  @Override
+  public Future<?> stop() {
+    return writer.drained(5_000);
+  }
+
   /** Serves the address and its aliases ({@link Addresses#ALIASES}). */
   private void serve(List<MessageConsumer<?>> into, String address,
       Function<Message<Object>, Future<JsonObject>> handler) {

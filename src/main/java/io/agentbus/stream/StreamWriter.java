@@ -162,6 +162,25 @@ public final class StreamWriter {
         : Future.failedFuture(err));
   }
 
+  /**
+   * Completes once nothing appended is still waiting for the database (or after {@code maxMs}): a
+   * stopping node lets what it accepted be committed, and acknowledged, before it goes.
+   */
+  public Future<Void> drained(long maxMs) {
+    Promise<Void> done = Promise.promise();
+    long deadline = System.currentTimeMillis() + maxMs;
+    if (!inFlight && queue.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    vertx.setPeriodic(5, id -> {
+      if ((!inFlight && queue.isEmpty()) || System.currentTimeMillis() >= deadline) {
+        vertx.cancelTimer(id);
+        done.complete();
+      }
+    });
+    return done.future();
+  }
+
   private void flush() {
     if (queue.isEmpty()) {
       inFlight = false;

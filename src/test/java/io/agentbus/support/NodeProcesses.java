@@ -37,6 +37,10 @@ public final class NodeProcesses implements AutoCloseable {
       this.log = log;
     }
 
+    public Process process() {
+      return process;
+    }
+
     public long pid() {
       return process.pid();
     }
@@ -55,9 +59,10 @@ public final class NodeProcesses implements AutoCloseable {
       new ProcessBuilder("kill", "-" + sig, String.valueOf(pid())).inheritIO().start().waitFor();
     }
 
+    /** The node's output so far (bytes that are not UTF-8 replaced, not a reason to return nothing). */
     public String logText() {
       try {
-        return Files.readString(log);
+        return new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8);
       } catch (IOException e) {
         return "";
       }

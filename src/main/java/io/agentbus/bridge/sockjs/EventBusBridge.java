@@ -167,6 +167,11 @@ public final class EventBusBridge {
     }
   }
 
+  /** Closes every socket (a shutdown: the client reconnects elsewhere and registers again). */
+  public void closeAll(int code, String reason) {
+    new java.util.ArrayList<>(sockets.keySet()).forEach(s -> s.close(code, reason));
+  }
+
   /** Listening to a channel's address is being present in it (PROTOCOL §7). */
   private void presence(SocketState st, String address, boolean joined) {
     StreamName name = StreamName.parse(StreamName.ofBrowserAddress(address));

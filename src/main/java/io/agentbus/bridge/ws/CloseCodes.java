@@ -2,6 +2,8 @@ package io.agentbus.bridge.ws;
 
 /** WebSocket close codes used by /ws (PROTOCOL §3). */
 final class CloseCodes {
+  /** Service restart (the node is shutting down): reconnect, to another node, and resume with lastSeq. */
+  static final short SERVICE_RESTART = 1012;
   /** Policy violation: flood past the rate limit. */
   static final short RATE_FLOOD = 1008;
   /** A frame over the size limit (Netty closes with this code itself). */

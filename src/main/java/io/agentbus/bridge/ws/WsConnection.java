@@ -52,6 +52,7 @@ public final class WsConnection implements Sink {
     this.ws = ws;
     this.metrics = Metrics.of(bc.vertx());
     metrics.wsConnections.incrementAndGet();
+    bc.connections().add(this);
     this.limiter = new RateLimiter(bc.limits().ratePerSecond(), bc.limits().rateBurst());
     this.streams = new WsStreams(this);
     this.requests = new WsRequests(this);
@@ -141,8 +142,33 @@ public final class WsConnection implements Sink {
     ws.close(code, reason);
   }
 
+  /**
+   * The node is shutting down (PROTOCOL §10): no more frames are read, the requests already sent
+   * are answered (waiting at most {@code waitMs}), then the connection is closed with 1012, which
+   * tells the client to reconnect — to another node — and resume with {@code lastSeq}.
+   */
+  public io.vertx.core.Future<Void> shutdown(long waitMs) {
+    if (closed) {
+      return io.vertx.core.Future.succeededFuture();
+    }
+    ws.pause();
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    long deadline = System.currentTimeMillis() + waitMs;
+    bc.vertx().setPeriodic(1, 20, id -> {
+      if (requests.inFlight <= 0 || System.currentTimeMillis() >= deadline || closed) {
+        bc.vertx().cancelTimer(id);
+        if (!closed) {
+          close(CloseCodes.SERVICE_RESTART, "service restart: reconnect and resume with lastSeq");
+        }
+        done.complete();
+      }
+    });
+    return done.future();
+  }
+
   private void onClosed() {
     closed = true;
+    bc.connections().remove(this);
     metrics.wsConnections.decrementAndGet();
     auth.closed();
     streams.closed();

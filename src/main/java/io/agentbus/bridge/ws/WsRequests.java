@@ -51,8 +51,12 @@ final class WsRequests {
     }
   }
 
+  /** Requests sent and not yet answered (a shutdown waits for them). */
+  int inFlight;
+
   private Future<JsonObject> send(Operation op, String type, JsonObject frame, Object id) {
     JsonObject body = op.body.apply(type, frame);
+    inFlight++;
     return before(op, frame)
         .transform(x -> c.bc.vertx().eventBus().<JsonObject>request(op.address, body,
             c.bc.to(op, c.principal.withSession(c.sessionId))))
@@ -64,7 +68,8 @@ final class WsRequests {
             c.send(WsConnection.reply("ack", id)); // guarantee 5: a frame with an id is always answered
           }
         })
-        .onFailure(err -> c.sendError(id, err));
+        .onFailure(err -> c.sendError(id, err))
+        .onComplete(ar -> inFlight--);
   }
 
   /** The session stream followed first when the request may start a workflow in it ({@link Operation.Follow}). */
