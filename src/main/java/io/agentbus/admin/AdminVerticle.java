@@ -42,8 +42,7 @@ public final class AdminVerticle extends VerticleBase {
   public Future<?> start() {
     AgentbusConfig cfg = new AgentbusConfig(config());
     Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
-    auth = new AdminAuth(cfg.string(ConfigKeys.ADMIN_TOKEN), new TokenService(vertx, cfg.string(ConfigKeys.JWT_SECRET),
-        cfg.integer(ConfigKeys.TOKEN_TTL_SECONDS)));
+    auth = new AdminAuth(cfg.string(ConfigKeys.ADMIN_TOKEN), TokenService.of(vertx, cfg));
     bus = new AdminBus(vertx, cfg.string(ConfigKeys.ADMIN_ALLOWED_ADDRESSES));
     audit = new AuditLog(pool);
     streams = new StreamStore(pool);

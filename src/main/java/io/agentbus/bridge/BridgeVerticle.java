@@ -51,8 +51,7 @@ public final class BridgeVerticle extends VerticleBase {
   public Future<?> start() {
     AgentbusConfig cfg = new AgentbusConfig(config());
     pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
-    TokenService tokens = new TokenService(vertx, cfg.string(ConfigKeys.JWT_SECRET),
-        cfg.integer(ConfigKeys.TOKEN_TTL_SECONDS));
+    TokenService tokens = TokenService.of(vertx, cfg);
     StreamHub hub = StreamHub.forNode(vertx, context, new StreamStore(pool), cfg.integer(ConfigKeys.GAP_FILL_MS),
         cfg.integer(ConfigKeys.RESYNC_MS));
     bc = new BridgeContext(vertx, cfg, tokens, hub, BridgeContext.Limits.of(cfg));
@@ -71,7 +70,13 @@ public final class BridgeVerticle extends VerticleBase {
     });
 
     Router router = Router.router(vertx);
-    router.route().handler(cors(cfg));
+    io.agentbus.bridge.http.Origins origins = new io.agentbus.bridge.http.Origins(cfg);
+    router.route().handler(origins::guard);
+    router.route().handler(io.agentbus.bridge.http.Origins::securityHeaders);
+    if (!cfg.isProd() || !origins.listed().isEmpty()) {
+      // In prod with no origins listed only same-origin requests pass the guard: they need no CORS.
+      router.route().handler(cors(cfg));
+    }
     // PROTOCOL §10: live while the process runs; ready (and /health) when it can serve.
     router.get("/health/live").handler(ctx -> HttpApi.json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::health);

@@ -38,7 +38,9 @@ final class TokenCommand implements Callable<Integer> {
     Vertx vertx = Vertx.vertx();
     try {
       int lifetime = ttl != null ? ttl : cfg.integer(io.agentbus.config.ConfigKeys.TOKEN_TTL_SECONDS);
-      TokenService tokens = new TokenService(vertx, Config.jwtSecret(vertx, cfg), lifetime);
+      TokenService tokens = new TokenService(vertx, Config.jwtSecret(vertx, cfg), lifetime,
+          cfg.string(io.agentbus.config.ConfigKeys.JWT_ISSUER), cfg.string(io.agentbus.config.ConfigKeys.JWT_AUDIENCE),
+          cfg.string(io.agentbus.config.ConfigKeys.JWT_ROLES_CLAIM));
       System.out.println(tokens.issue(user, roles).getString("token"));
       return 0;
     } catch (RuntimeException e) {

@@ -53,6 +53,12 @@ public final class ConfigKeys {
       "port of the embedded PostgreSQL fallback");
   public static final Key JWT_SECRET = key("auth.jwtSecret", "AGENTBUS_JWT_SECRET", "",
       "HS256 secret; dev: generated once and stored in the database (with a warning); prod: required");
+  public static final Key JWT_ISSUER = key("auth.issuer", "AGENTBUS_AUTH_ISSUER", "",
+      "required iss of tokens (empty: not checked); also put in tokens this cluster issues");
+  public static final Key JWT_AUDIENCE = key("auth.audience", "AGENTBUS_AUTH_AUDIENCE", "",
+      "required aud of tokens (empty: not checked); also put in tokens this cluster issues");
+  public static final Key JWT_ROLES_CLAIM = key("auth.rolesClaim", "AGENTBUS_AUTH_ROLES_CLAIM", "roles",
+      "where a token's roles are, as a dot path (an identity provider's, e.g. realm_access.roles)");
   public static final Key TOKEN_TTL_SECONDS = key("auth.tokenTtlSeconds", "AGENTBUS_AUTH_TOKEN_TTL_SECONDS", 86400,
       "lifetime of tokens issued by dev login");
   public static final Key DEV_LOGIN = key("auth.devLogin", "AGENTBUS_AUTH_DEV_LOGIN", "",

@@ -13,9 +13,18 @@ public final class Http {
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final int port;
 
-  public record Response(int status, String body) {
+  public record Response(int status, String body, java.net.http.HttpHeaders headers) {
+    public Response(int status, String body) {
+      this(status, body, java.net.http.HttpHeaders.of(java.util.Map.of(), (a, b) -> true));
+    }
+
     public JsonObject json() {
       return new JsonObject(body);
+    }
+
+    /** A response header's first value, or null. */
+    public String header(String name) {
+      return headers.firstValue(name).orElse(null);
     }
   }
 
@@ -54,7 +63,7 @@ public final class Http {
   private static Response send(HttpRequest.Builder b) {
     try {
       HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.body());
+      return new Response(r.statusCode(), r.body(), r.headers());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -218,12 +218,14 @@ public final class EventBusBridge {
     });
   }
 
+  /** The socket's token: {@code ?token=} on its URL, else the {@code agentbus_token} cookie of its requests. */
   private static String urlToken(SockJSSocket sock) {
     String uri = sock.uri();
-    if (uri == null) {
-      return null;
+    List<String> t = uri == null ? null : new QueryStringDecoder(uri).parameters().get("token");
+    if (t != null && !t.isEmpty()) {
+      return t.get(0);
     }
-    List<String> t = new QueryStringDecoder(uri).parameters().get("token");
-    return t == null || t.isEmpty() ? null : t.get(0);
+    return sock.headers() == null ? null
+        : io.agentbus.bridge.ws.WsConnection.cookie(sock.headers().get("Cookie"), "agentbus_token");
   }
 }
