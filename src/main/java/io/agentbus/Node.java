@@ -97,7 +97,13 @@ public final class Node {
     return Vertx.builder().with(opts).withTransport(transport(cfg0.string(ConfigKeys.TRANSPORT)))
         .withClusterManager(new HazelcastClusterManager(hazelcast(cfg0)))
         .buildClustered()
-        .onSuccess(v -> progress.phase("the database (AGENTBUS_DB_URL)"))
+        .onSuccess(v -> {
+          progress.phase("the database (AGENTBUS_DB_URL)");
+          // Every log line from here on names the node (JSON logs: context.properties.nodeId).
+          if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext lc) {
+            lc.putProperty("nodeId", ((VertxInternal) v).clusterManager().getNodeId());
+          }
+        })
         .compose(vertx -> Database.prepare(vertx, cfg0, ((VertxInternal) vertx).clusterManager().getNodes().size())
             .onSuccess(db -> progress.phase("the schema migrations of " + db.describe()))
             .compose(db -> prepareSchemaAndSecret(vertx, db, cfg0)

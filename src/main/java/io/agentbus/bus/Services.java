@@ -23,10 +23,17 @@ public final class Services {
       Function<Message<Object>, Future<JsonObject>> handler) {
     return vertx.eventBus().consumer(address, msg -> {
       Future<JsonObject> result;
+      // The caller in the MDC while the handler runs, so its log lines say whose request it was.
+      String user = msg.headers().get(Principal.H_USER);
+      if (user != null) {
+        org.slf4j.MDC.put("userId", user);
+      }
       try {
         result = handler.apply(msg);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
+      } finally {
+        org.slf4j.MDC.remove("userId");
       }
       result.onComplete(ar -> {
         if (ar.succeeded()) {

@@ -26,6 +26,8 @@ public final class AgentbusConfig {
   private static final Logger LOG = LoggerFactory.getLogger(AgentbusConfig.class);
   /** Env var naming an alternative config file. */
   public static final String CONFIG_FILE_ENV = "AGENTBUS_CONFIG";
+  /** Read by logback.xml: the log format (text, json) and agentbus's log level. */
+  public static final java.util.List<String> LOG_ENV = java.util.List.of("AGENTBUS_LOG_FORMAT", "AGENTBUS_LOG_LEVEL");
 
   private final JsonObject json;
 
@@ -48,6 +50,7 @@ public final class AgentbusConfig {
     }
     Set<String> known = ConfigKeys.all().stream().map(ConfigKeys.Key::env).collect(Collectors.toSet());
     known.add(CONFIG_FILE_ENV);
+    known.addAll(LOG_ENV); // read by logback.xml itself
     for (Map.Entry<String, String> e : env.entrySet()) {
       if (!e.getKey().startsWith("AGENTBUS_")) {
         continue;

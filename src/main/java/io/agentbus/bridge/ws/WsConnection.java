@@ -43,6 +43,8 @@ public final class WsConnection implements Sink {
   volatile Principal principal;
   String sessionId;
   volatile boolean closed;
+  /** For logs: short and unique enough within a node. */
+  final String connectionId = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
   /** The message being assembled from fragments, and whether it is binary. */
   private Buffer partial;
   private boolean binary;
@@ -319,6 +321,18 @@ public final class WsConnection implements Sink {
   }
 
   private void dispatchAuthenticated(String type, JsonObject f, Object id) {
+    // Who and which connection, for the log lines of what this frame does here (MDC).
+    org.slf4j.MDC.put("userId", principal.userId());
+    org.slf4j.MDC.put("connectionId", connectionId);
+    try {
+      dispatchFrame(type, f, id);
+    } finally {
+      org.slf4j.MDC.remove("userId");
+      org.slf4j.MDC.remove("connectionId");
+    }
+  }
+
+  private void dispatchFrame(String type, JsonObject f, Object id) {
     switch (type) {
       case "subscribe" -> streams.onSubscribe(f, id);
       case "unsubscribe" -> streams.onUnsubscribe(f, id);
