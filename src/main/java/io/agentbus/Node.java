@@ -140,8 +140,16 @@ public final class Node {
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(Arrays.stream(cfg.string(ConfigKeys.CLUSTER_MEMBERS).split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).toList());
+    String k8s = cfg.string(ConfigKeys.CLUSTER_KUBERNETES_SERVICE);
+    if (!k8s.isEmpty()) {
+      // Hazelcast's Kubernetes discovery in DNS mode: the headless Service lists the pods (no API rights needed).
+      join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", k8s)
+          .setProperty("service-port", String.valueOf(cfg.integer(ConfigKeys.CLUSTER_PORT)));
+      net.getInterfaces().setEnabled(false);
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(Arrays.stream(cfg.string(ConfigKeys.CLUSTER_MEMBERS).split(","))
+          .map(String::trim).filter(s -> !s.isEmpty()).toList());
+    }
     hz.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(cfg.integer(ConfigKeys.CLUSTER_HEARTBEAT_SECONDS)));
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cfg.integer(ConfigKeys.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)));
     return hz;

@@ -36,6 +36,10 @@ public final class ConfigKeys {
       "first Hazelcast port tried (then the next ones)");
   public static final Key CLUSTER_MEMBERS = key("cluster.members", "AGENTBUS_CLUSTER_MEMBERS", "127.0.0.1",
       "comma-separated host[:port] to join (a host without port means ports 5701-5703)");
+  public static final Key CLUSTER_KUBERNETES_SERVICE = key("cluster.kubernetesService",
+      "AGENTBUS_CLUSTER_KUBERNETES_SERVICE", "",
+      "the DNS name of a headless Kubernetes Service of the nodes: Hazelcast finds its members through it "
+          + "(instead of cluster.members); see docker/k8s/");
   public static final Key CLUSTER_EVENT_BUS_PORT = key("cluster.eventBusPort", "AGENTBUS_CLUSTER_EVENT_BUS_PORT", 0,
       "TCP port of the clustered event bus (0 = any free port)");
   public static final Key CLUSTER_HEARTBEAT_SECONDS = key("cluster.heartbeatSeconds", "AGENTBUS_CLUSTER_HEARTBEAT_SECONDS", 1,
