@@ -94,9 +94,13 @@ public final class Node {
     progress.phase("the Hazelcast cluster '" + cfg0.string(ConfigKeys.CLUSTER_NAME) + "' (members "
         + cfg0.string(ConfigKeys.CLUSTER_MEMBERS) + ", AGENTBUS_CLUSTER_MEMBERS; binding " + host + ":"
         + cfg0.integer(ConfigKeys.CLUSTER_PORT) + ")");
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = NodeMetrics.registry();
+    opts.setMetricsOptions(NodeMetrics.options());
     return Vertx.builder().with(opts).withTransport(transport(cfg0.string(ConfigKeys.TRANSPORT)))
         .withClusterManager(new HazelcastClusterManager(hazelcast(cfg0)))
+        .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(registry))
         .buildClustered()
+        .onSuccess(v -> io.agentbus.metrics.Metrics.of(v).attach(registry))
         .onSuccess(v -> {
           progress.phase("the database (AGENTBUS_DB_URL)");
           // Every log line from here on names the node (JSON logs: context.properties.nodeId).

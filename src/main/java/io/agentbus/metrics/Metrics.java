@@ -110,28 +110,65 @@ public final class Metrics implements Shareable {
     }
   }
 
+  /** The node's Micrometer registry (Vert.x's and the JVM's meters), once {@link #attach}ed. */
+  private volatile io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry;
+
+  /**
+   * Registers the hot-path counters with the node's registry as function counters and gauges: the
+   * registry reads the same LongAdders at scrape time, so a delivery still costs one add and no
+   * allocation. The histograms and labelled counters stay rendered here, after the registry's text.
+   */
+  public void attach(io.micrometer.prometheusmetrics.PrometheusMeterRegistry r) {
+    fn(r, "agentbus.deliveries", "frames delivered to client connections", deliveries);
+    fn(r, "agentbus.send.queue.overflows", "clients closed because their send queue was full", sendQueueOverflows);
+    fn(r, "agentbus.stream.events.received", "stream events pushed to this node (streams it follows)",
+        streamEventsReceived);
+    fn(r, "agentbus.gap.fill.events", "events read from the database to fill ordering gaps", gapFillEvents);
+    fn(r, "agentbus.replayed.events", "events replayed to subscribers resuming with lastSeq", replayedEvents);
+    io.micrometer.core.instrument.Gauge.builder("agentbus.ws.connections", wsConnections, AtomicLong::get)
+        .description("open /ws connections").register(r);
+    io.micrometer.core.instrument.Gauge.builder("agentbus.bridge.sockets", bridgeSockets, AtomicLong::get)
+        .description("open SockJS bridge sockets").register(r);
+    io.micrometer.core.instrument.Gauge.builder("agentbus.workflows.running", workflowsRunning, AtomicLong::get)
+        .description("workflows this node is running now").register(r);
+    registry = r;
+  }
+
+  private static void fn(io.micrometer.core.instrument.MeterRegistry r, String name, String help, LongAdder a) {
+    io.micrometer.core.instrument.FunctionCounter.builder(name, a, LongAdder::sum).description(help).register(r);
+  }
+
   public String prometheus() {
-    StringBuilder sb = new StringBuilder(2048);
-    counter(sb, "agentbus_deliveries_total", "frames delivered to client connections", deliveries.sum());
-    counter(sb, "agentbus_send_queue_overflows_total", "clients closed because their send queue was full",
-        sendQueueOverflows.sum());
-    counter(sb, "agentbus_stream_events_received_total", "stream events pushed to this node (streams it follows)",
-        streamEventsReceived.sum());
-    counter(sb, "agentbus_gap_fill_events_total", "events read from the database to fill ordering gaps", gapFillEvents.sum());
-    counter(sb, "agentbus_replayed_events_total", "events replayed to subscribers resuming with lastSeq", replayedEvents.sum());
-    gauge(sb, "agentbus_ws_connections", "open /ws connections", wsConnections.get());
-    gauge(sb, "agentbus_bridge_sockets", "open SockJS bridge sockets", bridgeSockets.get());
+    io.micrometer.prometheusmetrics.PrometheusMeterRegistry r = registry;
+    StringBuilder sb = new StringBuilder(r == null ? 2048 : 16384);
+    if (r != null) {
+      sb.append(r.scrape());
+    } else {
+      counter(sb, "agentbus_deliveries_total", "frames delivered to client connections", deliveries.sum());
+      counter(sb, "agentbus_send_queue_overflows_total", "clients closed because their send queue was full",
+          sendQueueOverflows.sum());
+      counter(sb, "agentbus_stream_events_received_total", "stream events pushed to this node (streams it follows)",
+          streamEventsReceived.sum());
+      counter(sb, "agentbus_gap_fill_events_total", "events read from the database to fill ordering gaps",
+          gapFillEvents.sum());
+      counter(sb, "agentbus_replayed_events_total", "events replayed to subscribers resuming with lastSeq",
+          replayedEvents.sum());
+      gauge(sb, "agentbus_ws_connections", "open /ws connections", wsConnections.get());
+      gauge(sb, "agentbus_bridge_sockets", "open SockJS bridge sockets", bridgeSockets.get());
+      gauge(sb, "agentbus_workflows_running", "workflows this node is running now", workflowsRunning.get());
+    }
     persistBatchSize.render(sb, "agentbus_persist_batch_size", "events per persistence statement");
     persistSeconds.render(sb, "agentbus_persist_seconds", "latency of one persistence statement");
     workflows.render(sb, "agentbus_workflows_total", "workflows run by this node, by outcome");
-    gauge(sb, "agentbus_workflows_running", "workflows this node is running now", workflowsRunning.get());
     agentRuns.render(sb, "agentbus_agent_runs_total", "agent attempts, by outcome");
     agentSeconds.render(sb, "agentbus_agent_seconds", "duration of one agent attempt");
     approvals.render(sb, "agentbus_approvals_total", "approvals opened and resolved on this node, by outcome");
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     gauge(sb, "jvm_memory_heap_used_bytes", "JVM heap in use", heap.getUsed());
     gauge(sb, "jvm_memory_heap_committed_bytes", "JVM heap committed", heap.getCommitted());
-    gauge(sb, "jvm_threads_live", "live JVM threads", ManagementFactory.getThreadMXBean().getThreadCount());
+    if (r == null) {
+      gauge(sb, "jvm_threads_live", "live JVM threads", ManagementFactory.getThreadMXBean().getThreadCount());
+    }
     return sb.toString();
   }
 

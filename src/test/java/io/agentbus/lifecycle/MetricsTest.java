@@ -1,0 +1,50 @@
+package io.agentbus.lifecycle;
+
+import io.agentbus.support.TestCluster;
+import io.agentbus.support.IntegrationTest;
+import io.agentbus.support.WsClient;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code /metrics}: the JVM's standard meters, Vert.x's, and agentbus's own, with no event-bus address label. */
+@IntegrationTest
+class MetricsTest {
+
+  static TestCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = TestCluster.start(Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void standardJvmVertxAndAgentbusMetersWithoutPerAddressSeries() {
+    String alice = cluster.token("alice");
+    try (WsClient ws = WsClient.authed(cluster, 0, alice, null)) {
+      ws.replyTo(ws.send(new JsonObject().put("type", "subscribe").put("channel", "general")));
+      ws.replyTo(ws.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "count me")));
+      ws.next("message");
+      String text = cluster.http(0).get("/metrics", null).body();
+      for (String name : new String[] {"jvm_memory_used_bytes{", "jvm_gc_pause_seconds", "jvm_threads_live_threads",
+          "process_cpu_usage", "process_uptime_seconds", "vertx_http_server_requests_total",
+          "vertx_eventbus_processed_total", "agentbus_deliveries_total", "agentbus_ws_connections",
+          "agentbus_persist_seconds_bucket", "agentbus_workflows_running"}) {
+        assertTrue(text.contains(name), name + " missing from /metrics");
+      }
+      assertTrue(text.lines().anyMatch(l -> l.startsWith("agentbus_deliveries_total") && !l.endsWith(" 0.0")
+          && !l.endsWith(" 0")), "deliveries counted");
+      assertFalse(text.lines().anyMatch(l -> l.startsWith("vertx_eventbus") && l.contains("address=")),
+          "an event-bus meter with an address label");
+    }
+  }
+}
