@@ -164,7 +164,7 @@ public final class Node {
     // first, and that must be the verticles (db.poolSize), not this two-connection set-up step.
     Pool pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(db.options)
         .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(2)).using(vertx).build();
-    return Migrator.migrate(vertx, pool)
+    return Migrator.migrate(vertx, db.options)
         .compose(n -> {
           String secret = cfg.string(ConfigKeys.JWT_SECRET);
           if (!secret.isEmpty()) {

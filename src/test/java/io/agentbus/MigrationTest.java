@@ -46,11 +46,15 @@ class MigrationTest {
         .with(new PoolOptions().setMaxSize(2)).using(vertx).build();
   }
 
+  private PgConnectOptions target() {
+    return PgConnectOptions.fromUri(TestCluster.PG + db);
+  }
+
   @Test
   void runningMigrationsTwiceChangesNothingTheSecondTime() {
     Pool p = pool(db);
-    int first = Migrator.migrate(vertx, p).await();
-    int second = Migrator.migrate(vertx, p).await();
+    int first = Migrator.migrate(vertx, target()).await();
+    int second = Migrator.migrate(vertx, target()).await();
     assertTrue(first >= 1);
     assertEquals(0, second);
     assertEquals(4L, p.query("SELECT count(*) FROM channels").execute().await().iterator().next().getLong(0),
@@ -65,12 +69,13 @@ class MigrationTest {
     for (int i = 0; i < 4; i++) {
       Pool p = pool(db);
       pools.add(p);
-      runs.add(Migrator.migrate(vertx, p));
+      runs.add(Migrator.migrate(vertx, target()));
     }
     Future.all(runs).await();
     int applied = runs.stream().mapToInt(Future::result).sum();
     Pool check = pools.get(0);
-    long versions = check.query("SELECT count(*) FROM schema_migrations").execute().await().iterator().next().getLong(0);
+    long versions = check.query("SELECT count(*) FROM flyway_schema_history WHERE success AND version IS NOT NULL")
+        .execute().await().iterator().next().getLong(0);
     assertEquals(versions, applied, "every version applied by exactly one of the racing nodes");
     pools.forEach(p -> p.close().await());
   }
@@ -78,15 +83,57 @@ class MigrationTest {
   @Test
   void aSchemaNewerThanThisBuildIsRefused() {
     Pool p = pool(db);
-    Migrator.migrate(vertx, p).await();
-    p.query("INSERT INTO schema_migrations(version, name) VALUES (999, 'from the future')").execute().await();
+    Migrator.migrate(vertx, target()).await();
+    p.query("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum, "
+        + "installed_by, execution_time, success) VALUES (999, '999', 'from the future', 'SQL', 'V999__x.sql', 0, "
+        + "'postgres', 0, true)").execute().await();
     Throwable err = null;
     try {
-      Migrator.migrate(vertx, p).await();
+      Migrator.migrate(vertx, target()).await();
     } catch (Exception e) {
       err = e;
     }
     assertTrue(err != null && err.getMessage().contains("999"), String.valueOf(err));
+    p.close().await();
+  }
+
+  @Test
+  void aDatabaseMigratedBeforeFlywayIsBaselinedAndNothingRunsTwice() throws Exception {
+    // What the build before Flyway left: the schema of V1..V9 and its own schema_migrations table.
+    Pool p = pool(db);
+    for (int v = 1; v <= Migrator.latest(); v++) {
+      String name = Migrator.MIGRATIONS.get(v - 1);
+      String sql = new String(MigrationTest.class.getResourceAsStream("/db/migration/" + name).readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      p.query(sql).execute().await();
+    }
+    p.query("CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL, "
+        + "applied_at timestamptz NOT NULL DEFAULT now())").execute().await();
+    for (int v = 1; v <= Migrator.latest(); v++) {
+      p.preparedQuery("INSERT INTO schema_migrations VALUES ($1, $2)")
+          .execute(io.vertx.sqlclient.Tuple.of(v, Migrator.MIGRATIONS.get(v - 1))).await();
+    }
+    assertEquals(0, Migrator.migrate(vertx, target()).await());
+    assertEquals(4L, p.query("SELECT count(*) FROM channels").execute().await().iterator().next().getLong(0),
+        "the default channels were not seeded again");
+    assertEquals(String.valueOf(Migrator.latest()), p.query("SELECT version FROM flyway_schema_history "
+        + "WHERE type = 'BASELINE'").execute().await().iterator().next().getString(0));
+    assertEquals(Migrator.latest(), Migrator.version(vertx, target()).await());
+    p.close().await();
+  }
+
+  @Test
+  void anEditedReleasedMigrationStopsTheNodeAtValidation() {
+    Pool p = pool(db);
+    Migrator.migrate(vertx, target()).await();
+    p.query("UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '3'").execute().await();
+    Throwable err = null;
+    try {
+      Migrator.migrate(vertx, target()).await();
+    } catch (Exception e) {
+      err = e;
+    }
+    assertTrue(err != null && String.valueOf(err.getMessage()).toLowerCase().contains("checksum"), String.valueOf(err));
     p.close().await();
   }
 }

@@ -19,11 +19,18 @@ final class Config {
 
   /** The configured database (default 127.0.0.1:5432, user postgres, database agentbus), one connection. */
   static Pool pool(Vertx vertx, AgentbusConfig cfg) {
+    return PgBuilder.pool().connectingTo(options(cfg)).with(new PoolOptions().setMaxSize(1)).using(vertx).build();
+  }
+
+  static PgConnectOptions options(AgentbusConfig cfg) {
     String url = cfg.string(ConfigKeys.DB_URL).trim();
     PgConnectOptions opts = url.isEmpty()
         ? new PgConnectOptions().setHost("127.0.0.1").setPort(5432).setUser("postgres").setDatabase("agentbus")
         : PgConnectOptions.fromUri(url.startsWith("postgres") ? url : "postgresql://" + url);
-    return PgBuilder.pool().connectingTo(opts).with(new PoolOptions().setMaxSize(1)).using(vertx).build();
+    if (opts.getDatabase() == null || opts.getDatabase().isEmpty()) {
+      opts.setDatabase("agentbus");
+    }
+    return opts;
   }
 
   /** The secret tokens are signed with: configured, or (dev) the one the cluster generated and stored. */

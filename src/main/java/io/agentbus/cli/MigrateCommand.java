@@ -3,7 +3,6 @@ package io.agentbus.cli;
 import io.agentbus.config.AgentbusConfig;
 import io.agentbus.db.Migrator;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,21 +19,19 @@ final class MigrateCommand implements Callable<Integer> {
   public Integer call() {
     AgentbusConfig cfg = Config.load();
     Vertx vertx = Vertx.vertx();
-    Pool pool = Config.pool(vertx, cfg);
     try {
+      io.vertx.pgclient.PgConnectOptions db = Config.options(cfg);
       if (!status) {
-        int applied = Migrator.migrate(vertx, pool).await();
+        int applied = Migrator.migrate(vertx, db).await();
         System.out.println("applied " + applied + " migration(s)");
       }
-      int version = pool.query("SELECT coalesce(max(version), 0) FROM schema_migrations").execute().await()
-          .iterator().next().getInteger(0);
+      int version = Migrator.version(vertx, db).await();
       System.out.println("database schema version " + version + "; this build's " + Migrator.latest());
       return 0;
     } catch (RuntimeException e) {
       System.err.println("migrate: " + e.getMessage());
       return 1;
     } finally {
-      pool.close().await();
       vertx.close().await();
     }
   }

@@ -1,37 +1,39 @@
 package io.agentbus.db;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
-import java.util.Set;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Versioned schema migrations, applied at start in one transaction that first takes a
- * transaction-scoped advisory lock: nodes starting together queue on the lock and the later ones
- * find nothing left to do. A database newer than this build (a version it does not know) is
- * refused rather than used — migrations never go down.
- *
- * <p>Why not Flyway: it needs a blocking JDBC driver beside the reactive client for ~60 lines of
- * work; this keeps one driver and never blocks an event loop.
+ * Versioned schema migrations with Flyway ({@code db/migration/V<n>__name.sql}), run off the event
+ * loop (Flyway speaks JDBC, which blocks). Flyway takes a PostgreSQL advisory lock, so nodes
+ * starting together queue and the later ones find nothing to do; it validates the checksums of
+ * what was applied against the files (an edited released file stops the node). Two rules of our
+ * own, checked first:
+ * <ul>
+ *   <li>a database newer than this build (a version it does not know) is refused rather than
+ *   used — migrations never go down (Flyway alone would ignore such "future" versions);</li>
+ *   <li>a database migrated before Flyway (its {@code schema_migrations} table, up to version n)
+ *   is baselined at n, so nothing is applied twice.</li>
+ * </ul>
  */
 public final class Migrator {
 
   private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
-  /** Arbitrary constant naming agentbus' advisory lock. */
-  private static final long LOCK_KEY = 0x6167656e74627573L; // "agentbus"
 
   /** In order; a file is never edited once released — add a new one. */
-  static final List<String> MIGRATIONS = List.of(
+  public static final List<String> MIGRATIONS = List.of(
       "V1__streams_events_channels.sql",
       "V2__workflows.sql",
       "V3__approvals.sql",
@@ -49,64 +51,91 @@ public final class Migrator {
     return MIGRATIONS.size();
   }
 
-  /** Applies what is missing; returns how many migrations were applied now. */
-  public static Future<Integer> migrate(io.vertx.core.Vertx vertx, Pool pool) {
-    // The scripts are read off the event loop (classpath I/O), then applied.
-    return vertx.executeBlocking(() -> MIGRATIONS.stream().map(Migrator::read).toList())
-        .compose(scripts -> migrate(pool, scripts));
-  }
-
-  private static Future<Integer> migrate(Pool pool, List<String> scripts) {
-    return pool.withTransaction(conn -> conn.query("SET LOCAL client_min_messages = warning").execute()
-        .compose(r -> conn.query("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").execute())
-        .compose(r -> conn.query("CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, "
-            + "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())").execute())
-        .compose(r -> conn.query("SELECT version FROM schema_migrations").execute())
-        .compose(rows -> {
-          Set<Integer> applied = new HashSet<>();
-          for (Row row : rows) {
-            applied.add(row.getInteger(0));
-          }
-          int newest = applied.stream().mapToInt(Integer::intValue).max().orElse(0);
-          if (newest > MIGRATIONS.size()) {
-            return Future.failedFuture(new IllegalStateException("The database schema is at version " + newest
-                + " but this build knows only " + MIGRATIONS.size() + ": refusing to run an older build on it"));
-          }
-          Future<Integer> chain = Future.succeededFuture(0);
-          for (int i = 0; i < MIGRATIONS.size(); i++) {
-            int version = i + 1;
-            String name = MIGRATIONS.get(i);
-            if (!applied.contains(version)) {
-              String script = scripts.get(i);
-              chain = chain.compose(n -> apply(conn, version, name, script).map(v -> n + 1));
-            }
-          }
-          return chain;
-        }))
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("Applied {} database migration(s)", n);
-          }
-        });
-  }
-
-  private static Future<Void> apply(SqlConnection conn, int version, String name, String script) {
-    LOG.info("Migrating database to version {} ({})", version, name);
-    // query() is PostgreSQL's simple protocol, which runs a script of several statements.
-    return conn.query(script).execute()
-        .compose(r -> conn.preparedQuery("INSERT INTO schema_migrations(version, name) VALUES ($1, $2)")
-            .execute(Tuple.of(version, name)))
-        .mapEmpty();
-  }
-
-  private static String read(String name) {
-    try (InputStream in = Migrator.class.getResourceAsStream("/db/migration/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("missing migration resource " + name);
+  /** Applies what is missing; answers how many migrations were applied now. */
+  public static Future<Integer> migrate(Vertx vertx, PgConnectOptions db) {
+    return vertx.executeBlocking(() -> migrate(db), false).onSuccess(n -> {
+      if (n > 0) {
+        LOG.info("Applied {} database migration(s)", n);
       }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    });
+  }
+
+  /** The database's schema version (0: none). */
+  public static Future<Integer> version(Vertx vertx, PgConnectOptions db) {
+    return vertx.executeBlocking(() -> {
+      try (Connection c = connect(db)) {
+        return Math.max(flywayVersion(c), legacyVersion(c));
+      }
+    }, false);
+  }
+
+  static String jdbcUrl(PgConnectOptions db) {
+    return "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + db.getDatabase();
+  }
+
+  private static Connection connect(PgConnectOptions db) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", db.getUser());
+    if (db.getPassword() != null && !db.getPassword().isEmpty()) {
+      p.setProperty("password", db.getPassword());
+    }
+    return DriverManager.getConnection(jdbcUrl(db), p);
+  }
+
+  private static int migrate(PgConnectOptions db) throws SQLException {
+    int applied;
+    int legacy;
+    try (Connection c = connect(db)) {
+      int newest = flywayVersion(c);
+      legacy = legacyVersion(c);
+      int known = Math.max(newest, legacy);
+      if (known > latest()) {
+        throw new IllegalStateException("The database schema is at version " + known + " but this build knows only "
+            + latest() + ": refusing to run an older build on it");
+      }
+    }
+    var config = Flyway.configure().dataSource(jdbcUrl(db), db.getUser(), db.getPassword())
+        .locations("classpath:db/migration").validateOnMigrate(true).cleanDisabled(true)
+        .failOnMissingLocations(true);
+    if (legacy > 0) {
+      // Migrated by the build before Flyway: its versions are the same files; start the history there.
+      config = config.baselineOnMigrate(true).baselineVersion(String.valueOf(legacy))
+          .baselineDescription("migrated before Flyway (schema_migrations)");
+    }
+    MigrateResult r = config.load().migrate();
+    applied = r.migrationsExecuted;
+    return applied;
+  }
+
+  /** The newest version Flyway applied successfully (0: no history table). */
+  private static int flywayVersion(Connection c) throws SQLException {
+    if (!exists(c, "flyway_schema_history")) {
+      return 0;
+    }
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT coalesce(max(version::int), 0) FROM flyway_schema_history WHERE success AND version IS NOT NULL")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  /** The version the build before Flyway reached ({@code schema_migrations}; 0: none). */
+  private static int legacyVersion(Connection c) throws SQLException {
+    if (!exists(c, "schema_migrations") || exists(c, "flyway_schema_history")) {
+      return 0;
+    }
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT coalesce(max(version), 0) FROM schema_migrations")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static boolean exists(Connection c, String table) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT to_regclass('public." + table + "') IS NOT NULL")) {
+      rs.next();
+      return rs.getBoolean(1);
     }
   }
 }
