@@ -62,7 +62,7 @@ class InterestRoutingTest {
   private static long received(TestCluster c, int node) {
     for (String line : c.http(node).get("/metrics", null).body().split("\n")) {
       if (line.startsWith("agentbus_stream_events_received_total ")) {
-        return Long.parseLong(line.substring(line.indexOf(' ') + 1).trim());
+        return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
       }
     }
     throw new AssertionError("metric missing");

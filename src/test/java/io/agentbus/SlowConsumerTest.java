@@ -88,7 +88,7 @@ class SlowConsumerTest {
     String text = c.http(0).get("/metrics", null).body();
     for (String line : text.split("\n")) {
       if (line.startsWith("agentbus_send_queue_overflows_total ")) {
-        return Long.parseLong(line.substring(line.indexOf(' ') + 1).trim());
+        return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
       }
     }
     throw new AssertionError("no overflow counter in /metrics");

@@ -66,13 +66,15 @@ public final class Origins {
    * 'unsafe-inline' until the UI is rebuilt from modules.)
    */
   public static void securityHeaders(RoutingContext ctx) {
-    ctx.addHeadersEndHandler(v -> ctx.response().headers()
-        .set("X-Content-Type-Options", "nosniff")
-        .set("X-Frame-Options", "DENY")
-        .set("Referrer-Policy", "no-referrer")
-        .set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    ctx.addHeadersEndHandler(v -> {
+      io.vertx.core.MultiMap h = ctx.response().headers();
+      h.set("X-Content-Type-Options", "nosniff").set("X-Frame-Options", "DENY").set("Referrer-Policy", "no-referrer");
+      if (!h.contains("Content-Security-Policy")) { // a handler's own (file downloads: sandbox) stands
+        h.set("Content-Security-Policy", "default-src 'self'; script-src 'self' 'unsafe-inline'; "
             + "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; "
-            + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"));
+            + "object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+      }
+    });
     ctx.next();
   }
 }
