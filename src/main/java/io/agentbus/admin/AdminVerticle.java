@@ -42,12 +42,14 @@ public final class AdminVerticle extends VerticleBase {
   public Future<?> start() {
     AgentbusConfig cfg = new AgentbusConfig(config());
     Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
-    auth = new AdminAuth(cfg.string(ConfigKeys.ADMIN_TOKEN), TokenService.of(vertx, cfg));
+    TokenService tokens = TokenService.of(vertx, cfg);
+    auth = new AdminAuth(cfg.string(ConfigKeys.ADMIN_TOKEN), tokens);
     bus = new AdminBus(vertx, cfg.string(ConfigKeys.ADMIN_ALLOWED_ADDRESSES));
     audit = new AuditLog(pool);
     streams = new StreamStore(pool);
     maxBody = cfg.integer(ConfigKeys.ADMIN_MAX_BODY_BYTES);
-    return vertx.eventBus().<JsonObject>consumer(Addresses.ADMIN_HTTP, this::onCall).completion();
+    return tokens.ready().compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.ADMIN_HTTP, this::onCall)
+        .completion());
   }
 
   /** What the audit records of a call, filled in as it is handled. */

@@ -24,7 +24,11 @@ public final class TokenService {
   public static final List<String> KNOWN_ROLES = List.of("user", "approver", "agent", "admin");
 
   private final JWTAuth jwt;
+  /** Tokens of an external identity provider (RS256 and the like, keys from its JWKS), or null. */
+  private volatile JWTAuth external;
+  private Future<Void> ready = Future.succeededFuture();
   private final int ttlSeconds;
+  private final JWTOptions checks;
   private final String issuer;
   private final String audience;
   private final String[] rolesClaim;
@@ -39,7 +43,7 @@ public final class TokenService {
    * @param rolesClaim where the roles are, a dot path ({@code roles}; Keycloak: {@code realm_access.roles})
    */
   public TokenService(Vertx vertx, String secret, int ttlSeconds, String issuer, String audience, String rolesClaim) {
-    JWTOptions checks = new JWTOptions();
+    checks = new JWTOptions();
     if (!issuer.isEmpty()) {
       checks.setIssuer(issuer);
     }
@@ -54,11 +58,54 @@ public final class TokenService {
     this.rolesClaim = rolesClaim.split("\\.");
   }
 
-  /** The service as configured ({@code auth.*}). */
+  /** The service as configured ({@code auth.*}); with {@code auth.jwksUrl}, {@link #ready} once its keys are read. */
   public static TokenService of(Vertx vertx, io.agentbus.config.AgentbusConfig cfg) {
-    return new TokenService(vertx, cfg.string(io.agentbus.config.ConfigKeys.JWT_SECRET),
+    TokenService t = new TokenService(vertx, cfg.string(io.agentbus.config.ConfigKeys.JWT_SECRET),
         cfg.integer(io.agentbus.config.ConfigKeys.TOKEN_TTL_SECONDS), cfg.string(io.agentbus.config.ConfigKeys.JWT_ISSUER),
         cfg.string(io.agentbus.config.ConfigKeys.JWT_AUDIENCE), cfg.string(io.agentbus.config.ConfigKeys.JWT_ROLES_CLAIM));
+    String jwks = cfg.string(io.agentbus.config.ConfigKeys.JWKS_URL);
+    if (!jwks.isEmpty()) {
+      t.ready = t.loadJwks(vertx, jwks);
+      // Identity providers rotate keys: read them again now and then (a failed read keeps the last ones).
+      vertx.setPeriodic(JWKS_REFRESH_MS, id -> t.loadJwks(vertx, jwks));
+    }
+    return t;
+  }
+
+  static final long JWKS_REFRESH_MS = 10 * 60_000L;
+
+  /** Completes once the service can verify every kind of token it is configured for. */
+  public Future<Void> ready() {
+    return ready;
+  }
+
+  /**
+   * Reads an identity provider's public keys (a JWKS document, {@code {"keys":[…]}}) from
+   * {@code url}: tokens signed with them (RS256, ES256 …) are accepted beside this cluster's own
+   * HS256 tokens, with the same issuer, audience and roles-claim rules.
+   */
+  Future<Void> loadJwks(Vertx vertx, String url) {
+    java.net.URI u = java.net.URI.create(url);
+    io.vertx.core.http.HttpClient http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setSsl("https".equals(u.getScheme())).setConnectTimeout(5_000));
+    int port = u.getPort() > 0 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 80;
+    String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath()
+        + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+    return http.request(new io.vertx.core.http.RequestOptions().setHost(u.getHost()).setPort(port).setURI(path)
+            .setMethod(io.vertx.core.http.HttpMethod.GET).setTimeout(10_000))
+        .compose(req -> req.send().compose(resp -> resp.statusCode() == 200 ? resp.body()
+            : Future.failedFuture("JWKS " + url + " answered " + resp.statusCode())))
+        .map(body -> {
+          JsonArray keys = new JsonObject(body.toString()).getJsonArray("keys", new JsonArray());
+          List<JsonObject> jwks = new ArrayList<>();
+          keys.forEach(k -> jwks.add((JsonObject) k));
+          if (jwks.isEmpty()) {
+            throw new IllegalStateException("JWKS " + url + " has no keys");
+          }
+          external = JWTAuth.create(vertx, new JWTAuthOptions().setJWTOptions(checks).setJwks(jwks));
+          return (Void) null;
+        })
+        .eventually(() -> http.close());
   }
 
   /** A token for {@code userId}; role {@code user} is always included. */
@@ -92,7 +139,9 @@ public final class TokenService {
     if (token == null || token.isBlank() || token.length() > 8192) {
       return Future.failedFuture(new AppException(ErrorCode.NOT_AUTHENTICATED, "a valid token is required"));
     }
+    JWTAuth ext = external;
     return jwt.authenticate(new TokenCredentials(token))
+        .recover(err -> ext != null ? ext.authenticate(new TokenCredentials(token)) : Future.failedFuture(err))
         .recover(err -> Future.failedFuture(new AppException(ErrorCode.NOT_AUTHENTICATED, "invalid or expired token")))
         .compose(user -> {
           JsonObject p = user.principal();

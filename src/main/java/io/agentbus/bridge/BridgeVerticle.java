@@ -126,7 +126,7 @@ public final class BridgeVerticle extends VerticleBase {
     answerErrorsAsJson(router);
     server = vertx.createHttpServer(opts).requestHandler(router).invalidRequestHandler(BridgeVerticle::invalidRequest);
     int port = cfg.integer(ConfigKeys.HTTP_PORT);
-    return server.listen().recover(err -> Future.failedFuture(err instanceof java.net.BindException
+    return tokens.ready().compose(v -> server.listen()).recover(err -> Future.failedFuture(err instanceof java.net.BindException
         || String.valueOf(err.getMessage()).contains("Address already in use")
         ? new IllegalStateException("HTTP port " + port + " on " + cfg.string(ConfigKeys.HTTP_HOST) + " is already in use "
             + "(another process, or another agentbus node, listens there): set AGENTBUS_HTTP_PORT (http.port) to a free "

@@ -61,6 +61,8 @@ public final class ConfigKeys {
       "required iss of tokens (empty: not checked); also put in tokens this cluster issues");
   public static final Key JWT_AUDIENCE = key("auth.audience", "AGENTBUS_AUTH_AUDIENCE", "",
       "required aud of tokens (empty: not checked); also put in tokens this cluster issues");
+  public static final Key JWKS_URL = key("auth.jwksUrl", "AGENTBUS_AUTH_JWKS_URL", "",
+      "an identity provider's JWKS URL: its RS256/ES256 tokens are accepted beside the cluster's HS256 ones");
   public static final Key JWT_ROLES_CLAIM = key("auth.rolesClaim", "AGENTBUS_AUTH_ROLES_CLAIM", "roles",
       "where a token's roles are, as a dot path (an identity provider's, e.g. realm_access.roles)");
   public static final Key TOKEN_TTL_SECONDS = key("auth.tokenTtlSeconds", "AGENTBUS_AUTH_TOKEN_TTL_SECONDS", 86400,

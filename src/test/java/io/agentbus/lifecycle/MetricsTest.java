@@ -35,7 +35,7 @@ class MetricsTest {
       ws.replyTo(ws.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "count me")));
       ws.next("message");
       String text = cluster.http(0).get("/metrics", null).body();
-      for (String name : new String[] {"jvm_memory_used_bytes{", "jvm_gc_pause_seconds", "jvm_threads_live_threads",
+      for (String name : new String[] {"jvm_memory_used_bytes{", "jvm_gc_max_data_size_bytes", "jvm_classes_loaded_classes", "jvm_threads_live_threads",
           "process_cpu_usage", "process_uptime_seconds", "vertx_http_server_requests_total",
           "vertx_eventbus_processed_total", "agentbus_deliveries_total", "agentbus_ws_connections",
           "agentbus_persist_seconds_bucket", "agentbus_workflows_running"}) {
