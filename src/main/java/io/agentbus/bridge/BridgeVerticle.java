@@ -146,7 +146,7 @@ public final class BridgeVerticle extends VerticleBase {
     for (WsConnection c : new java.util.ArrayList<>(bc.connections())) {
       closing.add(c.shutdown(DRAIN_MS));
     }
-    sockJs.closeAll(1012, "service restart");
+    closing.add(sockJs.closeAll(1012, "service restart", DRAIN_MS));
     return Future.join(closing).transform(x -> server.close());
   }
 

@@ -51,6 +51,8 @@ public final class EventBusBridge {
     final Map<String, Integer> registrations = new HashMap<>();
     /** Channel addresses this socket is present in, and as whom (the token may change later). */
     final Map<String, String> presentAs = new HashMap<>();
+    /** Reply addresses of its requests not yet answered (a shutdown waits for them). */
+    final java.util.Set<String> awaitingReplies = new java.util.HashSet<>();
   }
 
   private final io.agentbus.metrics.Metrics metrics;
@@ -86,6 +88,10 @@ public final class EventBusBridge {
       }
       case SEND -> authenticate(be).onComplete(ar -> {
         JsonObject raw = be.getRawMessage();
+        SocketState sending = sockets.get(sock);
+        if (sending != null && raw.getValue("replyAddress") instanceof String reply) {
+          sending.awaitingReplies.add(reply);
+        }
         JsonObject headers = new JsonObject();
         if (ar.succeeded()) {
           Principal p = ar.result();
@@ -115,6 +121,10 @@ public final class EventBusBridge {
         be.complete(true);
       }
       case RECEIVE -> {
+        SocketState receiving = sockets.get(sock);
+        if (receiving != null && addressOf(be) != null) {
+          receiving.awaitingReplies.remove(addressOf(be));
+        }
         if (sock.writeQueueFull()) {
           metrics.sendQueueOverflows.increment();
           sock.close(4008, "send queue full");
@@ -167,9 +177,22 @@ public final class EventBusBridge {
     }
   }
 
-  /** Closes every socket (a shutdown: the client reconnects elsewhere and registers again). */
-  public void closeAll(int code, String reason) {
-    new java.util.ArrayList<>(sockets.keySet()).forEach(s -> s.close(code, reason));
+  /**
+   * A shutdown: waits (at most {@code waitMs}) until every socket's requests are answered, then
+   * closes them all; the clients reconnect elsewhere and register again.
+   */
+  public Future<Void> closeAll(int code, String reason, long waitMs) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    long deadline = System.currentTimeMillis() + waitMs;
+    bc.vertx().setPeriodic(1, 20, id -> {
+      boolean waiting = sockets.values().stream().anyMatch(st -> !st.awaitingReplies.isEmpty());
+      if (!waiting || System.currentTimeMillis() >= deadline) {
+        bc.vertx().cancelTimer(id);
+        new java.util.ArrayList<>(sockets.keySet()).forEach(s -> s.close(code, reason));
+        done.complete();
+      }
+    });
+    return done.future();
   }
 
   /** Listening to a channel's address is being present in it (PROTOCOL §7). */
