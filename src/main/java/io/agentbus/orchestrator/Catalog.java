@@ -46,6 +46,7 @@ public final class Catalog {
    * @param kindOverrides {@code role=kind} pairs (config {@code orchestrator.agentKinds}), applied on top
    */
   public Catalog(JsonObject file, Map<String, String> kindOverrides) {
+    WorkflowsFile.bind(file.encode()); // the shape first: unknown and mistyped fields stop here, named
     JsonObject d = file.getJsonObject("defaults", new JsonObject());
     defaultTimeout = positive(d, "timeoutSeconds", 120, "defaults");
     defaultRetries = nonNegative(d, "retries", 1, "defaults");

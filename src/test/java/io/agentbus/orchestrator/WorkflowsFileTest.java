@@ -37,6 +37,13 @@ class WorkflowsFileTest {
     assertError("{" + agents + ",\"templates\":{\"default\":{\"retries\":-1,\"steps\":[{\"role\":\"code\"}]}}}",
         "templates.default", "retries");
     assertThrows(IllegalArgumentException.class, () -> Catalog.parseKinds("code"));
+    // Misspelt or mistyped keys are named, not ignored (the typed shape, WorkflowsFile).
+    assertError("{" + agents + ",\"defualts\":{},\"templates\":{\"default\":{\"steps\":[{\"role\":\"code\"}]}}}",
+        "(top level)", "defualts");
+    assertError("{" + agents + ",\"templates\":{\"default\":{\"step\":[{\"role\":\"code\"}]}}}",
+        "templates.default", "'step'");
+    assertError("{" + agents + ",\"defaults\":{\"retries\":\"two\"},\"templates\":{\"default\":{\"steps\":[{\"role\":\"code\"}]}}}",
+        "defaults.retries", "");
     assertError("{\"agents\":{\"code\":{\"kind\":\"magic\"}},\"templates\":{\"default\":{\"steps\":[{\"role\":\"code\"}]}}}",
         "agents.code", "magic");
   }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,9 +20,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * against PostgreSQL by the integration tests): one statement in flight, everything appended
  * meanwhile in the next, seqs consecutive per stream in append order, acks only after the commit.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.vertx.junit5.VertxExtension.class)
 class StreamWriterTest {
 
-  private final Vertx vertx = Vertx.vertx();
+  /** Given by VertxExtension for each test, and closed by it after the test. */
+  private Vertx vertx;
+
+  @org.junit.jupiter.api.BeforeEach
+  void vertx(Vertx v) {
+    this.vertx = v;
+  }
   /** Statements issued: the streams of their events, and the promise that commits them. */
   private final List<String[]> statements = new ArrayList<>();
   private final List<Promise<StreamStore.Appended>> commits = new ArrayList<>();
@@ -31,11 +37,6 @@ class StreamWriterTest {
   private final java.util.Set<Fence> lostFences = new java.util.HashSet<>();
   private final List<String[]> fenceWriters = new ArrayList<>();
   private final Map<String, Long> lastSeq = new HashMap<>();
-
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-  }
 
   private StreamWriter writer() {
     return new StreamWriter(vertx, (streams, types, payloads, fenceStreams, writers) -> {

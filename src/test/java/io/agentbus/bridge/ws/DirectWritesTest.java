@@ -7,7 +7,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.ext.web.Router;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,15 +16,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dependency bump changes the internals it relies on, this fails the build instead of every idle
  * connection silently costing ~4.5 KB more (README Performance, item 7).
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.vertx.junit5.VertxExtension.class)
 class DirectWritesTest {
 
-  private final Vertx vertx = Vertx.vertx();
-  private io.vertx.core.http.WebSocketClient wsClient;
+  /** Given by VertxExtension for each test, and closed by it after the test. */
+  private Vertx vertx;
 
-  @AfterEach
-  void close() throws Exception {
-    vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  @org.junit.jupiter.api.BeforeEach
+  void vertx(Vertx v) {
+    this.vertx = v;
   }
+  private io.vertx.core.http.WebSocketClient wsClient;
 
   @Test
   void anAcceptedWebSocketGetsTheDirectQueueAndStillWrites() throws Exception {
