@@ -65,6 +65,22 @@ class ConfigTest {
   }
 
   @Test
+  void aMisspeltKeyInTheConfigFileStopsTheStartNamingIt() throws Exception {
+    java.nio.file.Path f = java.nio.file.Files.createTempFile("agentbus-conf-", ".json");
+    java.nio.file.Files.writeString(f, "{\"_doc\":\"a comment\",\"http\":{\"prot\":8081}}");
+    try {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> AgentbusConfig.load(Map.of(AgentbusConfig.CONFIG_FILE_ENV, f.toString())));
+      assertTrue(e.getMessage().contains("http.prot"), e.getMessage());
+      java.nio.file.Files.writeString(f, "{\"_doc\":\"a comment\",\"http\":{\"port\":8081}}");
+      assertEquals(8081, AgentbusConfig.load(Map.of(AgentbusConfig.CONFIG_FILE_ENV, f.toString()))
+          .integer(io.agentbus.config.ConfigKeys.HTTP_PORT));
+    } finally {
+      java.nio.file.Files.deleteIfExists(f);
+    }
+  }
+
+  @Test
   void prodNeedsASecretAndHasNoDevLogin() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> AgentbusConfig.load(Map.of("AGENTBUS_PROFILE", "prod")));

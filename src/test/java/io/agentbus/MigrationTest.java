@@ -20,15 +20,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Migrations are idempotent, safe when nodes start together, and never run an old build on a newer schema. */
 @IntegrationTest
+@org.junit.jupiter.api.extension.ExtendWith(io.vertx.junit5.VertxExtension.class)
 class MigrationTest {
 
   Vertx vertx;
   String db;
   Pool admin;
 
+  /** The Vert.x of each test comes from VertxExtension, which closes it after the test. */
   @BeforeEach
-  void createDatabase() {
-    vertx = Vertx.vertx();
+  void createDatabase(Vertx vertx) {
+    this.vertx = vertx;
     db = "agentbus_mig_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     admin = pool("postgres");
     admin.query("CREATE DATABASE " + db).execute().await();
@@ -38,7 +40,6 @@ class MigrationTest {
   void dropDatabase() {
     admin.query("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)").execute().await();
     admin.close().await();
-    vertx.close().await();
   }
 
   private Pool pool(String database) {

@@ -42,6 +42,13 @@ public final class AgentbusConfig {
       put(merged, k.path(), k.dflt());
     }
     JsonObject file = readFile(env.get(CONFIG_FILE_ENV));
+    Set<String> paths = ConfigKeys.all().stream().map(ConfigKeys.Key::path).collect(Collectors.toSet());
+    for (String p : leaves(file, "")) {
+      if (!paths.contains(p)) {
+        // A misspelt key would otherwise be ignored and its default used without a word.
+        throw new IllegalArgumentException("config file: unknown key '" + p + "' (README, Configuration, lists them)");
+      }
+    }
     for (ConfigKeys.Key k : ConfigKeys.all()) {
       Object v = get(file, k.path());
       if (v != null) {
@@ -68,6 +75,23 @@ public final class AgentbusConfig {
     AgentbusConfig cfg = new AgentbusConfig(merged);
     cfg.validate();
     return cfg;
+  }
+
+  /** The dotted paths of a config file's values ({@code _doc}-style keys, starting with _, are comments). */
+  private static java.util.List<String> leaves(JsonObject o, String prefix) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String k : o.fieldNames()) {
+      if (k.startsWith("_")) {
+        continue;
+      }
+      Object v = o.getValue(k);
+      if (v instanceof JsonObject child) {
+        out.addAll(leaves(child, prefix + k + "."));
+      } else {
+        out.add(prefix + k);
+      }
+    }
+    return out;
   }
 
   private static JsonObject readFile(String explicit) {
