@@ -41,10 +41,13 @@ final class AdminBus {
 
   private final Vertx vertx;
   private final Pattern allowed;
+  /** This node runs a router: stream publishes stay on the node (no hop, none to a member that just died). */
+  private final boolean localRouter;
 
-  AdminBus(Vertx vertx, String allowedRegex) {
+  AdminBus(Vertx vertx, String allowedRegex, boolean localRouter) {
     this.vertx = vertx;
     this.allowed = Pattern.compile(allowedRegex);
+    this.localRouter = localRouter;
   }
 
   /** The validated call; throws INVALID_MESSAGE (400) for a malformed one. */
@@ -98,7 +101,8 @@ final class AdminBus {
       }
       JsonObject ask = new JsonObject().put("stream", stream).put("body", body).put("actor", actor)
           .put("idempotencyKey", c.idempotencyKey());
-      return vertx.eventBus().<JsonObject>request(Addresses.ROUTER_ADMIN_PUBLISH, ask, Requests.control())
+      return vertx.eventBus().<JsonObject>request(Addresses.ROUTER_ADMIN_PUBLISH, ask,
+              Requests.control().setLocalOnly(localRouter))
           .map(m -> new Answer(202, m.body().put("status", "accepted"), "ok"));
     }
     DeliveryOptions opts = new DeliveryOptions().setSendTimeout(c.timeoutMs());

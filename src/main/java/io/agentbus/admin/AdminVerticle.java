@@ -44,7 +44,8 @@ public final class AdminVerticle extends VerticleBase {
     Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
     TokenService tokens = TokenService.of(vertx, cfg);
     auth = new AdminAuth(cfg.string(ConfigKeys.ADMIN_TOKEN), tokens);
-    bus = new AdminBus(vertx, cfg.string(ConfigKeys.ADMIN_ALLOWED_ADDRESSES));
+    bus = new AdminBus(vertx, cfg.string(ConfigKeys.ADMIN_ALLOWED_ADDRESSES),
+        cfg.runs(io.agentbus.config.Verticle.ROUTER));
     audit = new AuditLog(pool);
     streams = new StreamStore(pool);
     maxBody = cfg.integer(ConfigKeys.ADMIN_MAX_BODY_BYTES);

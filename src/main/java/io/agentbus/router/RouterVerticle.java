@@ -51,10 +51,14 @@ public final class RouterVerticle extends VerticleBase {
   private MessageChanges changes;
   private Reads reads;
   private Idempotency idempotency;
+  private boolean runsOrchestrator;
+  private boolean runsApprovals;
 
   @Override
   public Future<?> start() {
     AgentbusConfig cfg = new AgentbusConfig(config());
+    runsOrchestrator = cfg.runs(io.agentbus.config.Verticle.ORCHESTRATOR);
+    runsApprovals = cfg.runs(io.agentbus.config.Verticle.APPROVALS);
     maxContent = cfg.integer(ConfigKeys.MAX_CONTENT_CHARS);
     pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
     streams = new StreamStore(pool);
@@ -289,7 +293,11 @@ public final class RouterVerticle extends VerticleBase {
               .put("sessionId", who.sessionId())));
     }
     JsonObject ask = new JsonObject().put("command", c.word).put("args", line.args()).put("channel", channel);
-    return vertx.eventBus().<JsonObject>request(c.address, ask, Requests.onBehalfOf(msg)).map(Message::body)
+    // To this node's owner of the command when it runs one: no hop, and none to a member that just died.
+    boolean local = c.address.equals(Addresses.WORKFLOW_COMMAND) ? runsOrchestrator
+        : c.address.equals(Addresses.APPROVAL_COMMAND) && runsApprovals;
+    return vertx.eventBus().<JsonObject>request(c.address, ask, Requests.onBehalfOf(msg).setLocalOnly(local))
+        .map(Message::body)
         .recover(err -> Future.succeededFuture(CommandResult.failed(c.word,
             "/" + c.word + " is not available: " + AppException.from(err).getMessage())));
   }
