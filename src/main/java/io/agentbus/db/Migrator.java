@@ -42,7 +42,8 @@ public final class Migrator {
       "V6__files.sql",
       "V7__messages.sql",
       "V8__pause_session_state.sql",
-      "V9__admin_audit_idempotency.sql");
+      "V9__admin_audit_idempotency.sql",
+      "V10__project_messages_in_statement.sql");
 
   private Migrator() {}
 

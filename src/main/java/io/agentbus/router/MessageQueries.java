@@ -2,8 +2,8 @@ package io.agentbus.router;
 
 /**
  * The SQL on the chat tables of migration V7 ({@code messages}, {@code message_reactions},
- * {@code channel_reads}), which only the router touches. New message rows are made by that
- * migration's trigger as the {@code message} event is appended; the changes here run in the
+ * {@code channel_reads}), which only the router touches (and the append statement, which writes a
+ * new message's row with its {@code message} event: StreamStore, V10); the changes here run in the
  * transaction that appends their events ({@code StreamWriter.appendWith}).
  */
 final class MessageQueries {

@@ -5,7 +5,7 @@
  * <p>Owns the tables {@code channels} and {@code sessions} ({@link io.agentbus.router.RouterQueries})
  * and the chat tables of migration V7, {@code messages}, {@code message_reactions} and
  * {@code channel_reads} ({@link io.agentbus.router.MessageQueries}). Channel streams stay the
- * record: a message's row is written by V7's trigger with its {@code message} event, and every
+ * record: a message's row is written by the append statement of its {@code message} event (StreamStore, V10), and every
  * change to it ({@link io.agentbus.router.MessageChanges}) is one transaction that locks the row,
  * updates it and appends the change's event. Serves {@code agentbus.chat.*},
  * {@code agentbus.history}, {@code agentbus.typing} and {@code internal.router.*}. Parses slash

@@ -52,9 +52,15 @@ public final class StreamStore {
           + "c AS (SELECT stream, count(*)::bigint AS n FROM e GROUP BY stream), "
           + "s AS (INSERT INTO streams AS t (stream, last_seq) SELECT stream, n FROM c ORDER BY stream "
           + "ON CONFLICT (stream) DO UPDATE SET last_seq = t.last_seq + EXCLUDED.last_seq RETURNING t.stream, t.last_seq), "
-          + "i AS (INSERT INTO events(stream, seq, type, payload) "
-          + "SELECT e.stream, s.last_seq - c.n + row_number() OVER (PARTITION BY e.stream ORDER BY e.ord), e.type, e.payload "
-          + "FROM e JOIN c ON c.stream = e.stream JOIN s ON s.stream = e.stream) "
+          + "n AS (SELECT e.stream, s.last_seq - c.n + row_number() OVER (PARTITION BY e.stream ORDER BY e.ord) AS seq, "
+          + "e.type, e.payload FROM e JOIN c ON c.stream = e.stream JOIN s ON s.stream = e.stream), "
+          + "i AS (INSERT INTO events(stream, seq, type, payload) SELECT stream, seq, type, payload FROM n), "
+          // A channel message's row of the chat projection (migration V7), in the same statement.
+          + "m AS (INSERT INTO messages (message_id, channel, seq, thread_id, author_id, content, frame) "
+          + "SELECT p->>'messageId', substr(stream, 9), seq, p->>'threadId', coalesce(p->>'authorId', ''), "
+          + "coalesce(p->>'content', ''), p FROM (SELECT stream, seq, payload::jsonb AS p FROM n "
+          + "WHERE type = 'message' AND stream LIKE 'channel:%') x WHERE p->>'messageId' IS NOT NULL "
+          + "ON CONFLICT (message_id) DO NOTHING) "
           + "SELECT s.stream, s.last_seq, c.n, NULL::text FROM s JOIN c ON c.stream = s.stream "
           + "UNION ALL SELECT bad.fstream, NULL, NULL, bad.fwriter FROM bad";
   /** Makes {@code writer} the only one whose fenced appends to {@code stream} are taken. */
