@@ -17,7 +17,9 @@ import java.util.Set;
 /**
  * Every statement on the {@code streams} and {@code events} tables (migration V1), and nothing
  * else touches them: the writer appends through {@link #append}, the hub, history and workflow
- * views read through the rest.
+ * views read through the rest. The append statement also writes a channel message's row of the
+ * router's chat projection ({@code messages}, V7/V10), so the row is committed with its event
+ * and the batch stays one statement; the router owns every other statement on that table.
  *
  * <p>Events come back as wire frames ({@link Frame#text}), since every reader hands them to
  * clients as they are.
