@@ -55,6 +55,8 @@ public final class Node {
   private final AgentbusConfig cfg;
   /** Deployment ids in deployment order (services first, the bridge last). */
   private final List<String> deployments;
+  /** The node's metrics registry, released at close. */
+  private io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry;
 
   private Node(Vertx vertx, Database database, AgentbusConfig cfg, List<String> deployments) {
     this.vertx = vertx;
@@ -115,7 +117,9 @@ public final class Node {
                 .compose(cfg -> deploy(vertx, cfg).compose(ids -> io.agentbus.admin.NodeInfo.register(vertx, cfg)
                     .map(v -> {
                       io.agentbus.bus.NodeState.of(vertx).markDeployed();
-                      return new Node(vertx, db, cfg, ids);
+                      Node node = new Node(vertx, db, cfg, ids);
+                      node.registry = registry;
+                      return node;
                     })))
                 .onFailure(err -> db.close()))
             .onFailure(err -> vertx.close()))
@@ -267,6 +271,9 @@ public final class Node {
         .compose(v -> vertx.close())
         .eventually(() -> {
           database.close();
+          if (registry != null) {
+            NodeMetrics.close(registry);
+          }
           LOG.info("node stopped in {} ms", System.currentTimeMillis() - t0);
           return Future.succeededFuture();
         });

@@ -22,7 +22,19 @@ import java.util.EnumSet;
  */
 final class NodeMetrics {
 
+  private static final java.util.Map<PrometheusMeterRegistry, JvmGcMetrics> GC_BINDERS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private NodeMetrics() {}
+
+  /** Releases what the registry's binders hold (the GC listeners), when its node closes. */
+  static void close(PrometheusMeterRegistry r) {
+    JvmGcMetrics gc = GC_BINDERS.remove(r);
+    if (gc != null) {
+      gc.close();
+    }
+    r.close();
+  }
 
   static PrometheusMeterRegistry registry() {
     PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -32,7 +44,9 @@ final class NodeMetrics {
         .meterFilter(io.micrometer.core.instrument.config.MeterFilter.denyNameStartsWith("vertx.net.server.bytes"));
     new ClassLoaderMetrics().bindTo(r);
     new JvmMemoryMetrics().bindTo(r);
-    new JvmGcMetrics().bindTo(r);
+    JvmGcMetrics gc = new JvmGcMetrics(); // holds GC notification listeners: closed with the registry's node
+    gc.bindTo(r);
+    GC_BINDERS.put(r, gc);
     new JvmThreadMetrics().bindTo(r);
     new ProcessorMetrics().bindTo(r);
     new UptimeMetrics().bindTo(r);
