@@ -18,8 +18,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +74,7 @@ public final class AdminVerticle extends VerticleBase {
           return route(method, path, in.getJsonObject("params", new JsonObject()), raw, rec);
         });
     Future<String> hash = raw == null ? Future.succeededFuture(null)
-        : vertx.executeBlocking(() -> sha256(raw), false);
+        : vertx.executeBlocking(() -> io.agentbus.bus.Hashing.sha256Hex(raw), false);
     answer.recover(err -> {
           AppException e = AppException.from(err);
           if (e.code == ErrorCode.INTERNAL_ERROR) {
@@ -157,12 +155,5 @@ public final class AdminVerticle extends VerticleBase {
     }
   }
 
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
 }

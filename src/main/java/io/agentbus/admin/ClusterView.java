@@ -1,10 +1,8 @@
 package io.agentbus.admin;
 
-import io.agentbus.bus.Addresses;
 import io.agentbus.bus.ClusterMembers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,7 +27,7 @@ final class ClusterView {
     List<String> nodes = ((VertxInternal) vertx).clusterManager().getNodes();
     List<Future<JsonObject>> asks = new ArrayList<>();
     for (String node : nodes) {
-      asks.add(ask(vertx, node));
+      asks.add(NodeInfo.ask(vertx, node));
     }
     return Future.join(asks).transform(x -> {
       JsonArray members = new JsonArray();
@@ -52,12 +50,4 @@ final class ClusterView {
     });
   }
 
-  /** One member's info, or {nodeId, reachable:false, error} when it does not answer in time. */
-  static Future<JsonObject> ask(Vertx vertx, String node) {
-    return vertx.eventBus().<JsonObject>request(Addresses.nodeInfo(node), new JsonObject(),
-            new DeliveryOptions().setSendTimeout(ASK_MS))
-        .map(m -> m.body())
-        .otherwise(err -> new JsonObject().put("nodeId", node).put("reachable", false)
-            .put("error", err.getMessage()));
-  }
 }

@@ -53,6 +53,14 @@ public final class NodeInfo {
     }).completion();
   }
 
+  /** A member's info within {@code ClusterView.ASK_MS}, or {nodeId, reachable:false, error} when it does not answer. */
+  public static Future<JsonObject> ask(Vertx vertx, String node) {
+    return vertx.eventBus().<JsonObject>request(Addresses.nodeInfo(node), new JsonObject(),
+            new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(ClusterView.ASK_MS))
+        .map(m -> m.body())
+        .otherwise(err -> new JsonObject().put("nodeId", node).put("reachable", false).put("error", err.getMessage()));
+  }
+
   public static void setTemplatesHash(Vertx vertx, String hash) {
     vertx.sharedData().<String, String>getLocalMap(MAP).put("templatesHash", hash);
   }

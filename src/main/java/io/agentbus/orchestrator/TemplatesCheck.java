@@ -1,16 +1,10 @@
 package io.agentbus.orchestrator;
 
 import io.agentbus.admin.NodeInfo;
-import io.agentbus.bus.Addresses;
 import io.agentbus.bus.ClusterMembers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,16 +21,15 @@ final class TemplatesCheck {
   private TemplatesCheck() {}
 
   static Future<Void> start(Vertx vertx, String file) {
-    return vertx.executeBlocking(() -> sha256(Catalog.readFile(file).encode())).map(hash -> {
+    return vertx.executeBlocking(() -> io.agentbus.bus.Hashing.sha256Hex(Catalog.readFile(file).encode())).map(hash -> {
       NodeInfo.setTemplatesHash(vertx, hash);
       String self = ClusterMembers.nodeId(vertx);
       for (String node : ((VertxInternal) vertx).clusterManager().getNodes()) {
         if (node.equals(self)) {
           continue;
         }
-        vertx.eventBus().<JsonObject>request(Addresses.nodeInfo(node), new JsonObject(),
-            new DeliveryOptions().setSendTimeout(2_000)).onSuccess(m -> {
-              String theirs = m.body().getString("templatesHash");
+        NodeInfo.ask(vertx, node).onSuccess(info -> {
+              String theirs = info.getString("templatesHash");
               if (theirs != null && !theirs.equals(hash)) {
                 LOG.warn("This node's workflow templates ({} → {}) differ from node {}'s ({}): workflows taken "
                     + "over between them may run other steps. Give every node the same file.", file,
@@ -48,7 +41,4 @@ final class TemplatesCheck {
     });
   }
 
-  static String sha256(String s) throws java.security.NoSuchAlgorithmException {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-  }
 }

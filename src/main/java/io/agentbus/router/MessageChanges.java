@@ -86,11 +86,7 @@ final class MessageChanges {
   }
 
   private static String optChannel(JsonObject in) {
-    String name = Json.optString(in, "channel", 64);
-    if (name != null && !io.agentbus.bus.Names.isChannel(name)) {
-      throw AppException.invalid("'channel' must match [a-z0-9][a-z0-9_-]{0,63}");
-    }
-    return name;
+    return in.getValue("channel") == null ? null : Reads.channelName(in);
   }
 
   // ---- thread replies ----

@@ -249,6 +249,6 @@ public final class EventBusBridge {
       return t.get(0);
     }
     return sock.headers() == null ? null
-        : io.agentbus.bridge.ws.WsConnection.cookie(sock.headers().get("Cookie"), "agentbus_token");
+        : io.agentbus.bridge.ws.UpgradeToken.cookie(sock.headers().get("Cookie"), "agentbus_token");
   }
 }
