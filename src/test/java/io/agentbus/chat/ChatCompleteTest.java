@@ -235,6 +235,11 @@ class ChatCompleteTest extends TwoNodeClusterTest {
       JsonObject ev = b.next("message_pinned");
       assertEquals("carol", ev.getString("by"));
       assertEquals(true, ev.getBoolean("pinned"));
+      // The same over /ws, answered by id (guarantee 5).
+      JsonObject wsPins = ok(b, new JsonObject().put("type", "pins").put("channel", "announce"));
+      assertEquals("pins", wsPins.getString("type"));
+      assertEquals(id, wsPins.getJsonArray("pins").getJsonObject(0).getString("messageId"));
+      assertError(ask(b, new JsonObject().put("type", "pins").put("channel", "Not A Channel")), "INVALID_MESSAGE");
       JsonArray pins = cluster.http(1).get("/api/channels/announce/pins", bob).json().getJsonArray("pins");
       assertEquals(1, pins.size());
       assertEquals(id, pins.getJsonObject(0).getString("messageId"));
@@ -341,6 +346,10 @@ class ChatCompleteTest extends TwoNodeClusterTest {
         assertEquals(new JsonArray().add("alice").add("bob"), joined.getJsonArray("online"));
         // bob's second connection (another node, another transport) is no news
         subscribe(b2, ch, null);
+        JsonObject overWs = ok(a, new JsonObject().put("type", "presence").put("channel", ch));
+        assertEquals("presence", overWs.getString("type"));
+        assertEquals(2, overWs.getJsonArray("online").size(), overWs.encode());
+        assertError(ask(a, new JsonObject().put("type", "presence")), "INVALID_MESSAGE");
         JsonObject online = cluster.http(1).get("/api/channels/" + ch + "/presence", alice).json();
         assertEquals(2, online.getJsonArray("online").size(), online.encode());
         assertNotNull(online.getJsonArray("online").getJsonObject(0).getString("since"));

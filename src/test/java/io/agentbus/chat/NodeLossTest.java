@@ -40,9 +40,7 @@ class NodeLossTest {
   }
 
   static WsClient authed(NodeProc n, String token, String session) {
-    WsClient w = db.wsAt(n.httpPort, "token=" + token + (session == null ? "" : "&session=" + session));
-    assertTrue(w.next("auth_response").getBoolean("success"));
-    return w;
+    return db.wsAuthedAt(n.httpPort, token, session);
   }
 
   static JsonObject command(WsClient ws, String line) {

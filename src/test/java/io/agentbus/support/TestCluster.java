@@ -110,6 +110,16 @@ public final class TestCluster implements AutoCloseable {
     return WsClient.connect(wsClient, port, "/ws" + (query == null ? "" : "?" + query));
   }
 
+  /** A /ws client to a node process, authenticated by its URL token (and {@code session} when not null). */
+  public WsClient wsAuthedAt(int port, String token, String session) {
+    WsClient w = wsAt(port, "token=" + token + (session == null ? "" : "&session=" + session));
+    io.vertx.core.json.JsonObject auth = w.next("auth_response");
+    if (!auth.getBoolean("success")) {
+      throw new AssertionError("auth failed: " + auth);
+    }
+    return w;
+  }
+
   public BridgeClient bridge(int node, String token) {
     return BridgeClient.connect(client, wsClient, port(node), token);
   }
