@@ -95,6 +95,7 @@ public final class ApprovalsVerticle extends VerticleBase {
                 .put("step", in.getInteger("step", 0)),
                 userStream(requiredBy, owner))
             .map(v -> {
+              inboxChanged(id, "pending");
               metrics.approvals.increment("requested");
               return new JsonObject().put("approvalId", id).put("expiresAt", expiresAt);
             }));
@@ -240,7 +241,14 @@ public final class ApprovalsVerticle extends VerticleBase {
       ev.put("reason", response.getString("reason"));
     }
     return events.emit(a.getString("workflowId"), a.getString("sessionId"), "approval_resolved", ev,
-        userStream(a.getString("requiredBy"), a.getString("ownerId")));
+        userStream(a.getString("requiredBy"), a.getString("ownerId")))
+        .onSuccess(v -> inboxChanged(a.getString("approvalId"), a.getString("status")));
+  }
+
+  /** Tells every node's approvers that the pending list changed (after the change is stored and announced). */
+  private void inboxChanged(String approvalId, String status) {
+    vertx.eventBus().publish(Addresses.APPROVALS_INBOX, new JsonObject().put("type", "approvals_changed")
+        .put("approvalId", approvalId).put("status", status).put("timestamp", Json.now()));
   }
 
   /** For an orchestrator taking a workflow over: where its gate's approval stands. */

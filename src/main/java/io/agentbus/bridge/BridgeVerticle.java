@@ -101,7 +101,14 @@ public final class BridgeVerticle extends VerticleBase {
     new HttpApi(bc, new UploadHttp(vertx, pool, cfg.string(ConfigKeys.UPLOADS_TMP_DIR),
         cfg.integer(ConfigKeys.UPLOADS_MAX_FILE_BYTES), cfg.integer(ConfigKeys.UPLOADS_MAX_FILES),
         cfg.runs(io.agentbus.config.Verticle.UPLOADS))).mount(router);
+    // The UI's browser libraries come from WebJars (Maven dependencies), versioned in their paths.
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    // Approvers' inboxes: one cluster consumer per bridge, fanned out to its own connections.
+    vertx.eventBus().<JsonObject>consumer(io.agentbus.bus.Addresses.APPROVALS_INBOX, m -> {
+      io.agentbus.stream.Frame f = new io.agentbus.stream.Frame(m.body().encode());
+      new java.util.ArrayList<>(bc.connections()).forEach(c -> c.toApprovers(f));
+    });
 
     // The protocol limit is enforced by WsConnection as fragments arrive (close 1009, the rest of the
     // message discarded unbuffered). Netty still reads one frame whole before handing it on, so its

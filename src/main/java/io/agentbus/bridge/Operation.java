@@ -30,9 +30,9 @@ public enum Operation {
           : withThread(reply("ack", r, "stream", "seq", "messageId"), r),
       null, Flow.ORDERED, Follow.IF_COMMAND),
   HISTORY(Verticle.ROUTER, Addresses.HISTORY, List.of("history"),
-      Body.only("channel", "before", "limit", "threadId", "topLevel"),
+      Body.only("channel", "before", "after", "limit", "threadId", "topLevel"),
       r -> reply("message_history", r, "channel", "messages", "hasMore", "threadId", "root"),
-      Http.get("/api/channels/:channel/messages").numbers("before", "limit").strings("threadId"), Flow.PLAIN,
+      Http.get("/api/channels/:channel/messages").numbers("before", "after", "limit").strings("threadId"), Flow.PLAIN,
       Follow.NEVER),
   // Chat, complete (PROTOCOL §7). Changes are ORDERED like chat: a user's edit never overtakes the post it edits.
   MESSAGE_EDIT(Verticle.ROUTER, Addresses.CHAT_EDIT, List.of("message_edit"), Body.ALL,
@@ -80,7 +80,15 @@ public enum Operation {
   WORKFLOW_LIST(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_LIST, List.of(), Body.ALL, null,
       Http.get("/api/workflows").strings("sessionId"), Flow.PLAIN, Follow.NEVER),
   APPROVALS_LIST(Verticle.APPROVALS, Addresses.APPROVALS_LIST, List.of(), Body.ALL, null,
-      Http.get("/api/approvals").strings("status"), Flow.PLAIN, Follow.NEVER);
+      Http.get("/api/approvals").strings("status"), Flow.PLAIN, Follow.NEVER),
+  // The web UI's directory and history of its own (issue 15).
+  ME(Verticle.ROUTER, Addresses.PROFILE_ME, List.of(), Body.ALL, null, Http.get("/api/me"), Flow.PLAIN, Follow.NEVER),
+  ME_UPDATE(Verticle.ROUTER, Addresses.PROFILE_SET, List.of(), Body.ALL, null, Http.post("/api/me", 200), Flow.PLAIN,
+      Follow.NEVER),
+  USERS(Verticle.ROUTER, Addresses.PROFILE_DIRECTORY, List.of(), Body.ALL, null, Http.get("/api/users"), Flow.PLAIN,
+      Follow.NEVER),
+  SESSIONS_LIST(Verticle.ORCHESTRATOR, Addresses.SESSIONS_LIST, List.of(), Body.ALL, null, Http.get("/api/sessions"),
+      Flow.PLAIN, Follow.NEVER);
 
   /** How a /ws frame's request goes out. */
   public enum Flow {

@@ -80,6 +80,18 @@ public final class Addresses {
   public static final String ROUTER_POST = "internal.router.post";
   /** Router: which of {names} are users {known:[…]}. */
   public static final String ROUTER_KNOWN_USERS = "internal.router.known-users";
+  /** The caller's identity and display name, the user directory (the web UI). */
+  public static final String PROFILE_ME = "internal.router.profile.me";
+  public static final String PROFILE_SET = "internal.router.profile.set";
+  public static final String PROFILE_DIRECTORY = "internal.router.profile.directory";
+  /** The caller's past sessions with their workflows (the web UI's session list). */
+  public static final String SESSIONS_LIST = "internal.orchestrator.sessions";
+  /**
+   * Published (cluster-wide, not persisted) when an approval opens or is decided, withdrawn or
+   * expires: each bridge tells its connections of approvers and admins, whose inbox then re-reads
+   * {@code GET /api/approvals?status=pending} (which knows who may decide what).
+   */
+  public static final String APPROVALS_INBOX = "agentbus.approvals.inbox";
   public static final String CHANNELS_LIST = "internal.router.channels.list";
   public static final String CHANNELS_CREATE = "internal.router.channels.create";
 

@@ -43,7 +43,8 @@ public final class Migrator {
       "V7__messages.sql",
       "V8__pause_session_state.sql",
       "V9__admin_audit_idempotency.sql",
-      "V10__project_messages_in_statement.sql");
+      "V10__project_messages_in_statement.sql",
+      "V11__user_profiles.sql");
 
   private Migrator() {}
 

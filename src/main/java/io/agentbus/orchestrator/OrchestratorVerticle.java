@@ -106,6 +106,7 @@ public final class OrchestratorVerticle extends VerticleBase {
               serve(Addresses.WORKFLOW_READ_CHECK, this::readCheck),
               serve(Addresses.WORKFLOW_STATUSES, this::statusesRequest),
               serve(Addresses.WORKFLOW_LIST, this::listRequest),
+              serve(Addresses.SESSIONS_LIST, this::sessionsRequest),
               serve(Addresses.WORKFLOW_TEMPLATES, this::templatesRequest),
               serve(Addresses.WORKFLOW_COMMAND, commands::handle),
               serve(Addresses.orchestratorControl(instanceId), this::control),
@@ -302,6 +303,12 @@ public final class OrchestratorVerticle extends VerticleBase {
       }
       return Future.succeededFuture(new JsonObject().put("sessionId", session).put("workflows", list));
     });
+  }
+
+  /** The caller's past sessions (the UI lists them to reopen): only their own. */
+  private Future<JsonObject> sessionsRequest(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    return store.sessionsOf(who.userId(), LIST_LIMIT).map(list -> new JsonObject().put("sessions", list));
   }
 
   private Future<JsonObject> templatesRequest(Message<Object> msg) {

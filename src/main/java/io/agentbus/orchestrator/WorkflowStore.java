@@ -41,6 +41,12 @@ final class WorkflowStore {
           + "lease_until > now() AS lease_live, created_at, updated_at, finished_at FROM workflows "
           + "WHERE session_id = $1 ORDER BY created_at DESC LIMIT $2";
   private static final String STATUSES = "SELECT id, status FROM workflows WHERE id = ANY($1)";
+  /** A user's sessions that ran workflows, the latest first, each titled by its first request. */
+  private static final String SESSIONS_OF = "SELECT session_id, count(*), min(created_at), max(created_at), "
+      + "left((array_agg(input->>'content' ORDER BY created_at))[1], 120), "
+      + "count(*) FILTER (WHERE status IN ('pending', 'running', 'waiting_approval', 'paused')) "
+      + "FROM (SELECT * FROM workflows WHERE owner_id = $1 ORDER BY created_at DESC LIMIT 2000) w "
+      + "GROUP BY session_id ORDER BY max(created_at) DESC LIMIT $2";
   private static final String RUNNING_IN_SESSION =
       "SELECT id FROM workflows WHERE session_id = $1 AND status IN ('pending', 'running', 'waiting_approval', 'paused') "
           + "ORDER BY created_at DESC LIMIT 1";
@@ -134,6 +140,18 @@ final class WorkflowStore {
     return pool.preparedQuery(BY_SESSION).execute(Tuple.of(session, limit)).map(rows -> {
       JsonArray a = new JsonArray();
       rows.forEach(r -> a.add(toJson(r)));
+      return a;
+    });
+  }
+
+  /** {@code owner}'s latest sessions: {sessionId, workflows, active, startedAt, lastActivityAt, title}. */
+  Future<JsonArray> sessionsOf(String owner, int limit) {
+    return pool.preparedQuery(SESSIONS_OF).execute(Tuple.of(owner, limit)).map(rows -> {
+      JsonArray a = new JsonArray();
+      rows.forEach(r -> a.add(new JsonObject().put("sessionId", r.getString(0)).put("workflows", r.getLong(1))
+          .put("startedAt", String.valueOf(r.getOffsetDateTime(2).toInstant()))
+          .put("lastActivityAt", String.valueOf(r.getOffsetDateTime(3).toInstant()))
+          .put("title", r.getString(4)).put("active", r.getLong(5))));
       return a;
     });
   }

@@ -21,6 +21,11 @@ final class MessageQueries {
       + "ORDER BY m.seq DESC LIMIT $3";
   static final String PAGE_TOP_LEVEL = "SELECT " + COLUMNS + " FROM messages m WHERE m.channel = $1 AND m.seq < $2 "
       + "AND m.thread_id IS NULL ORDER BY m.seq DESC LIMIT $3";
+  /** The pages after seq $2, oldest first (scrolling down from a jump into the past). */
+  static final String PAGE_AFTER = "SELECT " + COLUMNS + " FROM messages m WHERE m.channel = $1 AND m.seq > $2 "
+      + "ORDER BY m.seq LIMIT $3";
+  static final String PAGE_AFTER_TOP_LEVEL = "SELECT " + COLUMNS + " FROM messages m WHERE m.channel = $1 "
+      + "AND m.seq > $2 AND m.thread_id IS NULL ORDER BY m.seq LIMIT $3";
   static final String THREAD_PAGE = "SELECT " + COLUMNS + " FROM messages m WHERE m.thread_id = $1 AND m.seq < $2 "
       + "ORDER BY m.seq DESC LIMIT $3";
   static final String ONE = "SELECT " + COLUMNS + " FROM messages m WHERE m.message_id = $1";

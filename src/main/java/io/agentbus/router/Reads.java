@@ -63,15 +63,17 @@ final class Reads {
   }
 
   /**
-   * {channel, before?, limit?, threadId?, topLevel?}: the {@code limit} messages before seq
-   * {@code before}, oldest first. With {@code threadId}: that thread's replies (and its root as
-   * {@code root}); with {@code topLevel: true}: no thread replies.
+   * {channel, before?, after?, limit?, threadId?, topLevel?}: the {@code limit} messages before seq
+   * {@code before} (or the first {@code limit} after seq {@code after}), oldest first. With
+   * {@code threadId}: that thread's replies (and its root as {@code root}); with
+   * {@code topLevel: true}: no thread replies.
    */
   Future<JsonObject> history(Message<Object> msg) {
     Principal who = Principal.of(msg);
     JsonObject in = Services.body(msg);
     String name = channelName(in);
     Long before = Json.optLong(in, "before", 1, Long.MAX_VALUE);
+    Long after = Json.optLong(in, "after", 0, Long.MAX_VALUE);
     Long askedLimit = Json.optLong(in, "limit", 1, historyMax);
     String threadId = Json.optString(in, "threadId", MessageChanges.ID_MAX);
     Object topLevel = in.getValue("topLevel", Boolean.FALSE);
@@ -80,7 +82,18 @@ final class Reads {
     }
     long limit = askedLimit == null ? historyDefault : askedLimit;
     long below = before == null ? Long.MAX_VALUE : before;
+    if (after != null && (before != null || threadId != null)) {
+      throw AppException.invalid("'after' pages a channel forward: not with 'before' or 'threadId'");
+    }
     return channels.get(name).compose(ch -> {
+      if (after != null) {
+        String sql = (Boolean) topLevel ? MessageQueries.PAGE_AFTER_TOP_LEVEL : MessageQueries.PAGE_AFTER;
+        return pool.preparedQuery(sql).execute(Tuple.of(name, after, limit + 1))
+            .compose(rows -> MessageView.withReactions(pool, rows, who.userId()))
+            .map(views -> new JsonObject().put("messages", new JsonArray(views.subList(0, (int) Math.min(views.size(), limit))))
+                .put("hasMore", views.size() > limit).put("channel", name))
+            .compose(this::markRemovedAttachments);
+      }
       if (threadId == null) {
         String sql = (Boolean) topLevel ? MessageQueries.PAGE_TOP_LEVEL : MessageQueries.PAGE;
         return page(sql, Tuple.of(name, below, limit + 1), limit, who)

@@ -93,6 +93,10 @@ public final class RouterVerticle extends VerticleBase {
     ChannelRequests channelRequests = new ChannelRequests(pool, streams, channels, reads);
     serve(consumers, Addresses.CHANNELS_LIST, channelRequests::list);
     serve(consumers, Addresses.CHANNELS_CREATE, channelRequests::create);
+    Profiles profiles = new Profiles(pool);
+    serve(consumers, Addresses.PROFILE_ME, profiles::me);
+    serve(consumers, Addresses.PROFILE_SET, profiles::setName);
+    serve(consumers, Addresses.PROFILE_DIRECTORY, profiles::directory);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
   }
 

@@ -20,6 +20,11 @@ import org.apache.tika.mime.MimeTypes;
  */
 public final class ContentCheck {
 
+  /** The extensions accepted, in a stable order (the UI's file picker offers exactly these). */
+  public static java.util.List<String> extensions() {
+    return SERVED_AS.keySet().stream().sorted().toList();
+  }
+
   /** Bytes of a file's head the detector may look at. */
   public static final int HEAD_BYTES = 64 * 1024;
 

@@ -40,6 +40,7 @@ public final class HttpApi {
     }).handler(this::authenticate).handler(ctx -> uploads.upload(ctx.request(), ctx.get(PRINCIPAL), HttpApi::fail));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT).setHandleFileUploads(false));
     router.post("/api/auth/token").handler(this::devToken);
+    router.get("/api/auth/config").handler(this::clientConfig);
     router.route("/api/*").handler(this::authenticate);
     router.route("/api/files/:fileId").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> fileIdOr404(ctx,
         id -> uploads.download(ctx.request(), id, ctx.get(PRINCIPAL), HttpApi::fail)));
@@ -99,6 +100,20 @@ public final class HttpApi {
     } else {
       fail(ctx, ErrorCode.NOT_FOUND, "no file '" + id + "'");
     }
+  }
+
+  /**
+   * What a client needs before it signs in (public, no secrets): whether dev login is on (else the
+   * UI asks for a token minted by {@code agentbus token}), the limits it should check before it
+   * sends, and the extensions an upload may have.
+   */
+  private void clientConfig(RoutingContext ctx) {
+    io.agentbus.config.AgentbusConfig cfg = bc.cfg();
+    json(ctx, 200, new JsonObject().put("devLogin", cfg.devLogin()).put("profile", cfg.string(io.agentbus.config.ConfigKeys.PROFILE))
+        .put("maxContentChars", cfg.integer(io.agentbus.config.ConfigKeys.MAX_CONTENT_CHARS))
+        .put("uploads", new JsonObject().put("maxFileBytes", cfg.integer(io.agentbus.config.ConfigKeys.UPLOADS_MAX_FILE_BYTES))
+            .put("maxFiles", cfg.integer(io.agentbus.config.ConfigKeys.UPLOADS_MAX_FILES))
+            .put("extensions", new io.vertx.core.json.JsonArray(io.agentbus.uploads.ContentCheck.extensions()))));
   }
 
   private void devToken(RoutingContext ctx) {

@@ -108,6 +108,14 @@ public final class WsConnection implements Sink {
     return true;
   }
 
+  /** A notice for approvers and admins (their inbox changed): written only if this connection is one. */
+  public void toApprovers(Frame frame) {
+    Principal p = principal;
+    if (p != null && (p.has("approver") || p.has("admin"))) {
+      write(frame);
+    }
+  }
+
   void send(JsonObject frame) {
     write(new Frame(frame.put("timestamp", Json.now()).encode()));
   }
