@@ -1,0 +1,67 @@
+// The results pane: full-text search (ranked, with snippets; a hit jumps to its message) and a
+// channel's pins.
+
+import { $, h } from './dom.js';
+import { time } from '../core/format.js';
+import { applyChange } from '../core/timeline.js';
+
+export function createResults(app, { jump }) {
+  const pane = $('#results');
+  let shown = []; // messages listed (updated by live changes)
+
+  $('#search-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const q = $('#search-input').value.trim();
+    if (q) search(q);
+  });
+
+  async function search(query, before = null, more = false) {
+    app.showTab('results');
+    if (!more) { shown = []; pane.replaceChildren(h('p.muted', `Searching for “${query}”…`)); }
+    try {
+      const frame = { type: 'search', query, limit: 20 };
+      if (before !== null) frame.before = before;
+      const r = await app.conn.request(frame);
+      const items = (r.results || []).map((x) => {
+        shown.push(x.message);
+        return h('li', h('button.result', { type: 'button', onclick: () => jump(x.channel, x.message.messageId, x.message.seq) },
+          h('div.meta', h('span.cname', '#' + x.channel), ' · ', h('span', app.name(x.message.authorId)), ' · ',
+            h('time', time(x.message.timestamp))),
+          h('div.snippet', snippet(x.snippet || x.message.content))));
+      });
+      const list = more ? pane.querySelector('ul.results') : h('ul.results');
+      list.append(...items);
+      if (!more) pane.replaceChildren(h('h2', `Results for “${query}”`), list);
+      pane.querySelector('.more')?.remove();
+      if (!more && !items.length) pane.append(h('p.muted', 'Nothing found.'));
+      if (r.hasMore) pane.append(h('button.more.ghost', { type: 'button', onclick: () => search(query, r.nextBefore, true) }, 'More results'));
+    } catch (e) {
+      pane.replaceChildren(h('p.error', `Search failed: ${e.message}`));
+    }
+  }
+
+  async function pins(channel) {
+    app.showTab('results');
+    pane.replaceChildren(h('p.muted', 'Loading pins…'));
+    try {
+      const r = await app.conn.request({ type: 'pins', channel });
+      shown = r.pins || [];
+      pane.replaceChildren(h('h2', `Pinned in #${channel}`), shown.length ? h('ul.results', shown.map((m) => h('li',
+        h('button.result', { type: 'button', onclick: () => jump(channel, m.messageId, m.seq) },
+          h('div.meta', h('span', app.name(m.authorId)), ' · ', h('time', time(m.timestamp))),
+          h('div.snippet', String(m.content || '').slice(0, 200)))))) : h('p.muted', 'Nothing is pinned here.'));
+    } catch (e) {
+      pane.replaceChildren(h('p.error', `Pins could not be loaded: ${e.message}`));
+    }
+  }
+
+  return {
+    pins,
+    change(ev) { const m = shown.find((x) => x.messageId === ev.messageId); if (m) applyChange(m, ev, app.me.userId); },
+  };
+}
+
+/** A snippet with the server's **match** marks as <mark> (as elements: the text stays text). */
+function snippet(text) {
+  return String(text).split(/\*\*(.+?)\*\*/g).map((part, i) => (i % 2 ? h('mark', part) : part));
+}

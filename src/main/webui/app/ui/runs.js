@@ -1,0 +1,183 @@
+// Workflows: start one from a template, watch each run as a card (agent chain, progress n/total,
+// ETA, per-agent status, streamed output as markdown coalesced to animation frames, thinking,
+// outputs, quality and duration, errors with suggested actions, gates, stop), and reopen past
+// sessions. A card follows its workflow stream (history by REST, then subscribe {lastSeq}), so it
+// is the same after a reload, on another node, or in another tab.
+
+import { $, h, perFrame } from './dom.js';
+import { emptyRun, fold, progress, eta, live } from '../core/workflow.js';
+import { duration, time } from '../core/format.js';
+import { render as markdown } from './markdown.js';
+import { gateElement, startCountdowns } from './gate.js';
+import { uploadTray } from './files.js';
+
+const SHOWN = 10;
+
+export function createRuns(app) {
+  const runs = new Map();   // workflowId → {run, el, dirty}
+  const box = $('#runs');
+  let templates = [];
+  startCountdowns();
+
+  // ---------------------------------------------------------------- templates and sessions
+  async function loadTemplates() {
+    try {
+      const r = await app.api.get('/api/templates');
+      templates = r.templates || [];
+      app.agentRoles = r.roles || [];
+      const sel = $('#template');
+      sel.replaceChildren(...templates.map((t) => h('option', { value: t.name, selected: !!t.default, title: t.description }, t.name)));
+      describe();
+    } catch (e) {
+      $('#template-desc').textContent = `Templates could not be loaded: ${e.message}`;
+      setTimeout(loadTemplates, 5000);
+    }
+  }
+  function describe() {
+    const t = templates.find((x) => x.name === $('#template').value);
+    if (!t) return;
+    const chain = (t.steps || []).map((s) => (s.approval ? `⏸ ${s.approval}` : s.roles.join(' + '))).join(' → ');
+    $('#template-desc').textContent = `${t.description || ''}${chain ? ' — ' + chain : ''}`;
+  }
+  $('#template').addEventListener('change', describe);
+
+  async function loadSessions() {
+    const sel = $('#session-picker');
+    try {
+      const r = await app.api.get('/api/sessions');
+      const current = app.conn.session;
+      const list = r.sessions || [];
+      const opts = list.map((s) => h('option', { value: s.sessionId, selected: s.sessionId === current },
+        `${s.title ? s.title.slice(0, 40) : s.sessionId} · ${new Date(s.lastActivityAt).toLocaleDateString()} · ${s.workflows} run${s.workflows === 1 ? '' : 's'}${s.active ? ' (active)' : ''}`));
+      if (!list.some((s) => s.sessionId === current)) opts.unshift(h('option', { value: current, selected: true }, 'This session (new)'));
+      sel.replaceChildren(...opts);
+    } catch (e) {
+      sel.replaceChildren(h('option', { value: app.conn.session }, 'This session'));
+    }
+  }
+  $('#session-picker').addEventListener('change', (e) => { if (e.target.value !== app.conn.session) app.switchSession(e.target.value); });
+  $('#new-session').addEventListener('click', () => app.newSession());
+
+  async function loadSessionRuns() {
+    for (const [id, r] of runs) { if (r.watched !== 'inbox') { app.conn.unfollow('workflow:' + id, { workflowId: id }); runs.delete(id); } }
+    box.replaceChildren();
+    try {
+      const r = await app.api.get('/api/workflows?sessionId=' + encodeURIComponent(app.conn.session));
+      for (const w of (r.workflows || []).slice(0, SHOWN).reverse()) watch(w.workflowId);
+      if (!r.workflows?.length) box.append(h('p.muted.empty', 'No workflows in this session yet.'));
+    } catch (e) {
+      if (e.code !== 'FORBIDDEN') box.append(h('p.error', `Workflows could not be loaded: ${e.message}`));
+    }
+  }
+
+  // ---------------------------------------------------------------- following a run
+  /** Shows a run: its events so far by REST, then live from its workflow stream. */
+  async function watch(id, why = 'session') {
+    if (runs.has(id)) return runs.get(id);
+    const entry = { run: emptyRun(id), el: h('article.run', { dataset: { workflow: id } }), watched: why };
+    runs.set(id, entry);
+    box.querySelector('.empty')?.remove();
+    box.prepend(entry.el);
+    entry.redraw = perFrame(() => draw(entry));
+    try {
+      const w = await app.api.get('/api/workflows/' + encodeURIComponent(id));
+      entry.run.name = w.name || entry.run.name;
+      (w.events || []).forEach((ev) => fold(entry.run, ev));
+      // The row's status decides a run that ended without a final event (its owner was lost).
+      if (['completed', 'failed', 'cancelled'].includes(w.status) && live(entry.run)) fold(entry.run, { type: w.status === 'cancelled' ? 'cancelled' : 'workflow_' + w.status });
+    } catch (e) {
+      entry.loadError = e.message;
+    }
+    if (live(entry.run)) app.conn.follow('workflow:' + id, { workflowId: id }, entry.run.lastSeq);
+    draw(entry);
+    return entry;
+  }
+  app.watchWorkflow = (id) => { watch(id, 'inbox'); app.showTab('runs'); };
+
+  app.on('frame', (f) => {
+    if (!f.workflowId || !f.stream) return;
+    if (f.stream.startsWith('session:') && f.type === 'workflow_started' && !runs.has(f.workflowId)) { watch(f.workflowId); return; }
+    if (!f.stream.startsWith('workflow:')) return;
+    const entry = runs.get(f.workflowId);
+    if (!entry) return;
+    fold(entry.run, f);
+    entry.redraw();
+    if (!live(entry.run)) app.conn.unfollow('workflow:' + f.workflowId, { workflowId: f.workflowId });
+  });
+  app.on('session', () => { loadSessionRuns(); loadSessions(); });
+  app.on('online', () => { loadSessions(); });
+
+  // ---------------------------------------------------------------- drawing
+  function draw(entry) {
+    const { run, el } = entry;
+    const p = progress(run);
+    const left = eta(run);
+    el.dataset.status = run.status;
+    const openDetails = new Set([...el.querySelectorAll('details[open]')].map((d) => d.dataset.key));
+    const gates = Object.values(run.approvals);
+    // (replaceChildren does not flatten: the parts are flattened and emptied of nulls first)
+    el.replaceChildren(...[
+      h('header', h('h3', run.name || 'workflow'), h('span.status', { class: run.status }, run.status.replace('_', ' ')),
+        live(run) ? h('button.ghost.stop', { type: 'button', dataset: { act: 'cancel' }, 'aria-label': 'Stop this workflow', onclick: () => stop(entry) }, '■ Stop') : null),
+      h('div.summary', h('progress', { max: 1, value: p.fraction, 'aria-label': 'Overall progress' }),
+        h('span', `${p.done}/${p.total} agents`), left !== null && live(run) ? h('span.muted', ` · about ${duration(left)} left`) : null,
+        run.totalMs !== null ? h('span.muted', ` · ${duration(run.totalMs)}`) : null,
+        run.quality !== null ? h('span.muted', ` · quality ${Math.round(run.quality * 100)}%`) : null,
+        run.startedAt ? h('span.muted', ` · started ${time(run.startedAt)}`) : null),
+      h('ol.chain', run.agents.map((a) => h('li.agent', { class: a.status, dataset: { role: a.role } },
+        h('div.agent-head', h('span.role', a.name !== a.role ? `${a.name} (${a.role})` : a.role), h('span.astatus', statusText(a))),
+        a.status === 'running' ? h('progress', { max: 1, value: a.progress, 'aria-label': `${a.role} progress` }) : null,
+        a.task && a.status === 'running' ? h('div.task.muted', a.task) : null,
+        a.thinking ? h('details.thinking', { dataset: { key: a.role + '-t' }, open: openDetails.has(a.role + '-t') }, h('summary', 'Thinking'), h('pre', a.thinking)) : null,
+        a.status === 'running' && a.partial ? h('div.partial.md', markdown(a.partial)) : null,
+        a.outputs ? h('details.outputs', { dataset: { key: a.role + '-o' }, open: openDetails.has(a.role + '-o') },
+          h('summary', `Outputs (${Object.keys(a.outputs).join(', ') || 'none'})`),
+          Object.entries(a.outputs).map(([k, v]) => h('div.output', h('div.role', k),
+            h('div.md', markdown(typeof v === 'string' ? v : '```json\n' + JSON.stringify(v, null, 2) + '\n```'))))) : null))),
+      gates.map((g) => gateElement(app, g)),
+      run.errors.map((e) => h('div.run-error', { role: 'alert' }, h('strong', e.role ? `${e.role}: ` : ''), e.text || e.code,
+        e.recoverable ? h('span.muted', ' — retrying') : null,
+        e.actions?.length ? h('ul.actions', e.actions.map((a) => h('li', a))) : null)),
+      run.finalOutputs && run.status === 'completed' ? h('details.final', { dataset: { key: 'final' }, open: openDetails.has('final') },
+        h('summary', 'Final outputs'), h('div.md', markdown('```json\n' + JSON.stringify(run.finalOutputs, null, 2) + '\n```'))) : null,
+      entry.loadError ? h('p.error', `Could not load its history: ${entry.loadError}`) : null].flat().filter(Boolean));
+  }
+
+  function statusText(a) {
+    if (a.status === 'done') return `✓ ${a.durationMs !== null ? duration(a.durationMs) : 'done'}${a.quality !== null ? ` · ${Math.round(a.quality * 100)}%` : ''}`;
+    if (a.status === 'running') return `${Math.round(a.progress * 100)}%${a.attempt > 1 ? ` · attempt ${a.attempt}` : ''}`;
+    return a.status;
+  }
+
+  async function stop(entry) {
+    try {
+      const r = await app.conn.request({ type: 'cancel', workflowId: entry.run.id });
+      if (r.success !== false) { entry.run.status = 'cancelled'; fold(entry.run, { type: 'cancelled', success: true }); draw(entry); }
+    } catch (e) {
+      app.emit('toast', `Could not stop it: ${e.message}`);
+    }
+  }
+
+  // ---------------------------------------------------------------- starting
+  const tray = uploadTray(app, h('div.chips'));
+  $('#run-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const content = $('#run-input').value.trim();
+    if (!content) { $('#run-input').focus(); return; }
+    const frame = { type: 'user_input', content, workflow: $('#template').value || undefined };
+    if (tray.ids().length) frame.attachments = tray.ids();
+    $('#run-input').value = '';
+    try {
+      const ack = await app.conn.request(frame);
+      if (ack.workflowId) watch(ack.workflowId);
+      loadSessions();
+    } catch (err) {
+      $('#run-input').value = content;
+      app.emit('toast', `The workflow could not start: ${err.message}`);
+    }
+  });
+  $('#run-input').addEventListener('keydown', (e) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('#run-form').requestSubmit(); });
+
+  loadTemplates();
+  loadSessionRuns();
+}

@@ -1,0 +1,115 @@
+// The channel list (with unread badges, refreshed every 20 s and on focus), creating a channel,
+// and who is online in the open channel (presence, live).
+
+import { $, h } from './dom.js';
+import { dialog } from './layout.js';
+import { initials, hue } from '../core/format.js';
+
+export function createSidebar(app) {
+  const list = $('#channels');
+  app.channels = [];
+  app.current = null;
+  const online = new Map(); // userId → since
+
+  async function refresh() {
+    try {
+      const r = await app.api.get('/api/channels');
+      app.channels = r.channels || [];
+      render();
+      if (!app.current) {
+        const wanted = decodeURIComponent((location.hash.match(/^#\/c\/(.+)$/) || [])[1] || '') || localStorage.getItem('agentbus.channel');
+        open(app.channels.find((c) => c.name === wanted) ? wanted : (app.channels.find((c) => c.name === 'general') || app.channels[0])?.name);
+      }
+    } catch (e) {
+      list.replaceChildren(h('li.error', `Channels could not be loaded: ${e.message} `,
+        h('button.link', { type: 'button', onclick: refresh }, 'Retry')));
+      if (e.transient) setTimeout(refresh, 3000);
+    }
+  }
+
+  function render() {
+    list.replaceChildren(...app.channels.map((c) => {
+      const unread = c.name === app.current ? 0 : c.unread || 0;
+      return h('li', h('a', { href: '#/c/' + encodeURIComponent(c.name), dataset: { c: c.name },
+        class: (c.name === app.current ? 'active' : '') + (unread ? ' has-unread' : ''),
+        'aria-current': c.name === app.current ? 'page' : false,
+        onclick: (e) => { e.preventDefault(); open(c.name); } },
+      h('span.hash', '#'), h('span.cname', c.name),
+      unread ? h('span.badge', { 'aria-label': `${unread} unread` }, unread > 99 ? '99+' : String(unread)) : null));
+    }));
+  }
+
+  function open(name) {
+    if (!name || name === app.current) return;
+    app.current = name;
+    localStorage.setItem('agentbus.channel', name);
+    history.replaceState(null, '', '#/c/' + encodeURIComponent(name));
+    const c = app.channels.find((x) => x.name === name);
+    if (c) c.unread = 0;
+    render();
+    online.clear();
+    renderPresence();
+    $('#sidebar').classList.remove('open');
+    app.emit('channel', c || { name });
+    app.conn.request({ type: 'presence', channel: name }).then((r) => {
+      (r.online || []).forEach((p) => online.set(p.userId, p.since));
+      renderPresence();
+    }).catch(() => {});
+  }
+  app.openChannel = open;
+
+  function renderPresence() {
+    const ids = [...online.keys()].sort((a, b) => app.name(a).localeCompare(app.name(b)));
+    $('#presence').replaceChildren(...ids.map((id) => h('li', h('span.avatar.small', { style: { '--h': hue(id) }, 'aria-hidden': 'true' },
+      initials(app.name(id))), h('span', app.name(id)), id === app.me.userId ? h('span.muted', ' (you)') : null)));
+    $('#online-count').textContent = ids.length ? `● ${ids.length} online` : '';
+  }
+
+  app.on('frame', (f) => {
+    if (f.type === 'presence_update' && f.channel === app.current) {
+      online.clear();
+      (f.online || []).forEach((u) => { online.set(u, true); app.learn(u); });
+      renderPresence();
+    } else if (f.type === 'message' && f.channel !== app.current) {
+      const c = app.channels.find((x) => x.name === f.channel);
+      if (c && f.authorId !== app.me.userId) { c.unread = (c.unread || 0) + 1; render(); }
+    }
+  });
+  app.on('users', renderPresence);
+  app.on('online', () => {
+    refresh();
+    if (app.current) app.conn.request({ type: 'presence', channel: app.current }).then((r) => {
+      online.clear();
+      (r.online || []).forEach((p) => online.set(p.userId, p.since));
+      renderPresence();
+    }).catch(() => {});
+  });
+  app.on('channel-step', (d) => {
+    const i = app.channels.findIndex((c) => c.name === app.current);
+    const next = app.channels[(i + d + app.channels.length) % app.channels.length];
+    if (next) open(next.name);
+  });
+  setInterval(refresh, 20_000);
+  addEventListener('focus', refresh);
+
+  $('#new-channel').addEventListener('click', async () => {
+    const name = h('input', { required: true, pattern: '[a-z0-9][a-z0-9_\\-]{0,63}', maxlength: 64, placeholder: 'design-review', 'aria-label': 'Channel name' });
+    const desc = h('input', { maxlength: 500, placeholder: 'What is it for?', 'aria-label': 'Description' });
+    const note = h('p.note', { role: 'alert' });
+    const body = h('div', h('label', 'Name ', name), h('label', 'Description ', desc), note,
+      h('p.hint', 'Lower-case letters, digits, - and _.'));
+    for (;;) {
+      const choice = await dialog('Create a channel', body, [['Create', 'create', 'primary'], ['Cancel', 'cancel']]);
+      if (choice !== 'create') return;
+      try {
+        await app.api.post('/api/channels', { name: name.value.trim(), description: desc.value.trim() });
+        await refresh();
+        open(name.value.trim());
+        return;
+      } catch (e) {
+        note.textContent = e.code === 'CONFLICT' ? 'That channel exists already.' : e.message;
+      }
+    }
+  });
+  refresh();
+}

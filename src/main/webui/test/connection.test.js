@@ -1,0 +1,117 @@
+// The connection against a fake WebSocket: auth in the first frame (not the URL), resume with
+// lastSeq, the outbox, backoff, and what each close code does.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { Connection } from '../app/net/connection.js';
+import { retrying, ApiError } from '../app/net/api.js';
+
+class FakeSocket {
+  static all = [];
+  constructor(url) { this.url = url; this.sent = []; FakeSocket.all.push(this); }
+  send(t) { this.sent.push(JSON.parse(t)); }
+  close(code) { this.closed = code; }
+  open() { this.onopen?.(); }
+  recv(f) { this.onmessage?.({ data: JSON.stringify(f) }); }
+  drop(code = 1006) { this.onclose?.({ code, reason: '' }); }
+}
+
+function make(extra = {}) {
+  FakeSocket.all = [];
+  const timers = [];
+  const events = { auth: 0, refused: 0, states: [] };
+  const c = new Connection({ url: 'ws://h/ws', token: () => 'tok', session: 's1', onFrame: () => {}, WebSocket: FakeSocket,
+    setTimeout: (fn, ms) => { timers.push({ fn, ms }); return timers.length; }, clearTimeout: () => {}, random: () => 1,
+    onAuthNeeded: () => { events.auth++; }, onSessionRefused: () => { events.refused++; return 's2'; },
+    onState: (s) => events.states.push(s), pingMs: 0, ...extra });
+  return { c, timers, events, sock: () => FakeSocket.all[FakeSocket.all.length - 1] };
+}
+const authOk = (sock, extra = {}) => sock.recv({ type: 'auth_response', replyTo: 'auth', success: true, userId: 'ada', sessionId: 's1', ...extra });
+
+test('the token goes in the first frame, never in the URL', () => {
+  const { c, sock } = make();
+  c.start();
+  assert.ok(!sock().url.includes('tok'));
+  assert.ok(sock().url.includes('session=s1'));
+  sock().open();
+  assert.deepEqual(sock().sent[0], { type: 'auth', id: 'auth', token: 'tok' });
+});
+
+test('after a reconnect every followed stream resumes from its last seq, and the outbox is resent', async () => {
+  const { c, timers, sock } = make();
+  c.start(); sock().open(); authOk(sock());
+  c.follow('channel:general', { channel: 'general' }, 10);
+  sock().recv({ type: 'message', stream: 'channel:general', seq: 11 });
+  sock().recv({ type: 'workflow_started', stream: 'session:s1', seq: 4 });
+  sock().drop();
+  const answer = c.request({ type: 'chat', channel: 'general', content: 'offline', idempotencyKey: 'k1' });
+  assert.equal(c.unsent, 1);
+  assert.equal(timers.length, 1);
+  timers[0].fn();
+  assert.ok(sock().url.includes('sessionSeq=4'), 'the session stream resumes too');
+  sock().open(); authOk(sock());
+  const sent = sock().sent;
+  assert.deepEqual(sent[1], { type: 'subscribe', channel: 'general', lastSeq: 11 });
+  assert.equal(sent[2].content, 'offline');
+  sock().recv({ type: 'ack', replyTo: sent[2].id, seq: 12 });
+  assert.equal((await answer).seq, 12);
+  assert.equal(c.unsent, 0);
+});
+
+test('errors answer the request that caused them', async () => {
+  const { c, sock } = make();
+  c.start(); sock().open(); authOk(sock());
+  const p = c.request({ type: 'message_edit', messageId: 'x', content: 'y' });
+  const id = sock().sent[1].id;
+  sock().recv({ type: 'error', replyTo: id, code: 'FORBIDDEN', error: 'not yours' });
+  await assert.rejects(p, (e) => e.code === 'FORBIDDEN');
+});
+
+test('reconnect delays back off exponentially (with jitter) and reset once online', () => {
+  const { c, timers, sock } = make();
+  c.start();
+  for (let i = 0; i < 4; i++) { sock().drop(); timers[timers.length - 1].fn(); }
+  assert.deepEqual(timers.map((t) => t.ms), [500, 1000, 2000, 4000]);
+  sock().open(); authOk(sock());
+  sock().drop();
+  assert.equal(timers[timers.length - 1].ms, 500);
+});
+
+test('4401 asks for a new token instead of looping; 4403 starts a new session once; 1012 goes at once', () => {
+  const { c, timers, events, sock } = make();
+  c.start(); sock().open();
+  sock().drop(4401);
+  assert.equal(events.auth, 1);
+  assert.equal(timers.length, 0, 'no reconnect on its own with a refused token');
+  c.restart(); sock().open();
+  sock().drop(4403);
+  assert.equal(events.refused, 1);
+  assert.ok(sock().url.includes('session=s2'));
+  sock().open(); authOk(sock(), { sessionId: 's2' });
+  sock().drop(1012);
+  assert.equal(timers[timers.length - 1].ms, 100);
+});
+
+test('a refused token in the auth frame signs out; a foreign session waits for its 4403', () => {
+  const { c, events, sock } = make();
+  c.start(); sock().open();
+  sock().recv({ type: 'auth_response', replyTo: 'auth', success: false });
+  sock().recv({ type: 'error', replyTo: 'auth', code: 'FORBIDDEN' });
+  assert.equal(events.auth, 0);
+  sock().drop(4403);
+  assert.equal(events.refused, 1);
+  sock().open();
+  sock().recv({ type: 'auth_response', replyTo: 'auth', success: false });
+  sock().recv({ type: 'error', replyTo: 'auth', code: 'NOT_AUTHENTICATED' });
+  assert.equal(events.auth, 1);
+  assert.equal(c.state, 'signed-out');
+});
+
+test('REST calls retry transient failures and give up on refusals', async () => {
+  let calls = 0;
+  const waits = [];
+  const v = await retrying(async () => { if (++calls < 3) throw new ApiError(503, 'UNAVAILABLE'); return 'ok'; },
+    (e, n, w) => waits.push(w), { sleep: async () => {}, random: () => 1 });
+  assert.equal(v, 'ok');
+  assert.deepEqual(waits, [500, 1000]);
+  await assert.rejects(retrying(async () => { throw new ApiError(403, 'FORBIDDEN'); }, () => {}, { sleep: async () => {} }), (e) => e.status === 403);
+});

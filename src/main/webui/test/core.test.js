@@ -1,0 +1,116 @@
+// Fast tests of the UI's pure modules (node --test test/): no browser, no server.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { delay, CAP_MS, FLOOR_MS } from '../app/core/backoff.js';
+import { Timeline, groupsWith, applyChange } from '../app/core/timeline.js';
+import { tokenAt, suggest, complete, mentionsIn } from '../app/core/complete.js';
+import { emptyRun, fold, progress, eta, live } from '../app/core/workflow.js';
+import { initials, countdown, bytes, duration, userIdFrom, dayLabel } from '../app/core/format.js';
+
+const at = (min) => new Date(Date.UTC(2026, 11, 2, 10, min)).toISOString();
+const msg = (seq, author = 'ada', min = seq, extra = {}) => ({ messageId: 'm' + seq, seq, authorId: author, authorType: 'user',
+  content: 'c' + seq, timestamp: at(min), channel: 'general', ...extra });
+
+test('backoff grows exponentially with full jitter, floored and capped', () => {
+  assert.equal(delay(0, () => 1), 500);
+  assert.equal(delay(3, () => 1), 4000);
+  assert.equal(delay(40, () => 1), CAP_MS);
+  assert.equal(delay(5, () => 0), FLOOR_MS);
+  const spread = new Set(Array.from({ length: 50 }, () => delay(6)));
+  assert.ok(spread.size > 10, 'jittered: reconnecting tabs do not come back together');
+});
+
+test('a timeline stays bounded: older pages drop the newest, and it then knows it is in the past', () => {
+  const tl = new Timeline(100);
+  tl.resetLatest(Array.from({ length: 50 }, (_, i) => msg(1000 + i)), true);
+  assert.equal(tl.atLatest, true);
+  for (let p = 1; p <= 3; p++) tl.prependOlder(Array.from({ length: 50 }, (_, i) => msg(1000 - 50 * p + i)), true);
+  assert.equal(tl.size, 100);
+  assert.equal(tl.atLatest, false, 'the newest were dropped');
+  assert.equal(tl.firstSeq, 850);
+  assert.equal(tl.live(msg(2000)), 'unseen', 'a live message while in the past only counts');
+  assert.equal(tl.unseen, 1);
+  tl.appendNewer(Array.from({ length: 50 }, (_, i) => msg(950 + i)), false);
+  assert.equal(tl.atLatest, true);
+  assert.equal(tl.size, 100);
+  assert.equal(tl.hasOlder, true);
+});
+
+test('live messages append once, replays update, thread replies stay out of the channel', () => {
+  const tl = new Timeline();
+  tl.resetLatest([msg(1), msg(2)], false);
+  assert.equal(tl.live(msg(3)), 'appended');
+  assert.equal(tl.live(msg(3)), 'updated');
+  assert.equal(tl.live(msg(4, 'bob', 4, { threadId: 'm1' })), 'ignored');
+  assert.deepEqual(tl.items.map((m) => m.seq), [1, 2, 3]);
+});
+
+test('rows group one author within five minutes and divide days', () => {
+  const tl = new Timeline();
+  tl.resetLatest([msg(1, 'ada', 0), msg(2, 'ada', 3), msg(3, 'ada', 20), msg(4, 'bob', 21)], false);
+  const rows = tl.rows(new Date(at(30)));
+  assert.equal(rows[0].kind, 'divider');
+  assert.equal(rows[0].label, 'Today');
+  assert.deepEqual(rows.slice(1).map((r) => r.grouped), [false, true, false, false]);
+  assert.equal(groupsWith(msg(1, 'x', 0, { authorType: 'system' }), msg(2, 'x', 1, { authorType: 'system' })), false);
+});
+
+test('changes apply to the message: edits, deletes, reactions (mine or not), pins, thread summaries', () => {
+  const m = msg(1);
+  applyChange(m, { type: 'message_edited', content: 'new', editedAt: at(2) }, 'ada');
+  assert.equal(m.content, 'new');
+  applyChange(m, { type: 'reaction_updated', emoji: '👍', userId: 'ada', op: 'add', counts: { '👍': 2 } }, 'ada');
+  assert.deepEqual(m.reactions, { counts: { '👍': 2 }, mine: ['👍'] });
+  applyChange(m, { type: 'reaction_updated', emoji: '👍', userId: 'bob', op: 'remove', counts: { '👍': 1 } }, 'ada');
+  assert.deepEqual(m.reactions.mine, ['👍'], "someone else's removal leaves mine");
+  applyChange(m, { type: 'thread_updated', threadSummary: { replies: 3 } }, 'ada');
+  assert.equal(m.threadSummary.replies, 3);
+  applyChange(m, { type: 'message_deleted' }, 'ada');
+  assert.equal(m.deleted, true);
+  assert.equal(m.content, null);
+  assert.ok(m.version >= 5, 'each change bumps the version the view re-renders on');
+});
+
+test('completion finds the token at the caret and ranks prefix matches first', () => {
+  assert.deepEqual(tokenAt('/he', 3), { kind: 'command', query: 'he', start: 0, end: 3 });
+  assert.equal(tokenAt('hi /he', 6), null, 'a command only at the start');
+  const t = tokenAt('hey @co', 7);
+  assert.deepEqual(t, { kind: 'mention', query: 'co', start: 4, end: 7 });
+  assert.equal(tokenAt('mail a@b', 8), null, 'an address is not a mention');
+  const s = suggest(t, { agents: ['code', 'design'], users: [{ userId: 'cora', displayName: 'Cora' }, { userId: 'nico', displayName: 'Nico' }] });
+  assert.deepEqual(s.map((x) => x.label), ['@code', '@cora', '@nico']);
+  const cmds = suggest(tokenAt('/p', 2), { commands: [{ command: 'pause', usage: '/pause [workflowId]' }, { command: 'help', usage: '/help' }] });
+  assert.deepEqual(cmds.map((x) => [x.label, x.detail]), [['/pause', '/pause [workflowId]']]);
+  assert.deepEqual(complete('hey @co later', t, '@code '), { text: 'hey @code later', caret: 10 });
+  assert.deepEqual(mentionsIn('@code and @qa, also @code. mail a@b'), ['code', 'qa']);
+});
+
+test('a workflow card folds its events, ignores replays and closes its gates when it ends', () => {
+  const run = emptyRun('w1');
+  const ev = (seq, type, x = {}) => ({ stream: 'workflow:w1', seq, type, workflowId: 'w1', timestamp: at(seq), ...x });
+  fold(run, ev(1, 'workflow_started', { workflowName: 'reviewed', estimatedDuration: 6, agents: [{ role: 'design', estimatedTime: 2 }, { role: 'code', estimatedTime: 4 }] }));
+  fold(run, ev(2, 'agent_started', { agentRole: 'design', agentName: 'Designer' }));
+  fold(run, ev(3, 'agent_progress', { agentRole: 'design', progress: 0.5, partialOutput: 'half' }));
+  fold(run, ev(3, 'agent_progress', { agentRole: 'design', progress: 0.5, partialOutput: 'half' }));
+  assert.equal(run.byRole.design.partial, 'half', 'a replayed event is not applied twice');
+  assert.deepEqual(progress(run), { done: 0, total: 2, fraction: 0.25 });
+  assert.equal(eta(run), 5000);
+  fold(run, ev(4, 'agent_completed', { agentRole: 'design', outputs: { text: 'ok' }, duration: 1200, qualityScore: 0.9 }));
+  fold(run, ev(5, 'approval_required', { approvalId: 'a1', title: 'Design review', expiresAt: at(60) }));
+  assert.equal(run.status, 'waiting_approval');
+  fold(run, ev(6, 'cancelled', { success: true }));
+  assert.equal(live(run), false);
+  assert.equal(run.approvals.a1.status, 'cancelled', 'a cancelled run offers no decision');
+});
+
+test('formatting', () => {
+  assert.equal(initials('Ada Lovelace'), 'AL');
+  assert.equal(initials('qa'), 'QA');
+  assert.equal(countdown(at(10), Date.parse(at(5)) + 1000), '4:59');
+  assert.equal(countdown(at(1), Date.parse(at(5))), 'expired');
+  assert.equal(bytes(1536), '1.5 KB');
+  assert.equal(duration(61_000), '1 min 1 s');
+  assert.equal(userIdFrom('Zoë O’Brien'), 'zoe-o-brien');
+  assert.equal(userIdFrom('__x'), 'x');
+  assert.equal(dayLabel(at(0), new Date(Date.parse(at(0)) + 86_400_000)), 'Yesterday');
+});
