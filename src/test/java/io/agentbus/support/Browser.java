@@ -1,163 +1,162 @@
 package io.agentbus.support;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
- * Debian's headless Chromium driven over the DevTools protocol (no test-side browser download):
- * open a page, evaluate JavaScript in it, wait for a condition. The process is ours and is ended
- * by PID at {@link #close}.
+ * Debian's chromium driven by Selenium through Debian's chromedriver (both given by path, so
+ * Selenium Manager never downloads a browser or a driver). A failed wait saves a screenshot and
+ * the page's console under {@code target/screenshots/} before it throws.
  */
 public final class Browser implements AutoCloseable {
 
   public static final String CHROMIUM = "/usr/bin/chromium";
-  private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://[^\\s]+)");
+  public static final String DRIVER = "/usr/bin/chromedriver";
+  private static final Path SHOTS = Path.of("target", "screenshots");
 
-  private final Process process;
+  private final ChromeDriver driver;
   private final Path profile;
-  private final WebSocketClient client;
-  private final WebSocket page;
-  private final AtomicInteger ids = new AtomicInteger();
-  private final Map<Integer, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
+  private final String name;
+  private int shots;
 
   public static boolean available() {
-    return new File(CHROMIUM).canExecute();
+    return new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute();
   }
 
-  public Browser(Vertx vertx) throws Exception {
+  /** Fails in CI when chromium is missing (.ci/run installs it); elsewhere the test is skipped. */
+  public static void require() {
+    if (!available()) {
+      org.junit.jupiter.api.Assumptions.assumeFalse(System.getenv("CI") == null,
+          "chromium or chromedriver not installed: " + CHROMIUM + ", " + DRIVER);
+      throw new AssertionError("chromium and chromium-driver are required in CI");
+    }
+  }
+
+  public Browser(String name) throws Exception {
+    this(name, 1280, 900);
+  }
+
+  public Browser(String name, int width, int height) throws Exception {
+    this.name = name;
     profile = Files.createTempDirectory("agentbus-chromium");
-    // The flags the machine notes ask for: as root no sandbox; no background connections.
-    process = new ProcessBuilder(List.of(CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank"))
-        .redirectErrorStream(true).start();
-    String browserWs = readDevToolsUrl();
-    URI u = URI.create(browserWs);
-    String pageWs = pageTarget(u.getPort());
-    client = vertx.createWebSocketClient();
-    page = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(u.getPort())
-        .setURI(URI.create(pageWs).getPath())).map(ws -> {
-          ws.textMessageHandler(t -> {
-            JsonObject m = new JsonObject(t);
-            CompletableFuture<JsonObject> f = m.getInteger("id") == null ? null : pending.remove(m.getInteger("id"));
-            if (f != null) {
-              f.complete(m);
-            }
-          });
-          return ws;
-        }).await();
+    ChromeOptions o = new ChromeOptions();
+    o.setBinary(CHROMIUM);
+    // As root no sandbox; no background traffic; a fixed window so layouts are what a user sees.
+    o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+        "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
+    o.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
+        .usingAnyFreePort().build();
+    driver = new ChromeDriver(service, o);
+    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
   }
 
-  private String readDevToolsUrl() throws Exception {
-    BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<String> url = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        String line;
-        while ((line = r.readLine()) != null) {
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            url.complete(m.group(1));
-          }
-        }
-      } catch (Exception ignored) {
-        // process ended
-      }
-      url.completeExceptionally(new IllegalStateException("chromium exited before DevTools started"));
-    }, "chromium-output");
-    t.setDaemon(true);
-    t.start();
-    return url.get(30, TimeUnit.SECONDS);
+  public WebDriver driver() {
+    return driver;
   }
 
-  private static String pageTarget(int port) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    for (Object o : new JsonArray(body)) {
-      JsonObject t = (JsonObject) o;
-      if ("page".equals(t.getString("type"))) {
-        return t.getString("webSocketDebuggerUrl");
-      }
-    }
-    throw new IllegalStateException("no page target in " + body);
-  }
-
-  private JsonObject call(String method, JsonObject params) throws Exception {
-    int id = ids.incrementAndGet();
-    CompletableFuture<JsonObject> f = new CompletableFuture<>();
-    pending.put(id, f);
-    page.writeTextMessage(new JsonObject().put("id", id).put("method", method).put("params", params).encode()).await();
-    JsonObject reply = f.get(15, TimeUnit.SECONDS);
-    if (reply.containsKey("error")) {
-      throw new IllegalStateException(method + " failed: " + reply.getJsonObject("error"));
-    }
-    return reply.getJsonObject("result");
-  }
-
-  public void open(String url) throws Exception {
-    call("Page.navigate", new JsonObject().put("url", url));
+  public void open(String url) {
+    driver.get(url);
   }
 
   /** The value of a JavaScript expression in the page. */
-  public Object eval(String expression) throws Exception {
-    JsonObject r = call("Runtime.evaluate", new JsonObject().put("expression", expression).put("returnByValue", true)
-        .put("awaitPromise", true));
-    return r.getJsonObject("result").getValue("value");
+  public Object eval(String expression) {
+    return ((JavascriptExecutor) driver).executeScript("return (" + expression + ");");
   }
 
-  /** Waits until the expression is truthy; fails with the last value of {@code describe} otherwise. */
-  public void waitFor(String expression, String describe, long timeoutMs) throws Exception {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (System.currentTimeMillis() < deadline) {
-      if (Boolean.TRUE.equals(eval("!!(" + expression + ")"))) {
+  /** Runs statements (with {@code arguments[0..]}). */
+  public Object run(String script, Object... args) {
+    return ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  /** Runs an async script: it calls {@code done(value)} (the last argument) when finished. */
+  public Object async(String script, Object... args) {
+    return ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[arguments.length - 1];" + script, args);
+  }
+
+  /** Waits until {@code condition} is truthy; on timeout saves a screenshot and fails with {@code diagnostic}'s value. */
+  public void waitFor(String condition, String diagnostic, long timeoutMs) {
+    long end = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < end) {
+      Object v;
+      try {
+        v = eval("!!(" + condition + ")");
+      } catch (org.openqa.selenium.JavascriptException e) {
+        v = false;
+      }
+      if (Boolean.TRUE.equals(v)) {
         return;
       }
-      Thread.sleep(100);
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
     }
-    throw new AssertionError("page never satisfied " + expression + "; " + describe + " = " + eval(describe));
+    Object diag;
+    try {
+      diag = eval(diagnostic);
+    } catch (RuntimeException e) {
+      diag = e.toString();
+    }
+    Path shot = screenshot("timeout");
+    throw new AssertionError("timed out after " + timeoutMs + " ms waiting for " + condition + "\n  page: " + diag
+        + "\n  screenshot: " + shot + "\n  console: " + console());
+  }
+
+  /** Saves a screenshot (and the page's HTML beside it) under target/screenshots; answers its path. */
+  public Path screenshot(String label) {
+    try {
+      Files.createDirectories(SHOTS);
+      Path png = SHOTS.resolve(name + "-" + (++shots) + "-" + label.replaceAll("[^A-Za-z0-9_-]", "_") + ".png");
+      Files.write(png, driver.getScreenshotAs(OutputType.BYTES));
+      Files.writeString(Path.of(png.toString().replace(".png", ".html")), driver.getPageSource());
+      return png;
+    } catch (Exception e) {
+      return Path.of("(no screenshot: " + e + ")");
+    }
+  }
+
+  /** The page's console messages so far (errors included). */
+  public List<String> console() {
+    List<String> out = new ArrayList<>();
+    try {
+      for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+        out.add(e.getLevel() + " " + e.getMessage());
+      }
+    } catch (RuntimeException e) {
+      out.add("(console unavailable: " + e + ")");
+    }
+    return out;
   }
 
   @Override
   public void close() {
     try {
-      client.close();
-    } catch (Exception ignored) {
-      // closing anyway
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
+      driver.quit();
+    } finally {
       try (var files = Files.walk(profile)) {
-        files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (Exception ignored) {
+        // a temp profile left behind is harmless
       }
-    } catch (Exception ignored) {
-      // best effort
     }
   }
 }

@@ -1,0 +1,55 @@
+package io.agentbus;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The web UI's own fast tier, in the build's fast tier: its Node tests (src/main/webui/test, run
+ * with Node's built-in runner, no npm install) and that every WebJar path the page names is in
+ * the jar at that version.
+ */
+class WebUiUnitTest {
+
+  private static final Path WEBUI = Path.of("src", "main", "webui");
+
+  @Test
+  void theUiModulesPassTheirNodeTests() throws Exception {
+    String node = List.of("/usr/bin/node", "/usr/local/bin/node").stream().filter(p -> new File(p).canExecute())
+        .findFirst().orElse(null);
+    if (node == null) {
+      // CI installs Node (.ci/run); there its absence is a failure, elsewhere a skip.
+      Assumptions.assumeFalse(System.getenv("CI") == null, "node is not installed");
+      throw new AssertionError("node is required in CI (.ci/run installs Debian's nodejs)");
+    }
+    Process p = new ProcessBuilder(node, "--test", "test/").directory(WEBUI.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "node --test did not finish");
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("# fail 0"), out);
+  }
+
+  @Test
+  void everyWebJarThePageLoadsIsOnTheClasspath() throws Exception {
+    String html = Files.readString(WEBUI.resolve("index.html"));
+    Matcher m = Pattern.compile("/webjars/([^\"]+)\"").matcher(html);
+    int n = 0;
+    while (m.find()) {
+      String path = "META-INF/resources/webjars/" + m.group(1);
+      assertTrue(getClass().getClassLoader().getResource(path) != null, "missing from the classpath: " + path);
+      n++;
+    }
+    assertTrue(n >= 5, "the page loads DOMPurify, marked, highlight.js and its two themes: " + n);
+    assertTrue(!html.contains("<script>") && !Pattern.compile("<script(?![^>]*src=)").matcher(html).find(),
+        "no inline script (the CSP allows none)");
+  }
+}
