@@ -50,6 +50,9 @@ export function uploadTray(app, container, onChange = () => {}) {
       h('span.fname', it.file.name), h('span.muted', bytes(it.file.size)),
       it.state === 'uploading' ? h('progress', { max: 1, value: it.progress, 'aria-label': `Uploading ${it.file.name}` }) : null,
       it.state === 'done' ? h('span.ok', { title: previewText(it.result.processedContent) }, '✓') : null,
+      // What the agents will read of it: the first lines of a text, the first page's text of a PDF.
+      it.state === 'done' ? h('span.preview-text', { title: it.result.processedContent?.preview || '' },
+        [previewText(it.result.processedContent), String(it.result.processedContent?.preview || '').slice(0, 80)].filter(Boolean).join(' — ')) : null,
       it.error ? h('span.err', it.error) : null,
       h('button.icon', { type: 'button', 'aria-label': `Remove ${it.file.name}`, onclick: () => { it.xhr?.abort(); items.splice(i, 1); render(); } }, '✕'))));
     container.hidden = items.length === 0;

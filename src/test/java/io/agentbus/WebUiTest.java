@@ -127,6 +127,8 @@ class WebUiTest {
       ada.browser.waitFor("document.querySelector('#composer-files .chip[data-state=done]')",
           "document.getElementById('composer-files').innerText", 10_000);
       assertEquals(true, ada.browser.eval("document.getElementById('drop').hidden"));
+      assertTrue(((String) ada.browser.eval("document.querySelector('#composer-files .preview-text').textContent")).contains("hello agents"),
+          "a preview of what was uploaded");
       ada.say("the notes");
       bob.browser.waitFor("document.querySelector('#list .attachment')", "document.getElementById('list').innerText", 10_000);
       assertTrue(bob.listText().contains("notes.md"), bob.listText());
