@@ -91,8 +91,14 @@ final class WorkflowControl {
   Future<JsonObject> actHere(JsonObject ask) {
     String wf = ask.getString("workflowId");
     WorkflowRun run = runs.get(wf);
-    if (run == null || run.finished()) {
-      return Future.succeededFuture(cancelReply(wf, false, run == null ? "unknown" : run.status()));
+    if (run == null) {
+      // The lease is this instance's (the caller saw it) but the run is not built yet: a takeover is
+      // under way. Saying "not paused (unknown)" here would be a false answer; the caller retries.
+      return Future.failedFuture(new AppException(io.agentbus.bus.ErrorCode.UNAVAILABLE,
+          "workflow '" + wf + "' is being taken over here; retry in a moment"));
+    }
+    if (run.finished()) {
+      return Future.succeededFuture(cancelReply(wf, false, run.status()));
     }
     String by = ask.getString("by");
     return switch (ask.getString("action")) {
