@@ -59,12 +59,22 @@ public final class TestCluster implements AutoCloseable {
     env.put("AGENTBUS_CLUSTER_PORT", String.valueOf(hzBase + nodes.size()));
     env.put("AGENTBUS_CLUSTER_MEMBERS", "127.0.0.1:" + hzBase + ",127.0.0.1:" + (hzBase + 1) + ",127.0.0.1:" + (hzBase + 2)
         + ",127.0.0.1:" + (hzBase + 3));
-    env.put("AGENTBUS_HTTP_PORT", String.valueOf(freePort()));
     env.put("AGENTBUS_HTTP_HOST", "127.0.0.1");
-    env.putAll(extra);
-    Node n = Node.start(env).await();
-    nodes.add(n);
-    return n;
+    // A port free a moment ago may be taken by then (any socket's ephemeral port, e.g. a browser's):
+    // a node that cannot bind its HTTP port is started again on another one.
+    for (int attempt = 1; ; attempt++) {
+      env.put("AGENTBUS_HTTP_PORT", String.valueOf(freePort()));
+      env.putAll(extra);
+      try {
+        Node n = Node.start(env).await();
+        nodes.add(n);
+        return n;
+      } catch (IllegalStateException e) {
+        if (attempt >= 3 || extra.containsKey("AGENTBUS_HTTP_PORT") || !String.valueOf(e.getMessage()).contains("already in use")) {
+          throw e;
+        }
+      }
+    }
   }
 
   public Node node(int i) {
