@@ -5,11 +5,13 @@ import io.agentbus.support.IntegrationTest;
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.LongChannel;
 import io.agentbus.support.TcpProxy;
+import io.agentbus.support.UiSession;
 import io.agentbus.support.UiUser;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,235 +20,245 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @IntegrationTest
 class WebUiTest {
 
+  /** Holds each test's cluster, clients and browsers; screenshots every browser when the test fails. */
+  @RegisterExtension
+  final UiSession ui = new UiSession();
+
   @Test
   void twoUsersOnTwoNodesChatLive() throws Exception {
     Browser.require();
-    try (TestCluster c = TestCluster.start(Map.of(), Map.of());
-         UiUser ada = UiUser.signIn("ada", "http://127.0.0.1:" + c.port(0) + "/", "Ada Lovelace", "ada");
-         UiUser bob = UiUser.signIn("bob", "http://127.0.0.1:" + c.port(1) + "/", "Bob Smith", "bob")) {
-      ada.say("hello from node A");
-      bob.waitForText("hello from node A");
-      String seen = bob.listText();
-      assertTrue(seen.contains("Ada Lovelace"), "the author's display name: " + seen);
-      bob.say("and back from node B");
-      ada.waitForText("and back from node B");
-      assertTrue(ada.listText().contains("Bob Smith"), ada.listText());
-      // grouped by author, with avatars (initials) and a time and a date divider
-      assertEquals("AL", ada.browser.eval("document.querySelector('#list .msg:not(.grouped) .avatar').textContent"));
-      assertTrue((Boolean) ada.browser.eval("/\\d\\d:\\d\\d/.test(document.querySelector('#list .msg header time').textContent)"));
-      assertEquals("Today", ada.browser.eval("document.querySelector('#list .divider span').textContent"));
-    }
+    TestCluster c = ui.hold(TestCluster.start(Map.of(), Map.of()));
+    UiUser ada = ui.signIn("ada", "http://127.0.0.1:" + c.port(0) + "/", "Ada Lovelace", "ada");
+    UiUser bob = ui.signIn("bob", "http://127.0.0.1:" + c.port(1) + "/", "Bob Smith", "bob");
+    ada.say("hello from node A");
+    bob.waitForText("hello from node A");
+    // screen readers hear it through the live region
+    bob.browser.waitFor("document.getElementById('announcer').textContent.includes('Ada Lovelace: hello from node A')",
+        "document.getElementById('announcer').textContent", 5_000);
+    String seen = bob.listText();
+    assertTrue(seen.contains("Ada Lovelace"), "the author's display name: " + seen);
+    bob.say("and back from node B");
+    ada.waitForText("and back from node B");
+    assertTrue(ada.listText().contains("Bob Smith"), ada.listText());
+    // grouped by author, with avatars (initials) and a time and a date divider
+    assertEquals("AL", ada.browser.eval("document.querySelector('#list .msg:not(.grouped) .avatar').textContent"));
+    assertTrue((Boolean) ada.browser.eval("/\\d\\d:\\d\\d/.test(document.querySelector('#list .msg header time').textContent)"));
+    assertEquals("Today", ada.browser.eval("document.querySelector('#list .divider span').textContent"));
   }
 
   @Test
   void aThreadAReactionAndAnEditReachTheOtherNode() throws Exception {
     Browser.require();
-    try (TestCluster c = TestCluster.start(Map.of(), Map.of());
-         UiUser ada = UiUser.signIn("ada-thread", "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
-         UiUser bob = UiUser.signIn("bob-thread", "http://127.0.0.1:" + c.port(1) + "/", "Bob", "bob")) {
-      ada.say("what about **threads**?");
-      bob.waitForText("what about threads?");
-      assertEquals(1L, bob.browser.eval("document.querySelectorAll('#list .msg strong').length"), "markdown renders");
-      // Bob replies in a thread from the message's actions
-      bob.browser.run("[...document.querySelectorAll('#list .msg')].find(m => m.innerText.includes('threads?'))"
-          + ".querySelector('button[aria-label=\"Reply in thread\"]').click()");
-      bob.browser.waitFor("document.querySelector('.thread-form textarea')", "document.getElementById('thread').innerText", 10_000);
-      bob.browser.run("const t = document.querySelector('.thread-form textarea'); t.value = 'a reply in the thread';"
-          + "t.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}))");
-      ada.browser.waitFor("document.querySelector('#list .thread-link') && document.querySelector('#list .thread-link').innerText.includes('1 reply')",
-          "document.getElementById('list').innerText", 10_000);
-      assertFalse(ada.listText().contains("a reply in the thread"), "replies live in the thread pane, not the channel");
-      ada.browser.run("document.querySelector('#list .thread-link').click()");
-      ada.browser.waitFor("document.getElementById('thread').innerText.includes('a reply in the thread')",
-          "document.getElementById('thread').innerText", 10_000);
-      // Ada reacts through the picker; Bob sees the count
-      ada.browser.run("document.querySelector('#list .msg button[aria-label=\"Add a reaction\"]').click()");
-      ada.browser.waitFor("document.querySelector('.popover.emoji button[title=rocket]')", "document.body.innerText.slice(-300)", 5_000);
-      ada.browser.run("document.querySelector('.popover.emoji button[title=rocket]').click()");
-      bob.browser.waitFor("[...document.querySelectorAll('#list .reaction')].some(r => r.innerText.includes('🚀') && r.innerText.includes('1'))",
-          "document.getElementById('list').innerHTML.slice(-1500)", 10_000);
-      // Ada edits her message with the Up arrow in the empty box
-      org.openqa.selenium.WebElement box = ada.browser.driver().findElement(org.openqa.selenium.By.id("composer-input"));
-      box.click();
-      box.sendKeys(org.openqa.selenium.Keys.ARROW_UP);
-      ada.browser.waitFor("document.querySelector('#list textarea.editor')", "document.getElementById('list').innerHTML.slice(-800)", 5_000);
-      ada.browser.run("const e = document.querySelector('#list textarea.editor'); e.value = 'what about threads, edited';"
-          + "e.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}))");
-      bob.waitForText("what about threads, edited");
-      assertTrue(bob.listText().contains("(edited)"), bob.listText());
-    }
+    TestCluster c = ui.hold(TestCluster.start(Map.of(), Map.of()));
+    UiUser ada = ui.signIn("ada-thread", "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
+    UiUser bob = ui.signIn("bob-thread", "http://127.0.0.1:" + c.port(1) + "/", "Bob", "bob");
+    ada.say("what about **threads**?");
+    bob.waitForText("what about threads?");
+    assertEquals(1L, bob.browser.eval("document.querySelectorAll('#list .msg strong').length"), "markdown renders");
+    // Bob replies in a thread from the message's actions
+    bob.browser.run("[...document.querySelectorAll('#list .msg')].find(m => m.innerText.includes('threads?'))"
+        + ".querySelector('button[aria-label=\"Reply in thread\"]').click()");
+    bob.browser.waitFor("document.querySelector('.thread-form textarea')", "document.getElementById('thread').innerText", 10_000);
+    bob.browser.run("const t = document.querySelector('.thread-form textarea'); t.value = 'a reply in the thread';"
+        + "t.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}))");
+    ada.browser.waitFor("document.querySelector('#list .thread-link') && document.querySelector('#list .thread-link').innerText.includes('1 reply')",
+        "document.getElementById('list').innerText", 10_000);
+    assertFalse(ada.listText().contains("a reply in the thread"), "replies live in the thread pane, not the channel");
+    ada.browser.run("document.querySelector('#list .thread-link').click()");
+    ada.browser.waitFor("document.getElementById('thread').innerText.includes('a reply in the thread')",
+        "document.getElementById('thread').innerText", 10_000);
+    // Ada reacts through the picker; Bob sees the count
+    ada.browser.run("document.querySelector('#list .msg button[aria-label=\"Add a reaction\"]').click()");
+    ada.browser.waitFor("document.querySelector('.popover.emoji button[title=rocket]')", "document.body.innerText.slice(-300)", 5_000);
+    ada.browser.run("document.querySelector('.popover.emoji button[title=rocket]').click()");
+    bob.browser.waitFor("[...document.querySelectorAll('#list .reaction')].some(r => r.innerText.includes('🚀') && r.innerText.includes('1'))",
+        "document.getElementById('list').innerHTML.slice(-1500)", 10_000);
+    // Ada edits her message with the Up arrow in the empty box
+    org.openqa.selenium.WebElement box = ada.browser.driver().findElement(org.openqa.selenium.By.id("composer-input"));
+    box.click();
+    box.sendKeys(org.openqa.selenium.Keys.ARROW_UP);
+    ada.browser.waitFor("document.querySelector('#list textarea.editor')", "document.getElementById('list').innerHTML.slice(-800)", 5_000);
+    ada.browser.run("const e = document.querySelector('#list textarea.editor'); e.value = 'what about threads, edited';"
+        + "e.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}))");
+    bob.waitForText("what about threads, edited");
+    assertTrue(bob.listText().contains("(edited)"), bob.listText());
   }
 
   @Test
   void aWorkflowGateIsDecidedFromTheInboxByAnApproverOnTheOtherNode() throws Exception {
     Browser.require();
     Map<String, String> env = Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowTest.testWorkflowsFile());
-    try (TestCluster c = TestCluster.start(env, env);
-         UiUser ada = UiUser.signIn("ada-wf", "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
-         UiUser carol = UiUser.signIn("carol-wf", "http://127.0.0.1:" + c.port(1) + "/", "Carol", "carol", "approver")) {
-      ada.browser.waitFor("document.querySelector('#template option[value=\"review\"]')", "document.body.innerText", 10_000);
-      ada.browser.run("document.getElementById('template').value = 'review';"
-          + "document.getElementById('run-input').value = 'a <b>bold</b> settings page';"
-          + "document.getElementById('run-form').requestSubmit();");
-      // The card shows the chain and waits at the gate, with the design's outputs and a countdown
-      ada.browser.waitFor("document.querySelector('.run[data-status=\"waiting_approval\"] .gate.open .countdown')",
-          "document.getElementById('runs').innerText", 20_000);
-      String card = (String) ada.browser.eval("document.getElementById('runs').innerText");
-      assertTrue(card.contains("Design review") && card.contains("design"), card);
-      // The approver's inbox (other node) lists it live; the approver approves there
-      carol.browser.waitFor("document.querySelector('#inbox .gate[data-approval] button[data-act=approve]')",
-          "document.getElementById('inbox').innerText", 15_000);
-      assertEquals("1", carol.browser.eval("document.getElementById('inbox-count').textContent"));
-      carol.browser.run("document.querySelector('#inbox .gate button[data-act=approve]').click()");
-      // Every view updates: the owner's card completes, the inbox empties
-      ada.browser.waitFor("document.querySelector('.run[data-status=\"completed\"]')", "document.getElementById('runs').innerText", 20_000);
-      assertTrue(((String) ada.browser.eval("document.getElementById('runs').innerText")).contains("Approved by Carol"));
-      carol.browser.waitFor("!document.querySelector('#inbox .gate.open')", "document.getElementById('inbox').innerText", 10_000);
-      assertEquals(0L, ada.browser.eval("document.querySelectorAll('#runs b b').length"), "outputs are text, not markup");
-      // A finished run offers no Stop and no decision
-      assertEquals(0L, ada.browser.eval("document.querySelectorAll('.run[data-status=completed] button[data-act]').length"));
-      // The session survives the tab: a reload lists the run again from the server
-      ada.browser.driver().navigate().refresh();
-      ada.waitOnline();
-      ada.browser.waitFor("document.querySelector('.run[data-status=\"completed\"]')", "document.getElementById('runs').innerText", 10_000);
-    }
+    TestCluster c = ui.hold(TestCluster.start(env, env));
+    UiUser ada = ui.signIn("ada-wf", "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
+    UiUser carol = ui.signIn("carol-wf", "http://127.0.0.1:" + c.port(1) + "/", "Carol", "carol", "approver");
+    ada.browser.waitFor("document.querySelector('#template option[value=\"review\"]')", "document.body.innerText", 10_000);
+    ada.browser.run("document.getElementById('template').value = 'review';"
+        + "document.getElementById('run-input').value = 'a <b>bold</b> settings page';"
+        + "document.getElementById('run-form').requestSubmit();");
+    // The card shows the chain and waits at the gate, with the design's outputs and a countdown
+    ada.browser.waitFor("document.querySelector('.run[data-status=\"waiting_approval\"] .gate.open .countdown')",
+        "document.getElementById('runs').innerText", 20_000);
+    String card = (String) ada.browser.eval("document.getElementById('runs').innerText");
+    assertTrue(card.contains("Design review") && card.contains("design"), card);
+    // The approver's inbox (other node) lists it live; the approver approves there
+    carol.browser.waitFor("document.querySelector('#inbox .gate[data-approval] button[data-act=approve]')",
+        "document.getElementById('inbox').innerText", 15_000);
+    assertEquals("1", carol.browser.eval("document.getElementById('inbox-count').textContent"));
+    carol.browser.run("document.querySelector('#inbox .gate button[data-act=approve]').click()");
+    // Every view updates: the owner's card completes, the inbox empties
+    ada.browser.waitFor("document.querySelector('.run[data-status=\"completed\"]')", "document.getElementById('runs').innerText", 20_000);
+    assertTrue(((String) ada.browser.eval("document.getElementById('runs').innerText")).contains("Approved by Carol"));
+    carol.browser.waitFor("!document.querySelector('#inbox .gate.open')", "document.getElementById('inbox').innerText", 10_000);
+    assertEquals(0L, ada.browser.eval("document.querySelectorAll('#runs b b').length"), "outputs are text, not markup");
+    // A finished run offers no Stop and no decision
+    assertEquals(0L, ada.browser.eval("document.querySelectorAll('.run[data-status=completed] button[data-act]').length"));
+    // The session survives the tab: a reload lists the run again from the server
+    ada.browser.driver().navigate().refresh();
+    ada.waitOnline();
+    ada.browser.waitFor("document.querySelector('.run[data-status=\"completed\"]')", "document.getElementById('runs').innerText", 10_000);
   }
 
   @Test
   void aFileDroppedOnTheChatIsUploadedAndAttached() throws Exception {
     Browser.require();
-    try (TestCluster c = TestCluster.start(Map.of(), Map.of());
-         UiUser ada = UiUser.signIn("ada-drop", "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
-         UiUser bob = UiUser.signIn("bob-drop", "http://127.0.0.1:" + c.port(1) + "/", "Bob", "bob")) {
-      // A real drag & drop as the page sees it: dragenter shows the overlay, drop hands over the files
-      ada.browser.run("window.__dt = new DataTransfer();"
-          + "window.__dt.items.add(new File(['# Notes\\nhello agents'], 'notes.md', {type: 'text/markdown'}));"
-          + "document.getElementById('chat').dispatchEvent(new DragEvent('dragenter', {dataTransfer: window.__dt, bubbles: true, cancelable: true}))");
-      assertEquals(false, ada.browser.eval("document.getElementById('drop').hidden"), "the drop overlay shows");
-      ada.browser.run("document.getElementById('chat').dispatchEvent(new DragEvent('drop', {dataTransfer: window.__dt, bubbles: true, cancelable: true}))");
-      ada.browser.waitFor("document.querySelector('#composer-files .chip[data-state=done]')",
-          "document.getElementById('composer-files').innerText", 10_000);
-      assertEquals(true, ada.browser.eval("document.getElementById('drop').hidden"));
-      assertTrue(((String) ada.browser.eval("document.querySelector('#composer-files .preview-text').textContent")).contains("hello agents"),
-          "a preview of what was uploaded");
-      ada.say("the notes");
-      bob.browser.waitFor("document.querySelector('#list .attachment')", "document.getElementById('list').innerText", 10_000);
-      assertTrue(bob.listText().contains("notes.md"), bob.listText());
-      // The other user downloads it (with their token, from the other node)
-      Object text = bob.browser.async("agentbus.api.blob('/api/files/' + document.querySelector('#list .attachment').dataset.file)"
-          + ".then(b => b.text()).then(done, e => done('failed: ' + e))");
-      assertEquals("# Notes\nhello agents", text);
-    }
+    TestCluster c = ui.hold(TestCluster.start(Map.of(), Map.of()));
+    UiUser ada = ui.signIn("ada-drop", "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
+    UiUser bob = ui.signIn("bob-drop", "http://127.0.0.1:" + c.port(1) + "/", "Bob", "bob");
+    // A real drag & drop as the page sees it: dragenter shows the overlay, drop hands over the files
+    ada.browser.run("window.__dt = new DataTransfer();"
+        + "window.__dt.items.add(new File(['# Notes\\nhello agents'], 'notes.md', {type: 'text/markdown'}));"
+        + "document.getElementById('chat').dispatchEvent(new DragEvent('dragenter', {dataTransfer: window.__dt, bubbles: true, cancelable: true}))");
+    assertEquals(false, ada.browser.eval("document.getElementById('drop').hidden"), "the drop overlay shows");
+    ada.browser.run("document.getElementById('chat').dispatchEvent(new DragEvent('drop', {dataTransfer: window.__dt, bubbles: true, cancelable: true}))");
+    ada.browser.waitFor("document.querySelector('#composer-files .chip[data-state=done]')",
+        "document.getElementById('composer-files').innerText", 10_000);
+    assertEquals(true, ada.browser.eval("document.getElementById('drop').hidden"));
+    assertTrue(((String) ada.browser.eval("document.querySelector('#composer-files .preview-text').textContent")).contains("hello agents"),
+        "a preview of what was uploaded");
+    ada.say("the notes");
+    bob.browser.waitFor("document.querySelector('#list .attachment')", "document.getElementById('list').innerText", 10_000);
+    assertTrue(bob.listText().contains("notes.md"), bob.listText());
+    // The other user downloads it (with their token, from the other node)
+    Object text = bob.browser.async("agentbus.api.blob('/api/files/' + document.querySelector('#list .attachment').dataset.file)"
+        + ".then(b => b.text()).then(done, e => done('failed: ' + e))");
+    assertEquals("# Notes\nhello agents", text);
   }
 
   @Test
   void thePageResumesOnTheOtherNodeWhenItsNodeStopsWithNothingMissed() throws Exception {
     Browser.require();
-    try (TestCluster c = TestCluster.start(Map.of(), Map.of());
-         TcpProxy lb = TcpProxy.start(c.clientVertx(), c.port(0), c.port(1));
-         UiUser ada = UiUser.signIn("ada-failover", "http://127.0.0.1:" + lb.port() + "/", "Ada", "ada");
-         WsClient bob = c.wsAuthedAt(c.port(1), c.token("bob"), null)) {
-      bob.send(new JsonObject().put("type", "subscribe").put("channel", "general"));
-      ada.say("before the restart");
-      bob.next(f -> "before the restart".equals(f.getString("content")), "ada's message");
-      c.node(0).close().await();
-      // While the page is cut off, the conversation goes on
-      for (int i = 1; i <= 5; i++) {
-        String id = bob.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "missed " + i));
-        assertEquals("ack", bob.replyTo(id).getString("type"));
-      }
-      ada.waitOnline();
-      ada.browser.waitFor("document.getElementById('list').innerText.includes('missed 5')",
-          "document.getElementById('conn').innerText + ' | ' + document.getElementById('list').innerText", 30_000);
-      String text = ada.listText();
-      for (int i = 1; i <= 5; i++) {
-        assertEquals(1, text.split("missed " + i + "\n|missed " + i + "$", -1).length - 1, "exactly once: missed " + i + " in " + text);
-      }
-      // One indicator, never a line per attempt in the conversation
-      assertFalse(text.toLowerCase().contains("reconnect"), text);
-      ada.say("after the restart");
-      bob.next(f -> "after the restart".equals(f.getString("content")), "the page sends again");
+    TestCluster c = ui.hold(TestCluster.start(Map.of(), Map.of()));
+    TcpProxy lb = ui.hold(TcpProxy.start(c.clientVertx(), c.port(0), c.port(1)));
+    UiUser ada = ui.signIn("ada-failover", "http://127.0.0.1:" + lb.port() + "/", "Ada", "ada");
+    WsClient bob = ui.hold(c.wsAuthedAt(c.port(1), c.token("bob"), null));
+    bob.send(new JsonObject().put("type", "subscribe").put("channel", "general"));
+    ada.say("before the restart");
+    bob.next(f -> "before the restart".equals(f.getString("content")), "ada's message");
+    c.node(0).close().await();
+    // While the page is cut off, the conversation goes on
+    for (int i = 1; i <= 5; i++) {
+      String id = bob.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "missed " + i));
+      assertEquals("ack", bob.replyTo(id).getString("type"));
     }
+    ada.waitOnline();
+    ada.browser.waitFor("document.getElementById('list').innerText.includes('missed 5')",
+        "document.getElementById('conn').innerText + ' | ' + document.getElementById('list').innerText", 30_000);
+    String text = ada.listText();
+    for (int i = 1; i <= 5; i++) {
+      assertEquals(1, text.split("missed " + i + "\n|missed " + i + "$", -1).length - 1, "exactly once: missed " + i + " in " + text);
+    }
+    // One indicator, never a line per attempt in the conversation
+    assertFalse(text.toLowerCase().contains("reconnect"), text);
+    ada.say("after the restart");
+    bob.next(f -> "after the restart".equals(f.getString("content")), "the page sends again");
   }
 
   @Test
   void storedScriptsStayInert() throws Exception {
     Browser.require();
-    try (TestCluster c = TestCluster.start(Map.of());
-         UiUser ada = UiUser.signIn("ada-xss", "http://127.0.0.1:" + c.port(0) + "/", "Ada <img src=x onerror=window.__xss=9>", "ada");
-         WsClient eve = c.wsAuthedAt(c.port(0), c.token("eve"), null)) {
-      String[] payloads = {"<img src=x onerror=\"window.__xss=1\">", "[click me](javascript:window.__xss=2)",
-          "<script>window.__xss=3</script>", "<svg onload=\"window.__xss=4\"></svg>", "<a href=\"javascript:window.__xss=5\">x</a>",
-          "```html\n<img src=x onerror=window.__xss=6>\n```", "<iframe src=\"javascript:window.__xss=7\"></iframe>"};
-      for (String p : payloads) {
-        String id = eve.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", p));
-        assertEquals("ack", eve.replyTo(id).getString("type"));
-      }
-      ada.browser.waitFor("document.querySelectorAll('#list .msg').length >= 7", "document.getElementById('list').innerText", 10_000);
-      ada.browser.run("document.querySelectorAll('#list a').forEach(a => a.click())");
-      Thread.sleep(500);
-      assertEquals(null, ada.browser.eval("window.__xss"));
-      assertEquals(0L, ada.browser.eval("document.querySelectorAll('#list img, #list script, #list svg, #list iframe, #list [onerror], #list [onload]').length"));
-      assertEquals(0L, ada.browser.eval("[...document.querySelectorAll('#list a')].filter(a => /^javascript:/i.test(a.getAttribute('href') || '')).length"));
-      assertTrue(ada.listText().contains("<img src=x onerror=window.__xss=6>"), "code stays visible as text: " + ada.listText());
+    TestCluster c = ui.hold(TestCluster.start(Map.of()));
+    UiUser ada = ui.signIn("ada-xss", "http://127.0.0.1:" + c.port(0) + "/", "Ada <img src=x onerror=window.__xss=9>", "ada");
+    WsClient eve = ui.hold(c.wsAuthedAt(c.port(0), c.token("eve"), null));
+    String[] payloads = {"<img src=x onerror=\"window.__xss=1\">", "[click me](javascript:window.__xss=2)",
+        "<script>window.__xss=3</script>", "<svg onload=\"window.__xss=4\"></svg>", "<a href=\"javascript:window.__xss=5\">x</a>",
+        "```html\n<img src=x onerror=window.__xss=6>\n```", "<iframe src=\"javascript:window.__xss=7\"></iframe>"};
+    for (String p : payloads) {
+      String id = eve.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", p));
+      assertEquals("ack", eve.replyTo(id).getString("type"));
     }
+    ada.browser.waitFor("document.querySelectorAll('#list .msg').length >= 7", "document.getElementById('list').innerText", 10_000);
+    ada.browser.run("document.querySelectorAll('#list a').forEach(a => a.click())");
+    Thread.sleep(500);
+    assertEquals(null, ada.browser.eval("window.__xss"));
+    assertEquals(0L, ada.browser.eval("document.querySelectorAll('#list img, #list script, #list svg, #list iframe, #list [onerror], #list [onload]').length"));
+    assertEquals(0L, ada.browser.eval("[...document.querySelectorAll('#list a')].filter(a => /^javascript:/i.test(a.getAttribute('href') || '')).length"));
+    assertTrue(ada.listText().contains("<img src=x onerror=window.__xss=6>"), "code stays visible as text: " + ada.listText());
   }
 
   @Test
   void aChannelOfAHundredThousandMessagesOpensInUnderASecondAndStaysBounded() throws Exception {
     Browser.require();
-    try (TestCluster c = TestCluster.start(Map.of())) {
-      LongChannel.create(c, "long", 100_000);
-      try (UiUser ada = UiUser.signIn("ada-long", "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
-           WsClient eve = c.wsAuthedAt(c.port(0), c.token("eve"), null)) {
-        ada.browser.waitFor("document.querySelector('#channels a[data-c=long]')", "document.getElementById('channels').innerText", 10_000);
-        // Warm once (the first query plans), then measure from the click to the newest message shown
-        ada.browser.run("document.querySelector('#channels a[data-c=long]').click()");
-        ada.waitForText("message number 100000");
-        ada.browser.run("document.querySelector('#channels a[data-c=general]').click()");
-        ada.browser.waitFor("!document.getElementById('list').innerText.includes('message number')", "''", 10_000);
-        Object ms = ada.browser.async("const t0 = performance.now();"
-            + "document.querySelector('#channels a[data-c=long]').click();"
-            + "(function tick() { const el = document.querySelector('#list [data-id=\"long-100000\"]');"
-            + "  if (el && document.getElementById('messages').scrollTop > 0) done(performance.now() - t0); else requestAnimationFrame(tick); })();");
-        double opened = ((Number) ms).doubleValue();
-        System.out.printf("[ui] a 100 000-message channel opened in %.0f ms%n", opened);
-        assertTrue(opened < 1000, "opened in " + opened + " ms");
-        // Scrolling up pages older messages in; the DOM stays bounded
-        for (int i = 0; i < 10; i++) {
-          ada.browser.run("document.getElementById('messages').scrollTop = 0");
-          Thread.sleep(250);
-        }
-        ada.browser.waitFor("!document.querySelector('#list [data-id=\"long-100000\"]')", "document.querySelectorAll('#list .msg').length", 10_000);
-        long inDom = (Long) ada.browser.eval("document.querySelectorAll('#list .msg').length");
-        assertTrue(inDom <= 300, "messages in the DOM: " + inDom);
-        // A new message while reading the past never pulls the reader down: the pill counts it
-        double top = ((Number) ada.browser.eval("document.getElementById('messages').scrollTop")).doubleValue();
-        eve.send(new JsonObject().put("type", "chat").put("channel", "long").put("content", "fresh news"));
-        ada.browser.waitFor("!document.getElementById('new-pill').hidden && document.getElementById('new-pill').innerText.includes('1 new')",
-            "document.getElementById('new-pill').innerText", 10_000);
-        assertEquals(top, ((Number) ada.browser.eval("document.getElementById('messages').scrollTop")).doubleValue(), 2.0);
-        ada.browser.run("document.getElementById('new-pill').click()");
-        ada.waitForText("fresh news");
-      }
+    TestCluster c = ui.hold(TestCluster.start(Map.of()));
+    LongChannel.create(c, "long", 100_000);
+    UiUser ada = ui.signIn("ada-long", "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
+    WsClient eve = ui.hold(c.wsAuthedAt(c.port(0), c.token("eve"), null));
+    ada.browser.waitFor("document.querySelector('#channels a[data-c=long]')", "document.getElementById('channels').innerText", 10_000);
+    // Warm once (the first query plans), then measure from the click to the newest message shown
+    ada.browser.run("document.querySelector('#channels a[data-c=long]').click()");
+    ada.waitForText("message number 100000");
+    ada.browser.run("document.querySelector('#channels a[data-c=general]').click()");
+    ada.browser.waitFor("!document.getElementById('list').innerText.includes('message number')", "''", 10_000);
+    Object ms = ada.browser.async("const t0 = performance.now();"
+        + "document.querySelector('#channels a[data-c=long]').click();"
+        + "(function tick() { const el = document.querySelector('#list [data-id=\"long-100000\"]');"
+        + "  if (el && document.getElementById('messages').scrollTop > 0) done(performance.now() - t0); else requestAnimationFrame(tick); })();");
+    double opened = ((Number) ms).doubleValue();
+    System.out.printf("[ui] a 100 000-message channel opened in %.0f ms%n", opened);
+    assertTrue(opened < 1000, "opened in " + opened + " ms");
+    // Scrolling up pages older messages in; the DOM stays bounded
+    for (int i = 0; i < 10; i++) {
+      ada.browser.run("document.getElementById('messages').scrollTop = 0");
+      Thread.sleep(250);
     }
+    ada.browser.waitFor("!document.querySelector('#list [data-id=\"long-100000\"]')", "document.querySelectorAll('#list .msg').length", 10_000);
+    long inDom = (Long) ada.browser.eval("document.querySelectorAll('#list .msg').length");
+    assertTrue(inDom <= 300, "messages in the DOM: " + inDom);
+    // A new message while reading the past never pulls the reader down: the pill counts it
+    double top = ((Number) ada.browser.eval("document.getElementById('messages').scrollTop")).doubleValue();
+    eve.send(new JsonObject().put("type", "chat").put("channel", "long").put("content", "fresh news"));
+    ada.browser.waitFor("!document.getElementById('new-pill').hidden && document.getElementById('new-pill').innerText.includes('1 new')",
+        "document.getElementById('new-pill').innerText", 10_000);
+    assertEquals(top, ((Number) ada.browser.eval("document.getElementById('messages').scrollTop")).doubleValue(), 2.0);
+    ada.browser.run("document.getElementById('new-pill').click()");
+    ada.waitForText("fresh news");
   }
 
   @Test
   void onAPhoneTheChatStaysUsable() throws Exception {
     Browser.require();
-    try (TestCluster c = TestCluster.start(Map.of());
-         UiUser ada = UiUser.signIn(new Browser("ada-phone", 390, 844), "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada")) {
-      double chat = ((Number) ada.browser.eval("document.getElementById('chat').getBoundingClientRect().width")).doubleValue();
-      assertTrue(chat >= 380, "the chat column is the page: " + chat);
-      assertEquals(0L, ada.browser.eval("Math.max(0, document.documentElement.scrollWidth - innerWidth)"), "no sideways scrolling");
-      double nav = ((Number) ada.browser.eval("document.getElementById('sidebar').getBoundingClientRect().right")).doubleValue();
-      assertTrue(nav <= 0, "the channel list is a drawer, closed: " + nav);
-      ada.say("typed on a phone");
-      ada.waitForText("typed on a phone");
-      ada.browser.run("document.getElementById('menu').click()");
-      ada.browser.waitFor("document.getElementById('sidebar').getBoundingClientRect().left >= 0", "''", 3_000);
-    }
+    TestCluster c = ui.hold(TestCluster.start(Map.of()));
+    UiUser ada = ui.signIn(new Browser("ada-phone", 390, 844), "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
+    double chat = ((Number) ada.browser.eval("document.getElementById('chat').getBoundingClientRect().width")).doubleValue();
+    assertTrue(chat >= 380, "the chat column is the page: " + chat);
+    assertEquals(0L, ada.browser.eval("Math.max(0, document.documentElement.scrollWidth - innerWidth)"), "no sideways scrolling");
+    double nav = ((Number) ada.browser.eval("document.getElementById('sidebar').getBoundingClientRect().right")).doubleValue();
+    assertTrue(nav <= 0, "the channel list is a drawer, closed: " + nav);
+    ada.say("typed on a phone");
+    ada.waitForText("typed on a phone");
+    ada.browser.run("document.getElementById('menu').click()");
+    ada.browser.waitFor("document.getElementById('sidebar').getBoundingClientRect().left >= 0", "''", 3_000);
+    // the dark theme, code highlighting included, and kept for the next visit
+    String before = (String) ada.browser.eval("document.documentElement.dataset.theme");
+    ada.browser.run("document.getElementById('theme').click()");
+    String after = (String) ada.browser.eval("document.documentElement.dataset.theme");
+    assertFalse(before.equals(after), before + " → " + after);
+    assertEquals("dark".equals(after), ada.browser.eval("!document.getElementById('hl-dark').disabled"));
+    assertEquals(after, ada.browser.eval("localStorage.getItem('agentbus.theme')"));
+    // keyboard: Tab moves focus through the page and the focused control shows a focus ring
+    ada.browser.run("document.getElementById('composer-input').focus()");
+    ada.browser.driver().switchTo().activeElement().sendKeys(org.openqa.selenium.Keys.TAB);
+    assertEquals("send", ada.browser.eval("document.activeElement.id"));
+    assertFalse("none".equals(ada.browser.eval("getComputedStyle(document.activeElement).outlineStyle")), "a visible focus ring");
   }
 
   @Test
@@ -254,57 +266,48 @@ class WebUiTest {
     Browser.require();
     String secret = "ui-test-secret-0123456789abcdef0123456789";
     Map<String, String> prod = Map.of("AGENTBUS_PROFILE", "prod", "AGENTBUS_JWT_SECRET", secret);
-    try (TestCluster c = TestCluster.start(prod);
-         Browser b = new Browser("prod-login")) {
-      // Tokens as `agentbus token` mints them: the cluster's secret, no issuer or audience configured
-      io.agentbus.auth.TokenService mint = new io.agentbus.auth.TokenService(c.clientVertx(), secret, 3600, "", "", "roles");
-      String base = "http://127.0.0.1:" + c.port(0) + "/";
-      // Someone else's session id in this tab: the server refuses it (4403); the page starts a new one
-      try (WsClient other = c.wsAuthedAt(c.port(0), mint.issue("mallory", java.util.List.of()).getString("token"), "taken-session")) {
-        other.send(new JsonObject().put("type", "ping"));
-      }
-      b.open(base);
-      b.run("sessionStorage.setItem('agentbus.session', 'taken-session')");
-      b.open(base);
-      b.waitFor("!document.getElementById('login-token').hidden", "document.body.innerText", 10_000);
-      assertEquals(true, b.eval("document.getElementById('login-dev').hidden"), "no dev login in prod");
-      b.run("document.getElementById('login-token-input').value = 'not-a-token'; document.getElementById('login-form').requestSubmit()");
-      b.waitFor("document.getElementById('login-note').textContent.includes('not accepted')", "document.getElementById('login-note').textContent", 5_000);
-      b.run("document.getElementById('login-token-input').value = arguments[0]; document.getElementById('login-form').requestSubmit()",
-          mint.issue("ada", java.util.List.of()).getString("token"));
-      UiUser ada = new UiUserView(b).user();
-      ada.waitOnline();
-      assertFalse("taken-session".equals(b.eval("sessionStorage.getItem('agentbus.session')")), "a fresh session");
-      assertFalse(((String) b.eval("location.href")).contains("token"), "the token never rides in the URL");
-      ada.say("signed in with a token");
-      ada.waitForText("signed in with a token");
+    TestCluster c = ui.hold(TestCluster.start(prod));
+    Browser b = ui.hold(new Browser("prod-login"));
+    // Tokens as `agentbus token` mints them: the cluster's secret, no issuer or audience configured
+    io.agentbus.auth.TokenService mint = new io.agentbus.auth.TokenService(c.clientVertx(), secret, 3600, "", "", "roles");
+    String base = "http://127.0.0.1:" + c.port(0) + "/";
+    // Someone else's session id in this tab: the server refuses it (4403); the page starts a new one
+    try (WsClient other = c.wsAuthedAt(c.port(0), mint.issue("mallory", java.util.List.of()).getString("token"), "taken-session")) {
+      other.send(new JsonObject().put("type", "ping"));
     }
+    b.open(base);
+    b.run("sessionStorage.setItem('agentbus.session', 'taken-session')");
+    b.open(base);
+    b.waitFor("!document.getElementById('login-token').hidden", "document.body.innerText", 10_000);
+    assertEquals(true, b.eval("document.getElementById('login-dev').hidden"), "no dev login in prod");
+    b.run("document.getElementById('login-token-input').value = 'not-a-token'; document.getElementById('login-form').requestSubmit()");
+    b.waitFor("document.getElementById('login-note').textContent.includes('not accepted')", "document.getElementById('login-note').textContent", 5_000);
+    b.run("document.getElementById('login-token-input').value = arguments[0]; document.getElementById('login-form').requestSubmit()",
+        mint.issue("ada", java.util.List.of()).getString("token"));
+    UiUser ada = UiUser.attach(b, "ada");
+    ada.waitOnline();
+    assertFalse("taken-session".equals(b.eval("sessionStorage.getItem('agentbus.session')")), "a fresh session");
+    assertFalse(((String) b.eval("location.href")).contains("token"), "the token never rides in the URL");
+    ada.say("signed in with a token");
+    ada.waitForText("signed in with a token");
   }
 
   @Test
   void anAdminDrivesTheClusterFromTheOperatorsPage() throws Exception {
     Browser.require();
-    try (TestCluster c = TestCluster.start(Map.of(), Map.of());
-         UiUser root = UiUser.signIn("admin-page", "http://127.0.0.1:" + c.port(0) + "/", "Root", "root", "admin")) {
-      root.browser.run("location.hash = '#/admin'");
-      root.browser.waitFor("document.querySelectorAll('#admin tbody tr').length >= 2 && document.getElementById('admin').innerText.includes('2 members')",
-          "document.getElementById('admin').innerText", 10_000);
-      root.browser.run("document.querySelector('#admin .console button.primary').click()");
-      root.browser.waitFor("document.querySelector('#admin .console-out').textContent.length > 2 && !document.querySelector('#admin .console-out').textContent.startsWith('…')",
-          "document.querySelector('#admin .console-out').textContent", 10_000);
-      root.browser.waitFor("document.getElementById('admin').innerText.includes('/admin/bus')", "document.getElementById('admin').innerText", 10_000);
-      root.browser.run("document.querySelector('#admin .inspect button.primary').click()");
-      root.browser.waitFor("document.getElementById('admin').innerText.includes('Maintenance in 10 minutes')",
-          "document.getElementById('admin').innerText", 10_000);
-      root.browser.run("location.hash = '#/c/general'");
-      root.waitForText("Maintenance in 10 minutes");
-    }
-  }
-
-  /** A signed-in page not opened through {@link UiUser#signIn}. */
-  private record UiUserView(Browser b) {
-    UiUser user() {
-      return UiUser.attach(b, "ada");
-    }
+    TestCluster c = ui.hold(TestCluster.start(Map.of(), Map.of()));
+    UiUser root = ui.signIn("admin-page", "http://127.0.0.1:" + c.port(0) + "/", "Root", "root", "admin");
+    root.browser.run("location.hash = '#/admin'");
+    root.browser.waitFor("document.querySelectorAll('#admin tbody tr').length >= 2 && document.getElementById('admin').innerText.includes('2 members')",
+        "document.getElementById('admin').innerText", 10_000);
+    root.browser.run("document.querySelector('#admin .console button.primary').click()");
+    root.browser.waitFor("document.querySelector('#admin .console-out').textContent.length > 2 && !document.querySelector('#admin .console-out').textContent.startsWith('…')",
+        "document.querySelector('#admin .console-out').textContent", 10_000);
+    root.browser.waitFor("document.getElementById('admin').innerText.includes('/admin/bus')", "document.getElementById('admin').innerText", 10_000);
+    root.browser.run("document.querySelector('#admin .inspect button.primary').click()");
+    root.browser.waitFor("document.getElementById('admin').innerText.includes('Maintenance in 10 minutes')",
+        "document.getElementById('admin').innerText", 10_000);
+    root.browser.run("location.hash = '#/c/general'");
+    root.waitForText("Maintenance in 10 minutes");
   }
 }

@@ -11,11 +11,7 @@ public final class UiUser implements AutoCloseable {
     this.userId = userId;
   }
 
-  /** Opens {@code baseUrl} and signs in with dev login as {@code displayName} (user id {@code userId}, extra roles). */
-  public static UiUser signIn(String name, String baseUrl, String displayName, String userId, String... roles) throws Exception {
-    return signIn(new Browser(name), baseUrl, displayName, userId, roles);
-  }
-
+  /** Opens {@code baseUrl} in {@code b} and signs in with dev login as {@code displayName} (user id {@code userId}, extra roles). */
   public static UiUser signIn(Browser b, String baseUrl, String displayName, String userId, String... roles) {
     b.open(baseUrl);
     b.waitFor("document.querySelector('#login-name') && !document.getElementById('login').hidden",
