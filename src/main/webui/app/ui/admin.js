@@ -33,7 +33,7 @@ export function createAdmin(app) {
       cluster.replaceChildren(h('p.muted', 'Asking every node…'));
       try {
         const r = await app.api.get('/admin/cluster');
-        cluster.replaceChildren(h('p', `Answered by ${r.nodeId} · ${r.members.length} members`), h('div.table-wrap', h('table',
+        cluster.replaceChildren(h('p', `Answered by ${r.nodeId} · ${r.members.length} member${r.members.length === 1 ? '' : 's'}`), h('div.table-wrap', h('table',
           h('thead', h('tr', ['Node', 'Address', 'HTTP', 'Verticles', '/ws', 'SockJS', 'Streams', 'Up', 'Version'].map((x) => h('th', x)))),
           h('tbody', r.members.map((m) => h('tr', { class: m.reachable === false ? 'unreachable' : '' },
             h('td', m.nodeId + (m.nodeId === r.nodeId ? ' (this)' : '') + (m.reachable === false ? ' — unreachable' : '')),

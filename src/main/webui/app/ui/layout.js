@@ -2,6 +2,7 @@
 // (Ctrl+K search, Alt+↑/↓ channels, Escape closes what is open) and the dialog helper.
 
 import { $, $$, h } from './dom.js';
+import { initials, hue } from '../core/format.js';
 
 export function initLayout(app) {
   app.showTab = (tab) => {
@@ -27,6 +28,14 @@ export function initLayout(app) {
     }
   });
   $('#me').addEventListener('click', () => profileDialog(app));
+  const me = () => {
+    const name = app.me.displayName || app.me.userId;
+    $('#me').replaceChildren(h('span.avatar.small', { style: { '--h': hue(app.me.userId) }, 'aria-hidden': 'true' }, initials(name)),
+      h('span.me-name', name));
+    $('#me').setAttribute('aria-label', `You: ${name} (profile and sign out)`);
+  };
+  me();
+  app.on('users', me);
 }
 
 /** Opens the page's dialog with `title`, `body` (nodes) and buttons; resolves with the button's value. */

@@ -37,7 +37,7 @@ export function createRuns(app) {
     const t = templates.find((x) => x.name === $('#template').value);
     if (!t) return;
     const chain = (t.steps || []).map((s) => (s.approval ? `⏸ ${s.approval}` : s.roles.join(' + '))).join(' → ');
-    $('#template-desc').textContent = `${t.description || ''}${chain ? ' — ' + chain : ''}`;
+    $('#template-desc').textContent = [t.description, chain].filter(Boolean).join(' — ');
   }
   $('#template').addEventListener('change', describe);
 

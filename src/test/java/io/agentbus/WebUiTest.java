@@ -231,6 +231,19 @@ class WebUiTest {
     assertEquals(top, ((Number) ada.browser.eval("document.getElementById('messages').scrollTop")).doubleValue(), 2.0);
     ada.browser.run("document.getElementById('new-pill').click()");
     ada.waitForText("fresh news");
+    // Search jumps far into the past: a page around the hit, then newer pages on the way down
+    ada.browser.run("document.getElementById('search-input').value = 'number 50000';"
+        + "document.getElementById('search-form').requestSubmit()");
+    ada.browser.waitFor("document.querySelector('#results .result')", "document.getElementById('results').innerText", 10_000);
+    assertTrue(((String) ada.browser.eval("document.querySelector('#results .result').innerText")).contains("50000"));
+    ada.browser.run("document.querySelector('#results .result').click()");
+    ada.browser.waitFor("document.querySelector('#list [data-id=\"long-50000\"].flash')", "document.getElementById('list').innerText.slice(0, 300)", 10_000);
+    for (int i = 0; i < 4; i++) {
+      ada.browser.run("const s = document.getElementById('messages'); s.scrollTop = s.scrollHeight");
+      Thread.sleep(300);
+    }
+    ada.browser.waitFor("document.querySelector('#list [data-id=\"long-50100\"]')", "document.getElementById('list').innerText.slice(-300)", 10_000);
+    assertTrue((Long) ada.browser.eval("document.querySelectorAll('#list .msg').length") <= 300);
   }
 
   @Test
@@ -238,6 +251,7 @@ class WebUiTest {
     Browser.require();
     TestCluster c = ui.hold(TestCluster.start(Map.of()));
     UiUser ada = ui.signIn(new Browser("ada-phone", 390, 844), "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
+    assertEquals(390L, ada.browser.eval("innerWidth"), "a 390 px wide viewport");
     double chat = ((Number) ada.browser.eval("document.getElementById('chat').getBoundingClientRect().width")).doubleValue();
     assertTrue(chat >= 380, "the chat column is the page: " + chat);
     assertEquals(0L, ada.browser.eval("Math.max(0, document.documentElement.scrollWidth - innerWidth)"), "no sideways scrolling");

@@ -58,6 +58,11 @@ public final class Browser implements AutoCloseable {
     o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
         "--window-size=" + width + "," + height, "--user-data-dir=" + profile);
+    if (width < 500) {
+      // A phone: headless chromium's window is never narrower than 500 px, so the viewport is emulated.
+      o.setExperimentalOption("mobileEmulation", java.util.Map.of("deviceMetrics",
+          java.util.Map.of("width", width, "height", height, "pixelRatio", 2.0, "touch", true)));
+    }
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
     o.setCapability("goog:loggingPrefs", logs);
