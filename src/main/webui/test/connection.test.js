@@ -115,3 +115,20 @@ test('REST calls retry transient failures and give up on refusals', async () => 
   assert.deepEqual(waits, [500, 1000]);
   await assert.rejects(retrying(async () => { throw new ApiError(403, 'FORBIDDEN'); }, () => {}, { sleep: async () => {} }), (e) => e.status === 403);
 });
+
+test('after a drop, reads and keyed chats are resent; a workflow start or a decision is not (CONNECTION_LOST)', async () => {
+  const { c, timers, sock } = make();
+  c.start(); sock().open(); authOk(sock());
+  const start = c.request({ type: 'user_input', content: 'build it' });
+  const chat = c.request({ type: 'chat', channel: 'general', content: 'hi', idempotencyKey: 'k2' });
+  const decide = c.request({ type: 'approval_response', approvalId: 'a1', action: 'approve' });
+  sock().drop();
+  await assert.rejects(start, (e) => e.code === 'CONNECTION_LOST');
+  await assert.rejects(decide, (e) => e.code === 'CONNECTION_LOST');
+  timers[timers.length - 1].fn();
+  sock().open(); authOk(sock());
+  const resent = sock().sent.filter((f) => f.type !== 'auth');
+  assert.deepEqual(resent.map((f) => f.type), ['chat']);
+  sock().recv({ type: 'ack', replyTo: resent[0].id, seq: 3 });
+  assert.equal((await chat).seq, 3);
+});

@@ -17,6 +17,17 @@ export const PING_MS = 25_000;
 export const PONG_TIMEOUT_MS = 10_000;
 /** Frames kept for sending while offline. */
 export const OUTBOX_MAX = 200;
+/**
+ * Frames that may be sent again after a connection dropped before their answer: reads, and
+ * changes that are idempotent (a reaction or pin set twice is one). A chat with an
+ * idempotencyKey is stored once however often it is sent. Anything else (starting a workflow,
+ * deciding a gate, editing, deleting, cancelling) is not resent: its promise is rejected with
+ * CONNECTION_LOST, and the view says so instead of acting twice.
+ */
+const RESENDABLE = new Set(['history', 'search', 'pins', 'presence', 'reaction', 'pin', 'read', 'ping']);
+export function resendable(frame) {
+  return RESENDABLE.has(frame.type) || (frame.type === 'chat' && !!frame.idempotencyKey);
+}
 
 export class Connection {
   /**
@@ -158,7 +169,7 @@ export class Connection {
   #track(f) {
     if (f.stream.startsWith('session:')) { this.sessionSeq = Math.max(this.sessionSeq || 0, f.seq); return; }
     for (const s of this.streams.values()) {
-      if (s.key === f.stream || streamOf(s.frame) === f.stream) s.lastSeq = Math.max(s.lastSeq || 0, f.seq);
+      if (streamOf(s.frame) === f.stream) s.lastSeq = Math.max(s.lastSeq || 0, f.seq);
     }
   }
 
@@ -176,6 +187,15 @@ export class Connection {
   #onClose(code, reason) {
     this.ws = null;
     this.#clearTimers();
+    for (const entry of [...this.outbox]) {
+      if (entry.sent && !resendable(entry.frame)) {
+        this.outbox.splice(this.outbox.indexOf(entry), 1);
+        this.pending.delete(entry.frame.id);
+        entry.reject(Object.assign(new Error('the connection dropped before the answer: check whether it took effect'),
+          { code: 'CONNECTION_LOST' }));
+      }
+    }
+    this.o.onOutbox?.(this.outbox.length);
     if (this.stopped) return;
     if (code === 4401) { this.#setState('signed-out'); this.o.onAuthNeeded?.(reason); return; }
     if (code === 4403) {
