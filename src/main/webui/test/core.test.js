@@ -94,7 +94,7 @@ test('a workflow card folds its events, ignores replays and closes its gates whe
   fold(run, ev(3, 'agent_progress', { agentRole: 'design', progress: 0.5, partialOutput: 'half' }));
   assert.equal(run.byRole.design.partial, 'half', 'a replayed event is not applied twice');
   assert.deepEqual(progress(run), { done: 0, total: 2, fraction: 0.25 });
-  assert.equal(eta(run), 5000);
+  assert.equal(eta(run), 5 * 60_000, 'estimates are minutes: half of design (2) and all of code (4)');
   fold(run, ev(4, 'agent_completed', { agentRole: 'design', outputs: { text: 'ok' }, duration: 1200, qualityScore: 0.9 }));
   fold(run, ev(5, 'approval_required', { approvalId: 'a1', title: 'Design review', expiresAt: at(60) }));
   assert.equal(run.status, 'waiting_approval');

@@ -4,8 +4,8 @@
 
 export const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
-/** Templates give estimates in seconds. */
-const secondsToMs = (s) => (typeof s === 'number' ? Math.round(s * 1000) : null);
+/** Templates give estimates in minutes (`estimatedTime`, `estimatedDuration`). */
+const minutesToMs = (m) => (typeof m === 'number' ? Math.round(m * 60_000) : null);
 
 export function emptyRun(id) {
   return { id, name: '', status: 'running', startedAt: null, estimatedMs: null, agents: [], byRole: {},
@@ -31,9 +31,9 @@ export function fold(run, ev) {
   }
   switch (ev.type) {
     case 'workflow_started':
-      run.name = ev.workflowName || run.name; run.startedAt = ev.timestamp; run.estimatedMs = secondsToMs(ev.estimatedDuration);
+      run.name = ev.workflowName || run.name; run.startedAt = ev.timestamp; run.estimatedMs = minutesToMs(ev.estimatedDuration);
       run.epicId = ev.epicId || null; run.status = 'running';
-      (ev.agents || []).forEach((x) => { const a = agent(run, x.role); a.estimatedMs = secondsToMs(x.estimatedTime); });
+      (ev.agents || []).forEach((x) => { const a = agent(run, x.role); a.estimatedMs = minutesToMs(x.estimatedTime); });
       break;
     case 'agent_started': {
       const a = agent(run, ev.agentRole);
