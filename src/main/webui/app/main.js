@@ -18,7 +18,15 @@ import { initLayout } from './ui/layout.js';
 const boot = $('#boot');
 let token = auth.stored();
 
-const api = createApi(() => token);
+const api = createApi(() => token, undefined, () => signedOut());
+let reauth = null;
+/** The token stopped working (a 401, a refused auth frame): one new sign-in, then reconnect. */
+function signedOut(reason) {
+  if (!reauth) {
+    reauth = reauthenticate(reason).then(() => { reauth = null; app.conn?.restart(); });
+  }
+  return reauth;
+}
 
 /** Everything the views share. */
 const app = {
@@ -85,7 +93,7 @@ async function start() {
       app.me = await loading('your profile', () => api.get('/api/me'));
       break;
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) await reauthenticate('That token was not accepted. Sign in again.');
+      if (e instanceof ApiError && e.status === 401) await signedOut('That token was not accepted. Sign in again.');
       else throw e;
     }
   }
@@ -97,15 +105,13 @@ async function start() {
   sessionStorage.setItem('agentbus.session', session);
   app.conn = new Connection({
     url: (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws',
-    token: () => token,
+    token: () => (auth.secondsLeft(token) > 0 ? token : null), // an expired one is not even tried
     session,
     onFrame: (f) => app.emit('frame', f),
     onState: (s, c) => app.emit('conn', { state: s, conn: c }),
     onOnline: (f) => app.emit('online', f),
     onOutbox: (n) => app.emit('outbox', n),
-    onAuthNeeded: (why) => {
-      reauthenticate(why ? `Signed out: ${why}` : undefined).then(() => app.conn.restart());
-    },
+    onAuthNeeded: (why) => { signedOut(why ? `Signed out: ${why}` : undefined); },
     onSessionRefused: () => {
       const fresh = newSessionId();
       sessionStorage.setItem('agentbus.session', fresh);

@@ -14,7 +14,8 @@ export class ApiError extends Error {
   get transient() { return this.status === 0 || this.status >= 500 || this.code === 'UNAVAILABLE'; }
 }
 
-export function createApi(getToken, fetchImpl = globalThis.fetch.bind(globalThis)) {
+/** `onUnauthorized()` is told when a call with the current token answers 401 (it expired, or was revoked). */
+export function createApi(getToken, fetchImpl = globalThis.fetch.bind(globalThis), onUnauthorized = () => {}) {
   async function call(method, path, body, extra = {}) {
     const headers = { ...(extra.headers || {}) };
     const token = getToken();
@@ -29,6 +30,7 @@ export function createApi(getToken, fetchImpl = globalThis.fetch.bind(globalThis
     }
     const type = res.headers.get('Content-Type') || '';
     const data = type.includes('json') ? await res.json().catch(() => null) : null;
+    if (res.status === 401 && token && !extra.headers?.Authorization) onUnauthorized();
     if (!res.ok) throw new ApiError(res.status, data?.code, data?.message || data?.error || res.statusText);
     return data ?? {};
   }
