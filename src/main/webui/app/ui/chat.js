@@ -27,6 +27,7 @@ export function createChat(app) {
   const pending = [];          // own messages sent, not yet seen in the timeline
   let belowCount = 0;          // live messages appended while the reader was scrolled up
   let lastRead = 0;
+  let flash = null;            // {id, until}: the message a search jumped to
 
   const thread = createThread(app);
   const results = createResults(app, { jump });
@@ -53,6 +54,8 @@ export function createChat(app) {
     }
     for (const p of pending) if (!(p.ackedId && tl.byId.has(p.ackedId))) nodes.push(p.el);
     list.replaceChildren(...nodes);
+    // A message jumped to stays marked across re-renders (an older page may rebuild its element).
+    if (flash && Date.now() < flash.until) list.querySelector(`[data-id="${CSS.escape(flash.id)}"]`)?.classList.add('flash');
     $('#older').hidden = !(tl.hasOlder && loading);
     if (atBottom && tl.atLatest) scrollToBottom();
     else if (anchor) restore(anchor);
@@ -128,7 +131,7 @@ export function createChat(app) {
       list.replaceChildren(h('p.error', `This channel could not be loaded: ${e.message} `,
         h('button.link', { type: 'button', onclick: () => loadLatest() }, 'Retry')));
     } finally {
-      loading = false;
+      if (gen === generation) loading = false;
     }
   }
 
@@ -145,7 +148,7 @@ export function createChat(app) {
     } catch (e) {
       app.emit('toast', `Older messages could not be loaded: ${e.message}`);
     } finally {
-      loading = false;
+      if (gen === generation) loading = false;
       $('#older').hidden = true;
     }
   }
@@ -162,7 +165,7 @@ export function createChat(app) {
     } catch (e) {
       app.emit('toast', `Newer messages could not be loaded: ${e.message}`);
     } finally {
-      loading = false;
+      if (gen === generation) loading = false;
     }
   }
 
@@ -170,21 +173,28 @@ export function createChat(app) {
   async function jump(ch, messageId, seq) {
     if (ch !== channel) { app.openChannel(ch); await waitFor(() => channel === ch && !loading); }
     if (!tl.byId.has(messageId)) {
-      const gen = generation;
-      const [older, newer] = await Promise.all([
-        app.conn.request({ type: 'history', channel, before: seq + 1, limit: 25, topLevel: true }),
-        app.conn.request({ type: 'history', channel, after: seq, limit: 25, topLevel: true })]);
-      if (gen !== generation) return;
-      tl.resetAround(older.messages || [], older.hasMore, newer.messages || [], newer.hasMore);
-      cache.clear();
-      renderNow();
+      // A new window: pages still in flight for the old one are dropped when they come back.
+      const gen = ++generation;
+      loading = true;
+      try {
+        const [older, newer] = await Promise.all([
+          app.conn.request({ type: 'history', channel, before: seq + 1, limit: 25, topLevel: true }),
+          app.conn.request({ type: 'history', channel, after: seq, limit: 25, topLevel: true })]);
+        if (gen !== generation) return;
+        tl.resetAround(older.messages || [], older.hasMore, newer.messages || [], newer.hasMore);
+        cache.clear();
+        renderNow();
+      } finally {
+        if (gen === generation) loading = false;
+      }
     }
     const el = list.querySelector(`[data-id="${CSS.escape(messageId)}"]`);
     if (el) {
+      flash = { id: messageId, until: Date.now() + 2500 };
       el.scrollIntoView({ block: 'center' });
       el.classList.add('flash');
       el.focus({ preventScroll: true });
-      setTimeout(() => el.classList.remove('flash'), 2500);
+      setTimeout(() => list.querySelectorAll('.flash').forEach((x) => x.classList.remove('flash')), 2500);
     }
     updatePill();
   }
@@ -236,7 +246,7 @@ export function createChat(app) {
     updatePill();
   }), { passive: true });
   pill.addEventListener('click', () => {
-    if (tl.atLatest) { scrollToBottom(); updatePill(); } else { loadLatest(); }
+    if (tl.atLatest) { scrollToBottom(); updatePill(); } else { loadLatest(++generation); }
   });
 
   function markRead() {

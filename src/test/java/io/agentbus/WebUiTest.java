@@ -112,10 +112,22 @@ class WebUiTest {
     assertEquals(0L, ada.browser.eval("document.querySelectorAll('#runs b b').length"), "outputs are text, not markup");
     // A finished run offers no Stop and no decision
     assertEquals(0L, ada.browser.eval("document.querySelectorAll('.run[data-status=completed] button[data-act]').length"));
-    // The session survives the tab: a reload lists the run again from the server
+    // Stopped at its gate, a run offers no decision any more, here or in the inbox
+    ada.browser.run("document.getElementById('run-input').value = 'another page';"
+        + "document.getElementById('run-form').requestSubmit();");
+    ada.browser.waitFor("document.querySelector('.run[data-status=\"waiting_approval\"] button[data-act=cancel]')",
+        "document.getElementById('runs').innerText", 20_000);
+    carol.browser.waitFor("document.querySelector('#inbox .gate.open')", "document.getElementById('inbox').innerText", 15_000);
+    ada.browser.run("document.querySelector('.run[data-status=\"waiting_approval\"] button[data-act=cancel]').click()");
+    ada.browser.waitFor("document.querySelector('.run[data-status=\"cancelled\"]')", "document.getElementById('runs').innerText", 10_000);
+    assertEquals(0L, ada.browser.eval("document.querySelectorAll('.run[data-status=cancelled] button[data-act]').length"),
+        "a cancelled card offers neither Stop nor Approve/Reject");
+    carol.browser.waitFor("!document.querySelector('#inbox .gate.open')", "document.getElementById('inbox').innerText", 10_000);
+    // The session survives the tab: a reload lists its runs again from the server
     ada.browser.driver().navigate().refresh();
     ada.waitOnline();
-    ada.browser.waitFor("document.querySelector('.run[data-status=\"completed\"]')", "document.getElementById('runs').innerText", 10_000);
+    ada.browser.waitFor("document.querySelector('.run[data-status=\"completed\"]') && document.querySelector('.run[data-status=\"cancelled\"]')",
+        "document.getElementById('runs').innerText", 10_000);
   }
 
   @Test
