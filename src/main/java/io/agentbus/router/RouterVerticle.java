@@ -341,9 +341,10 @@ public final class RouterVerticle extends VerticleBase {
           : Future.failedFuture(AppException.forbidden("session '" + name.id() + "' belongs to another user")));
       case USER -> name.id().equals(who.userId()) ? Future.succeededFuture(ok)
           : Future.failedFuture(AppException.forbidden("only " + name.id() + " may listen to their own user stream"));
-      // The orchestrator owns workflows and the rule of who may read one.
+      // The orchestrator owns workflows and the rule of who may read one. Asked on this node when
+      // it runs one: right after a member's kill -9 the cluster may still route to its dead consumer.
       case WORKFLOW -> vertx.eventBus().request(Addresses.WORKFLOW_READ_CHECK,
-              new JsonObject().put("workflowId", name.id()), Requests.as(who))
+              new JsonObject().put("workflowId", name.id()), Requests.as(who).setLocalOnly(runsOrchestrator))
           .recover(err -> Future.failedFuture(Services.noHandlers(err)
               ? AppException.notFound("no workflow '" + name.id() + "'") : err))
           .map(m -> ok);
