@@ -88,7 +88,8 @@ public final class Addresses {
   public static final String SESSIONS_LIST = "internal.orchestrator.sessions";
   /**
    * Published (cluster-wide, not persisted) when an approval opens or is decided, withdrawn or
-   * expires: each bridge tells its connections of approvers and admins, whose inbox then re-reads
+   * expires: each bridge tells its /ws connections of approvers and admins (SockJS clients with
+   * those roles may register the address itself), whose inbox then re-reads
    * {@code GET /api/approvals?status=pending} (which knows who may decide what).
    */
   public static final String APPROVALS_INBOX = "agentbus.approvals.inbox";

@@ -78,10 +78,17 @@ class WebUiApiTest {
     try (TestCluster c = TestCluster.start(env, env);
          WsClient owner = c.wsAuthedAt(c.port(0), c.token("ada"), null);
          WsClient approver = c.wsAuthedAt(c.port(1), c.token("carol", "approver"), null);
-         WsClient other = c.wsAuthedAt(c.port(1), c.token("dave"), null)) {
+         WsClient other = c.wsAuthedAt(c.port(1), c.token("dave"), null);
+         io.agentbus.support.BridgeClient approverBridge = c.bridge(0, c.token("erin", "approver"));
+         io.agentbus.support.BridgeClient userBridge = c.bridge(0, c.token("frank"))) {
+      // Over SockJS the same notice is an address approvers may register, and nobody else
+      approverBridge.registerAndSettle(io.agentbus.bus.Addresses.APPROVALS_INBOX);
+      userBridge.register(io.agentbus.bus.Addresses.APPROVALS_INBOX);
+      assertTrue(userBridge.nextError(3000) != null, "a user without the role is refused");
       owner.replyTo(owner.send(new JsonObject().put("type", "user_input").put("content", "x").put("workflow", "review")));
       JsonObject added = approver.next(f -> "approvals_changed".equals(f.getString("type")), "the inbox notice");
       assertEquals("pending", added.getString("status"));
+      assertEquals(added.getString("approvalId"), approverBridge.next(io.agentbus.bus.Addresses.APPROVALS_INBOX).getString("approvalId"));
       String id = added.getString("approvalId");
       owner.replyTo(owner.send(new JsonObject().put("type", "approval_response").put("approvalId", id).put("action", "approve")));
       JsonObject decided = approver.next(f -> "approvals_changed".equals(f.getString("type")) && !"pending".equals(f.getString("status")), "decided");

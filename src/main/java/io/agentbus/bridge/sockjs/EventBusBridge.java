@@ -68,7 +68,8 @@ public final class EventBusBridge {
         .setInboundPermitteds(Arrays.stream(Operation.values()).filter(Operation::browserVisible)
             .flatMap(op -> Addresses.withAliases(op.address).stream())
             .map(address -> new PermittedOptions().setAddress(address)).toList())
-        .setOutboundPermitteds(List.of(new PermittedOptions().setAddressRegex(StreamName.BROWSER_REGEX)))
+        .setOutboundPermitteds(List.of(new PermittedOptions().setAddressRegex(StreamName.BROWSER_REGEX),
+            new PermittedOptions().setAddress(Addresses.APPROVALS_INBOX)))
         .setMaxHandlersPerSocket(bc.limits().maxSubscriptions())
         .setReplyTimeout(Requests.BRIDGE_REPLY_MS);
     return SockJSHandler.create(bc.vertx()).bridge(opts, this::onEvent);
@@ -139,6 +140,11 @@ public final class EventBusBridge {
 
   private void onRegister(BridgeEvent be, SockJSSocket sock) {
     String address = addressOf(be);
+    if (Addresses.APPROVALS_INBOX.equals(address)) {
+      // Not a stream (nothing to replay or count): the bridge's own consumer, for approvers and admins.
+      authenticate(be).onComplete(ar -> be.complete(ar.succeeded() && (ar.result().has("approver") || ar.result().has("admin"))));
+      return;
+    }
     String stream = StreamName.ofBrowserAddress(address);
     if (stream == null) {
       be.complete(false);
