@@ -27,7 +27,7 @@ export function createResults(app, { jump }) {
         return h('li', h('button.result', { type: 'button', onclick: () => jump(x.channel, x.message.messageId, x.message.seq) },
           h('div.meta', h('span.cname', '#' + x.channel), ' · ', h('span', app.name(x.message.authorId)), ' · ',
             h('time', time(x.message.timestamp))),
-          h('div.snippet', snippet(x.snippet || x.message.content))));
+          h('div.snippet', snippet(x.snippet || x.message.content, query))));
       });
       const list = more ? pane.querySelector('ul.results') : h('ul.results');
       list.append(...items);
@@ -61,7 +61,23 @@ export function createResults(app, { jump }) {
   };
 }
 
-/** A snippet with the server's **match** marks as <mark> (as elements: the text stays text). */
-function snippet(text) {
-  return String(text).split(/\*\*(.+?)\*\*/g).map((part, i) => (i % 2 ? h('mark', part) : part));
+/**
+ * A snippet with the query's words marked (as elements: the text stays text). The server marks
+ * matches with `**`, which markdown content uses too, so its marks are dropped and the words the
+ * user typed are marked here instead (by word prefix, as the stemmed search matches them).
+ */
+export function snippet(text, query) {
+  const plain = String(text).replace(/\*\*/g, '');
+  const words = String(query).toLowerCase().split(/[\s"()]+/).map((w) => w.replace(/^[-+]/, ''))
+    .filter((w) => w.length >= 2 && w !== 'or' && w !== 'and');
+  if (!words.length) return [plain];
+  const re = new RegExp(`\\b(${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})[\\p{L}\\p{N}]*`, 'giu');
+  const out = [];
+  let last = 0;
+  for (const m of plain.matchAll(re)) {
+    out.push(plain.slice(last, m.index), h('mark', m[0]));
+    last = m.index + m[0].length;
+  }
+  out.push(plain.slice(last));
+  return out;
 }

@@ -50,25 +50,29 @@ export function createThread(app) {
 
   function close() { state = null; pane.replaceChildren(h('p.muted', 'Open a thread from a message ("Reply in thread").')); app.showTab('runs'); }
 
+  /** Renders again, keeping what the user was typing in the reply box (and its focus). */
+  function rerender() {
+    const t = pane.querySelector('.thread-form textarea');
+    const text = t ? t.value : '';
+    const focused = t && document.activeElement === t;
+    render();
+    const n = pane.querySelector('.thread-form textarea');
+    if (n) { n.value = text; if (focused) n.focus(); }
+  }
+  app.on('users', () => { if (state) rerender(); }); // names learnt after the thread opened
+
   return {
     open,
     live(m) {
       if (state && m.threadId === state.root.messageId) {
         state.replies.set(m.messageId, m);
-        const keep = document.activeElement?.closest('.thread-form') ? document.activeElement.value : null;
-        render();
-        if (keep !== null) { const t = pane.querySelector('.thread-form textarea'); t.value = keep; t.focus(); }
+        rerender();
       }
     },
     change(ev) {
       if (!state) return;
       const m = ev.messageId === state.root.messageId ? state.root : state.replies.get(ev.messageId);
-      if (m && applyChange(m, ev, app.me.userId)) {
-        const t = pane.querySelector('.thread-form textarea');
-        const keep = t && document.activeElement === t ? t.value : null;
-        render();
-        if (keep !== null) { const n = pane.querySelector('.thread-form textarea'); n.value = keep; n.focus(); }
-      }
+      if (m && applyChange(m, ev, app.me.userId)) rerender();
     },
   };
 }

@@ -67,6 +67,10 @@ class WebUiTest {
     ada.browser.run("document.querySelector('#list .thread-link').click()");
     ada.browser.waitFor("document.getElementById('thread').innerText.includes('a reply in the thread')",
         "document.getElementById('thread').innerText", 10_000);
+    // Search finds it, the snippet shows the words marked, not the markdown's asterisks
+    bob.browser.run("document.getElementById('search-input').value = 'threads'; document.getElementById('search-form').requestSubmit()");
+    bob.browser.waitFor("document.querySelector('#results .result mark')", "document.getElementById('results').innerText", 10_000);
+    assertFalse(((String) bob.browser.eval("document.getElementById('results').innerText")).contains("**"));
     // Ada reacts through the picker; Bob sees the count
     ada.browser.run("document.querySelector('#list .msg button[aria-label=\"Add a reaction\"]').click()");
     ada.browser.waitFor("document.querySelector('.popover.emoji button[title=rocket]')", "document.body.innerText.slice(-300)", 5_000);
@@ -248,6 +252,8 @@ class WebUiTest {
         + "document.getElementById('search-form').requestSubmit()");
     ada.browser.waitFor("document.querySelector('#results .result')", "document.getElementById('results').innerText", 10_000);
     assertTrue(((String) ada.browser.eval("document.querySelector('#results .result').innerText")).contains("50000"));
+    assertEquals("50000", ada.browser.eval("[...document.querySelectorAll('#results .result mark')].map(m => m.textContent).find(t => t === '50000')"),
+        "the searched words are marked in the snippet");
     ada.browser.run("document.querySelector('#results .result').click()");
     ada.browser.waitFor("document.querySelector('#list [data-id=\"long-50000\"].flash')", "document.getElementById('list').innerText.slice(0, 300)", 10_000);
     for (int i = 0; i < 4; i++) {
