@@ -320,7 +320,7 @@ public final class ApprovalsVerticle extends VerticleBase {
     if (status != null && !STATUSES.contains(status)) {
       throw AppException.invalid("'status' must be one of " + STATUSES);
     }
-    return store.list(status, who.has("approver") || who.has("admin"), who.userId())
+    return store.list(status, who.seesAllApprovals(), who.userId())
         .compose(this::withWorkflowStatus)
         .map(list -> new JsonObject().put("approvals", list));
   }

@@ -25,6 +25,11 @@ public record Principal(String userId, List<String> roles, String sessionId) {
     return userId.equals(owner) || Arrays.stream(roles).anyMatch(this::has);
   }
 
+  /** An approver or an admin: sees every pending approval (and is told when that list changes). */
+  public boolean seesAllApprovals() {
+    return has("approver") || has("admin");
+  }
+
   public boolean hasAny(List<String> wanted) {
     return wanted.stream().anyMatch(roles::contains);
   }

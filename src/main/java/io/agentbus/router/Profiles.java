@@ -26,7 +26,7 @@ final class Profiles {
 
   private static final String ONE = "SELECT display_name FROM user_profiles WHERE user_id = $1";
   private static final String UPSERT = "INSERT INTO user_profiles (user_id, display_name) VALUES ($1, $2) "
-      + "ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, updated_at = now()";
+      + "ON CONFLICT (user_id) DO UPDATE SET display_name = EXCLUDED.display_name, updated_at = now() RETURNING display_name";
   /** Named users, then users seen only as session owners (they show as their id). */
   private static final String DIRECTORY = "SELECT user_id, display_name FROM ("
       + "SELECT user_id, display_name, updated_at AS at FROM user_profiles UNION ALL "
@@ -43,16 +43,20 @@ final class Profiles {
   /** {}: the caller's {userId, roles, displayName}. */
   Future<JsonObject> me(Message<Object> msg) {
     Principal who = Principal.of(msg);
-    return pool.preparedQuery(ONE).execute(Tuple.of(who.userId())).map(rows -> new JsonObject()
-        .put("userId", who.userId()).put("roles", new JsonArray(who.roles()))
-        .put("displayName", rows.size() == 0 ? who.userId() : rows.iterator().next().getString(0)));
+    return pool.preparedQuery(ONE).execute(Tuple.of(who.userId())).map(rows -> view(who, rows));
+  }
+
+  /** {userId, roles, displayName} from the row of the caller's name (none: the id). */
+  private static JsonObject view(Principal who, io.vertx.sqlclient.RowSet<Row> rows) {
+    return new JsonObject().put("userId", who.userId()).put("roles", new JsonArray(who.roles()))
+        .put("displayName", rows.size() == 0 ? who.userId() : rows.iterator().next().getString(0));
   }
 
   /** {displayName}: sets the caller's name; answers the same as {@link #me}. */
   Future<JsonObject> setName(Message<Object> msg) {
     Principal who = Principal.of(msg);
     String name = displayName(Services.body(msg));
-    return pool.preparedQuery(UPSERT).execute(Tuple.of(who.userId(), name)).compose(v -> me(msg));
+    return pool.preparedQuery(UPSERT).execute(Tuple.of(who.userId(), name)).map(rows -> view(who, rows));
   }
 
   /** {}: {users:[{userId, displayName}]}. */

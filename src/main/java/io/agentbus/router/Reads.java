@@ -18,6 +18,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 
@@ -88,15 +89,12 @@ final class Reads {
     return channels.get(name).compose(ch -> {
       if (after != null) {
         String sql = (Boolean) topLevel ? MessageQueries.PAGE_AFTER_TOP_LEVEL : MessageQueries.PAGE_AFTER;
-        return pool.preparedQuery(sql).execute(Tuple.of(name, after, limit + 1))
-            .compose(rows -> MessageView.withReactions(pool, rows, who.userId()))
-            .map(views -> new JsonObject().put("messages", new JsonArray(views.subList(0, (int) Math.min(views.size(), limit))))
-                .put("hasMore", views.size() > limit).put("channel", name))
-            .compose(this::markRemovedAttachments);
+        return page(sql, Tuple.of(name, after, limit + 1), limit, who, false)
+            .map(page -> page.put("channel", name)).compose(this::markRemovedAttachments);
       }
       if (threadId == null) {
         String sql = (Boolean) topLevel ? MessageQueries.PAGE_TOP_LEVEL : MessageQueries.PAGE;
-        return page(sql, Tuple.of(name, below, limit + 1), limit, who)
+        return page(sql, Tuple.of(name, below, limit + 1), limit, who, true)
             .map(page -> page.put("channel", name)).compose(this::markRemovedAttachments);
       }
       return pool.preparedQuery(MessageQueries.ONE).execute(Tuple.of(threadId)).compose(rows -> {
@@ -105,23 +103,27 @@ final class Reads {
           return Future.failedFuture(AppException.notFound("no message '" + threadId + "' in '" + name + "'"));
         }
         return MessageView.withReactions(pool, rows, who.userId()).compose(root ->
-            page(MessageQueries.THREAD_PAGE, Tuple.of(threadId, below, limit + 1), limit, who)
+            page(MessageQueries.THREAD_PAGE, Tuple.of(threadId, below, limit + 1), limit, who, true)
                 .map(page -> page.put("channel", name).put("threadId", threadId).put("root", root.get(0)))
                 .compose(this::markRemovedAttachments));
       });
     });
   }
 
-  /** A page newest-first from the database, answered oldest first with {@code hasMore}. */
-  private Future<JsonObject> page(String sql, Tuple args, long limit, Principal who) {
+  /**
+   * A page of up to {@code limit} (the query asks one more, to tell {@code hasMore}), answered
+   * oldest first: {@code newestFirst} when the query reads backwards from a seq ({@code before}).
+   */
+  private Future<JsonObject> page(String sql, Tuple args, long limit, Principal who, boolean newestFirst) {
     return pool.preparedQuery(sql).execute(args)
         .compose(rows -> MessageView.withReactions(pool, rows, who.userId()))
         .map(views -> {
           boolean hasMore = views.size() > limit;
-          JsonArray messages = new JsonArray();
-          for (int i = (int) Math.min(views.size(), limit) - 1; i >= 0; i--) {
-            messages.add(views.get(i));
+          List<JsonObject> kept = new ArrayList<>(views.subList(0, (int) Math.min(views.size(), limit)));
+          if (newestFirst) {
+            Collections.reverse(kept);
           }
+          JsonArray messages = new JsonArray(kept);
           return new JsonObject().put("messages", messages).put("hasMore", hasMore);
         });
   }

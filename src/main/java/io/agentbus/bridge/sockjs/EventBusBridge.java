@@ -142,7 +142,7 @@ public final class EventBusBridge {
     String address = addressOf(be);
     if (Addresses.APPROVALS_INBOX.equals(address)) {
       // Not a stream (nothing to replay or count): the bridge's own consumer, for approvers and admins.
-      authenticate(be).onComplete(ar -> be.complete(ar.succeeded() && (ar.result().has("approver") || ar.result().has("admin"))));
+      authenticate(be).onComplete(ar -> be.complete(ar.succeeded() && ar.result().seesAllApprovals()));
       return;
     }
     String stream = StreamName.ofBrowserAddress(address);

@@ -111,7 +111,7 @@ public final class WsConnection implements Sink {
   /** A notice for approvers and admins (their inbox changed): written only if this connection is one. */
   public void toApprovers(Frame frame) {
     Principal p = principal;
-    if (p != null && (p.has("approver") || p.has("admin"))) {
+    if (p != null && p.seesAllApprovals()) {
       write(frame);
     }
   }
