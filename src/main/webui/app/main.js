@@ -43,9 +43,12 @@ const app = {
   has(role) { return !!this.me?.roles?.includes(role); },
   /** A user id seen (a message, a presence change): the directory is re-read once if it is new. */
   learn(userId) {
-    if (!userId || this.users.has(userId) || this.learning) return;
-    this.learning = setTimeout(() => { this.learning = null; this.refreshUsers(); }, 200);
+    // Each unknown id asks once: a user the directory does not list is not asked about again.
+    if (!userId || this.users.has(userId) || this.asked.has(userId)) return;
+    this.asked.add(userId);
+    if (!this.learning) this.learning = setTimeout(() => { this.learning = null; this.refreshUsers(); }, 200);
   },
+  asked: new Set(),
   async refreshUsers() {
     const r = await api.get('/api/users').catch(() => ({ users: [] }));
     for (const u of r.users || []) this.users.set(u.userId, u);

@@ -239,6 +239,11 @@ export class Connection {
   }
 }
 
+/** A fresh idempotency key for a frame that may be sent more than once (a chat resent after a drop). */
+export function newKey() {
+  return Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+}
+
 /** The stream a subscribe frame names. */
 export function streamOf(frame) {
   if (frame.channel) return 'channel:' + frame.channel;

@@ -10,6 +10,7 @@ import { createComposer } from './composer.js';
 import { createThread } from './thread.js';
 import { createResults } from './results.js';
 import { dialog } from './layout.js';
+import { newKey } from '../net/connection.js';
 
 const PAGE = 50;
 /** Within this many pixels of an edge counts as at it. */
@@ -135,37 +136,36 @@ export function createChat(app) {
     }
   }
 
-  async function loadOlder() {
-    if (loading || !tl.hasOlder || tl.firstSeq === null) return;
-    loading = true;
-    $('#older').hidden = false;
-    const gen = generation;
-    try {
-      const page = await app.conn.request({ type: 'history', channel, before: tl.firstSeq, limit: PAGE, topLevel: true });
-      if (gen !== generation) return;
-      tl.prependOlder(page.messages || [], page.hasMore);
-      renderNow();
-    } catch (e) {
-      app.emit('toast', `Older messages could not be loaded: ${e.message}`);
-    } finally {
-      if (gen === generation) loading = false;
-      $('#older').hidden = true;
+  /** An older page (scrolled to the top). */
+  function loadOlder() {
+    if (tl.hasOlder && tl.firstSeq !== null) {
+      loadPage({ before: tl.firstSeq }, (page) => tl.prependOlder(page.messages || [], page.hasMore), 'Older', true);
     }
   }
 
-  async function loadNewer() {
-    if (loading || tl.atLatest || tl.lastSeq === null) return;
+  /** A newer page (scrolled to the bottom while reading the past). */
+  function loadNewer() {
+    if (!tl.atLatest && tl.lastSeq !== null) {
+      loadPage({ after: tl.lastSeq }, (page) => tl.appendNewer(page.messages || [], page.hasMore), 'Newer', false);
+    }
+  }
+
+  /** One history page beside the window (`before` or `after`), applied unless the window changed meanwhile. */
+  async function loadPage(where, apply, label, showSpinner) {
+    if (loading) return;
     loading = true;
+    if (showSpinner) $('#older').hidden = false;
     const gen = generation;
     try {
-      const page = await app.conn.request({ type: 'history', channel, after: tl.lastSeq, limit: PAGE, topLevel: true });
+      const page = await app.conn.request({ type: 'history', channel, ...where, limit: PAGE, topLevel: true });
       if (gen !== generation) return;
-      tl.appendNewer(page.messages || [], page.hasMore);
+      apply(page);
       renderNow();
     } catch (e) {
-      app.emit('toast', `Newer messages could not be loaded: ${e.message}`);
+      app.emit('toast', `${label} messages could not be loaded: ${e.message}`);
     } finally {
       if (gen === generation) loading = false;
+      if (showSpinner) $('#older').hidden = true;
     }
   }
 
@@ -259,7 +259,7 @@ export function createChat(app) {
 
   // ------------------------------------------------------------------ sending, editing, deleting
   function sendChat({ content, attachments, mentions }) {
-    const key = 'k' + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+    const key = newKey();
     const p = { messageId: null, authorId: app.me.userId, authorType: 'user', content, channel, attachments: [],
       timestamp: new Date().toISOString(), mentions };
     const frame = { type: 'chat', channel, content, idempotencyKey: key };

@@ -38,7 +38,12 @@ export function createInbox(app) {
   }
   const soon = () => { clearTimeout(timer); timer = setTimeout(refresh, 150); };
 
-  app.on('frame', (f) => { if (f.type === 'approvals_changed' || f.type === 'approval_resolved' || f.type === 'approval_required') soon(); });
+  app.on('frame', (f) => {
+    if (f.type === 'approvals_changed' || f.type === 'approval_resolved' || f.type === 'approval_required') {
+      app.inboxNotices = (app.inboxNotices || 0) + 1; // seen by tests and when debugging a quiet inbox
+      soon();
+    }
+  });
   app.on('online', soon);
   setInterval(refresh, 30_000);
   refresh();

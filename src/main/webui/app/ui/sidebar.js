@@ -51,7 +51,14 @@ export function createSidebar(app) {
     renderPresence();
     $('#sidebar').classList.remove('open');
     app.emit('channel', c || { name });
+    loadPresence(name);
+  }
+
+  /** Who is online in `name` now (then presence_update keeps it current). */
+  function loadPresence(name) {
     app.conn.request({ type: 'presence', channel: name }).then((r) => {
+      if (name !== app.current) return;
+      online.clear();
       (r.online || []).forEach((p) => online.set(p.userId, p.since));
       renderPresence();
     }).catch(() => {});
@@ -78,11 +85,7 @@ export function createSidebar(app) {
   app.on('users', renderPresence);
   app.on('online', () => {
     refresh();
-    if (app.current) app.conn.request({ type: 'presence', channel: app.current }).then((r) => {
-      online.clear();
-      (r.online || []).forEach((p) => online.set(p.userId, p.since));
-      renderPresence();
-    }).catch(() => {});
+    if (app.current) loadPresence(app.current);
   });
   app.on('channel-step', (d) => {
     const i = app.channels.findIndex((c) => c.name === app.current);

@@ -5,6 +5,7 @@ import { $, h } from './dom.js';
 import { messageElement, editInline } from './message.js';
 import { applyChange } from '../core/timeline.js';
 import { mentionsIn } from '../core/complete.js';
+import { newKey } from '../net/connection.js';
 
 export function createThread(app) {
   const pane = $('#thread');
@@ -34,7 +35,7 @@ export function createThread(app) {
       if (!content) return;
       input.value = '';
       app.conn.request({ type: 'chat', channel: state.channel, content, threadId: state.root.messageId,
-        idempotencyKey: 't' + Date.now().toString(36) + Math.random().toString(36).slice(2, 6), mentions: mentionsIn(content) })
+        idempotencyKey: newKey(), mentions: mentionsIn(content) })
         .catch((e) => { input.value = content; app.emit('toast', `Reply not sent: ${e.message}`); });
     };
     input.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); send(); } });

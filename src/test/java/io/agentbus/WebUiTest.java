@@ -10,6 +10,7 @@ import io.agentbus.support.UiUser;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,12 +25,16 @@ class WebUiTest {
   @RegisterExtension
   final UiSession ui = new UiSession();
 
+  @BeforeEach
+  void chromiumIsThere() {
+    Browser.require();
+  }
+
   @Test
   void twoUsersOnTwoNodesChatLive() throws Exception {
-    Browser.require();
     TestCluster c = ui.hold(TestCluster.start(Map.of(), Map.of()));
-    UiUser ada = ui.signIn("ada", "http://127.0.0.1:" + c.port(0) + "/", "Ada Lovelace", "ada");
-    UiUser bob = ui.signIn("bob", "http://127.0.0.1:" + c.port(1) + "/", "Bob Smith", "bob");
+    UiUser ada = ui.signIn("ada", c.url(0), "Ada Lovelace", "ada");
+    UiUser bob = ui.signIn("bob", c.url(1), "Bob Smith", "bob");
     ada.say("hello from node A");
     bob.waitForText("hello from node A");
     // screen readers hear it through the live region
@@ -48,10 +53,9 @@ class WebUiTest {
 
   @Test
   void aThreadAReactionAndAnEditReachTheOtherNode() throws Exception {
-    Browser.require();
     TestCluster c = ui.hold(TestCluster.start(Map.of(), Map.of()));
-    UiUser ada = ui.signIn("ada-thread", "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
-    UiUser bob = ui.signIn("bob-thread", "http://127.0.0.1:" + c.port(1) + "/", "Bob", "bob");
+    UiUser ada = ui.signIn("ada-thread", c.url(0), "Ada", "ada");
+    UiUser bob = ui.signIn("bob-thread", c.url(1), "Bob", "bob");
     ada.say("what about **threads**?");
     bob.waitForText("what about threads?");
     assertEquals(1L, bob.browser.eval("document.querySelectorAll('#list .msg strong').length"), "markdown renders");
@@ -90,11 +94,10 @@ class WebUiTest {
 
   @Test
   void aWorkflowGateIsDecidedFromTheInboxByAnApproverOnTheOtherNode() throws Exception {
-    Browser.require();
     Map<String, String> env = Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowTest.testWorkflowsFile());
     TestCluster c = ui.hold(TestCluster.start(env, env));
-    UiUser ada = ui.signIn("ada-wf", "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
-    UiUser carol = ui.signIn("carol-wf", "http://127.0.0.1:" + c.port(1) + "/", "Carol", "carol", "approver");
+    UiUser ada = ui.signIn("ada-wf", c.url(0), "Ada", "ada");
+    UiUser carol = ui.signIn("carol-wf", c.url(1), "Carol", "carol", "approver");
     ada.browser.waitFor("document.querySelector('#template option[value=\"review\"]')", "document.body.innerText", 10_000);
     ada.browser.run("document.getElementById('template').value = 'review';"
         + "document.getElementById('run-input').value = 'a <b>bold</b> settings page';"
@@ -106,7 +109,7 @@ class WebUiTest {
     assertTrue(card.contains("Design review") && card.contains("design"), card);
     // The approver's inbox (other node) lists it live; the approver approves there
     carol.browser.waitFor("document.querySelector('#inbox .gate[data-approval] button[data-act=approve]')",
-        "document.getElementById('inbox').innerText", 15_000);
+        "document.getElementById('inbox').innerText + ' | notices seen: ' + agentbus.inboxNotices", 15_000);
     assertEquals("1", carol.browser.eval("document.getElementById('inbox-count').textContent"));
     carol.browser.run("document.querySelector('#inbox .gate button[data-act=approve]').click()");
     // Every view updates: the owner's card completes, the inbox empties
@@ -136,10 +139,9 @@ class WebUiTest {
 
   @Test
   void aFileDroppedOnTheChatIsUploadedAndAttached() throws Exception {
-    Browser.require();
     TestCluster c = ui.hold(TestCluster.start(Map.of(), Map.of()));
-    UiUser ada = ui.signIn("ada-drop", "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
-    UiUser bob = ui.signIn("bob-drop", "http://127.0.0.1:" + c.port(1) + "/", "Bob", "bob");
+    UiUser ada = ui.signIn("ada-drop", c.url(0), "Ada", "ada");
+    UiUser bob = ui.signIn("bob-drop", c.url(1), "Bob", "bob");
     // A real drag & drop as the page sees it: dragenter shows the overlay, drop hands over the files
     ada.browser.run("window.__dt = new DataTransfer();"
         + "window.__dt.items.add(new File(['# Notes\\nhello agents'], 'notes.md', {type: 'text/markdown'}));"
@@ -162,7 +164,6 @@ class WebUiTest {
 
   @Test
   void thePageResumesOnTheOtherNodeWhenItsNodeStopsWithNothingMissed() throws Exception {
-    Browser.require();
     TestCluster c = ui.hold(TestCluster.start(Map.of(), Map.of()));
     TcpProxy lb = ui.hold(TcpProxy.start(c.clientVertx(), c.port(0), c.port(1)));
     UiUser ada = ui.signIn("ada-failover", "http://127.0.0.1:" + lb.port() + "/", "Ada", "ada");
@@ -191,9 +192,8 @@ class WebUiTest {
 
   @Test
   void storedScriptsStayInert() throws Exception {
-    Browser.require();
     TestCluster c = ui.hold(TestCluster.start(Map.of()));
-    UiUser ada = ui.signIn("ada-xss", "http://127.0.0.1:" + c.port(0) + "/", "Ada <img src=x onerror=window.__xss=9>", "ada");
+    UiUser ada = ui.signIn("ada-xss", c.url(0), "Ada <img src=x onerror=window.__xss=9>", "ada");
     WsClient eve = ui.hold(c.wsAuthedAt(c.port(0), c.token("eve"), null));
     String[] payloads = {"<img src=x onerror=\"window.__xss=1\">", "[click me](javascript:window.__xss=2)",
         "<script>window.__xss=3</script>", "<svg onload=\"window.__xss=4\"></svg>", "<a href=\"javascript:window.__xss=5\">x</a>",
@@ -213,10 +213,9 @@ class WebUiTest {
 
   @Test
   void aChannelOfAHundredThousandMessagesOpensInUnderASecondAndStaysBounded() throws Exception {
-    Browser.require();
     TestCluster c = ui.hold(TestCluster.start(Map.of()));
     LongChannel.create(c, "long", 100_000);
-    UiUser ada = ui.signIn("ada-long", "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
+    UiUser ada = ui.signIn("ada-long", c.url(0), "Ada", "ada");
     WsClient eve = ui.hold(c.wsAuthedAt(c.port(0), c.token("eve"), null));
     ada.browser.waitFor("document.querySelector('#channels a[data-c=long]')", "document.getElementById('channels').innerText", 10_000);
     // Warm once (the first query plans), then measure from the click to the newest message shown
@@ -266,9 +265,8 @@ class WebUiTest {
 
   @Test
   void onAPhoneTheChatStaysUsable() throws Exception {
-    Browser.require();
     TestCluster c = ui.hold(TestCluster.start(Map.of()));
-    UiUser ada = ui.signIn(new Browser("ada-phone", 390, 844), "http://127.0.0.1:" + c.port(0) + "/", "Ada", "ada");
+    UiUser ada = ui.signIn(new Browser("ada-phone", 390, 844), c.url(0), "Ada", "ada");
     assertEquals(390L, ada.browser.eval("innerWidth"), "a 390 px wide viewport");
     double chat = ((Number) ada.browser.eval("document.getElementById('chat').getBoundingClientRect().width")).doubleValue();
     assertTrue(chat >= 380, "the chat column is the page: " + chat);
@@ -295,14 +293,13 @@ class WebUiTest {
 
   @Test
   void inProductionAPastedTokenSignsInAndAForeignSessionStartsAFreshOne() throws Exception {
-    Browser.require();
     String secret = "ui-test-secret-0123456789abcdef0123456789";
     Map<String, String> prod = Map.of("AGENTBUS_PROFILE", "prod", "AGENTBUS_JWT_SECRET", secret);
     TestCluster c = ui.hold(TestCluster.start(prod));
     Browser b = ui.hold(new Browser("prod-login"));
     // Tokens as `agentbus token` mints them: the cluster's secret, no issuer or audience configured
     io.agentbus.auth.TokenService mint = new io.agentbus.auth.TokenService(c.clientVertx(), secret, 3600, "", "", "roles");
-    String base = "http://127.0.0.1:" + c.port(0) + "/";
+    String base = c.url(0);
     // Someone else's session id in this tab: the server refuses it (4403); the page starts a new one
     try (WsClient other = c.wsAuthedAt(c.port(0), mint.issue("mallory", java.util.List.of()).getString("token"), "taken-session")) {
       other.send(new JsonObject().put("type", "ping"));
@@ -326,9 +323,8 @@ class WebUiTest {
 
   @Test
   void anAdminDrivesTheClusterFromTheOperatorsPage() throws Exception {
-    Browser.require();
     TestCluster c = ui.hold(TestCluster.start(Map.of(), Map.of()));
-    UiUser root = ui.signIn("admin-page", "http://127.0.0.1:" + c.port(0) + "/", "Root", "root", "admin");
+    UiUser root = ui.signIn("admin-page", c.url(0), "Root", "root", "admin");
     root.browser.run("location.hash = '#/admin'");
     root.browser.waitFor("document.querySelectorAll('#admin tbody tr').length >= 2 && document.getElementById('admin').innerText.includes('2 members')",
         "document.getElementById('admin').innerText", 10_000);

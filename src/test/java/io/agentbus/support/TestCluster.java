@@ -86,6 +86,11 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /** A client-side Vert.x, not part of the cluster, for WebSocket clients. */
+  /** The web UI's address on node {@code i}. */
+  public String url(int i) {
+    return "http://127.0.0.1:" + port(i) + "/";
+  }
+
   public Vertx clientVertx() {
     return client;
   }
