@@ -23,12 +23,17 @@ import org.slf4j.LoggerFactory;
  * back on the instance's control address and completes the wait. The approvals verticle owns the
  * approvals table and decides exactly once; this class only matches outcomes to waiting runs.
  *
+ * <p>The database is the truth for a waiting gate: a message with the outcome can miss this
+ * instance (it held no run of the workflow at that moment, a partition, a takeover under way), so
+ * every waiting gate also re-reads its approval every few seconds ({@link #recheck}) and takes a
+ * decision found there.
+ *
  * <p>Not thread-safe: the orchestrator verticle's context.
  */
 final class ApprovalGates implements WorkflowRun.Gates {
 
-  /** An open gate: the workflow waits on {@code decided}. */
-  private record Gate(String workflowId, Promise<JsonObject> decided) {}
+  /** An open gate: the workflow waits on {@code decided}; {@code step} -1 for an outcome kept before its open. */
+  private record Gate(String workflowId, int step, Promise<JsonObject> decided) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(ApprovalGates.class);
 
@@ -67,7 +72,7 @@ final class ApprovalGates implements WorkflowRun.Gates {
           if (decidedEarly != null) {
             return decidedEarly.decided().future();
           }
-          Gate waiting = new Gate(run.id, Promise.promise());
+          Gate waiting = new Gate(run.id, step, Promise.promise());
           open.put(approvalId, waiting);
           return waiting.decided().future();
         });
@@ -97,7 +102,7 @@ final class ApprovalGates implements WorkflowRun.Gates {
           if (decidedEarly != null) {
             return decidedEarly.decided().future();
           }
-          Gate waiting = new Gate(run.id, Promise.promise());
+          Gate waiting = new Gate(run.id, step, Promise.promise());
           open.put(a.getString("approvalId"), waiting);
           return waiting.decided().future();
         });
@@ -127,11 +132,38 @@ final class ApprovalGates implements WorkflowRun.Gates {
     if (waiting != null) {
       waiting.decided().tryComplete(decision);
     } else if (running.test(decision.getString("workflowId"))) {
-      Gate early = new Gate(decision.getString("workflowId"), Promise.promise());
+      Gate early = new Gate(decision.getString("workflowId"), -1, Promise.promise());
       early.decided().complete(decision);
       open.put(approvalId, early);
     }
     return new JsonObject().put("taken", waiting != null);
+  }
+
+  /**
+   * Re-reads the approval of every gate still waiting here and completes those decided or expired
+   * meanwhile: a decision whose message never reached this run continues within seconds.
+   */
+  void recheck() {
+    for (Map.Entry<String, Gate> e : new java.util.ArrayList<>(open.entrySet())) {
+      Gate g = e.getValue();
+      if (g.step() < 0 || g.decided().future().isComplete()) {
+        continue;
+      }
+      JsonObject ask = new JsonObject().put("workflowId", g.workflowId()).put("step", g.step());
+      vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OF_STEP, ask, Requests.control().setLocalOnly(localApprovals))
+          .onSuccess(found -> {
+            JsonObject a = found.body().getJsonObject("approval");
+            if (a == null || !e.getKey().equals(a.getString("approvalId"))) {
+              return;
+            }
+            String status = a.getString("status");
+            if (!"pending".equals(status) && !"cancelled".equals(status) && open.remove(e.getKey(), g)) {
+              LOG.info("workflow {}: its gate was {} by {} (read from the database)", g.workflowId(), status,
+                  a.getString("decidedBy"));
+              g.decided().tryComplete(a);
+            }
+          });
+    }
   }
 
   /** Forgets the gates of workflows that ended (cancelled, failed) while waiting: never taken. */

@@ -46,6 +46,10 @@ public final class OrchestratorVerticle extends VerticleBase {
   private static final int LIST_LIMIT = 50;
   /** At most this many events in a GET /api/workflows/{id} answer (the streams keep them all). */
   private static final int MAX_EVENTS = 5_000;
+  /** How often runs are checked against their lease deadline (a lapsed run stops before it can be taken). */
+  private static final long LAPSE_CHECK_MS = 100;
+  /** How often a waiting gate re-reads its approval (the database is the truth for a decision). */
+  static final long GATE_CHECK_MS = 2_000;
 
   /** {@code <node id>:<random>}: whose workflows they are when a node leaves the cluster. */
   private String instanceId;
@@ -98,7 +102,9 @@ public final class OrchestratorVerticle extends VerticleBase {
             }
           }
           vertx.setPeriodic(leaseSeconds * 1000L / 3, id -> renewLeases());
-          new Takeover(vertx, store, streams, instanceId, leaseSeconds, this::resume).start();
+          vertx.setPeriodic(LAPSE_CHECK_MS, id -> stopLapsedRuns());
+          vertx.setPeriodic(GATE_CHECK_MS, id -> gates.recheck());
+          new Takeover(vertx, store, streams, instanceId, leaseSeconds, this::heldRuns, this::resume).start();
           List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
               serve(Addresses.WORKFLOW_START, this::startRequest),
               serve(Addresses.WORKFLOW_CANCEL, this::cancelRequest),
@@ -189,10 +195,13 @@ public final class OrchestratorVerticle extends VerticleBase {
               .put("sprintId", ctx.getString("sprintId"));
           return Modes.apply(t, ctx.getString("mode"));
         }))
-        .compose(applied -> store.insert(id, t.name(), session, who.userId(), input, applied.toJson(), instanceId,
-            leaseSeconds).map(applied))
-        .map(applied -> {
-          WorkflowRun run = new WorkflowRun(env, id, session, who.userId(), applied, input, new RunState());
+        .compose(applied -> {
+          long sent = System.nanoTime();
+          return store.insert(id, t.name(), session, who.userId(), input, applied.toJson(), instanceId, leaseSeconds)
+              .map(v -> new WorkflowRun(env, id, 1, sent + leaseNanos(), session, who.userId(), applied, input,
+                  new RunState()));
+        })
+        .map(run -> {
           runs.put(id, run);
           run.start();
           LOG.info("workflow {} ({}) started for {} in session {}", id, t.name(), who.userId(), session);
@@ -318,29 +327,87 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   // ---------------------------------------------------------------- leases
 
-  /** A workflow taken over from an orchestrator that stopped renewing its lease continues here. */
-  private void resume(JsonObject row, Template t, RunState state) {
+  private long leaseNanos() {
+    return leaseSeconds * 1_000_000_000L;
+  }
+
+  /** The workflows this instance runs now: a takeover sweep never takes one of them. */
+  private java.util.Set<String> heldRuns() {
+    return runs.keySet();
+  }
+
+  /**
+   * A workflow taken over (by the claim sent at {@code sent}, {@link System#nanoTime}) continues
+   * here as a new run. A run of it this instance still had is stopped first: two never run together.
+   */
+  private void resume(JsonObject row, Template t, RunState state, long sent) {
     String id = row.getString("workflowId");
-    WorkflowRun run = new WorkflowRun(env, id, row.getString("sessionId"), row.getString("ownerId"), t,
-        row.getJsonObject("input"), state);
+    WorkflowRun old = runs.remove(id);
+    if (old != null && !old.finished()) {
+      old.lapse("taken over again by this instance");
+    }
+    WorkflowRun run = new WorkflowRun(env, id, row.getLong("leaseEpoch"), sent + leaseNanos(), row.getString("sessionId"),
+        row.getString("ownerId"), t, row.getJsonObject("input"), state);
     runs.put(id, run);
     run.resume(row.getInteger("currentStep"), "paused".equals(row.getString("status")));
   }
 
+  /**
+   * Renews the lease of every run held here, each by its epoch. A run whose lease could not be
+   * renewed because it ran out or changed hands stops now; one the database could not be asked
+   * about keeps its deadline and stops when that passes ({@link #stopLapsedRuns}).
+   */
   private void renewLeases() {
-    runs.values().removeIf(WorkflowRun::finished);
+    runs.values().removeIf(r -> r.abandoned() || r.settled());
     // Gates of workflows that ended (cancelled, failed) while waiting will never be taken.
     gates.forgetEnded(runs::containsKey);
     if (runs.isEmpty()) {
       return;
     }
-    store.renew(instanceId, leaseSeconds).onComplete(ar -> {
+    Map<String, Long> epochs = new HashMap<>();
+    runs.forEach((id, run) -> epochs.put(id, run.epoch));
+    long sent = System.nanoTime();
+    store.renew(instanceId, leaseSeconds, epochs).onComplete(ar -> {
       if (ar.failed() && !renewFailing) { // once per outage, not at every renewal
         LOG.warn("could not renew workflow leases (retried at every renewal): {}", ar.cause().toString());
       } else if (ar.succeeded() && renewFailing) {
         LOG.info("workflow leases renewed again");
       }
       renewFailing = ar.failed();
+      if (ar.failed()) {
+        return;
+      }
+      epochs.forEach((id, epoch) -> {
+        WorkflowRun run = runs.get(id);
+        if (run == null || run.epoch != epoch) {
+          return;
+        }
+        if (ar.result().contains(id)) {
+          run.leaseDeadline = Math.max(run.leaseDeadline, sent + leaseNanos());
+        } else if (!run.finished()) {
+          runs.remove(id);
+          run.lapse("its lease ran out or another run holds it");
+        }
+        // A run that ended by itself keeps writing its ending (its row may already be terminal, so
+        // not renewed): if the workflow was taken meanwhile, its epoch fences those writes out.
+      });
+    });
+  }
+
+  /**
+   * Stops every run whose lease may have run out: it must not run beside the one that takes it
+   * over. A run that already ended only finishes recording its end (fenced like every write).
+   */
+  private void stopLapsedRuns() {
+    long now = System.nanoTime();
+    runs.values().removeIf(run -> {
+      if (now - run.leaseDeadline < 0 || run.finished() && !run.abandoned()) {
+        return false;
+      }
+      if (!run.abandoned()) {
+        run.lapse("its lease ran out before it could be renewed");
+      }
+      return true;
     });
   }
 

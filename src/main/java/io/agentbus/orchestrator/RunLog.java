@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While PostgreSQL is unavailable a write is retried (backing off to {@link #MAX_BACKOFF_MS}),
  * and the writes after it wait their turn: the workflow pauses where it is and continues, with
- * nothing missing, when the database is back. Each stream copy of an event is retried on its own,
- * so none is stored twice. Every write is fenced: events by the run's claim on its workflow stream,
- * saves by its lease. A fenced write means another orchestrator took the workflow over; the log
+ * nothing missing, when the database is back. An event's copies (workflow and session streams) go
+ * in one statement, so they are stored together or not at all, and a retry never stores one twice.
+ * Every write is fenced by the run, not the instance: events by the run's claim on its workflow
+ * stream ({@code <instance>#<epoch>}), saves by its lease and epoch. A fenced write means the
+ * workflow has another run now (another orchestrator, or this one after its lease lapsed); the log
  * then refuses everything after it and tells the run to stop ({@code onLost}).
  *
  * <p>Not thread-safe: the orchestrator's event loop.
@@ -39,6 +41,7 @@ final class RunLog {
   private final String workflowId;
   private final String sessionId;
   private final String owner;
+  private final long epoch;
   private final Fence fence;
   private final Runnable onLost;
   private Future<?> tail = Future.succeededFuture();
@@ -46,20 +49,31 @@ final class RunLog {
   private boolean outage;
 
   RunLog(Vertx vertx, WorkflowStore store, WorkflowEvents events, String workflowId, String sessionId, String owner,
-      Runnable onLost) {
+      long epoch, Runnable onLost) {
     this.vertx = vertx;
     this.store = store;
     this.events = events;
     this.workflowId = workflowId;
     this.sessionId = sessionId;
     this.owner = owner;
-    this.fence = WorkflowEvents.fence(workflowId, owner);
+    this.epoch = epoch;
+    this.fence = WorkflowEvents.fence(workflowId, WorkflowStore.runToken(owner, epoch));
     this.onLost = onLost;
   }
 
-  /** True once another orchestrator holds the workflow: nothing more is written. */
+  /** True once another run holds the workflow, or this one was stopped: nothing more is written. */
   boolean lost() {
     return lost;
+  }
+
+  /** The run stopped (its lease lapsed, or its node is stopping): nothing it asks for later is written. */
+  void close() {
+    lost = true;
+  }
+
+  /** True when nothing asked of this log is still waiting for the database. */
+  boolean settled() {
+    return tail.isComplete();
   }
 
   /** Appends an event after everything logged before it; completes once every copy is stored. */
@@ -69,7 +83,7 @@ final class RunLog {
 
   /** Saves the row after everything logged before it; fails with {@link Fence.Lost} when the lease is gone. */
   Future<Void> save(String status, int step, JsonObject outputs, String error) {
-    return then(() -> retrying(() -> store.update(workflowId, status, step, outputs, error, owner)
+    return then(() -> retrying(() -> store.update(workflowId, status, step, outputs, error, owner, epoch)
         .compose(owned -> owned ? Future.succeededFuture(0L) : Future.failedFuture(new Fence.Lost(fence)))))
         .mapEmpty();
   }

@@ -24,6 +24,8 @@ final class Takeover {
 
   private static final Logger LOG = LoggerFactory.getLogger(Takeover.class);
   static final long SWEEP_MS = 1_000;
+  /** Slack over one renewal interval before a departed node's silent leases are ended. */
+  static final long LEFT_MARGIN_MS = 1_000;
   /** Workflows taken per sweep by one instance, so a dead node's load spreads over the survivors. */
   static final int BATCH = 20;
   /** Events read per page when rebuilding a run. */
@@ -32,7 +34,8 @@ final class Takeover {
   /** Continues a taken-over workflow here. */
   @FunctionalInterface
   interface Resume {
-    void resume(JsonObject row, Template template, RunState state);
+    /** @param sent {@link System#nanoTime} before the claim was sent: the new run's lease is measured from it */
+    void resume(JsonObject row, Template template, RunState state, long sent);
   }
 
   private final Vertx vertx;
@@ -41,9 +44,13 @@ final class Takeover {
   private final String instanceId;
   private final int leaseSeconds;
   private final Resume resume;
+  private final java.util.function.Supplier<java.util.Set<String>> held;
   private boolean sweeping;
 
-  Takeover(Vertx vertx, WorkflowStore store, StreamStore streams, String instanceId, int leaseSeconds, Resume resume) {
+  /** @param held the workflows this instance runs now: never taken by its own sweep */
+  Takeover(Vertx vertx, WorkflowStore store, StreamStore streams, String instanceId, int leaseSeconds,
+      java.util.function.Supplier<java.util.Set<String>> held, Resume resume) {
+    this.held = held;
     this.vertx = vertx;
     this.store = store;
     this.streams = streams;
@@ -55,15 +62,21 @@ final class Takeover {
   void start() {
     vertx.setPeriodic(SWEEP_MS, id -> sweep());
     // A node that dies is removed from the cluster within about a second: its workflows need not
-    // wait for their leases to run out. One survivor's update is enough; the others find nothing.
+    // wait for their leases to run out. But a node that left only this side's view (a partition)
+    // is alive and still renewing in PostgreSQL, which arbitrates: so wait one renewal interval and
+    // end only the leases that were not renewed in it. One survivor's update is enough.
     io.vertx.core.Context context = vertx.getOrCreateContext();
-    io.agentbus.bus.ClusterMembers.onLeft(vertx, node -> context.runOnContext(v -> store.expireLeasesOfNode(node)
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("node {} left the cluster: its {} workflow lease(s) ended, taking over", node, n);
-            sweep();
-          }
-        })));
+    long renewMs = leaseSeconds * 1000L / 3;
+    long waitMs = renewMs + LEFT_MARGIN_MS;
+    io.agentbus.bus.ClusterMembers.onLeft(vertx, node -> context.runOnContext(v -> vertx.setTimer(waitMs,
+        t -> store.expireLeasesOfNode(node, waitMs / 1000.0)
+            .onSuccess(n -> {
+              if (n > 0) {
+                LOG.info("node {} left the cluster and stopped renewing: its {} workflow lease(s) ended, taking over",
+                    node, n);
+                sweep();
+              }
+            }))));
   }
 
   private void sweep() {
@@ -71,11 +84,12 @@ final class Takeover {
       return;
     }
     sweeping = true;
-    store.takeOver(instanceId, leaseSeconds, BATCH)
+    long sent = System.nanoTime();
+    store.takeOver(instanceId, leaseSeconds, BATCH, held.get())
         .compose(rows -> {
           List<Future<Void>> resumed = new ArrayList<>();
           for (JsonObject row : rows) {
-            resumed.add(continueHere(row).onFailure(e -> LOG.error("workflow {}: could not continue it after "
+            resumed.add(continueHere(row, sent).onFailure(e -> LOG.error("workflow {}: could not continue it after "
                 + "taking it over", row.getString("workflowId"), e)));
           }
           return Future.join(resumed);
@@ -88,7 +102,7 @@ final class Takeover {
         });
   }
 
-  private Future<Void> continueHere(JsonObject row) {
+  private Future<Void> continueHere(JsonObject row, long sent) {
     String id = row.getString("workflowId");
     Template template = Template.fromJson(row.getJsonObject("template"));
     int step = row.getInteger("currentStep");
@@ -100,7 +114,7 @@ final class Takeover {
       }
       LOG.info("workflow {} taken over at step {} ({}), {} events recovered", id, step + 1, row.getString("status"),
           events.size());
-      resume.resume(row, template, state);
+      resume.resume(row, template, state, sent);
       return null;
     });
   }

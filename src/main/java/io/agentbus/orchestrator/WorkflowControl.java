@@ -111,13 +111,13 @@ final class WorkflowControl {
   /** The owner is gone from the cluster: end the workflow in the database and say so on its streams. */
   private Future<JsonObject> cancelOrphan(JsonObject row, String deadOwner, String by) {
     String wf = row.getString("workflowId");
-    return store.cancelOrphan(wf, "cancelled by " + by, deadOwner, instanceId).compose(session -> {
-      if (session == null) {
+    return store.cancelOrphan(wf, "cancelled by " + by, deadOwner, instanceId).compose(orphan -> {
+      if (orphan == null) {
         return Future.succeededFuture(cancelReply(wf, false, "unknown"));
       }
       return gates.withdraw(wf, "cancelled by " + by)
-          .compose(v -> emitter.emit(wf, session, "cancelled", new JsonObject().put("success", true)
-              .put("cancelledBy", by), null, WorkflowEvents.fence(wf, instanceId)))
+          .compose(v -> emitter.emit(wf, orphan.sessionId(), "cancelled", new JsonObject().put("success", true)
+              .put("cancelledBy", by), null, WorkflowEvents.fence(wf, orphan.writer())))
           .map(v -> cancelReply(wf, true, "cancelled"));
     });
   }

@@ -50,6 +50,14 @@ final class WorkflowRun {
   }
 
   final String id;
+  /** Which run of the workflow this is: bumped by every start, takeover and orphan cancel (fencing). */
+  final long epoch;
+  /**
+   * {@link System#nanoTime} after which this run's lease may have run out in PostgreSQL: measured
+   * from before the claim or renewal was sent, so it passes before the database's own expiry and
+   * the run stops before anyone can take it over.
+   */
+  long leaseDeadline;
   final String sessionId;
   final String ownerId;
   final Template template;
@@ -66,6 +74,7 @@ final class WorkflowRun {
   private String status = "running";
   int step;
   private boolean finished;
+  private boolean abandoned;
   /** A gate of this run is open (its approval may be pending). */
   private boolean atGate;
   /** /pause asked for a hold: taken when the running step (or gate) is done. Who asked, or null. */
@@ -75,9 +84,12 @@ final class WorkflowRun {
   /**
    * @param state where the run stands: empty for a new workflow, recovered for one taken over
    */
-  WorkflowRun(Env env, String id, String sessionId, String ownerId, Template template, JsonObject input, RunState state) {
+  WorkflowRun(Env env, String id, long epoch, long leaseDeadline, String sessionId, String ownerId, Template template,
+      JsonObject input, RunState state) {
     this.env = env;
     this.id = id;
+    this.epoch = epoch;
+    this.leaseDeadline = leaseDeadline;
     this.sessionId = sessionId;
     this.ownerId = ownerId;
     this.template = template;
@@ -86,7 +98,8 @@ final class WorkflowRun {
     this.metrics = io.agentbus.metrics.Metrics.of(env.vertx());
     this.state = state;
     this.outputs = state.outputs;
-    this.log = new RunLog(env.vertx(), env.store(), env.emitter(), id, sessionId, env.instanceId(), this::abandon);
+    this.log = new RunLog(env.vertx(), env.store(), env.emitter(), id, sessionId, env.instanceId(), epoch,
+        this::abandon);
     this.attempts = new AgentAttempts(this);
   }
 
@@ -145,6 +158,16 @@ final class WorkflowRun {
     abandon("this node is shutting down");
   }
 
+  /**
+   * This run's lease ran out (or was not renewed: the database was unreachable, or another run
+   * took it): stop at once and write nothing more, before anyone can take the workflow over. The
+   * workflow's record stays as stored; whoever takes it next continues from there.
+   */
+  void lapse(String why) {
+    LOG.warn("workflow {}: stopping this run ({}); the run that takes it over continues from its record", id, why);
+    abandon(why);
+  }
+
   /** Another orchestrator took this workflow over: stop at once, writing nothing more. */
   private void abandon() {
     abandon("another orchestrator took the workflow over");
@@ -155,7 +178,19 @@ final class WorkflowRun {
       finished = true;
       metrics.workflowsRunning.decrementAndGet();
     }
+    abandoned = true;
+    log.close();
     stopWork(why);
+  }
+
+  /** Stopped without an ending of its own (lease lost or lapsed, node stopping): another run continues it. */
+  boolean abandoned() {
+    return abandoned;
+  }
+
+  /** Ended or abandoned, and nothing it wrote is still waiting for the database. */
+  boolean settled() {
+    return finished && log.settled();
   }
 
   /** Stops retry timers and tells running agents to stop. */

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The workflows table (migration V2): every statement the orchestrator runs, in one place.
@@ -24,21 +25,29 @@ final class WorkflowStore {
   static final List<String> TERMINAL = List.of("completed", "failed", "cancelled");
 
   private static final String INSERT =
-      "INSERT INTO workflows (id, name, session_id, owner_id, status, input, template, lease_owner, lease_until) "
-          + "VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, now() + make_interval(secs => $8))";
+      "INSERT INTO workflows (id, name, session_id, owner_id, status, input, template, lease_owner, lease_until, "
+          + "lease_epoch, lease_renewed_at) "
+          + "VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, now() + make_interval(secs => $8), 1, now())";
   private static final String UPDATE =
       "UPDATE workflows SET status = $2, current_step = $3, outputs = $4, error = $5, updated_at = now(), "
           + "finished_at = CASE WHEN $2 IN ('completed', 'failed', 'cancelled') THEN now() END "
-          + "WHERE id = $1 AND lease_owner = $6";
+          + "WHERE id = $1 AND lease_owner = $6 AND lease_epoch = $7";
+  /**
+   * Renews the leases of the runs an instance holds, each named with its epoch, and only while they
+   * are live: a lease that ran out is never extended (someone may be taking it), and a row taken
+   * over meanwhile has another epoch. Answers the ids renewed; the caller stops every other run.
+   */
   private static final String RENEW =
-      "UPDATE workflows SET lease_until = now() + make_interval(secs => $2) "
-          + "WHERE lease_owner = $1 AND status IN ('pending', 'running', 'waiting_approval', 'paused')";
+      "UPDATE workflows w SET lease_until = now() + make_interval(secs => $2), lease_renewed_at = now() "
+          + "FROM unnest($3::text[], $4::bigint[]) AS r(id, epoch) "
+          + "WHERE w.id = r.id AND w.lease_epoch = r.epoch AND w.lease_owner = $1 AND w.lease_until > now() "
+          + "AND w.status IN ('pending', 'running', 'waiting_approval', 'paused') RETURNING w.id";
   private static final String GET =
       "SELECT id, name, session_id, owner_id, status, input, template, current_step, outputs, error, lease_owner, "
-          + "lease_until > now() AS lease_live, created_at, updated_at, finished_at FROM workflows WHERE id = $1";
+          + "lease_until > now() AS lease_live, lease_epoch, created_at, updated_at, finished_at FROM workflows WHERE id = $1";
   private static final String BY_SESSION =
       "SELECT id, name, session_id, owner_id, status, input, template, current_step, outputs, error, lease_owner, "
-          + "lease_until > now() AS lease_live, created_at, updated_at, finished_at FROM workflows "
+          + "lease_until > now() AS lease_live, lease_epoch, created_at, updated_at, finished_at FROM workflows "
           + "WHERE session_id = $1 ORDER BY created_at DESC LIMIT $2";
   private static final String STATUSES = "SELECT id, status FROM workflows WHERE id = ANY($1)";
   /** A user's sessions that ran workflows, the latest first, each titled by its first request. */
@@ -56,26 +65,34 @@ final class WorkflowStore {
    */
   private static final String CANCEL_ORPHAN =
       "UPDATE workflows SET status = 'cancelled', error = $2, updated_at = now(), finished_at = now(), "
-          + "lease_owner = NULL WHERE id = $1 AND status IN ('pending', 'running', 'waiting_approval', 'paused') "
-          + "AND (lease_owner IS NOT DISTINCT FROM $3 OR lease_until < now()) RETURNING session_id";
+          + "lease_owner = NULL, lease_epoch = lease_epoch + 1 "
+          + "WHERE id = $1 AND status IN ('pending', 'running', 'waiting_approval', 'paused') "
+          + "AND (lease_owner IS NOT DISTINCT FROM $3 OR lease_until < now()) RETURNING session_id, lease_epoch";
   /**
    * Takes over workflows whose owner stopped renewing (died, or froze past its lease): each row
-   * once, cluster-wide ({@code SKIP LOCKED}); paused, waiting and running ones alike, never ended ones.
+   * once, cluster-wide ({@code SKIP LOCKED}); paused, waiting and running ones alike, never ended ones,
+   * and never one the taking instance still runs ({@code $4}). Each take is a new run: a new epoch.
    */
   private static final String TAKE_OVER =
-      "UPDATE workflows SET lease_owner = $1, lease_until = now() + make_interval(secs => $2), updated_at = now() "
+      "UPDATE workflows SET lease_owner = $1, lease_until = now() + make_interval(secs => $2), updated_at = now(), "
+          + "lease_epoch = lease_epoch + 1, lease_renewed_at = now() "
           + "WHERE id IN (SELECT id FROM workflows WHERE status IN ('pending', 'running', 'waiting_approval', 'paused') "
-          + "AND lease_until < now() ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED) "
+          + "AND lease_until < now() AND NOT (id = ANY($4)) ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED) "
           + "RETURNING id, name, session_id, owner_id, status, input, template, current_step, outputs, error, "
-          + "lease_owner, true AS lease_live, created_at, updated_at, finished_at";
+          + "lease_owner, true AS lease_live, lease_epoch, created_at, updated_at, finished_at";
 
   /** This instance's leases end now (a shutdown hands its workflows over). */
   private static final String RELEASE = "UPDATE workflows SET lease_until = now() - interval '1 second' "
       + "WHERE lease_owner = $1 AND status IN ('pending', 'running', 'waiting_approval', 'paused')";
 
-  /** The leases of every orchestrator instance of a node that left the cluster end now. */
+  /**
+   * The leases of a node that left the cluster end now, but only those it stopped renewing in the
+   * last {@code $2} seconds: a node that is only cut off from this side keeps renewing (PostgreSQL
+   * arbitrates a partition), a dead one does not.
+   */
   private static final String EXPIRE_LEASES_OF_NODE = "UPDATE workflows SET lease_until = now() - interval '1 second' "
-      + "WHERE lease_owner LIKE $1 AND status IN ('pending', 'running', 'waiting_approval', 'paused') AND lease_until > now()";
+      + "WHERE lease_owner LIKE $1 AND status IN ('pending', 'running', 'waiting_approval', 'paused') AND lease_until > now() "
+      + "AND (lease_renewed_at IS NULL OR lease_renewed_at < now() - make_interval(secs => $2))";
 
   private final Pool pool;
 
@@ -88,13 +105,18 @@ final class WorkflowStore {
     this.pool = pool;
   }
 
-  /** A new workflow, owned by {@code leaseOwner}, which is also its workflow stream's writer. */
+  /** The writer name of the run {@code epoch} of a workflow held by {@code instance}: what fences its writes. */
+  static String runToken(String instance, long epoch) {
+    return instance + "#" + epoch;
+  }
+
+  /** A new workflow, owned by {@code leaseOwner} at epoch 1, whose run is also its workflow stream's writer. */
   Future<Void> insert(String id, String name, String session, String owner, JsonObject input, JsonObject template,
       String leaseOwner, int leaseSeconds) {
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT).execute(Tuple.tuple().addValue(id).addValue(name)
             .addValue(session).addValue(owner).addValue(input).addValue(template).addValue(leaseOwner)
             .addValue(leaseSeconds))
-        .compose(r -> StreamStore.claimWriter(conn, StreamName.workflow(id), leaseOwner)));
+        .compose(r -> StreamStore.claimWriter(conn, StreamName.workflow(id), runToken(leaseOwner, 1))));
   }
 
   /**
@@ -102,32 +124,50 @@ final class WorkflowStore {
    * sweep takes its workflows over without waiting for them to run out. Safe even if the node is
    * only cut off: whoever takes a workflow fences the old owner out.
    */
-  Future<Integer> expireLeasesOfNode(String nodeId) {
-    return pool.preparedQuery(EXPIRE_LEASES_OF_NODE).execute(Tuple.of(nodeId + ":%")).map(RowSet::rowCount);
+  Future<Integer> expireLeasesOfNode(String nodeId, double silentSeconds) {
+    return pool.preparedQuery(EXPIRE_LEASES_OF_NODE).execute(Tuple.of(nodeId + ":%", silentSeconds))
+        .map(RowSet::rowCount);
   }
 
-  /** Takes over up to {@code limit} workflows whose lease ran out; answers their rows (as {@link #get}). */
-  Future<List<JsonObject>> takeOver(String leaseOwner, int leaseSeconds, int limit) {
-    return pool.withTransaction(conn -> conn.preparedQuery(TAKE_OVER).execute(Tuple.of(leaseOwner, leaseSeconds, limit))
+  /**
+   * Takes over up to {@code limit} workflows whose lease ran out, none of {@code held} (the runs
+   * this instance still has); answers their rows (as {@link #get}), each with its new epoch.
+   */
+  Future<List<JsonObject>> takeOver(String leaseOwner, int leaseSeconds, int limit, java.util.Collection<String> held) {
+    return pool.withTransaction(conn -> conn.preparedQuery(TAKE_OVER).execute(Tuple.tuple().addValue(leaseOwner)
+            .addValue(leaseSeconds).addValue(limit).addValue(held.toArray(new String[0])))
         .compose(rows -> {
           List<JsonObject> taken = new java.util.ArrayList<>();
           List<Future<Void>> claims = new java.util.ArrayList<>();
           for (Row r : rows) {
             taken.add(toJson(r).put("template", r.getValue("template")));
-            claims.add(StreamStore.claimWriter(conn, StreamName.workflow(r.getString("id")), leaseOwner));
+            claims.add(StreamStore.claimWriter(conn, StreamName.workflow(r.getString("id")),
+                runToken(leaseOwner, r.getLong("lease_epoch"))));
           }
           return Future.all(claims).map(taken);
         }));
   }
 
-  /** Saves where a workflow stands; false when this instance no longer holds its lease. */
-  Future<Boolean> update(String id, String status, int step, JsonObject outputs, String error, String leaseOwner) {
+  /** Saves where a workflow stands; false when this run (instance and epoch) no longer holds its lease. */
+  Future<Boolean> update(String id, String status, int step, JsonObject outputs, String error, String leaseOwner,
+      long epoch) {
     return pool.preparedQuery(UPDATE).execute(Tuple.tuple().addValue(id).addValue(status).addValue(step)
-        .addValue(outputs).addValue(error).addValue(leaseOwner)).map(r -> r.rowCount() == 1);
+        .addValue(outputs).addValue(error).addValue(leaseOwner).addValue(epoch)).map(r -> r.rowCount() == 1);
   }
 
-  Future<Integer> renew(String leaseOwner, int leaseSeconds) {
-    return pool.preparedQuery(RENEW).execute(Tuple.of(leaseOwner, leaseSeconds)).map(RowSet::rowCount);
+  /** Renews the live leases of the runs {@code epochs} (id → epoch); answers the ids renewed. */
+  Future<java.util.Set<String>> renew(String leaseOwner, int leaseSeconds, Map<String, Long> epochs) {
+    String[] ids = epochs.keySet().toArray(new String[0]);
+    Long[] eps = new Long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      eps[i] = epochs.get(ids[i]);
+    }
+    return pool.preparedQuery(RENEW).execute(Tuple.tuple().addValue(leaseOwner).addValue(leaseSeconds).addValue(ids)
+        .addValue(eps)).map(rows -> {
+          java.util.Set<String> renewed = new java.util.HashSet<>();
+          rows.forEach(r -> renewed.add(r.getString(0)));
+          return renewed;
+        });
   }
 
   /** The workflow's row as JSON, or null. */
@@ -170,11 +210,20 @@ final class WorkflowStore {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
 
-  /** Cancels an orphaned workflow in the database; answers its session, or null if it was not orphaned. */
-  Future<String> cancelOrphan(String id, String why, String deadOwner, String claimer) {
+  /** An orphaned workflow cancelled in the database: its session and the writer token of the cancel. */
+  record Orphan(String sessionId, String writer) {}
+
+  /** Cancels an orphaned workflow in the database; answers its session and fence, or null if it was not orphaned. */
+  Future<Orphan> cancelOrphan(String id, String why, String deadOwner, String claimer) {
     return pool.withTransaction(conn -> conn.preparedQuery(CANCEL_ORPHAN).execute(Tuple.of(id, why, deadOwner))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture((String) null)
-            : StreamStore.claimWriter(conn, StreamName.workflow(id), claimer).map(rows.iterator().next().getString(0))));
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture((Orphan) null);
+          }
+          Row r = rows.iterator().next();
+          Orphan o = new Orphan(r.getString(0), runToken(claimer, r.getLong(1)));
+          return StreamStore.claimWriter(conn, StreamName.workflow(id), o.writer()).map(o);
+        }));
   }
 
   private static JsonObject toJson(Row r) {
@@ -191,7 +240,7 @@ final class WorkflowStore {
         .put("agents", agents).put("currentStep", r.getInteger("current_step"))
         .put("totalSteps", t.steps().size()).put("outputs", r.getValue("outputs"))
         .put("error", r.getString("error")).put("leaseOwner", r.getString("lease_owner"))
-        .put("leaseLive", r.getBoolean("lease_live"))
+        .put("leaseLive", r.getBoolean("lease_live")).put("leaseEpoch", r.getLong("lease_epoch"))
         .put("createdAt", String.valueOf(r.getOffsetDateTime("created_at").toInstant()))
         .put("updatedAt", String.valueOf(r.getOffsetDateTime("updated_at").toInstant()))
         .put("finishedAt", r.getOffsetDateTime("finished_at") == null ? null

@@ -40,7 +40,11 @@ public final class StreamWriter {
   static final int MAX_QUEUED = 20_000;
   private static final int MAX_RETRIES = 3;
 
-  private record Pending(String stream, String type, String payload, Fence fence, Promise<Long> promise) {}
+  /**
+   * One append: an event on one stream, or the copies of one event on several streams (a workflow
+   * event on its workflow and session streams), which always share a statement: together or not at all.
+   */
+  private record Pending(String[] streams, String type, String payload, Fence fence, Promise<long[]> promise) {}
 
   /** The one statement a writer runs per batch: {@link StreamStore#append} outside unit tests. */
   @FunctionalInterface
@@ -57,6 +61,8 @@ public final class StreamWriter {
   private final Interest interest;
   private final Metrics metrics;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  /** Events (not appends) waiting in {@link #queue}. */
+  private int queued;
   private boolean inFlight;
 
   public StreamWriter(Vertx vertx, StreamStore store, Interest interest) {
@@ -88,15 +94,28 @@ public final class StreamWriter {
    * {@link Fence.Lost} when another writer claimed the fence's stream.
    */
   public Future<Long> append(String stream, String type, String payload, Fence fence) {
+    return appendAll(new String[] {stream}, type, payload, fence).map(seqs -> seqs[0]);
+  }
+
+  /**
+   * Appends one event to each of {@code streams} in one statement, so either every copy is stored
+   * or none (a fence lost between two copies cannot split them). Completes with each copy's seq.
+   */
+  public Future<long[]> appendAll(String[] streams, String type, String payload, Fence fence) {
     if (payload.length() < 3 || payload.charAt(0) != '{') {
       return Future.failedFuture(new IllegalArgumentException("payload must be a non-empty JSON object"));
     }
-    if (queue.size() >= MAX_QUEUED) {
+    if (io.agentbus.bus.Json.hasEscapedNul(payload)) {
+      // Refused alone, before batching: in a shared statement it would fail every event with it.
+      return Future.failedFuture(AppException.invalid("text with NUL characters (U+0000) cannot be stored"));
+    }
+    if (queued >= MAX_QUEUED) {
       return Future.failedFuture(new AppException(ErrorCode.RATE_LIMITED,
           "the database is not keeping up; retry shortly"));
     }
-    Promise<Long> p = Promise.promise();
-    queue.add(new Pending(stream, type, payload, fence, p));
+    Promise<long[]> p = Promise.promise();
+    queue.add(new Pending(streams, type, payload, fence, p));
+    queued += streams.length;
     if (!inFlight) {
       flush();
     }
@@ -188,34 +207,41 @@ public final class StreamWriter {
     }
     inFlight = true;
     List<Pending> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
-    while (!queue.isEmpty() && batch.size() < MAX_BATCH) {
-      batch.add(queue.poll());
+    int events = 0;
+    // Whole appends only: the copies of one event never straddle two statements.
+    while (!queue.isEmpty() && (batch.isEmpty() || events + queue.peek().streams.length <= MAX_BATCH)) {
+      Pending p = queue.poll();
+      batch.add(p);
+      events += p.streams.length;
     }
-    write(batch, 0);
+    queued -= events;
+    write(batch, events, 0);
   }
 
-  private void write(List<Pending> batch, int attempt) {
-    int n = batch.size();
+  private void write(List<Pending> batch, int n, int attempt) {
     String[] streams = new String[n];
     String[] types = new String[n];
     String[] payloads = new String[n];
     String[] fenceStreams = new String[n];
     String[] fenceWriters = new String[n];
-    for (int i = 0; i < n; i++) {
-      Pending p = batch.get(i);
-      streams[i] = p.stream;
-      types[i] = p.type;
-      payloads[i] = p.payload;
-      if (p.fence != null) {
-        fenceStreams[i] = p.fence.stream();
-        fenceWriters[i] = p.fence.writer();
+    int i = 0;
+    for (Pending p : batch) {
+      for (String stream : p.streams) {
+        streams[i] = stream;
+        types[i] = p.type;
+        payloads[i] = p.payload;
+        if (p.fence != null) {
+          fenceStreams[i] = p.fence.stream();
+          fenceWriters[i] = p.fence.writer();
+        }
+        i++;
       }
     }
     long t0 = System.nanoTime();
     statement.append(streams, types, payloads, fenceStreams, fenceWriters)
         .onComplete(ar -> {
           if (ar.failed() && attempt < MAX_RETRIES && isRetryable(ar.cause())) {
-            write(batch, attempt + 1);
+            write(batch, n, attempt + 1);
             return;
           }
           if (ar.succeeded()) {
@@ -229,10 +255,15 @@ public final class StreamWriter {
                 p.promise.fail(new Fence.Lost(p.fence));
                 continue;
               }
-              long seq = next.get(p.stream)[0]++;
-              deliver(p.stream, Frame.text(p.stream, seq, p.payload),
-                  new DeliveryOptions().addHeader(H_STREAM, p.stream).addHeader(H_SEQ, Long.toString(seq)));
-              p.promise.complete(seq);
+              long[] seqs = new long[p.streams.length];
+              for (int k = 0; k < seqs.length; k++) {
+                String stream = p.streams[k];
+                long seq = next.get(stream)[0]++;
+                seqs[k] = seq;
+                deliver(stream, Frame.text(stream, seq, p.payload),
+                    new DeliveryOptions().addHeader(H_STREAM, stream).addHeader(H_SEQ, Long.toString(seq)));
+              }
+              p.promise.complete(seqs);
             }
           } else {
             for (Pending p : batch) {

@@ -47,9 +47,10 @@ public final class WorkflowEvents {
   }
 
   /**
-   * The same, every copy only while {@code fence} holds (null: unconditionally; a lost fence fails
-   * with {@link Fence.Lost}), each copy attempted through {@code retry} on its own, so a copy that
-   * was stored is never stored twice.
+   * The same, only while {@code fence} holds (null: unconditionally; a lost fence fails with
+   * {@link Fence.Lost}). Every copy goes into one statement, so the copies are stored together or
+   * not at all: a takeover committing between two copies cannot leave the streams different.
+   * Attempted through {@code retry}, which may run the one statement again (it stored nothing).
    */
   public Future<Void> emit(String workflowId, String sessionId, String type, JsonObject fields, String extraStream,
       Fence fence, Retry retry) {
@@ -57,10 +58,9 @@ public final class WorkflowEvents {
         .put("timestamp", Json.now());
     fields.forEach(f -> e.put(f.getKey(), f.getValue()));
     String payload = e.encode();
-    Future<Long> a = retry.attempt(() -> writer.append(StreamName.workflow(workflowId), type, payload, fence));
-    Future<Long> b = retry.attempt(() -> writer.append(StreamName.session(sessionId), type, payload, fence));
-    Future<Long> c = extraStream == null ? Future.succeededFuture()
-        : retry.attempt(() -> writer.append(extraStream, type, payload, fence));
-    return Future.all(a, b, c).mapEmpty();
+    String[] streams = extraStream == null
+        ? new String[] {StreamName.workflow(workflowId), StreamName.session(sessionId)}
+        : new String[] {StreamName.workflow(workflowId), StreamName.session(sessionId), extraStream};
+    return retry.attempt(() -> writer.appendAll(streams, type, payload, fence).map(seqs -> seqs[0])).mapEmpty();
   }
 }
