@@ -213,16 +213,35 @@ public final class ApprovalsVerticle extends VerticleBase {
 
   /**
    * Announces an outcome, then hands it to the orchestrators ({@link Addresses#APPROVAL_OUTCOME}:
-   * they own the workflows and know which instance holds this one's lease).
+   * they own the workflows and know which instance holds this one's lease), again with backoff
+   * until the run holding the lease says it took it. The waiting run also re-reads its approval
+   * every few seconds, so an outcome whose messages all missed still continues the workflow.
    */
   private Future<Void> resolved(JsonObject a) {
     return announce(a).onComplete(x -> {
       JsonObject response = a.getValue("response") instanceof JsonObject r ? r : new JsonObject();
       JsonObject tell = outcome(a, response).put("action", "approval").put("decision", response.getString("action"))
           .put("workflowId", a.getString("workflowId"));
-      vertx.eventBus().request(Addresses.APPROVAL_OUTCOME, tell, Requests.control())
-          .onFailure(e -> LOG.warn("approval {} {}: no orchestrator took it for workflow {}: {}",
-              a.getString("approvalId"), a.getString("status"), a.getString("workflowId"), e.getMessage()));
+      tellOrchestrators(a, tell, 1, OUTCOME_FIRST_RETRY_MS);
+    });
+  }
+
+  /** First and last delay between deliveries of an outcome that no run took yet. */
+  private static final long OUTCOME_FIRST_RETRY_MS = 500;
+  private static final int OUTCOME_ATTEMPTS = 6;
+
+  private void tellOrchestrators(JsonObject a, JsonObject tell, int attempt, long delay) {
+    vertx.eventBus().<JsonObject>request(Addresses.APPROVAL_OUTCOME, tell, Requests.control()).onComplete(ar -> {
+      if (ar.succeeded() && ar.result().body().getBoolean("taken", false)) {
+        return;
+      }
+      if (attempt >= OUTCOME_ATTEMPTS) {
+        LOG.warn("approval {} {}: no run took it yet for workflow {} ({}); the run reads it when it re-checks",
+            a.getString("approvalId"), a.getString("status"), a.getString("workflowId"),
+            ar.failed() ? ar.cause().getMessage() : "not taken");
+        return;
+      }
+      vertx.setTimer(delay, t -> tellOrchestrators(a, tell, attempt + 1, Math.min(delay * 2, 4_000)));
     });
   }
 
