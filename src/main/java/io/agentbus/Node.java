@@ -103,6 +103,7 @@ public final class Node {
         .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(registry))
         .buildClustered()
         .onSuccess(v -> io.agentbus.metrics.Metrics.of(v).attach(registry))
+        .onSuccess(v -> io.agentbus.bus.ClusterSize.of(v, cfg0.integer(ConfigKeys.CLUSTER_EXPECTED_MEMBERS)))
         .onSuccess(v -> {
           progress.phase("the database (AGENTBUS_DB_URL)");
           // Every log line from here on names the node (JSON logs: context.properties.nodeId).
@@ -160,6 +161,11 @@ public final class Node {
     }
     hz.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(cfg.integer(ConfigKeys.CLUSTER_HEARTBEAT_SECONDS)));
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cfg.integer(ConfigKeys.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)));
+    // After a partition heals, the split-brain merge is what makes the cluster whole again:
+    // Hazelcast's defaults first look after 300 s, then every 120 s (measured: 54-250 s to re-form).
+    String merge = String.valueOf(cfg.integer(ConfigKeys.CLUSTER_MERGE_SECONDS));
+    hz.setProperty("hazelcast.merge.first.run.delay.seconds", merge);
+    hz.setProperty("hazelcast.merge.next.run.delay.seconds", merge);
     return hz;
   }
 
@@ -252,8 +258,15 @@ public final class Node {
   public Future<Void> close() {
     long t0 = System.currentTimeMillis();
     io.agentbus.bus.NodeState.of(vertx).markDraining();
-    LOG.info("shutting down: closing clients with 1012, finishing requests, handing workflows over");
-    Future<Void> chain = Future.succeededFuture();
+    LOG.info("shutting down: readiness fails for {} ms, then clients are closed with 1012, requests finished and "
+        + "workflows handed over", cfg.integer(ConfigKeys.SHUTDOWN_DRAIN_MS));
+    // Readiness answers 503 and every HTTP answer says Connection: close while this lasts, so
+    // balancers stop sending and keep-alive clients open their next request elsewhere.
+    // A plain promise, not vertx.timer(): a future bound to one of this node's contexts would try to
+    // run its last callbacks on an event loop that vertx.close() has already stopped.
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    vertx.setTimer(Math.max(1, cfg.integer(ConfigKeys.SHUTDOWN_DRAIN_MS)), id -> drained.complete());
+    Future<Void> chain = drained.future();
     List<String> reversed = new ArrayList<>(deployments);
     java.util.Collections.reverse(reversed);
     for (String id : reversed) {

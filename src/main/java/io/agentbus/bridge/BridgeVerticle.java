@@ -66,11 +66,26 @@ public final class BridgeVerticle extends VerticleBase {
       if (!io.agentbus.bus.Names.isChannel(channel)) {
         throw AppException.invalid("'channel' must match [a-z0-9][a-z0-9_-]{0,63}");
       }
-      return bc.presence().online(channel);
+      // An unknown channel is NOT_FOUND (404), as its history is, not an empty list.
+      return pool.preparedQuery("SELECT 1 FROM channels WHERE name = $1").execute(io.vertx.sqlclient.Tuple.of(channel))
+          .compose(rows -> rows.size() == 0
+              ? Future.failedFuture(AppException.notFound("no channel '" + channel + "'"))
+              : bc.presence().online(channel));
     });
 
     Router router = Router.router(vertx);
     io.agentbus.bridge.http.Origins origins = new io.agentbus.bridge.http.Origins(cfg);
+    maxNoHeartbeatSeconds = cfg.integer(ConfigKeys.CLUSTER_MAX_NO_HEARTBEAT_SECONDS);
+    io.agentbus.bus.ClusterSize.of(vertx, cfg.integer(ConfigKeys.CLUSTER_EXPECTED_MEMBERS));
+    io.agentbus.bus.NodeState nodeState = io.agentbus.bus.NodeState.of(vertx);
+    router.route().handler(ctx -> {
+      // Draining: each answer closes its keep-alive connection after it, so the client's next
+      // request opens a new one (to another node) instead of meeting this one's close.
+      if (nodeState.draining()) {
+        ctx.response().putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, "close");
+      }
+      ctx.next();
+    });
     router.route().handler(origins::guard);
     router.route().handler(io.agentbus.bridge.http.Origins::securityHeaders);
     if (!cfg.isProd() || !origins.listed().isEmpty()) {
@@ -102,8 +117,12 @@ public final class BridgeVerticle extends VerticleBase {
         cfg.integer(ConfigKeys.UPLOADS_MAX_FILE_BYTES), cfg.integer(ConfigKeys.UPLOADS_MAX_FILES),
         cfg.runs(io.agentbus.config.Verticle.UPLOADS))).mount(router);
     // The UI's browser libraries come from WebJars (Maven dependencies), versioned in their paths.
-    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
-    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    // Static files answer GET and HEAD only, so another method on an API path is 405, not a 404
+    // from a static lookup that matched every method.
+    router.route("/webjars/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
+    router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(StaticHandler.create("webroot").setCachingEnabled(false));
     // Approvers' inboxes: one cluster consumer per bridge, fanned out to its own connections.
     vertx.eventBus().<JsonObject>consumer(io.agentbus.bus.Addresses.APPROVALS_INBOX, m -> {
       io.agentbus.stream.Frame f = new io.agentbus.stream.Frame(m.body().encode());
@@ -154,10 +173,12 @@ public final class BridgeVerticle extends VerticleBase {
       closing.add(c.shutdown(DRAIN_MS));
     }
     closing.add(sockJs.closeAll(1012, "service restart", DRAIN_MS));
-    return Future.join(closing).transform(x -> server.close());
+    // A graceful shutdown: requests in flight are answered before their connections close.
+    return Future.join(closing).transform(x -> server.shutdown(DRAIN_MS, java.util.concurrent.TimeUnit.MILLISECONDS));
   }
 
   static final long DRAIN_MS = 3_000;
+  private int maxNoHeartbeatSeconds;
 
   /**
    * Every refusal the router makes itself (no route, wrong method, body too large, a handler that
@@ -212,9 +233,22 @@ public final class BridgeVerticle extends VerticleBase {
    */
   private void health(RoutingContext ctx) {
     ClusterManager cm = ((VertxInternal) vertx).clusterManager();
-    boolean clusterUp = cm != null && cm.isActive();
-    int members = clusterUp ? cm.getNodes().size() : 0;
-    JsonObject cluster = new JsonObject().put("status", clusterUp ? "UP" : "DOWN").put("members", members);
+    boolean joined = cm != null && cm.isActive();
+    int members = joined ? cm.getNodes().size() : 0;
+    // PROTOCOL §13: a node that sees at most half of the cluster is on the minority side of a
+    // partition (or alone): not ready, so clients go elsewhere. It lost its peers only after the
+    // heartbeat limit already passed; a node still starting gets that long for them to join.
+    // Fewer but a majority is reported as DEGRADED and stays ready.
+    io.agentbus.bus.ClusterSize size = io.agentbus.bus.ClusterSize.of(vertx);
+    boolean minority = size.isShort() && members * 2 <= size.expected()
+        && (size.wasWhole() || size.shortForMs() > maxNoHeartbeatSeconds * 1000L);
+    String clusterStatus = !joined || minority ? "DOWN" : size.isShort() ? "DEGRADED" : "UP";
+    boolean clusterUp = joined && !minority;
+    JsonObject cluster = new JsonObject().put("status", clusterStatus).put("members", members)
+        .put("expectedMembers", size.expected());
+    if (size.isShort()) {
+      cluster.put("shortForMs", size.shortForMs());
+    }
     io.agentbus.bus.NodeState state = io.agentbus.bus.NodeState.of(vertx);
     JsonObject verticles = new JsonObject().put("status", state.deployed() && !state.draining() ? "UP" : "DOWN")
         .put("state", state.draining() ? "shutting down" : state.deployed() ? "deployed" : "starting");

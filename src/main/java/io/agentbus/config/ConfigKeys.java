@@ -18,6 +18,9 @@ public final class ConfigKeys {
 
   public static final Key PROFILE = key("profile", "AGENTBUS_PROFILE", "dev",
       "dev (dev login on, generated JWT secret allowed, permissive origins) or prod");
+  public static final Key SHUTDOWN_DRAIN_MS = key("shutdownDrainMs", "AGENTBUS_SHUTDOWN_DRAIN_MS", 1500,
+      "on SIGTERM, how long readiness answers 503 (and every HTTP answer closes its keep-alive connection) before "
+          + "clients are closed with 1012, so balancers and keep-alive clients move away without meeting a reset socket");
   public static final Key SHUTDOWN_SECONDS = key("shutdownSeconds", "AGENTBUS_SHUTDOWN_SECONDS", 20,
       "on SIGTERM: clients closed with 1012, in-flight requests answered, workflows handed over, then exit within this");
   public static final Key HTTP_HOST = key("http.host", "AGENTBUS_HTTP_HOST", "0.0.0.0",
@@ -47,6 +50,12 @@ public final class ConfigKeys {
   public static final Key CLUSTER_MAX_NO_HEARTBEAT_SECONDS = key("cluster.maxNoHeartbeatSeconds",
       "AGENTBUS_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", 10,
       "a member silent this long is removed (Hazelcast's default of 300 s is far too slow for failover)");
+  public static final Key CLUSTER_EXPECTED_MEMBERS = key("cluster.expectedMembers",
+      "AGENTBUS_CLUSTER_EXPECTED_MEMBERS", 0,
+      "how many nodes the cluster should have (0 = the most this node has seen): a node that sees fewer resyncs "
+          + "its streams from PostgreSQL every 500 ms, and one that sees at most half past the heartbeat limit is not ready");
+  public static final Key CLUSTER_MERGE_SECONDS = key("cluster.mergeSeconds", "AGENTBUS_CLUSTER_MERGE_SECONDS", 5,
+      "how often Hazelcast looks for the other side of a healed partition to merge with (its default waits 300 s, then 120 s)");
   public static final Key DB_URL = key("db.url", "AGENTBUS_DB_URL", "",
       "postgresql://user[:password]@host:port/database; empty = 127.0.0.1:5432, user postgres, database agentbus");
   public static final Key DB_POOL_SIZE = key("db.poolSize", "AGENTBUS_DB_POOL_SIZE", 4,

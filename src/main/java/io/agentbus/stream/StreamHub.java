@@ -27,6 +27,8 @@ public final class StreamHub implements Shareable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
   private static final String MAP = "agentbus.hub";
 
+  /** The resync interval while the cluster is short of members. */
+  static final long SHORT_RESYNC_MS = 500;
   private final Vertx vertx;
   private final Context context;
   private final StreamStore store;
@@ -50,7 +52,16 @@ public final class StreamHub implements Shareable {
         io.agentbus.bus.ClusterMembers.nodeId(vertx));
     context.runOnContext(v -> {
       ensureConsumer();
-      vertx.setPeriodic(resyncMs, id -> resync());
+      // Every resyncMs; while this node sees fewer members than it should (a partition: events
+      // written on the other side never reach this hub over the bus) every SHORT_RESYNC_MS.
+      long[] last = {System.nanoTime()};
+      vertx.setPeriodic(SHORT_RESYNC_MS, id -> {
+        long now = System.nanoTime();
+        if (io.agentbus.bus.ClusterSize.of(vertx).isShort() || now - last[0] >= resyncMs * 1_000_000L) {
+          last[0] = now;
+          resync();
+        }
+      });
       vertx.setPeriodic(Interest.ANNOUNCE_MS, id -> announce(new JsonObject()
           .put("full", new JsonArray(new ArrayList<>(streams.keySet())))));
       vertx.setPeriodic(1000, id -> typing.sweep(streams.values()));
@@ -297,14 +308,19 @@ public final class StreamHub implements Shareable {
     }
   }
 
-  /** Reads the events after {@code delivered} (up to the first buffered one) from the database. */
+  /**
+   * Reads every event after {@code delivered} from the database, through the buffered ones too:
+   * any number of holes close in one read (with writers on both sides of a partition every other
+   * seq can be a hole), and a full page reads the next one at once.
+   */
   private void fillGap(StreamState st) {
     if (st.filling || !st.initialised) {
       return;
     }
     st.filling = true;
-    store.after(st.stream, st.delivered, st.fillUpTo(), StreamStore.PAGE).onComplete(ar -> {
+    store.after(st.stream, st.delivered, Long.MAX_VALUE, StreamStore.PAGE).onComplete(ar -> {
       st.filling = false;
+      boolean more = false;
       if (ar.failed()) {
         LOG.warn("Gap fill of {} failed: {}", st.stream, ar.cause().toString());
       } else {
@@ -313,8 +329,14 @@ public final class StreamHub implements Shareable {
             metrics.gapFillEvents.increment();
           }
         }
+        more = ar.result().size() == StreamStore.PAGE;
       }
-      after(st, st.drain());
+      StreamState.Next next = st.drain();
+      if (more && streams.get(st.stream) == st) {
+        fillGap(st);
+      } else {
+        after(st, next);
+      }
     });
   }
 

@@ -116,11 +116,6 @@ final class StreamState {
     return pending.isEmpty() ? Next.CAUGHT_UP : Next.HOLE;
   }
 
-  /** The exclusive upper bound of the next database fill: the first buffered event, if any. */
-  long fillUpTo() {
-    return pending.isEmpty() ? Long.MAX_VALUE : pending.firstKey();
-  }
-
   /** No subscriber, no bridge registration and nobody joining: the hub may drop it. */
   boolean unused() {
     return subs.isEmpty() && bridgeRefs == 0 && joining == 0;

@@ -38,10 +38,24 @@ class StreamStateTest {
     assertEquals(StreamState.Next.HOLE, st.arrive(3, f(3)));
     assertEquals(StreamState.Next.HOLE, st.arrive(2, f(2)));
     assertTrue(delivered.isEmpty(), "nothing is handed on past a hole");
-    assertEquals(2, st.fillUpTo(), "a database fill reads up to the first early arrival");
     assertEquals(StreamState.Next.CAUGHT_UP, st.arrive(1, f(1)));
     assertEquals(List.of(1L, 2L, 3L), delivered);
-    assertEquals(Long.MAX_VALUE, st.fillUpTo());
+  }
+
+  @Test
+  void oneDatabaseReadClosesEveryHoleAtOnce() {
+    // Writers on both sides of a partition: every other seq arrives, the rest only via PostgreSQL.
+    st.initialise(0);
+    for (long seq = 2; seq <= 20; seq += 2) {
+      assertEquals(StreamState.Next.HOLE, st.arrive(seq, f(seq)));
+    }
+    assertTrue(delivered.isEmpty());
+    // The fill reads every event after delivered, buffered ones included, in one page.
+    for (long seq = 1; seq <= 20; seq++) {
+      assertTrue(st.filled(seq, f(seq)), "seq " + seq + " is next");
+    }
+    assertEquals(StreamState.Next.CAUGHT_UP, st.drain(), "the buffered copies are dropped, not handed on twice");
+    assertEquals(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList(), delivered);
   }
 
   @Test

@@ -1,0 +1,110 @@
+package io.agentbus.bus;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * How many members this node sees, against how many it should (PROTOCOL §13): the configured
+ * {@code cluster.expectedMembers}, or else the most it has seen since it started. A node that sees
+ * fewer is cut off from some (a partition) or some died: its stream hub then re-reads its followed
+ * streams at a short interval, since events written on the other side reach it only through
+ * PostgreSQL, and readiness reports it once that lasted past the heartbeat limit.
+ *
+ * <p>Thread-safe: Hazelcast's listener thread writes, anyone reads.
+ */
+public final class ClusterSize implements Shareable {
+
+  private static final String MAP = "agentbus.cluster.size";
+  private final int configured;
+  private volatile int seen;
+  private volatile int most;
+  /** {@link System#nanoTime} since when fewer are seen than expected; 0 while whole. */
+  private volatile long shortSince;
+  /** This node has seen the whole cluster at least once (so being short now means members were lost). */
+  private volatile boolean wasWhole;
+
+  private ClusterSize(int configured) {
+    this.configured = configured;
+  }
+
+  /** This node's view, made by the first caller (with the configured size, 0 = unknown). */
+  public static ClusterSize of(Vertx vertx, int configured) {
+    LocalMap<String, ClusterSize> map = vertx.sharedData().getLocalMap(MAP);
+    synchronized (ClusterSize.class) {
+      ClusterSize s = map.get("size");
+      if (s == null) {
+        s = new ClusterSize(configured);
+        s.listen(vertx);
+        map.put("size", s);
+      }
+      return s;
+    }
+  }
+
+  /** This node's view if one was made, else one that is never short. */
+  public static ClusterSize of(Vertx vertx) {
+    return of(vertx, 0);
+  }
+
+  private void listen(Vertx vertx) {
+    if (vertx instanceof VertxInternal vi && vi.clusterManager() instanceof HazelcastClusterManager hz
+        && hz.getHazelcastInstance() != null) {
+      com.hazelcast.cluster.Cluster cluster = hz.getHazelcastInstance().getCluster();
+      cluster.addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+        @Override
+        public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
+          update(e.getMembers().size());
+        }
+
+        @Override
+        public void memberRemoved(com.hazelcast.cluster.MembershipEvent e) {
+          update(e.getMembers().size());
+        }
+      });
+      update(cluster.getMembers().size());
+    }
+  }
+
+  synchronized void update(int members) {
+    seen = members;
+    most = Math.max(most, members);
+    if (members >= expected() && expected() > 0) {
+      wasWhole = true;
+    }
+    if (members < expected()) {
+      if (shortSince == 0) {
+        shortSince = System.nanoTime() | 1;
+      }
+    } else {
+      shortSince = 0;
+    }
+  }
+
+  /** The members this node should see: configured, else the most seen since start. */
+  public int expected() {
+    return configured > 0 ? configured : most;
+  }
+
+  public int seen() {
+    return seen;
+  }
+
+  /** True while this node sees fewer members than it should. */
+  public boolean isShort() {
+    return shortSince != 0;
+  }
+
+  /** True once this node has seen every member it should. */
+  public boolean wasWhole() {
+    return wasWhole;
+  }
+
+  /** How long this node has seen fewer members than it should (0 while whole). */
+  public long shortForMs() {
+    long since = shortSince;
+    return since == 0 ? 0 : (System.nanoTime() - since) / 1_000_000;
+  }
+}
