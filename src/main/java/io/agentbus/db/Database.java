@@ -161,8 +161,11 @@ public final class Database implements AutoCloseable {
     Pool admin = PgBuilder.pool().connectingTo(maint).with(new PoolOptions().setMaxSize(1)).using(vertx).build();
     LOG.info("Creating database {}", name);
     return admin.query("CREATE DATABASE \"" + name + "\"").execute().<Void>mapEmpty()
-        .recover(err -> err instanceof PgException pe && "42P04".equals(pe.getSqlState())
-            ? Future.succeededFuture() // another node created it at the same moment
+        // Another node created it at the same moment: 42P04 when it had committed before this
+        // statement began, 23505 (pg_database_datname_index) when both inserted the name at once.
+        .recover(err -> err instanceof PgException pe
+            && ("42P04".equals(pe.getSqlState()) || "23505".equals(pe.getSqlState()))
+            ? Future.succeededFuture()
             : Future.failedFuture(err))
         .eventually(admin::close);
   }

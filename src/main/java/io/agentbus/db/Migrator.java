@@ -44,7 +44,9 @@ public final class Migrator {
       "V8__pause_session_state.sql",
       "V9__admin_audit_idempotency.sql",
       "V10__project_messages_in_statement.sql",
-      "V11__user_profiles.sql");
+      "V11__user_profiles.sql",
+      "V12__lease_epoch.sql",
+      "V13__idempotency_fingerprint.sql");
 
   private Migrator() {}
 
