@@ -154,6 +154,70 @@ class BadInputTest extends TwoNodeClusterTest {
   }
 
   @Test
+  void aFloodCloseFirstAnswersEveryFrameItAcceptedSoTheSenderKnowsWhatWasStored() {
+    String tag = "flood-" + System.nanoTime();
+    java.util.Map<String, String> contentOf = new java.util.HashMap<>();
+    try (WsClient flood = WsClient.authed(cluster, 0, alice, null)) {
+      for (int i = 0; i < 400 && !flood.isClosed(); i++) {
+        String content = tag + "-" + i;
+        try {
+          contentOf.put(flood.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", content)),
+              content);
+        } catch (RuntimeException closedMeanwhile) {
+          break;
+        }
+      }
+      assertEquals(1008, flood.awaitClose());
+      java.util.Map<String, Integer> answers = new java.util.HashMap<>();
+      java.util.Set<String> acked = new java.util.HashSet<>();
+      for (JsonObject f : flood.drain(200)) {
+        String replyTo = f.getString("replyTo");
+        if (replyTo != null) {
+          answers.merge(replyTo, 1, Integer::sum);
+          if ("ack".equals(f.getString("type"))) {
+            acked.add(contentOf.get(replyTo));
+          }
+        }
+      }
+      answers.forEach((id, n) -> assertEquals(1, n, "frame " + id + " answered " + n + " times"));
+      assertFalse(acked.isEmpty(), "some frames were accepted before the flood");
+      java.util.Set<String> stored = new java.util.HashSet<>();
+      cluster.db().preparedQuery("SELECT content FROM messages WHERE channel = 'general' AND content LIKE $1")
+          .execute(io.vertx.sqlclient.Tuple.of(tag + "-%")).await().forEach(r -> stored.add(r.getString(0)));
+      assertEquals(stored, acked, "every stored message was acknowledged to its sender before the close");
+    }
+  }
+
+  @Test
+  void nulCharactersAndReusedIdempotencyKeysAreRefusedAndNobodyElseIsHurt() {
+    try (WsClient c = WsClient.authed(cluster, 0, alice, null);
+         WsClient other = WsClient.authed(cluster, 0, bob, null)) {
+      // Sent together, so they would share a batch: the NUL is refused alone.
+      String bad = c.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "a\u0000b"));
+      String good = other.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "fine"));
+      assertError("INVALID_MESSAGE", bad, c.replyTo(bad));
+      assertEquals("ack", other.replyTo(good).getString("type"));
+
+      String key = "key-" + System.nanoTime();
+      JsonObject first = c.replyTo(c.send(new JsonObject().put("type", "chat").put("channel", "general")
+          .put("content", "once").put("idempotencyKey", key)));
+      assertEquals("ack", first.getString("type"), first.encode());
+      JsonObject repeat = c.replyTo(c.send(new JsonObject().put("type", "chat").put("channel", "general")
+          .put("content", "once").put("idempotencyKey", key)));
+      assertEquals(first.getLong("seq"), repeat.getLong("seq"));
+      assertTrue(repeat.getBoolean("duplicate"));
+      long stored = cluster.count("SELECT count(*) FROM events");
+      assertError("CONFLICT", "k1", errorFor(c, new JsonObject().put("id", "k1").put("type", "chat")
+          .put("channel", "general").put("content", "something else").put("idempotencyKey", key).encode()));
+      assertError("CONFLICT", "k2", errorFor(c, new JsonObject().put("id", "k2").put("type", "chat")
+          .put("channel", "agents").put("content", "once").put("idempotencyKey", key).encode()));
+      assertEquals(stored, cluster.count("SELECT count(*) FROM events"), "a conflicting key stores nothing");
+    }
+    assertEquals(404, cluster.http(0).get("/api/channels/no-such-channel/presence", alice).status());
+    assertEquals(405, cluster.http(0).request("DELETE", "/api/channels", null, "Authorization", "Bearer " + alice).status());
+  }
+
+  @Test
   void theBridgeAnswersBadRequestsWithCodedFailures() {
     try (BridgeClient anon = cluster.bridge(0, null);
          BridgeClient br = cluster.bridge(1, alice)) {

@@ -143,12 +143,20 @@ class FrameAnswersTest extends TwoNodeClusterTest {
   }
 
   @Test
-  void bridgeFramesWithHeadersThatAreNotAnObjectAreStillAnswered() {
+  void bridgeFramesWithHeadersThatAreNotAnObjectAreRefusedWithACodedError() {
     try (BridgeClient br = cluster.bridge(1, alice)) {
       for (Object headers : List.of("a string", new JsonArray().add(1), 42)) {
         JsonObject r = br.requestRaw("agentbus.history", new JsonObject().put("channel", "general"), headers);
-        assertEquals("rec", r.getString("type"), headers + ": " + r.encode());
+        assertEquals("err", r.getString("type"), headers + ": " + r.encode());
+        assertEquals(400, r.getInteger("failureCode"), r.encode());
+        assertEquals("INVALID_MESSAGE", new JsonObject(r.getString("message")).getString("code"));
       }
+      // a raw registration with such headers is refused too, and the socket still serves
+      br.sendText(new JsonObject().put("type", "register").put("address", "agentbus.chat.general")
+          .put("headers", "a string").encode());
+      assertEquals("err", br.nextError(5000).getString("type"));
+      JsonObject ok = br.request("agentbus.history", new JsonObject().put("channel", "general"), null);
+      assertEquals("rec", ok.getString("type"), ok.encode());
     }
   }
 

@@ -40,6 +40,19 @@ public final class Addresses {
       HISTORY, java.util.List.of("agentbus.chat.history"),
       TYPING, java.util.List.of("agentbus.chat.typing"));
 
+  /**
+   * Service addresses that share a stream's browser prefix ({@code agentbus.workflow.}): they are
+   * services, never the stream of a workflow called {@code start} (ids are UUIDs, so no workflow
+   * has such a name), whoever asks — the bridge, an operator's {@code POST /admin/bus}.
+   */
+  private static final java.util.Set<String> SERVICES_UNDER_STREAM_PREFIXES = java.util.Set.of(WORKFLOW_START,
+      WORKFLOW_CANCEL);
+
+  /** True for a service address that looks like a stream's browser address. */
+  public static boolean isServiceNotStream(String address) {
+    return SERVICES_UNDER_STREAM_PREFIXES.contains(address);
+  }
+
   /** The address and its aliases. */
   public static java.util.List<String> withAliases(String address) {
     java.util.List<String> all = new java.util.ArrayList<>();

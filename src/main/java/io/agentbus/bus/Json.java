@@ -62,6 +62,7 @@ public final class Json {
     if (s.isEmpty()) {
       throw AppException.invalid("'" + field + "' must not be empty");
     }
+    noNul(field, s);
     if (s.length() > max) {
       throw AppException.invalid("'" + field + "' is longer than " + max + " characters");
     }
@@ -86,10 +87,35 @@ public final class Json {
     if (!(v instanceof String s)) {
       throw AppException.invalid("'" + field + "' must be a string");
     }
+    noNul(field, s);
     if (s.length() > max) {
       throw AppException.invalid("'" + field + "' is longer than " + max + " characters");
     }
     return s;
+  }
+
+  /** PostgreSQL's text and jsonb cannot hold U+0000: refused as bad input, never a failed write. */
+  private static void noNul(String field, String s) {
+    if (s.indexOf('\0') >= 0) {
+      throw AppException.invalid("'" + field + "' must not contain NUL characters (U+0000)");
+    }
+  }
+
+  /**
+   * True when an encoded JSON text holds an escaped U+0000 ({@code \u0000} after an even number of
+   * backslashes), which PostgreSQL's jsonb refuses.
+   */
+  public static boolean hasEscapedNul(String json) {
+    for (int i = json.indexOf("u0000"); i > 0; i = json.indexOf("u0000", i + 1)) {
+      int slashes = 0;
+      for (int k = i - 1; k >= 0 && json.charAt(k) == '\\'; k--) {
+        slashes++;
+      }
+      if (slashes % 2 == 1) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An optional whole number in [min, max], or null. */

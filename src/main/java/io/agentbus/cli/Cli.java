@@ -28,6 +28,13 @@ public final class Cli implements Callable<Integer> {
   /** Runs the command line; answers the exit code, or -1 when a node now serves (the JVM keeps running). */
   public static int run(String[] args) {
     CommandLine cl = new CommandLine(new Cli());
+    // An operator sees one line saying what went wrong (a missing token variable, a node that does
+    // not answer), never a stack trace.
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      String what = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+      line.getErr().println("agentbus " + parsed.subcommand().commandSpec().name() + ": " + what);
+      return 1;
+    });
     int code = cl.execute(args);
     return code == ServeCommand.SERVING ? -1 : code;
   }

@@ -73,10 +73,18 @@ final class TailCommand implements Callable<Integer> {
           public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean lastPart) {
             buf.append(data);
             if (lastPart) {
-              JsonObject f = new JsonObject(buf.toString());
+              JsonObject f;
+              try {
+                f = new JsonObject(buf.toString());
+              } catch (io.vertx.core.json.DecodeException e) {
+                f = new JsonObject();
+              }
               buf.setLength(0);
               if ("error".equals(f.getString("type")) && !Boolean.TRUE.equals(f.getBoolean("recoverable"))) {
+                // Refused for good (NOT_FOUND, FORBIDDEN): say so and stop, rather than wait on an open socket.
                 refused[0] = f.getString("code") + ": " + f.getString("error");
+                w.sendClose(WebSocket.NORMAL_CLOSURE, "refused");
+                closed.countDown();
               } else if (stream.equals(f.getString("stream")) && f.getValue("seq") instanceof Number n
                   && n.longValue() > last.get()) {
                 last.set(n.longValue());
@@ -105,7 +113,7 @@ final class TailCommand implements Callable<Integer> {
           }
         }).get();
         ws.sendText(new JsonObject().put("type", "auth").put("token", PublishCommand.secret(token)).encode(), true).get();
-        JsonObject sub = subscribe.copy();
+        JsonObject sub = subscribe.copy().put("id", "tail");
         if (last.get() >= 0) {
           sub.put("lastSeq", last.get());
         }

@@ -16,7 +16,8 @@ final class TokenCommand implements Callable<Integer> {
   @Option(names = "--user", required = true, description = "the user id (a worker: its name)")
   String user;
 
-  @Option(names = "--role", split = ",", description = "roles: user, approver, admin, agent (repeat or comma list)")
+  @Option(names = {"--role", "--roles"}, split = ",",
+      description = "roles: user, approver, admin, agent (repeat or comma list)")
   List<String> roles = List.of();
 
   @Option(names = "--ttl-seconds", description = "lifetime (default: auth.tokenTtlSeconds)")

@@ -80,7 +80,7 @@ public record StreamName(Kind kind, String id) {
 
   /** The inverse of {@link #browserAddress}, or null when the address is no stream's. */
   public static String ofBrowserAddress(String address) {
-    if (address == null) {
+    if (address == null || io.agentbus.bus.Addresses.isServiceNotStream(address)) {
       return null;
     }
     for (Kind k : Kind.values()) {

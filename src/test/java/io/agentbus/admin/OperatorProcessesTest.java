@@ -79,6 +79,28 @@ class OperatorProcessesTest {
         assertFalse("error".equals(reg.getString("type")), reg.encode());
       }
 
+      // --roles beside --role; a failure is one line, never a stack trace.
+      Cli roles = NodeProcesses.cli(env, "token", "--user", "ops-1", "--roles", "user,approver");
+      assertEquals(0, roles.exit(), roles.output());
+      Cli noVar = NodeProcesses.cli(env, "publish", "--url", "http://127.0.0.1:" + a.httpPort, "--token", "@NO_SUCH_VAR",
+          "--address", "agentbus.channel.general", "--body", "{}");
+      assertEquals(1, noVar.exit(), noVar.output());
+      assertTrue(noVar.output().contains("agentbus publish: environment variable NO_SUCH_VAR is not set"), noVar.output());
+      assertFalse(noVar.output().contains("\tat "), "no stack trace: " + noVar.output());
+      String carol = nodes.http(a).post("/api/auth/token", "{\"userId\":\"carol\"}", null).json().getString("token");
+      Cli unknown = NodeProcesses.cli(env, "tail", "--url", "ws://127.0.0.1:" + a.httpPort + "/ws", "--token", carol,
+          "--stream", "channel:no-such-channel", "--count", "1");
+      assertEquals(1, unknown.exit(), unknown.output());
+      assertTrue(unknown.output().contains("NOT_FOUND"), unknown.output());
+
+      // An operator reaches the workflow service: agentbus.workflow.start is no stream's address.
+      Cli started = NodeProcesses.cli(env, "publish", "--url", "http://127.0.0.1:" + a.httpPort, "--token", ADMIN,
+          "--mode", "request", "--address", "agentbus.workflow.start",
+          "--body", "{\"content\":\"from the operator\",\"sessionId\":\"ops-session-1\"}");
+      assertEquals(0, started.exit(), started.output());
+      assertTrue(new JsonObject(started.output().trim().substring(4)).getJsonObject("reply").getString("workflowId") != null,
+          started.output());
+
       // check-config masks secrets; migrate --status says where the schema is.
       Cli cfg = NodeProcesses.cli(env(nodes, "AGENTBUS_ADMIN_TOKEN", ADMIN, "AGENTBUS_OPENAI_API_KEY", "sk-verysecret",
           "AGENTBUS_DB_URL", "postgresql://postgres:hunter2@127.0.0.1:5432/" + db.dbName), "check-config");

@@ -82,6 +82,15 @@ class GracefulShutdownTest {
       long t0 = System.currentTimeMillis();
       java.util.concurrent.CompletableFuture<Long> exitedAt = a.process().onExit().thenApply(p -> System.currentTimeMillis());
       a.signal("TERM");
+      // Draining: readiness says 503 before anything closes, and each answer closes its keep-alive connection.
+      io.agentbus.support.Http.Response ready = nodes.http(a).get("/health/ready", null);
+      for (int i = 0; i < 50 && ready.status() == 200; i++) {
+        Thread.sleep(20);
+        ready = nodes.http(a).get("/health/ready", null);
+      }
+      assertEquals(503, ready.status(), ready.body());
+      assertEquals("close", ready.headers().firstValue("Connection").orElse(""), "keep-alive closed while draining");
+      assertFalse(owner.isClosed(), "clients are closed only after the drain");
       short code = owner.closed.get(15, TimeUnit.SECONDS);
       assertEquals(1012, code);
       assertEquals(1012, (short) pub.closed.get(15, TimeUnit.SECONDS));

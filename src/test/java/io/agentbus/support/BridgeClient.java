@@ -75,6 +75,11 @@ public final class BridgeClient implements AutoCloseable {
   }
 
   /** A send without reply address. */
+  /** Writes a frame exactly as given (garbage included). */
+  public void sendText(String raw) {
+    ws.writeTextMessage(raw).await();
+  }
+
   public void send(String address, JsonObject body) {
     ws.writeTextMessage(new JsonObject().put("type", "send").put("address", address).put("body", body).encode()).await();
   }

@@ -77,6 +77,24 @@ public final class EventBusBridge {
 
   private void onEvent(BridgeEvent be) {
     SockJSSocket sock = be.socket();
+    JsonObject frame = be.getRawMessage();
+    if (frame != null && frame.getValue("headers") != null && !(frame.getValue("headers") instanceof JsonObject)) {
+      // Raw frames are client input: headers that are not an object (a string, an array) are
+      // refused with an error naming the field, before Vert.x reads them as an object.
+      // Shaped like a failed reply (to the frame's replyAddress when it has one), as every coded
+      // failure of the bridge is; Vert.x then adds its own access_denied for the refused event.
+      JsonObject err = new JsonObject().put("type", "err").put("failureCode", 400).put("failureType", "RECIPIENT_FAILURE")
+          .put("message", new JsonObject().put("code", ErrorCode.INVALID_MESSAGE.name())
+              .put("message", "'headers' must be a JSON object").encode());
+      if (frame.getValue("replyAddress") instanceof String reply) {
+        err.put("address", reply);
+      }
+      sock.write(err.encode());
+      frame.put("headers", new JsonObject());
+      be.setRawMessage(frame);
+      be.complete(false);
+      return;
+    }
     switch (be.type()) {
       case SOCKET_CREATED -> {
         sockets.put(sock, new SocketState());

@@ -92,17 +92,19 @@ public final class WsConnection implements Sink {
     if (closed) {
       return false;
     }
-    if (ws.writeQueueFull()) {
-      closed = true;
-      metrics.sendQueueOverflows.increment();
-      ws.close(CloseCodes.SLOW_CONSUMER, "send queue full: reconnect and resume with lastSeq");
-      return false;
-    }
-    // WebSocketFrameImpl is Vert.x-internal; it is the only way to hand Netty pre-encoded text.
+    // The socket can close under us at any point here (its close handler has not run yet): every
+    // call on it may then throw IllegalStateException, which means only "nothing to write to".
     try {
+      if (ws.writeQueueFull()) {
+        closed = true;
+        metrics.sendQueueOverflows.increment();
+        ws.close(CloseCodes.SLOW_CONSUMER, "send queue full: reconnect and resume with lastSeq");
+        return false;
+      }
+      // WebSocketFrameImpl is Vert.x-internal; it is the only way to hand Netty pre-encoded text.
       ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame.bytes(), true));
     } catch (IllegalStateException e) {
-      closed = true; // the socket closed under us (its close handler has not run yet): nothing to write to
+      closed = true;
       return false;
     }
     return true;
@@ -149,7 +151,11 @@ public final class WsConnection implements Sink {
 
   void close(short code, String reason) {
     closed = true;
-    ws.close(code, reason);
+    try {
+      ws.close(code, reason);
+    } catch (IllegalStateException e) {
+      // already closed by the peer: nothing left to close
+    }
   }
 
   /**
@@ -158,23 +164,40 @@ public final class WsConnection implements Sink {
    * tells the client to reconnect — to another node — and resume with {@code lastSeq}.
    */
   public io.vertx.core.Future<Void> shutdown(long waitMs) {
+    return closeAfterAnswers(CloseCodes.SERVICE_RESTART, "service restart: reconnect and resume with lastSeq", waitMs);
+  }
+
+  /**
+   * Stops reading, lets every request already accepted be answered (at most {@code waitMs}), then
+   * closes with {@code code}: a client can always tell which of its frames took effect (guarantee 5).
+   */
+  io.vertx.core.Future<Void> closeAfterAnswers(short code, String reason, long waitMs) {
     if (closed) {
       return io.vertx.core.Future.succeededFuture();
     }
+    if (closing != null) {
+      return closing;
+    }
     ws.pause();
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    closing = done.future();
     long deadline = System.currentTimeMillis() + waitMs;
     bc.vertx().setPeriodic(1, 20, id -> {
-      if (requests.inFlight <= 0 || System.currentTimeMillis() >= deadline || closed) {
+      if (requests.idle() || System.currentTimeMillis() >= deadline || closed) {
         bc.vertx().cancelTimer(id);
         if (!closed) {
-          close(CloseCodes.SERVICE_RESTART, "service restart: reconnect and resume with lastSeq");
+          close(code, reason);
         }
         done.complete();
       }
     });
-    return done.future();
+    return closing;
   }
+
+  /** Set once a close waits for the answers of accepted requests: nothing more is accepted. */
+  private io.vertx.core.Future<Void> closing;
+  /** How long a flood close waits for the answers of what was accepted before it. */
+  static final long FLOOD_DRAIN_MS = 10_000;
 
   private void onClosed() {
     closed = true;
@@ -230,12 +253,12 @@ public final class WsConnection implements Sink {
     if (auth.hold(text)) {
       return;
     }
-    if (!limiter.tryAcquire()) {
+    if (closing != null || !limiter.tryAcquire()) {
       // Every refused frame is answered, naming it, so the client knows which took effect; a
-      // flood is closed after the answers already due.
+      // flood is closed after the answers to every frame accepted before it.
       refuse(text, ErrorCode.RATE_LIMITED, "more than " + bc.limits().ratePerSecond() + " frames a second; slow down");
-      if (limiter.flooding()) {
-        close(CloseCodes.RATE_FLOOD, "rate limit exceeded");
+      if (closing == null && limiter.flooding()) {
+        closeAfterAnswers(CloseCodes.RATE_FLOOD, "rate limit exceeded", FLOOD_DRAIN_MS);
       }
       return;
     }

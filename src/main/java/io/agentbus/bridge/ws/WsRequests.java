@@ -54,6 +54,11 @@ final class WsRequests {
   /** Requests sent and not yet answered (a shutdown waits for them). */
   int inFlight;
 
+  /** Every request accepted so far has been answered (none sent and waiting, none queued). */
+  boolean idle() {
+    return inFlight <= 0 && ordered.isEmpty() && !orderedInFlight;
+  }
+
   private Future<JsonObject> send(Operation op, String type, JsonObject frame, Object id) {
     JsonObject body = op.body.apply(type, frame);
     inFlight++;
