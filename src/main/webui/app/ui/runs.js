@@ -159,16 +159,22 @@ export function createRuns(app) {
   }
 
   // ---------------------------------------------------------------- starting
-  const tray = uploadTray(app, h('div.chips'));
+  // Files for the agents: each one's type, extracted text and processed content go into their task.
+  const tray = uploadTray(app, $('#run-files'));
+  $('#run-attach').addEventListener('click', () => $('#run-file-input').click());
+  $('#run-file-input').accept = (app.config.uploads?.extensions || []).map((x) => '.' + x).join(',');
+  $('#run-file-input').addEventListener('change', (e) => { tray.add(e.target.files); e.target.value = ''; });
   $('#run-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const content = $('#run-input').value.trim();
     if (!content) { $('#run-input').focus(); return; }
+    if (tray.busy()) { app.emit('toast', 'Wait for the uploads to finish.'); return; }
     const frame = { type: 'user_input', content, workflow: $('#template').value || undefined };
     if (tray.ids().length) frame.attachments = tray.ids();
     $('#run-input').value = '';
     try {
       const ack = await app.conn.request(frame);
+      tray.clear();
       if (ack.workflowId) watch(ack.workflowId);
       loadSessions();
     } catch (err) {

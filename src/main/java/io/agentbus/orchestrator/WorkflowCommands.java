@@ -49,8 +49,8 @@ final class WorkflowCommands {
       case RESUME -> o.act(who, args.isEmpty() ? null : args, "resume").map(r -> ok(command,
           r.getBoolean("success") ? "Workflow " + r.getString("workflowId") + " continues"
               : "Workflow " + r.getString("workflowId") + " is not paused (" + r.getString("status") + ")", r));
-      case ASSIGN -> assign(who, args);
-      case PARALLEL -> parallel(who, args);
+      case ASSIGN -> assign(who, args, Json.optStringArray(in, "attachments", 20, 64));
+      case PARALLEL -> parallel(who, args, Json.optStringArray(in, "attachments", 20, 64));
       case MODE -> session.mode(who, requireSession(who), args);
       case EPIC -> session.epic(who, requireSession(who), args);
       case SPRINT -> session.sprint(who, requireSession(who), args);
@@ -91,7 +91,8 @@ final class WorkflowCommands {
     });
   }
 
-  private Future<JsonObject> assign(Principal who, String args) {
+  /** {@code files}: file ids sent with the command; the agents get each one's processed content and text. */
+  private Future<JsonObject> assign(Principal who, String args, JsonArray files) {
     List<String> words = split(args);
     if (words.size() != 2) {
       throw AppException.invalid("usage: /assign <role> \"<task>\"");
@@ -101,11 +102,11 @@ final class WorkflowCommands {
     String task = checkTask(words.get(1));
     Template t = o.catalog().adHoc("assign", List.<String[]>of(new String[] {role, task}));
     return o.startWorkflow(who, requireSession(who), t, new JsonObject().put("content", task)
-        .put("attachments", new JsonArray()))
+        .put("attachments", files))
         .map(r -> ok("assign", "Assigned to " + role + ": workflow " + r.getString("workflowId"), r));
   }
 
-  private Future<JsonObject> parallel(Principal who, String args) {
+  private Future<JsonObject> parallel(Principal who, String args, JsonArray files) {
     List<String> tasks = split(args);
     if (tasks.size() < 2) {
       throw AppException.invalid("usage: /parallel \"<task>\" \"<task>\" … (a task may start with @role)");
@@ -127,7 +128,7 @@ final class WorkflowCommands {
     }
     Template t = o.catalog().adHoc("parallel", pairs);
     return o.startWorkflow(who, requireSession(who), t, new JsonObject().put("content", String.join("\n", tasks))
-        .put("attachments", new JsonArray()))
+        .put("attachments", files))
         .map(r -> ok("parallel", "Running " + pairs.size() + " tasks at once: workflow " + r.getString("workflowId"), r));
   }
 

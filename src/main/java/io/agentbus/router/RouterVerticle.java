@@ -147,7 +147,7 @@ public final class RouterVerticle extends VerticleBase {
             + ch.writeRoles()));
       }
       if (content.startsWith("/")) {
-        return command(msg, content, name).map(r -> new JsonObject().put("commandResult", r));
+        return command(msg, content, name, attachments).map(r -> new JsonObject().put("commandResult", r));
       }
       // The caller's own files, checked by the uploads verticle; then anyone who reads the channel may download them.
       return Attachments.attach(vertx, Requests.onBehalfOf(msg), attachments, "channel", name)
@@ -156,7 +156,7 @@ public final class RouterVerticle extends VerticleBase {
               .put("authorId", who.userId()).put("authorType", "user").put("content", content)
               .put("replyTo", replyTo).put("threadId", threadId)
               .put("mentions", Mentions.of(content, mentions)).put("attachments", Attachments.metadata(files))
-              .put("sessionId", who.sessionId()).put("timestamp", Json.now()), "user:" + who.userId(), key));
+              .put("sessionId", who.sessionId()).put("timestamp", Json.now()), "user:" + who.userId(), key, files));
     });
   }
 
@@ -165,18 +165,23 @@ public final class RouterVerticle extends VerticleBase {
    * {@code threadId}; answers its id, stream and seq. Mentions go to the orchestrator once stored.
    */
   private Future<JsonObject> post(JsonObject frame) {
-    return post(frame, null, null);
+    return post(frame, null, null, null);
   }
 
-  /** The same, once per ({@code principal}, {@code key}) when a key is given ({@link Idempotency}). */
-  private Future<JsonObject> post(JsonObject frame, String principal, String key) {
+  /**
+   * The same, once per ({@code principal}, {@code key}) when a key is given ({@link Idempotency}).
+   * {@code files}: the attachments as the uploads verticle answered them (processed content and
+   * extracted text), which mentioned agents get; the stored message carries only their metadata.
+   */
+  private Future<JsonObject> post(JsonObject frame, String principal, String key, JsonArray files) {
     MessageFrame.withInitialState(frame);
     String stream = StreamName.channel(frame.getString("channel"));
     boolean thread = frame.getString("threadId") != null;
     Future<JsonObject> stored;
     if (key != null) {
       String[] root = {frame.getString("threadId")};
-      stored = idempotency.once(principal, key, stream,
+      stored = idempotency.once(principal, key, stream, Idempotency.fingerprint(stream, frame.getString("threadId"),
+              frame.getString("content"), frame.getValue("attachments"), frame.getValue("replyTo")),
           thread ? changes.replyWork(frame, root)
               : conn -> Future.succeededFuture(List.of(new StreamWriter.Append("message", frame.encode()))),
           seqs -> thread ? MessageChanges.replyAck(frame, seqs, root[0]) : new JsonObject()
@@ -191,7 +196,8 @@ public final class RouterVerticle extends VerticleBase {
       if (!ack.getBoolean("duplicate", false) && !frame.getJsonArray("mentions").isEmpty()
           && "user".equals(frame.getString("authorType"))) {
         // Mentioned agent roles answer in the channel (seed 003); the orchestrator knows the roles.
-        vertx.eventBus().send(Addresses.AGENT_MENTION, frame);
+        vertx.eventBus().send(Addresses.AGENT_MENTION, files == null || files.isEmpty() ? frame
+            : frame.copy().put("attachments", files));
       }
     });
   }
@@ -248,7 +254,7 @@ public final class RouterVerticle extends VerticleBase {
           .put("authorId", actor).put("authorType", "system").put("content", content)
           .put("replyTo", null).put("threadId", Json.optString(event, "threadId", ID_MAX))
           .put("mentions", Mentions.of(content, new JsonArray())).put("attachments", new JsonArray())
-          .put("timestamp", Json.now()), principal, key));
+          .put("timestamp", Json.now()), principal, key, null));
     }
     String type = Json.requireString(event, "type", 64);
     if (!type.matches("[a-z][a-z0-9_]*") || type.equals("message")) {
@@ -258,7 +264,7 @@ public final class RouterVerticle extends VerticleBase {
     if (key == null) {
       return writer.append(stream, type, payload).map(seq -> new JsonObject().put("stream", stream).put("seq", seq));
     }
-    return idempotency.once(principal, key, stream,
+    return idempotency.once(principal, key, stream, Idempotency.fingerprint(stream, event),
         conn -> Future.succeededFuture(List.of(new StreamWriter.Append(type, payload))),
         seqs -> new JsonObject().put("stream", stream).put("seq", seqs.get(0)));
   }
@@ -275,7 +281,8 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   /** A slash command: {@code /help} and {@code /whoami} answered here, the others by their owner. */
-  private Future<JsonObject> command(Message<Object> msg, String content, String channel) {
+  /** A slash command; {@code attachments} (file ids sent with it) go to a workflow it starts (/assign, /parallel). */
+  private Future<JsonObject> command(Message<Object> msg, String content, String channel, JsonArray attachments) {
     SlashCommand.Line line = SlashCommand.parse(content);
     if (line.command() == null) {
       return Future.succeededFuture(CommandResult.failed(line.word(), "unknown command /" + line.word()
@@ -296,7 +303,8 @@ public final class RouterVerticle extends VerticleBase {
           new JsonObject().put("userId", who.userId()).put("roles", new JsonArray(who.roles()))
               .put("sessionId", who.sessionId())));
     }
-    JsonObject ask = new JsonObject().put("command", c.word).put("args", line.args()).put("channel", channel);
+    JsonObject ask = new JsonObject().put("command", c.word).put("args", line.args()).put("channel", channel)
+        .put("attachments", attachments);
     // To this node's owner of the command when it runs one: no hop, and none to a member that just died.
     boolean local = c.address.equals(Addresses.WORKFLOW_COMMAND) ? runsOrchestrator
         : c.address.equals(Addresses.APPROVAL_COMMAND) && runsApprovals;

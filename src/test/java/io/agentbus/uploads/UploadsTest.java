@@ -242,6 +242,43 @@ class UploadsTest extends TwoNodeClusterTest {
   }
 
   @Test
+  void filesSentWithAMentionAnAssignOrAParallelReachTheAgentsWithTheirText() throws Exception {
+    String session = "entry-" + UUID.randomUUID();
+    try (WsClient ws = WsClient.authed(cluster, 0, alice, session)) {
+      ws.replyTo(ws.send(new JsonObject().put("type", "subscribe").put("channel", "general")));
+      Http.Response up = new Multipart().field("sessionId", session)
+          .file("files", "notes.md", "text/markdown", "# Notes\nThe answer is forty-two.\n".getBytes())
+          .post(cluster.port(0), alice);
+      assertEquals(200, up.status(), up.body());
+      io.vertx.core.json.JsonArray files = new io.vertx.core.json.JsonArray()
+          .add(up.json().getJsonArray("files").getJsonObject(0).getString("fileId"));
+
+      // A mention: the agent's answer in the channel quotes what it read of the file.
+      JsonObject asked = ws.replyTo(ws.send(new JsonObject().put("type", "chat").put("channel", "general")
+          .put("content", "@code what do the notes say?").put("attachments", files)));
+      assertEquals("ack", asked.getString("type"), asked.encode());
+      JsonObject answer = ws.next(f -> "message".equals(f.getString("type")) && "agent".equals(f.getString("authorType"))
+          && asked.getString("messageId").equals(f.getString("replyTo")), "the agent's answer");
+      assertTrue(answer.getString("content").contains("The answer is forty-two"), answer.encode());
+
+      // /assign and /parallel: the workflow's agents get the file.
+      for (String command : java.util.List.of("/assign code \"read the notes\"", "/parallel \"@code read\" \"@qa check\"")) {
+        JsonObject result = ws.replyTo(ws.send(new JsonObject().put("type", "chat").put("channel", "general")
+            .put("content", command).put("attachments", files)));
+        assertTrue(result.getBoolean("ok"), result.encode());
+        String wf = result.getJsonObject("data").getString("workflowId");
+        java.util.List<JsonObject> events = io.agentbus.WorkflowTestAccess.eventsUntilEnd(ws, wf);
+        java.util.List<JsonObject> done = events.stream().filter(e -> "agent_completed".equals(e.getString("type"))).toList();
+        assertFalse(done.isEmpty(), command + ": " + events);
+        for (JsonObject c : done) {
+          assertTrue(c.getJsonObject("outputs").getString("text").contains("The answer is forty-two"),
+              command + ": " + c.encode());
+        }
+      }
+    }
+  }
+
+  @Test
   void anExternalWorkerGetsTheProcessedContentAndTextOfTheWorkflowsFiles() throws Exception {
     String session = "worker-" + UUID.randomUUID();
     try (WsClient ws = WsClient.authed(cluster, 0, alice, session);
