@@ -12,6 +12,7 @@ public final class Http {
 
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   private final int port;
+  private final String host;
 
   public record Response(int status, String body, java.net.http.HttpHeaders headers) {
     public Response(int status, String body) {
@@ -29,6 +30,12 @@ public final class Http {
   }
 
   Http(int port) {
+    this(TestCluster.HOST, port);
+  }
+
+  /** A node at another address (one in a test namespace, {@link Netns}). */
+  public Http(String host, int port) {
+    this.host = host;
     this.port = port;
   }
 
@@ -52,7 +59,7 @@ public final class Http {
   }
 
   private HttpRequest.Builder builder(String path, String token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
         .timeout(Duration.ofSeconds(15));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);

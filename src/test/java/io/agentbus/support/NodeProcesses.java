@@ -28,11 +28,13 @@ public final class NodeProcesses implements AutoCloseable {
 
   /** One node process. */
   public static final class NodeProc {
+    public final String host;
     public final int httpPort;
     public final Path log;
     Process process;
 
-    NodeProc(int httpPort, Path log) {
+    NodeProc(String host, int httpPort, Path log) {
+      this.host = host;
       this.httpPort = httpPort;
       this.log = log;
     }
@@ -74,13 +76,32 @@ public final class NodeProcesses implements AutoCloseable {
   private final int hzBase = 24000 + ThreadLocalRandom.current().nextInt(1000) * 5;
   private final Map<String, String> common = new HashMap<>();
   public final List<NodeProc> nodes = new ArrayList<>();
+  /** When not null, node i runs in namespace i of this lab at its address, reaching PostgreSQL through {@link #gate}. */
+  private final Netns lab;
 
   /**
    * @param db supplies the database (its nodes are not used) and the clients
    * @param env what every node gets on top of the cluster and database settings
    */
   public NodeProcesses(TestCluster db, Map<String, String> env) {
+    this(db, env, null, null, db.dbName);
+  }
+
+  /**
+   * Nodes each in a network namespace of {@code lab} (node i on host i), cluster port 5701 on each
+   * host, PostgreSQL through {@code gate}, on database {@code database} (which may not exist yet).
+   */
+  public NodeProcesses(TestCluster db, Map<String, String> env, Netns lab, PgGate gate, String database) {
     this.db = db;
+    this.lab = lab;
+    if (lab != null) {
+      common.put("AGENTBUS_DB_URL", "postgresql://postgres@" + lab.testHost() + ":" + gate.port() + "/" + database);
+      common.put("AGENTBUS_CLUSTER_MEMBERS", lab.host(0) + ":5701," + lab.host(1) + ":5701," + lab.host(2) + ":5701");
+      common.put("AGENTBUS_CLUSTER_NAME", clusterName);
+      common.put("AGENTBUS_JWT_SECRET", "chaos-test-secret-chaos-test-secret-0123456789");
+      common.putAll(env);
+      return;
+    }
     common.put("AGENTBUS_DB_URL", TestCluster.PG + db.dbName);
     common.put("AGENTBUS_CLUSTER_NAME", clusterName);
     common.put("AGENTBUS_CLUSTER_MEMBERS", "127.0.0.1:" + hzBase + ",127.0.0.1:" + (hzBase + 1) + ",127.0.0.1:" + (hzBase + 2));
@@ -101,18 +122,28 @@ public final class NodeProcesses implements AutoCloseable {
 
   /** The same with {@code extra} environment for this node only. */
   public NodeProc start(int i, String heap, Map<String, String> extra) throws Exception {
-    int port = TestCluster.freePort();
+    // In a namespace of its own the node has every port to itself.
+    int port = lab != null ? 8080 : TestCluster.freePort();
+    String host = lab != null ? lab.host(i) : TestCluster.HOST;
     Path log = Files.createTempFile("agentbus-node" + i + "-", ".log");
-    NodeProc n = new NodeProc(port, log);
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+    NodeProc n = new NodeProc(host, port, log);
+    List<String> cmd = new ArrayList<>();
+    if (lab != null) {
+      cmd.addAll(List.of("ip", "netns", "exec", lab.namespace(i))); // exec: the PID is the JVM's
+    }
+    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
         // The flags README recommends for a node (G1, a heap that is given back), as operators run it.
         "-Xms64m", "-XX:+UseG1GC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:TieredStopAtLevel=1",
         "-Dhazelcast.logging.type=slf4j",
-        "-cp", System.getProperty("java.class.path"), "io.agentbus.Main");
+        "-cp", System.getProperty("java.class.path"), "io.agentbus.Main"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(common);
-    pb.environment().put("AGENTBUS_CLUSTER_PORT", String.valueOf(hzBase + i));
+    pb.environment().put("AGENTBUS_CLUSTER_PORT", String.valueOf(lab != null ? 5701 : hzBase + i));
     pb.environment().put("AGENTBUS_HTTP_PORT", String.valueOf(port));
+    if (lab != null) {
+      pb.environment().put("AGENTBUS_CLUSTER_HOST", host);
+      pb.environment().put("AGENTBUS_HTTP_HOST", host);
+    }
     pb.environment().putAll(extra);
     n.process = pb.start();
     nodes.add(n);
@@ -144,7 +175,7 @@ public final class NodeProcesses implements AutoCloseable {
         throw new AssertionError("node on " + n.httpPort + " exited:\n" + n.logText());
       }
       try {
-        String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.httpPort + "/health"))
+        String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + n.host + ":" + n.httpPort + "/health"))
             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
         if (body.contains("\"status\":\"UP\"") && body.contains("\"members\":" + members)) {
           return;
@@ -203,7 +234,7 @@ public final class NodeProcesses implements AutoCloseable {
   }
 
   public Http http(NodeProc n) {
-    return new Http(n.httpPort);
+    return new Http(n.host, n.httpPort);
   }
 
   @Override

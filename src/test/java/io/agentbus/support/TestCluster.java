@@ -25,6 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class TestCluster implements AutoCloseable {
 
   public static final String PG = "postgresql://postgres@127.0.0.1:5432/";
+  /** Where nodes started by tests listen, unless a test puts them in namespaces of their own ({@link Netns}). */
+  public static final String HOST = "127.0.0.1";
 
   public final String dbName = "agentbus_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   public final String clusterName = "agentbus-test-" + UUID.randomUUID();
@@ -122,7 +124,12 @@ public final class TestCluster implements AutoCloseable {
 
   /** A /ws client to any port (a node process of {@link NodeProcesses}). */
   public WsClient wsAt(int port, String query) {
-    return WsClient.connect(wsClient, port, "/ws" + (query == null ? "" : "?" + query));
+    return wsAt(HOST, port, query);
+  }
+
+  /** The same to a node at {@code host}. */
+  public WsClient wsAt(String host, int port, String query) {
+    return WsClient.connect(wsClient, host, port, "/ws" + (query == null ? "" : "?" + query));
   }
 
   /** A /ws client to a node process, authenticated by its URL token (and {@code session} when not null). */

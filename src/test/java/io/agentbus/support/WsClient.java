@@ -17,12 +17,19 @@ public final class WsClient implements AutoCloseable {
   private final java.util.LinkedList<JsonObject> frames = new java.util.LinkedList<>();
   public final CompletableFuture<Short> closed = new CompletableFuture<>();
   private int nextId;
+  /** Told of every frame as it arrives (on the client's event loop), for timing; null when unset. */
+  private volatile java.util.function.Consumer<JsonObject> arrivals;
 
   private WsClient(io.vertx.core.http.ClientWebSocket ws) {
     this.ws = ws;
     ws.textMessageHandler(t -> {
+      JsonObject f = new JsonObject(t);
+      java.util.function.Consumer<JsonObject> a = arrivals;
+      if (a != null) {
+        a.accept(f);
+      }
       synchronized (frames) {
-        frames.add(new JsonObject(t));
+        frames.add(f);
         frames.notifyAll();
       }
     });
@@ -34,10 +41,15 @@ public final class WsClient implements AutoCloseable {
    * WebSocketClient (and its connections) once it is garbage collected.
    */
   public static WsClient connect(io.vertx.core.http.WebSocketClient client, int port, String uri) {
+    return connect(client, TestCluster.HOST, port, uri);
+  }
+
+  /** The same to a node at {@code host} (one in a test namespace, {@link Netns}). */
+  public static WsClient connect(io.vertx.core.http.WebSocketClient client, String host, int port, String uri) {
     // Handlers are attached before connecting, so no early frame (or an immediate close) is missed.
     io.vertx.core.http.ClientWebSocket ws = client.webSocket();
     WsClient c = new WsClient(ws);
-    ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri)).await();
+    ws.connect(new WebSocketConnectOptions().setHost(host).setPort(port).setURI(uri)).await();
     return c;
   }
 
@@ -49,6 +61,11 @@ public final class WsClient implements AutoCloseable {
       throw new AssertionError("auth failed: " + auth);
     }
     return w;
+  }
+
+  /** Calls {@code listener} with every frame as it arrives (to time deliveries). */
+  public void onArrival(java.util.function.Consumer<JsonObject> listener) {
+    arrivals = listener;
   }
 
   /** Stops reading from the socket (TCP back-pressure reaches the server). */
