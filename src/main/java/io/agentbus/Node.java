@@ -255,7 +255,16 @@ public final class Node {
    * the services commit what they accepted and the orchestrator hands its workflows over — and
    * the node leaves the cluster. Whatever is left after {@code shutdownSeconds} is cut short.
    */
-  public Future<Void> close() {
+  public synchronized Future<Void> close() {
+    if (closing == null) {
+      closing = shutDown();
+    }
+    return closing; // a second close (a test closing a node it stopped) waits for the first
+  }
+
+  private Future<Void> closing;
+
+  private Future<Void> shutDown() {
     long t0 = System.currentTimeMillis();
     io.agentbus.bus.NodeState.of(vertx).markDraining();
     LOG.info("shutting down: readiness fails for {} ms, then clients are closed with 1012, requests finished and "

@@ -160,6 +160,20 @@ class WebUiTest {
     Object text = bob.browser.async("agentbus.api.blob('/api/files/' + document.querySelector('#list .attachment').dataset.file)"
         + ".then(b => b.text()).then(done, e => done('failed: ' + e))");
     assertEquals("# Notes\nhello agents", text);
+    // The run form takes files too: the agents of the run read them (their outputs quote the text)
+    ada.browser.run("const dt = new DataTransfer();"
+        + "dt.items.add(new File(['The answer is forty-two.'], 'brief.md', {type: 'text/markdown'}));"
+        + "const input = document.getElementById('run-file-input'); input.files = dt.files;"
+        + "input.dispatchEvent(new Event('change', {bubbles: true}))");
+    ada.browser.waitFor("document.querySelector('#run-files .chip[data-state=done]')",
+        "document.getElementById('run-files').innerText", 10_000);
+    ada.browser.run("document.getElementById('run-input').value = 'use the brief';"
+        + "document.getElementById('run-form').requestSubmit();");
+    ada.browser.waitFor("document.querySelector('.run[data-status=\"completed\"]')", "document.getElementById('runs').innerText", 30_000);
+    ada.browser.run("document.querySelectorAll('#runs details').forEach(d => d.open = true)"); // the outputs
+    String card = (String) ada.browser.eval("document.getElementById('runs').innerText");
+    assertTrue(card.contains("brief.md") && card.contains("forty-two"), card);
+    assertEquals(true, ada.browser.eval("document.getElementById('run-files').hidden"), "the tray empties once the run starts");
   }
 
   @Test

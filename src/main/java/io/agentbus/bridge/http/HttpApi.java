@@ -51,7 +51,28 @@ public final class HttpApi {
         router.route(op.http.method(), op.http.path()).handler(ctx -> call(ctx, op));
       }
     }
-    router.route("/api/*").handler(ctx -> fail(ctx, ErrorCode.NOT_FOUND, "no such API: " + ctx.request().path()));
+    // A path that is served, asked with another method, is 405 with Allow (not "no such API").
+    java.util.Map<java.util.regex.Pattern, java.util.Set<String>> allowed = new java.util.LinkedHashMap<>();
+    allow(allowed, "/api/files/:fileId", "GET", "HEAD", "DELETE");
+    allow(allowed, "/api/upload", "POST");
+    allow(allowed, "/api/auth/token", "POST");
+    allow(allowed, "/api/auth/config", "GET");
+    for (Operation op : Operation.values()) {
+      if (op.http != null) {
+        allow(allowed, op.http.path(), op.http.method().name());
+      }
+    }
+    router.route("/api/*").handler(ctx -> {
+      for (var e : allowed.entrySet()) {
+        if (e.getKey().matcher(ctx.request().path()).matches()) {
+          ctx.response().putHeader("Allow", String.join(", ", e.getValue()));
+          fail(ctx, 405, ErrorCode.INVALID_MESSAGE, ctx.request().method() + " is not allowed on " + ctx.request().path()
+              + " (allowed: " + String.join(", ", e.getValue()) + ")");
+          return;
+        }
+      }
+      fail(ctx, ErrorCode.NOT_FOUND, "no such API: " + ctx.request().path());
+    });
     mountAdmin(router);
   }
 
@@ -91,6 +112,19 @@ public final class HttpApi {
         fail(ctx, e.code, e.getMessage());
       }
     });
+  }
+
+  /** Records that {@code path} (a route pattern with {@code :params}) answers {@code methods}. */
+  private static void allow(java.util.Map<java.util.regex.Pattern, java.util.Set<String>> allowed, String path,
+      String... methods) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(path.replaceAll(":[A-Za-z]+", "[^/]+"));
+    java.util.Set<String> set = allowed.keySet().stream().filter(k -> k.pattern().equals(p.pattern())).findFirst()
+        .map(allowed::get).orElseGet(() -> {
+          java.util.Set<String> fresh = new java.util.TreeSet<>();
+          allowed.put(p, fresh);
+          return fresh;
+        });
+    set.addAll(java.util.List.of(methods));
   }
 
   private static void fileIdOr404(RoutingContext ctx, java.util.function.Consumer<String> then) {

@@ -187,6 +187,10 @@ public final class WsConnection implements Sink {
         bc.vertx().cancelTimer(id);
         if (!closed) {
           close(code, reason);
+          // Read again so the peer's close frame completes the handshake at once (frames still
+          // in flight are dropped: the connection is closed); paused, it would wait for the
+          // close timeout.
+          ws.resume();
         }
         done.complete();
       }
