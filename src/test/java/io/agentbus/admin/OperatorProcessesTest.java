@@ -94,12 +94,12 @@ class OperatorProcessesTest {
       assertTrue(unknown.output().contains("NOT_FOUND"), unknown.output());
 
       // An operator reaches the workflow service: agentbus.workflow.start is no stream's address.
-      Cli started = NodeProcesses.cli(env, "publish", "--url", "http://127.0.0.1:" + a.httpPort, "--token", ADMIN,
+      Cli startedByOps = NodeProcesses.cli(env, "publish", "--url", "http://127.0.0.1:" + a.httpPort, "--token", ADMIN,
           "--mode", "request", "--address", "agentbus.workflow.start",
           "--body", "{\"content\":\"from the operator\",\"sessionId\":\"ops-session-1\"}");
-      assertEquals(0, started.exit(), started.output());
-      assertTrue(new JsonObject(started.output().trim().substring(4)).getJsonObject("reply").getString("workflowId") != null,
-          started.output());
+      assertEquals(0, startedByOps.exit(), startedByOps.output());
+      assertTrue(new JsonObject(startedByOps.output().trim().substring(4)).getJsonObject("reply").getString("workflowId")
+          != null, startedByOps.output());
 
       // check-config masks secrets; migrate --status says where the schema is.
       Cli cfg = NodeProcesses.cli(env(nodes, "AGENTBUS_ADMIN_TOKEN", ADMIN, "AGENTBUS_OPENAI_API_KEY", "sk-verysecret",
