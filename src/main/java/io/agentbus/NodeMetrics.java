@@ -39,7 +39,7 @@ final class NodeMetrics {
   static PrometheusMeterRegistry registry() {
     PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Bytes per write would be recorded on every delivery (one WebSocket write each): off, so the
-    // hot path pays nothing for Vert.x's meters (measured, README: Running in production).
+    // hot path pays nothing for Vert.x's meters (measured, docs/operations.md).
     r.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.denyNameStartsWith("vertx.http.server.bytes"))
         .meterFilter(io.micrometer.core.instrument.config.MeterFilter.denyNameStartsWith("vertx.net.server.bytes"));
     new ClassLoaderMetrics().bindTo(r);

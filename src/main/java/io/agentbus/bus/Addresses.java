@@ -67,8 +67,8 @@ public final class Addresses {
    * headers): one address per node, always registered, to which writers send only the events of
    * streams that node follows ({@link Interest}). Not one address per stream: Vert.x caches where
    * an address's consumers are only while it has some, so publishing to a stream nobody followed
-   * cost a blocking Hazelcast lookup per event (measured: ~2 k commits/s at 170 % CPU, README
-   * Performance).
+   * cost a blocking Hazelcast lookup per event (measured: ~2 k commits/s at 170 % CPU,
+   * docs/performance.md).
    */
   public static String nodeEvents(String nodeId) {
     return "internal.node." + nodeId + ".events";
@@ -176,7 +176,7 @@ public final class Addresses {
     return "internal.orchestrator." + instanceId + ".tasks";
   }
 
-  /** Where the external workers of a role take task offers (README, Agent workers). */
+  /** Where the external workers of a role take task offers (docs/workflows.md, Agent workers). */
   public static String agentRole(String role) {
     return "internal.agent." + role;
   }

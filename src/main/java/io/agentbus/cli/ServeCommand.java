@@ -7,7 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 
-/** {@code serve}: one node configured from conf/ and AGENTBUS_* variables (README, Configuration). */
+/** {@code serve}: one node configured from conf/ and AGENTBUS_* variables (docs/configuration.md). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Run a node (the default): joins its cluster, makes the database ready, serves HTTP, /ws and SockJS.")
 final class ServeCommand implements Callable<Integer> {

@@ -46,7 +46,7 @@ public final class AgentbusConfig {
     for (String p : leaves(file, "")) {
       if (!paths.contains(p)) {
         // A misspelt key would otherwise be ignored and its default used without a word.
-        throw new IllegalArgumentException("config file: unknown key '" + p + "' (README, Configuration, lists them)");
+        throw new IllegalArgumentException("config file: unknown key '" + p + "' (docs/configuration.md, lists them)");
       }
     }
     for (ConfigKeys.Key k : ConfigKeys.all()) {
@@ -63,7 +63,7 @@ public final class AgentbusConfig {
         continue;
       }
       if (!known.contains(e.getKey())) {
-        LOG.warn("Unknown environment variable {} ignored (see README, Configuration)", e.getKey());
+        LOG.warn("Unknown environment variable {} ignored (see docs/configuration.md)", e.getKey());
       }
     }
     for (ConfigKeys.Key k : ConfigKeys.all()) {

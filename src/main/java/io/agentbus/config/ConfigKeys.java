@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Every configuration key, in one place: its path in {@code conf/agentbus.json}, the environment
- * variable that overrides it, its default and what it means. README's configuration table is
- * this list.
+ * variable that overrides it, its default and what it means. docs/configuration.md's table is
+ * this list (ConfigReferenceTest checks it).
  */
 public final class ConfigKeys {
 
@@ -59,7 +59,7 @@ public final class ConfigKeys {
   public static final Key DB_URL = key("db.url", "AGENTBUS_DB_URL", "",
       "postgresql://user[:password]@host:port/database; empty = 127.0.0.1:5432, user postgres, database agentbus");
   public static final Key DB_POOL_SIZE = key("db.poolSize", "AGENTBUS_DB_POOL_SIZE", 4,
-      "connections per node (each pipelines up to 256 queries; measured: 4 beats 2 and 8, see README Performance)");
+      "connections per node (each pipelines up to 256 queries; measured: 4 beats 2 and 8, see docs/performance.md)");
   public static final Key DB_EMBEDDED_DIR = key("db.embeddedDir", "AGENTBUS_DB_EMBEDDED_DIR", "data/postgres",
       "data directory of the embedded PostgreSQL fallback (kept across runs)");
   public static final Key DB_EMBEDDED_PORT = key("db.embeddedPort", "AGENTBUS_DB_EMBEDDED_PORT", 54329,

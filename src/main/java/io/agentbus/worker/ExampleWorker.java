@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A runnable external agent worker (README, Agent workers): connects to {@code /ws} with a token
+ * A runnable external agent worker (docs/workflows.md, Agent workers): connects to {@code /ws} with a token
  * holding role {@code agent}, registers for its roles, and answers each {@code task} with three
  * {@code task_progress} reports and a {@code task_result}; a {@code task_cancel} stops the task.
  * Replace {@link #work} with a real agent.

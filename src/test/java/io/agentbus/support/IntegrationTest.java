@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * Marks a test class that needs the real PostgreSQL and/or clustered nodes. The fast tier leaves
- * them out: {@code mvn -B -ntp test -DexcludedGroups=integration} (README, Tests).
+ * them out: {@code mvn -B -ntp test -DexcludedGroups=integration} (docs/testing.md).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

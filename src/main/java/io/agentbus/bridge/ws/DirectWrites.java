@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why: Vert.x 5 gives every WebSocket connection an outbound queue backed by an unbounded MPSC
  * queue whose first chunk has 1024 slots (Netty hard-codes the size): 4.5 KB of heap per
  * connection before anything is sent, 40 % of an idle subscriber's footprint (measured with
- * jmap, README Performance). The HTTP server's strict thread mode replaces it with direct writes,
+ * jmap, docs/performance.md). The HTTP server's strict thread mode replaces it with direct writes,
  * but only for HTTP/1 connections; the connection a WebSocket upgrade creates never gets it. This
  * class swaps the queue in, by reflection, right after the handshake (before anything was written).
  *

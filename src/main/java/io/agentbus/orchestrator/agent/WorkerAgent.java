@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Plays a role with external worker processes (README, Agent workers). Workers of a role listen on
+ * Plays a role with external worker processes (docs/workflows.md, Agent workers). Workers of a role listen on
  * {@link Addresses#agentRole}: a /ws connection holding role {@code agent} that sent
  * {@code agent_register}, or any process consuming that address on the clustered bus.
  *

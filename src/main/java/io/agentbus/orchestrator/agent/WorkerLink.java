@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 
 /**
  * The worker side of the {@link WorkerAgent} protocol, for a client connection acting as an
- * external agent worker (README, Agent workers; the {@code /ws} bridge holds one per worker
+ * external agent worker (docs/workflows.md, Agent workers; the {@code /ws} bridge holds one per worker
  * connection and only passes frames through): after
  * {@code agent_register} it takes task offers for its roles on {@link Addresses#agentRole},
  * refusing them while it is at its capacity, hands accepted ones to the worker as {@code task}

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The reflective swap to direct WebSocket writes must apply on the pinned Vert.x version: if a
  * dependency bump changes the internals it relies on, this fails the build instead of every idle
- * connection silently costing ~4.5 KB more (README Performance, item 7).
+ * connection silently costing ~4.5 KB more (docs/performance.md, item 7).
  */
 @org.junit.jupiter.api.extension.ExtendWith(io.vertx.junit5.VertxExtension.class)
 class DirectWritesTest {
