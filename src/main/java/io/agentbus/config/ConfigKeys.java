@@ -87,7 +87,8 @@ public final class ConfigKeys {
   public static final Key ADMIN_MAX_BODY_BYTES = key("admin.maxBodyBytes", "AGENTBUS_ADMIN_MAX_BODY_BYTES", 65536,
       "largest POST /admin/bus request body (413 beyond)");
   public static final Key IDEMPOTENCY_TTL_HOURS = key("limits.idempotencyTtlHours", "AGENTBUS_LIMITS_IDEMPOTENCY_TTL_HOURS",
-      24, "how long an idempotencyKey is remembered per principal (a repeat within it is acknowledged, not stored)");
+      24, "how long an idempotencyKey is remembered per principal (a repeat within it is acknowledged, not stored; "
+          + "the same key with another request is CONFLICT)");
   public static final Key VERTICLES = key("verticles", "AGENTBUS_VERTICLES",
       "router,bridge,orchestrator,approvals,uploads,admin",
       "which verticles this node runs, comma list of router, bridge, orchestrator, approvals, uploads, admin");
