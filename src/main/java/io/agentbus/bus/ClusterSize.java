@@ -23,6 +23,8 @@ public final class ClusterSize implements Shareable {
   private volatile int most;
   /** {@link System#nanoTime} since when fewer are seen than expected; 0 while whole. */
   private volatile long shortSince;
+  /** {@link System#nanoTime} of the last change of membership. */
+  private volatile long changedAt = System.nanoTime();
   /** This node has seen the whole cluster at least once (so being short now means members were lost). */
   private volatile boolean wasWhole;
 
@@ -69,6 +71,9 @@ public final class ClusterSize implements Shareable {
   }
 
   synchronized void update(int members) {
+    if (members != seen) {
+      changedAt = System.nanoTime();
+    }
     seen = members;
     most = Math.max(most, members);
     if (members >= expected() && expected() > 0) {
@@ -90,6 +95,14 @@ public final class ClusterSize implements Shareable {
 
   public int seen() {
     return seen;
+  }
+
+  /**
+   * True while this node sees fewer members than it should, and for {@code settleMs} after any
+   * change of membership (a returning member's interest in streams may not be known yet).
+   */
+  public boolean unsettled(long settleMs) {
+    return isShort() || (System.nanoTime() - changedAt) / 1_000_000 < settleMs;
   }
 
   /** True while this node sees fewer members than it should. */

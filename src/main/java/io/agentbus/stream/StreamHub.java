@@ -29,6 +29,8 @@ public final class StreamHub implements Shareable {
 
   /** The resync interval while the cluster is short of members. */
   static final long SHORT_RESYNC_MS = 500;
+  /** How long after a membership change the short interval lasts: past two interest announcements. */
+  static final long SETTLE_MS = 2 * Interest.ANNOUNCE_MS + 1_000;
   private final Vertx vertx;
   private final Context context;
   private final StreamStore store;
@@ -53,11 +55,12 @@ public final class StreamHub implements Shareable {
     context.runOnContext(v -> {
       ensureConsumer();
       // Every resyncMs; while this node sees fewer members than it should (a partition: events
-      // written on the other side never reach this hub over the bus) every SHORT_RESYNC_MS.
+      // written on the other side never reach this hub over the bus), and for a few seconds after
+      // members come back (until writers know this node's interest again), every SHORT_RESYNC_MS.
       long[] last = {System.nanoTime()};
       vertx.setPeriodic(SHORT_RESYNC_MS, id -> {
         long now = System.nanoTime();
-        if (io.agentbus.bus.ClusterSize.of(vertx).isShort() || now - last[0] >= resyncMs * 1_000_000L) {
+        if (io.agentbus.bus.ClusterSize.of(vertx).unsettled(SETTLE_MS) || now - last[0] >= resyncMs * 1_000_000L) {
           last[0] = now;
           resync();
         }
@@ -309,26 +312,31 @@ public final class StreamHub implements Shareable {
   }
 
   /**
-   * Reads every event after {@code delivered} from the database, through the buffered ones too:
-   * any number of holes close in one read (with writers on both sides of a partition every other
-   * seq can be a hole), and a full page reads the next one at once.
+   * Reads the holes from the database: every missing event between {@code delivered} and the last
+   * buffered one in one read (with writers on both sides of a partition every other seq can be a
+   * hole), skipping what is buffered; with nothing buffered (a lost tail), everything after
+   * {@code delivered}. A full page reads the next one at once.
+   *
+   * <p>Measured: reading everything after {@code delivered} instead (buffered events again, and
+   * events still on their way over the bus) handed whole bursts to every socket from one task and
+   * took the benchmark's fan-out p50 from 56 ms to 2.6 s on this machine.
    */
   private void fillGap(StreamState st) {
     if (st.filling || !st.initialised) {
       return;
     }
     st.filling = true;
-    store.after(st.stream, st.delivered, Long.MAX_VALUE, StreamStore.PAGE).onComplete(ar -> {
+    long upTo = st.fillUpTo();
+    Future<List<StreamStore.Event>> read = upTo == Long.MAX_VALUE
+        ? store.after(st.stream, st.delivered, upTo, StreamStore.PAGE)
+        : store.missing(st.stream, st.delivered, upTo, st.buffered(), StreamStore.PAGE);
+    read.onComplete(ar -> {
       st.filling = false;
       boolean more = false;
       if (ar.failed()) {
         LOG.warn("Gap fill of {} failed: {}", st.stream, ar.cause().toString());
       } else {
-        for (StreamStore.Event e : ar.result()) {
-          if (st.filled(e.seq(), e.frame())) {
-            metrics.gapFillEvents.increment();
-          }
-        }
+        metrics.gapFillEvents.add(st.filledHoles(ar.result()));
         more = ar.result().size() == StreamStore.PAGE;
       }
       StreamState.Next next = st.drain();

@@ -101,6 +101,32 @@ final class StreamState {
     return true;
   }
 
+  /**
+   * Events read from the database by a fill of every hole up to the last buffered event: each
+   * goes where it belongs among the buffered ones, then everything now in order is handed on.
+   * Answers how many of them were new here (not delivered, not buffered).
+   */
+  int filledHoles(java.util.List<StreamStore.Event> events) {
+    int used = 0;
+    for (StreamStore.Event e : events) {
+      if (e.seq() > delivered && pending.putIfAbsent(e.seq(), e.frame()) == null) {
+        used++;
+      }
+    }
+    drain();
+    return used;
+  }
+
+  /** The range a fill reads: up to the last buffered event (its holes), or everything when none is. */
+  long fillUpTo() {
+    return pending.isEmpty() ? Long.MAX_VALUE : pending.lastKey();
+  }
+
+  /** The seqs buffered now: a fill skips them (it reads only the holes between them). */
+  Long[] buffered() {
+    return pending.keySet().toArray(new Long[0]);
+  }
+
   /** Hands on the buffered events that are next in order. */
   Next drain() {
     while (!pending.isEmpty()) {

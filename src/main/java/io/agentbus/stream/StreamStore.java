@@ -72,6 +72,9 @@ public final class StreamStore {
   private static final String LAST_SEQS = "SELECT stream, last_seq FROM streams WHERE stream = ANY($1)";
   private static final String AFTER =
       "SELECT seq, payload FROM events WHERE stream = $1 AND seq > $2 AND seq < $3 ORDER BY seq LIMIT $4";
+  /** The events in a range except those the caller already has: the holes between them. */
+  private static final String MISSING = "SELECT seq, payload FROM events WHERE stream = $1 AND seq > $2 AND seq < $3 "
+      + "AND NOT (seq = ANY($4)) ORDER BY seq LIMIT $5";
   private static final String BEFORE =
       "SELECT seq, payload FROM events WHERE stream = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3";
 
@@ -160,6 +163,15 @@ public final class StreamStore {
   /** Events with {@code after < seq < before}, oldest first, at most {@code limit}. */
   public Future<List<Event>> after(String stream, long after, long before, int limit) {
     return read(stream, AFTER, Tuple.of(stream, after, before, limit));
+  }
+
+  /**
+   * The events with {@code after < seq < before} except the seqs in {@code known}, oldest first, at
+   * most {@code limit}: every hole of a range in one read, without reading what the caller holds.
+   */
+  public Future<List<Event>> missing(String stream, long after, long before, Long[] known, int limit) {
+    return read(stream, MISSING, Tuple.tuple().addValue(stream).addValue(after).addValue(before).addValue(known)
+        .addValue(limit));
   }
 
   /** The {@code limit} events just before {@code before}, newest first. */

@@ -50,12 +50,16 @@ class StreamStateTest {
       assertEquals(StreamState.Next.HOLE, st.arrive(seq, f(seq)));
     }
     assertTrue(delivered.isEmpty());
-    // The fill reads every event after delivered, buffered ones included, in one page.
-    for (long seq = 1; seq <= 20; seq++) {
-      assertTrue(st.filled(seq, f(seq)), "seq " + seq + " is next");
+    assertEquals(20, st.fillUpTo(), "the fill reads up to the last buffered event");
+    assertEquals(10, st.buffered().length, "and skips the ten it holds");
+    List<StreamStore.Event> holes = new java.util.ArrayList<>();
+    for (long seq = 1; seq < 20; seq += 2) {
+      holes.add(new StreamStore.Event(seq, f(seq)));
     }
-    assertEquals(StreamState.Next.CAUGHT_UP, st.drain(), "the buffered copies are dropped, not handed on twice");
-    assertEquals(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList(), delivered);
+    assertEquals(10, st.filledHoles(holes));
+    assertEquals(StreamState.Next.CAUGHT_UP, st.drain());
+    assertEquals(java.util.stream.LongStream.rangeClosed(1, 20).boxed().toList(), delivered, "each once, in order");
+    assertEquals(Long.MAX_VALUE, st.fillUpTo(), "nothing buffered: a fill reads everything after delivered");
   }
 
   @Test
