@@ -261,6 +261,10 @@ public final class BridgeVerticle extends VerticleBase {
             ar.cause().toString());
       }
       boolean up = dbUp && clusterUp && "UP".equals(verticles.getString("status"));
+      if (state.draining()) {
+        // Also when draining began after this request passed the router's first handler.
+        ctx.response().putHeader(io.vertx.core.http.HttpHeaders.CONNECTION, "close");
+      }
       HttpApi.json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN")
           .put("nodeId", cm == null ? null : cm.getNodeId())
           .put("checks", new JsonObject().put("database", db).put("cluster", cluster).put("verticles", verticles)));
