@@ -25,17 +25,21 @@ final class Mentioned {
   private static final Logger LOG = LoggerFactory.getLogger(Mentioned.class);
   private static final int MAX_ROLES = 5;
   private static final long TIMEOUT_MS = 120_000;
-  private final OrchestratorVerticle o;
+  private final io.vertx.core.Vertx vertx;
+  private final Catalog catalog;
+  private final RoleAgents agents;
 
-  Mentioned(OrchestratorVerticle o) {
-    this.o = o;
+  Mentioned(io.vertx.core.Vertx vertx, Catalog catalog, RoleAgents agents) {
+    this.vertx = vertx;
+    this.catalog = catalog;
+    this.agents = agents;
   }
 
   void answer(JsonObject message) {
     Set<String> roles = new LinkedHashSet<>();
     List<String> others = new ArrayList<>();
     for (Object m : message.getJsonArray("mentions", new JsonArray())) {
-      if (m instanceof String r && o.catalog().agent(r) != null) {
+      if (m instanceof String r && catalog.agent(r) != null) {
         if (roles.size() < MAX_ROLES) {
           roles.add(r);
         }
@@ -51,10 +55,10 @@ final class Mentioned {
       Agent.Task task = new Agent.Task(Json.newId(), null, role, 1, message.getString("content"),
           message.getJsonArray("attachments", new JsonArray()), new JsonObject(), null,
           System.currentTimeMillis() + TIMEOUT_MS, null);
-      Agent.Run run = o.agent(role).start(task, p -> { });
-      long timer = o.vertx().setTimer(TIMEOUT_MS, id -> run.cancel("no answer in time"));
+      Agent.Run run = agents.of(role).start(task, p -> { });
+      long timer = vertx.setTimer(TIMEOUT_MS, id -> run.cancel("no answer in time"));
       run.result().onComplete(ar -> {
-        o.vertx().cancelTimer(timer);
+        vertx.cancelTimer(timer);
         String text = ar.succeeded() ? textOf(ar.result().outputs())
             : "I could not do that: " + ar.cause().getMessage();
         post(message, role, "agent", text);
@@ -67,7 +71,7 @@ final class Mentioned {
    * rather than silence: the sender learns of a typo, or which agents there are.
    */
   private void noSuchAgent(JsonObject message, List<String> names) {
-    o.vertx().eventBus().<JsonObject>request(Addresses.ROUTER_KNOWN_USERS,
+    vertx.eventBus().<JsonObject>request(Addresses.ROUTER_KNOWN_USERS,
             new JsonObject().put("names", new JsonArray(names)), Requests.control())
         .onSuccess(known -> {
           List<String> unknown = names.stream().filter(n -> !known.body().getJsonArray("known").contains(n)).toList();
@@ -77,7 +81,7 @@ final class Mentioned {
           String list = String.join(", ", unknown.stream().map(n -> "@" + n).toList());
           post(message, "system", "system", list + (unknown.size() == 1 ? " is" : " are")
               + " no agent here and no user by that name has signed in. Agents: "
-              + String.join(", ", o.catalog().roles().stream().map(r -> "@" + r).toList()) + ".");
+              + String.join(", ", catalog.roles().stream().map(r -> "@" + r).toList()) + ".");
         });
   }
 
@@ -88,7 +92,7 @@ final class Mentioned {
         .put("content", text).put("replyTo", message.getString("messageId"))
         .put("threadId", message.getString("threadId"))
         .put("mentions", new JsonArray().add(message.getString("authorId")));
-    o.vertx().eventBus().request(Addresses.ROUTER_POST, reply, Requests.control())
+    vertx.eventBus().request(Addresses.ROUTER_POST, reply, Requests.control())
         .onFailure(e -> LOG.error("could not post the {} answer in {}", author, channel, e));
   }
 

@@ -53,27 +53,21 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   /** {@code <node id>:<random>}: whose workflows they are when a node leaves the cluster. */
   private String instanceId;
-  private final Map<String, WorkflowRun> runs = new HashMap<>();
-  private final Map<String, Agent> agents = new HashMap<>();
   private ApprovalGates gates;
   private final Interest interest = new Interest();
   private Catalog catalog;
   private WorkflowStore store;
-  private Sessions sessions;
-  private WorkflowControl control;
   private StreamStore streams;
-  private WorkflowEvents emitter;
   private Agents agentKinds;
-  private int leaseSeconds;
-  private boolean renewFailing;
+  private RoleAgents agents;
+  private Runs runs;
   private int maxContent;
-  private WorkflowRun.Env env;
 
   @Override
   public Future<?> start() {
     instanceId = io.agentbus.bus.ClusterMembers.nodeId(vertx) + ":" + Json.newId();
     AgentbusConfig cfg = new AgentbusConfig(config());
-    leaseSeconds = cfg.integer(ConfigKeys.LEASE_SECONDS);
+    int leaseSeconds = cfg.integer(ConfigKeys.LEASE_SECONDS);
     gates = new ApprovalGates(vertx, cfg.runs(Verticle.APPROVALS));
     maxContent = cfg.integer(ConfigKeys.MAX_CONTENT_CHARS);
     JsonObject openAiDefaults = new JsonObject().put("baseUrl", cfg.string(ConfigKeys.OPENAI_BASE_URL))
@@ -81,30 +75,29 @@ public final class OrchestratorVerticle extends VerticleBase {
     Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
     store = new WorkflowStore(pool);
     streams = new StreamStore(pool);
-    emitter = new WorkflowEvents(new StreamWriter(vertx, streams, interest));
+    WorkflowEvents emitter = new WorkflowEvents(new StreamWriter(vertx, streams, interest));
     agentKinds = new Agents(vertx, instanceId, openAiDefaults);
-    env = new WorkflowRun.Env(vertx, store, emitter, this::agent, this::agentName, instanceId, gates);
     String file = cfg.string(ConfigKeys.WORKFLOWS_FILE);
     String kinds = cfg.string(ConfigKeys.AGENT_KINDS);
-    sessions = new Sessions(pool);
-    control = new WorkflowControl(vertx, store, runs, instanceId, gates, emitter);
-    WorkflowCommands commands = new WorkflowCommands(this, new SessionCommands(this, sessions));
+    Sessions sessions = new Sessions(pool);
     return vertx.executeBlocking(() -> new Catalog(Catalog.readFile(file), Catalog.parseKinds(kinds)))
         .compose(c -> {
           catalog = c;
-          // Every role's agent is made now, so a bad setting stops the node at start, naming the role.
-          for (String role : c.roles()) {
-            try {
-              agent(role);
-            } catch (RuntimeException e) {
-              return Future.failedFuture(new IllegalArgumentException("workflows file: agents." + role
-                  + ": bad settings (" + e.getMessage() + ")", e));
-            }
+          agents = new RoleAgents(c, agentKinds);
+          try {
+            agents.makeAll();
+          } catch (IllegalArgumentException e) {
+            return Future.failedFuture(e);
           }
-          vertx.setPeriodic(leaseSeconds * 1000L / 3, id -> renewLeases());
-          vertx.setPeriodic(LAPSE_CHECK_MS, id -> stopLapsedRuns());
+          WorkflowRun.Env env = new WorkflowRun.Env(vertx, store, emitter, agents::of, agents::name, instanceId, gates);
+          runs = new Runs(vertx, store, emitter, sessions, gates, env, leaseSeconds);
+          WorkflowCommands commands = new WorkflowCommands(runs, new SessionCommands(runs, sessions, store), store, c,
+              maxContent);
+          Mentioned mentioned = new Mentioned(vertx, c, agents);
+          vertx.setPeriodic(leaseSeconds * 1000L / 3, id -> runs.renewLeases());
+          vertx.setPeriodic(LAPSE_CHECK_MS, id -> runs.stopLapsed());
           vertx.setPeriodic(GATE_CHECK_MS, id -> gates.recheck());
-          new Takeover(vertx, store, streams, instanceId, leaseSeconds, this::heldRuns, this::resume).start();
+          new Takeover(vertx, store, streams, instanceId, leaseSeconds, runs::held, runs::resume).start();
           List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
               serve(Addresses.WORKFLOW_START, this::startRequest),
               serve(Addresses.WORKFLOW_CANCEL, this::cancelRequest),
@@ -117,7 +110,7 @@ public final class OrchestratorVerticle extends VerticleBase {
               serve(Addresses.WORKFLOW_COMMAND, commands::handle),
               serve(Addresses.orchestratorControl(instanceId), this::control),
               serve(Addresses.APPROVAL_OUTCOME, this::approvalOutcome),
-              vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_MENTION, m -> new Mentioned(this).answer(m.body())));
+              vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_MENTION, m -> mentioned.answer(m.body())));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> agentKinds.ready())
               .compose(v -> TemplatesCheck.start(vertx, file));
         });
@@ -125,38 +118,6 @@ public final class OrchestratorVerticle extends VerticleBase {
 
   private MessageConsumer<Object> serve(String address, Function<Message<Object>, Future<JsonObject>> handler) {
     return Services.serve(vertx, LOG, address, handler);
-  }
-
-  Catalog catalog() {
-    return catalog;
-  }
-
-  int maxContent() {
-    return maxContent;
-  }
-
-  io.vertx.core.Vertx vertx() {
-    return vertx;
-  }
-
-  WorkflowStore store() {
-    return store;
-  }
-
-  WorkflowEvents emitter() {
-    return emitter;
-  }
-
-  /** The agent playing {@code role}, made on first use from the role's spec. */
-  Agent agent(String role) {
-    return agents.computeIfAbsent(role, r -> agentKinds.make(catalog.agent(r)));
-  }
-
-  /** The configured name of a role's agent ({@code agents.<role>.name}), shown in agent_started. */
-  private String agentName(String role) {
-    io.agentbus.orchestrator.agent.AgentSpec spec = catalog.agent(role);
-    return spec != null && spec.name() != null && !spec.name().isBlank() ? spec.name()
-        : role.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + role.substring(1) + " agent";
   }
 
   // ---------------------------------------------------------------- start
@@ -176,65 +137,24 @@ public final class OrchestratorVerticle extends VerticleBase {
       throw AppException.notFound("no workflow template '" + name + "' (known: "
           + String.join(", ", catalog.templateNames()) + ")");
     }
-    return startWorkflow(who, session, t, new JsonObject().put("content", content).put("attachments", attachments));
-  }
-
-  /**
-   * Checks the session is the caller's (the router's session claim: claimed if new, FORBIDDEN if
-   * another user's), saves the workflow and starts it here.
-   */
-  Future<JsonObject> startWorkflow(Principal who, String session, Template t, JsonObject input) {
-    String id = Json.newId();
-    return vertx.eventBus().request(Addresses.SESSION_CLAIM, new JsonObject().put("sessionId", session),
-            Requests.as(who))
-        // The workflow's files, checked and attached: its agents get their processed content and text.
-        .compose(claimed -> Attachments.attach(vertx, Requests.as(who), input.getJsonArray("attachments", new JsonArray()),
-            "workflow", id))
-        .compose(files -> sessions.context(session).map(ctx -> {
-          input.put("attachments", files).put("mode", ctx.getString("mode")).put("epicId", ctx.getString("epicId"))
-              .put("sprintId", ctx.getString("sprintId"));
-          return Modes.apply(t, ctx.getString("mode"));
-        }))
-        .compose(applied -> {
-          long sent = System.nanoTime();
-          return store.insert(id, t.name(), session, who.userId(), input, applied.toJson(), instanceId, leaseSeconds)
-              .map(v -> new WorkflowRun(env, id, 1, sent + leaseNanos(), session, who.userId(), applied, input,
-                  new RunState()));
-        })
-        .map(run -> {
-          runs.put(id, run);
-          run.start();
-          LOG.info("workflow {} ({}) started for {} in session {}", id, t.name(), who.userId(), session);
-          return new JsonObject().put("workflowId", id).put("workflowName", t.name()).put("sessionId", session)
-              .put("stream", StreamName.workflow(id));
-        });
+    return runs.start(who, session, t, new JsonObject().put("content", content).put("attachments", attachments));
   }
 
   // ---------------------------------------------------------------- cancel
 
   private Future<JsonObject> cancelRequest(Message<Object> msg) {
     Principal who = Principal.of(msg);
-    return cancel(who, Json.optString(Services.body(msg), "workflowId", 64));
-  }
-
-  /** Cancels {@code workflowId} (or the caller's session's running workflow) wherever it runs. */
-  Future<JsonObject> cancel(Principal who, String workflowId) {
-    return act(who, workflowId, "cancel");
-  }
-
-  /** Cancels, pauses or resumes a workflow wherever it runs ({@link WorkflowControl#act}). */
-  Future<JsonObject> act(Principal who, String workflowId, String action) {
-    return control.act(who, workflowId, action);
+    return runs.act(who, Json.optString(Services.body(msg), "workflowId", 64), "cancel");
   }
 
   /** Requests for the workflows this instance owns. */
   private Future<JsonObject> control(Message<Object> msg) {
     JsonObject ask = Services.body(msg);
     if (List.of("cancel", "pause", "resume").contains(ask.getString("action"))) {
-      return control.actHere(ask);
+      return runs.control().actHere(ask);
     }
     if ("approval".equals(ask.getString("action"))) {
-      return Future.succeededFuture(gates.decided(ask, runs::containsKey));
+      return Future.succeededFuture(gates.decided(ask, runs::holds));
     }
     throw AppException.invalid("unknown control action");
   }
@@ -246,8 +166,8 @@ public final class OrchestratorVerticle extends VerticleBase {
   private Future<JsonObject> approvalOutcome(Message<Object> msg) {
     JsonObject outcome = Services.body(msg);
     String wf = outcome.getString("workflowId");
-    if (runs.containsKey(wf)) {
-      return Future.succeededFuture(gates.decided(outcome, runs::containsKey));
+    if (runs.holds(wf)) {
+      return Future.succeededFuture(gates.decided(outcome, runs::holds));
     }
     return store.get(wf).compose(row -> {
       String owner = row == null ? null : row.getString("leaseOwner");
@@ -325,107 +245,9 @@ public final class OrchestratorVerticle extends VerticleBase {
     return Future.succeededFuture(catalog.describe());
   }
 
-  // ---------------------------------------------------------------- leases
-
-  private long leaseNanos() {
-    return leaseSeconds * 1_000_000_000L;
-  }
-
-  /** The workflows this instance runs now: a takeover sweep never takes one of them. */
-  private java.util.Set<String> heldRuns() {
-    return runs.keySet();
-  }
-
-  /**
-   * A workflow taken over (by the claim sent at {@code sent}, {@link System#nanoTime}) continues
-   * here as a new run. A run of it this instance still had is stopped first: two never run together.
-   */
-  private void resume(JsonObject row, Template t, RunState state, long sent) {
-    String id = row.getString("workflowId");
-    WorkflowRun old = runs.remove(id);
-    if (old != null && !old.finished()) {
-      old.lapse("taken over again by this instance");
-    }
-    WorkflowRun run = new WorkflowRun(env, id, row.getLong("leaseEpoch"), sent + leaseNanos(), row.getString("sessionId"),
-        row.getString("ownerId"), t, row.getJsonObject("input"), state);
-    runs.put(id, run);
-    run.resume(row.getInteger("currentStep"), "paused".equals(row.getString("status")));
-  }
-
-  /**
-   * Renews the lease of every run held here, each by its epoch. A run whose lease could not be
-   * renewed because it ran out or changed hands stops now; one the database could not be asked
-   * about keeps its deadline and stops when that passes ({@link #stopLapsedRuns}).
-   */
-  private void renewLeases() {
-    runs.values().removeIf(r -> r.abandoned() || r.settled());
-    // Gates of workflows that ended (cancelled, failed) while waiting will never be taken.
-    gates.forgetEnded(runs::containsKey);
-    if (runs.isEmpty()) {
-      return;
-    }
-    Map<String, Long> epochs = new HashMap<>();
-    runs.forEach((id, run) -> epochs.put(id, run.epoch));
-    long sent = System.nanoTime();
-    store.renew(instanceId, leaseSeconds, epochs).onComplete(ar -> {
-      if (ar.failed() && !renewFailing) { // once per outage, not at every renewal
-        LOG.warn("could not renew workflow leases (retried at every renewal): {}", ar.cause().toString());
-      } else if (ar.succeeded() && renewFailing) {
-        LOG.info("workflow leases renewed again");
-      }
-      renewFailing = ar.failed();
-      if (ar.failed()) {
-        return;
-      }
-      epochs.forEach((id, epoch) -> {
-        WorkflowRun run = runs.get(id);
-        if (run == null || run.epoch != epoch) {
-          return;
-        }
-        if (ar.result().contains(id)) {
-          run.leaseDeadline = Math.max(run.leaseDeadline, sent + leaseNanos());
-        } else if (!run.finished()) {
-          runs.remove(id);
-          run.lapse("its lease ran out or another run holds it");
-        }
-        // A run that ended by itself keeps writing its ending (its row may already be terminal, so
-        // not renewed): if the workflow was taken meanwhile, its epoch fences those writes out.
-      });
-    });
-  }
-
-  /**
-   * Stops every run whose lease may have run out: it must not run beside the one that takes it
-   * over. A run that already ended only finishes recording its end (fenced like every write).
-   */
-  private void stopLapsedRuns() {
-    long now = System.nanoTime();
-    runs.values().removeIf(run -> {
-      if (now - run.leaseDeadline < 0 || run.finished() && !run.abandoned()) {
-        return false;
-      }
-      if (!run.abandoned()) {
-        run.lapse("its lease ran out before it could be renewed");
-      }
-      return true;
-    });
-  }
-
-  /**
-   * A shutdown hands the workflows over (PROTOCOL §10): the runs here stop (their agents are told
-   * to), then their leases end at once, so a surviving node's next takeover sweep (within a
-   * second) continues them — the step that was running runs again there as its next attempt.
-   */
+  /** A shutdown hands the workflows over ({@link Runs#handOver}), then closes the agent kinds. */
   @Override
   public Future<?> stop() {
-    runs.values().forEach(WorkflowRun::handOver);
-    return store.releaseLeases(instanceId)
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("shutting down: {} workflow lease(s) released for the other nodes", n);
-          }
-        })
-        .otherwise(0)
-        .compose(n -> agentKinds.close());
+    return (runs == null ? Future.<Void>succeededFuture() : runs.handOver()).compose(v -> agentKinds.close());
   }
 }

@@ -17,12 +17,14 @@ import java.util.List;
 final class SessionCommands {
 
   private static final int MAX_SPRINT_MINUTES = 24 * 60;
-  private final OrchestratorVerticle o;
+  private final Workflows workflows;
   private final Sessions sessions;
+  private final WorkflowStore store;
 
-  SessionCommands(OrchestratorVerticle o, Sessions sessions) {
-    this.o = o;
+  SessionCommands(Workflows workflows, Sessions sessions, WorkflowStore store) {
+    this.workflows = workflows;
     this.sessions = sessions;
+    this.store = store;
   }
 
   Future<JsonObject> mode(Principal who, String session, String args) {
@@ -112,7 +114,7 @@ final class SessionCommands {
       for (Object x : list) {
         JsonObject w = (JsonObject) x;
         if (!WorkflowStore.TERMINAL.contains(w.getString("status"))) {
-          acts.add(o.act(who, w.getString("workflowId"), action).otherwise(new JsonObject().put("success", false)));
+          acts.add(workflows.act(who, w.getString("workflowId"), action).otherwise(new JsonObject().put("success", false)));
         }
       }
       return Future.all(acts).map(all -> (int) acts.stream().filter(f -> f.result().getBoolean("success", false))
@@ -135,7 +137,7 @@ final class SessionCommands {
   /** /state: mode, open epic, current sprint and the workflows that have not ended. */
   Future<JsonObject> state(Principal who, String session) {
     return Future.all(sessions.mode(session), sessions.openEpic(session), sessions.currentSprint(session),
-        o.store().bySession(session, 20)).map(all -> {
+        store.bySession(session, 20)).map(all -> {
           String mode = all.resultAt(0);
           JsonObject epic = all.resultAt(1);
           JsonObject sprint = all.resultAt(2);

@@ -21,12 +21,18 @@ import java.util.List;
 final class WorkflowCommands {
 
   private static final int STATUS_LIMIT = 10;
-  private final OrchestratorVerticle o;
+  private final Workflows workflows;
   private final SessionCommands session;
+  private final WorkflowStore store;
+  private final Catalog catalog;
+  private final int maxContent;
 
-  WorkflowCommands(OrchestratorVerticle o, SessionCommands session) {
-    this.o = o;
+  WorkflowCommands(Workflows workflows, SessionCommands session, WorkflowStore store, Catalog catalog, int maxContent) {
+    this.workflows = workflows;
     this.session = session;
+    this.store = store;
+    this.catalog = catalog;
+    this.maxContent = maxContent;
   }
 
   Future<JsonObject> handle(Message<Object> msg) {
@@ -37,16 +43,16 @@ final class WorkflowCommands {
     SlashCommand.Line line = SlashCommand.parse("/" + command);
     Future<JsonObject> result = line.command() == null ? Future.failedFuture(unknown(command)) : switch (line.command()) {
       case STATUS -> status(who);
-      case CANCEL -> o.cancel(who, args.isEmpty() ? null : args).map(r -> ok(command,
+      case CANCEL -> workflows.act(who, args.isEmpty() ? null : args, "cancel").map(r -> ok(command,
           r.getBoolean("success") ? "Cancelled workflow " + r.getString("workflowId")
               : "Workflow " + r.getString("workflowId") + " had already ended (" + r.getString("status") + ")", r));
-      case PAUSE -> o.act(who, args.isEmpty() ? null : args, "pause").map(r -> ok(command,
+      case PAUSE -> workflows.act(who, args.isEmpty() ? null : args, "pause").map(r -> ok(command,
           !r.getBoolean("success") ? "Workflow " + r.getString("workflowId") + " cannot be paused ("
               + r.getString("status") + ")"
               : r.getBoolean("pending", false) ? "Workflow " + r.getString("workflowId")
                   + " will pause once its running step is done" : "Workflow " + r.getString("workflowId")
                   + " is paused", r));
-      case RESUME -> o.act(who, args.isEmpty() ? null : args, "resume").map(r -> ok(command,
+      case RESUME -> workflows.act(who, args.isEmpty() ? null : args, "resume").map(r -> ok(command,
           r.getBoolean("success") ? "Workflow " + r.getString("workflowId") + " continues"
               : "Workflow " + r.getString("workflowId") + " is not paused (" + r.getString("status") + ")", r));
       case ASSIGN -> assign(who, args, Json.optStringArray(in, "attachments", 20, 64));
@@ -71,7 +77,7 @@ final class WorkflowCommands {
 
   private Future<JsonObject> status(Principal who) {
     String session = requireSession(who);
-    return o.store().bySession(session, STATUS_LIMIT).map(list -> {
+    return store.bySession(session, STATUS_LIMIT).map(list -> {
       if (list.isEmpty()) {
         return ok("status", "No workflows in this session yet.", new JsonArray());
       }
@@ -100,8 +106,8 @@ final class WorkflowCommands {
     String role = words.get(0).startsWith("@") ? words.get(0).substring(1) : words.get(0);
     checkRole(role);
     String task = checkTask(words.get(1));
-    Template t = o.catalog().adHoc("assign", List.<String[]>of(new String[] {role, task}));
-    return o.startWorkflow(who, requireSession(who), t, new JsonObject().put("content", task)
+    Template t = catalog.adHoc("assign", List.<String[]>of(new String[] {role, task}));
+    return workflows.start(who, requireSession(who), t, new JsonObject().put("content", task)
         .put("attachments", files))
         .map(r -> ok("assign", "Assigned to " + role + ": workflow " + r.getString("workflowId"), r));
   }
@@ -116,7 +122,7 @@ final class WorkflowCommands {
     }
     List<String[]> pairs = new ArrayList<>();
     for (String t : tasks) {
-      String role = o.catalog().defaultRole();
+      String role = catalog.defaultRole();
       String task = t.trim();
       if (task.startsWith("@")) {
         int sp = task.indexOf(' ');
@@ -126,15 +132,15 @@ final class WorkflowCommands {
       checkRole(role);
       pairs.add(new String[] {role, checkTask(task)});
     }
-    Template t = o.catalog().adHoc("parallel", pairs);
-    return o.startWorkflow(who, requireSession(who), t, new JsonObject().put("content", String.join("\n", tasks))
+    Template t = catalog.adHoc("parallel", pairs);
+    return workflows.start(who, requireSession(who), t, new JsonObject().put("content", String.join("\n", tasks))
         .put("attachments", files))
         .map(r -> ok("parallel", "Running " + pairs.size() + " tasks at once: workflow " + r.getString("workflowId"), r));
   }
 
   private void checkRole(String role) {
-    if (o.catalog().agent(role) == null) {
-      throw AppException.notFound("no agent role '" + role + "' (roles: " + String.join(", ", o.catalog().roles()) + ")");
+    if (catalog.agent(role) == null) {
+      throw AppException.notFound("no agent role '" + role + "' (roles: " + String.join(", ", catalog.roles()) + ")");
     }
   }
 
@@ -142,8 +148,8 @@ final class WorkflowCommands {
     if (task.isBlank()) {
       throw AppException.invalid("a task must not be empty");
     }
-    if (task.length() > o.maxContent()) {
-      throw AppException.invalid("a task may be at most " + o.maxContent() + " characters");
+    if (task.length() > maxContent) {
+      throw AppException.invalid("a task may be at most " + maxContent + " characters");
     }
     return task;
   }
