@@ -12,14 +12,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.Set;
 
-/** What every connection of a bridge verticle shares: settings, token checks, the node's hub and presence. */
+/**
+ * What every connection of a bridge verticle shares, whatever its transport: settings, token
+ * checks, the node's hub and presence, the limits, and which verticles run on this node. The
+ * connections themselves belong to their endpoint ({@code ws.WsEndpoint}, {@code sockjs.EventBusBridge}).
+ */
 public record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Presence presence,
-                            Limits limits, Set<String> localVerticles, Set<io.agentbus.bridge.ws.WsConnection> connections) {
+                            Limits limits, Set<String> localVerticles) {
 
   public BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits) {
-    this(vertx, cfg, tokens, hub, Presence.forNode(vertx, hub), limits, Set.copyOf(cfg.verticles()),
-        // This bridge verticle's /ws connections (its event loop only), for a shutdown to close.
-        new java.util.HashSet<>());
+    this(vertx, cfg, tokens, hub, Presence.forNode(vertx, hub), limits, Set.copyOf(cfg.verticles()));
   }
 
   /** Delivery options for {@code op} as {@code p}: on this node when it runs the serving verticle. */

@@ -3,8 +3,7 @@ package io.agentbus.bridge;
 import io.agentbus.auth.TokenService;
 import io.agentbus.bridge.http.HttpApi;
 import io.agentbus.bridge.sockjs.EventBusBridge;
-import io.agentbus.bridge.ws.DirectWrites;
-import io.agentbus.bridge.ws.WsConnection;
+import io.agentbus.bridge.ws.WsEndpoint;
 import io.agentbus.bus.Addresses;
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
@@ -57,21 +56,10 @@ public final class BridgeVerticle extends VerticleBase {
     bc = new BridgeContext(vertx, cfg, tokens, hub, BridgeContext.Limits.of(cfg));
     // One bridge instance: every socket, and the hub writing to them, on one event loop.
     boolean oneLoop = cfg.integer(ConfigKeys.INSTANCES_BRIDGE) == 1;
-    boolean directWrites = oneLoop;
+    wsEndpoint = new WsEndpoint(bc, oneLoop); // direct writes when one bridge instance serves everything
 
-    // Presence is answered by every node from its own copy (the package presence explains why that agrees).
-    Services.serve(vertx, org.slf4j.LoggerFactory.getLogger(BridgeVerticle.class), Addresses.CHAT_PRESENCE, m -> {
-      Principal.of(m);
-      String channel = Json.requireString(Services.body(m), "channel", 64);
-      if (!io.agentbus.bus.Names.isChannel(channel)) {
-        throw AppException.invalid("'channel' must match [a-z0-9][a-z0-9_-]{0,63}");
-      }
-      // An unknown channel is NOT_FOUND (404), as its history is, not an empty list.
-      return pool.preparedQuery("SELECT 1 FROM channels WHERE name = $1").execute(io.vertx.sqlclient.Tuple.of(channel))
-          .compose(rows -> rows.size() == 0
-              ? Future.failedFuture(AppException.notFound("no channel '" + channel + "'"))
-              : bc.presence().online(channel));
-    });
+    // Presence lives in its package; the bridge only wires this node's copy to its address.
+    io.agentbus.presence.PresenceService.serve(vertx, bc.presence(), pool);
 
     Router router = Router.router(vertx);
     io.agentbus.bridge.http.Origins origins = new io.agentbus.bridge.http.Origins(cfg);
@@ -104,12 +92,7 @@ public final class BridgeVerticle extends VerticleBase {
         HttpApi.fail(ctx, ErrorCode.INVALID_MESSAGE, "/ws is a WebSocket endpoint");
         return;
       }
-      ctx.request().toWebSocket().onSuccess(ws -> {
-        if (directWrites) {
-          DirectWrites.apply(ws);
-        }
-        new WsConnection(bc, ws);
-      });
+      ctx.request().toWebSocket().onSuccess(wsEndpoint::accept);
     });
     sockJs = new EventBusBridge(bc);
     router.route("/eventbus/*").subRouter(sockJs.router());
@@ -126,7 +109,7 @@ public final class BridgeVerticle extends VerticleBase {
     // Approvers' inboxes: one cluster consumer per bridge, fanned out to its own connections.
     vertx.eventBus().<JsonObject>consumer(io.agentbus.bus.Addresses.APPROVALS_INBOX, m -> {
       io.agentbus.stream.Frame f = new io.agentbus.stream.Frame(m.body().encode());
-      new java.util.ArrayList<>(bc.connections()).forEach(c -> c.toApprovers(f));
+      wsEndpoint.toApprovers(f);
     });
 
     // The protocol limit is enforced by WsConnection as fragments arrive (close 1009, the rest of the
@@ -169,9 +152,7 @@ public final class BridgeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     List<Future<Void>> closing = new java.util.ArrayList<>();
-    for (WsConnection c : new java.util.ArrayList<>(bc.connections())) {
-      closing.add(c.shutdown(DRAIN_MS));
-    }
+    closing.add(wsEndpoint.shutdown(DRAIN_MS));
     closing.add(sockJs.closeAll(1012, "service restart", DRAIN_MS));
     // A graceful shutdown: requests in flight are answered before their connections close.
     return Future.join(closing).transform(x -> server.shutdown(DRAIN_MS, java.util.concurrent.TimeUnit.MILLISECONDS));
@@ -179,6 +160,7 @@ public final class BridgeVerticle extends VerticleBase {
 
   static final long DRAIN_MS = 3_000;
   private int maxNoHeartbeatSeconds;
+  private WsEndpoint wsEndpoint;
 
   /**
    * Every refusal the router makes itself (no route, wrong method, body too large, a handler that

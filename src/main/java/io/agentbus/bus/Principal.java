@@ -38,6 +38,15 @@ public record Principal(String userId, List<String> roles, String sessionId) {
     return new Principal(userId, roles, session);
   }
 
+  /**
+   * The caller as the headers of a raw bridge frame (the SockJS bridge puts them on what a browser
+   * sends, replacing the browser's own): user and roles, named and written as {@link #toDelivery}
+   * writes them (a bridge frame names no session).
+   */
+  public io.vertx.core.json.JsonObject toHeaders() {
+    return new io.vertx.core.json.JsonObject().put(H_USER, userId).put(H_ROLES, String.join(",", roles));
+  }
+
   public DeliveryOptions toDelivery() {
     DeliveryOptions o = new DeliveryOptions().addHeader(H_USER, userId).addHeader(H_ROLES, String.join(",", roles));
     if (sessionId != null) {

@@ -111,12 +111,8 @@ public final class EventBusBridge {
         if (sending != null && raw.getValue("replyAddress") instanceof String reply) {
           sending.awaitingReplies.add(reply);
         }
-        JsonObject headers = new JsonObject();
-        if (ar.succeeded()) {
-          Principal p = ar.result();
-          headers.put(Principal.H_USER, p.userId()).put(Principal.H_ROLES, String.join(",", p.roles()));
-        }
-        raw.put("headers", headers);
+        // The browser's own headers are dropped; the caller is the token's, as on every transport.
+        raw.put("headers", ar.succeeded() ? ar.result().toHeaders() : new JsonObject());
         be.setRawMessage(raw);
         be.complete(true);
       });

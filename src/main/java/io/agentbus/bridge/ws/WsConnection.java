@@ -40,6 +40,7 @@ public final class WsConnection implements Sink {
   final WsStreams streams;
   private final WsRequests requests;
   private WorkerLink worker;
+  private final WsEndpoint endpoint;
   volatile Principal principal;
   String sessionId;
   volatile boolean closed;
@@ -49,12 +50,13 @@ public final class WsConnection implements Sink {
   private Buffer partial;
   private boolean binary;
 
-  public WsConnection(BridgeContext bc, ServerWebSocket ws) {
+  WsConnection(BridgeContext bc, ServerWebSocket ws, WsEndpoint endpoint) {
     this.bc = bc;
     this.ws = ws;
+    this.endpoint = endpoint;
     this.metrics = Metrics.of(bc.vertx());
     metrics.wsConnections.incrementAndGet();
-    bc.connections().add(this);
+    endpoint.opened(this);
     this.limiter = new RateLimiter(bc.limits().ratePerSecond(), bc.limits().rateBurst());
     this.streams = new WsStreams(this);
     this.requests = new WsRequests(this);
@@ -111,7 +113,7 @@ public final class WsConnection implements Sink {
   }
 
   /** A notice for approvers and admins (their inbox changed): written only if this connection is one. */
-  public void toApprovers(Frame frame) {
+  void toApprovers(Frame frame) {
     Principal p = principal;
     if (p != null && p.seesAllApprovals()) {
       write(frame);
@@ -163,7 +165,7 @@ public final class WsConnection implements Sink {
    * are answered (waiting at most {@code waitMs}), then the connection is closed with 1012, which
    * tells the client to reconnect — to another node — and resume with {@code lastSeq}.
    */
-  public io.vertx.core.Future<Void> shutdown(long waitMs) {
+  io.vertx.core.Future<Void> shutdown(long waitMs) {
     return closeAfterAnswers(CloseCodes.SERVICE_RESTART, "service restart: reconnect and resume with lastSeq", waitMs);
   }
 
@@ -205,7 +207,7 @@ public final class WsConnection implements Sink {
 
   private void onClosed() {
     closed = true;
-    bc.connections().remove(this);
+    endpoint.closed(this);
     metrics.wsConnections.decrementAndGet();
     auth.closed();
     streams.closed();
@@ -383,27 +385,13 @@ public final class WsConnection implements Sink {
       }
       return;
     }
-    // A result with an idempotency key: applied once (a task's result is taken once anyway); a
-    // repeat — after a reconnect, on any node — is acknowledged again instead of NOT_FOUND.
-    String principalKey = "worker:" + principal.userId();
-    JsonObject record = new JsonObject().put("principal", principalKey).put("key", key)
-        .put("result", new JsonObject().put("taskId", f.getString("taskId")));
-    try {
-      worker.report(type, f);
-    } catch (AppException notRunning) {
-      bc.vertx().eventBus().<JsonObject>request(Addresses.ROUTER_IDEMPOTENT_LOOKUP, record, bc.toRouter(principal))
-          .onComplete(ar -> {
-            if (ar.succeeded() && ar.result().body().getJsonObject("result") != null) {
-              send(withReplyTo(new JsonObject().put("type", "ack").put("taskId", f.getString("taskId"))
-                  .put("duplicate", true), id));
-            } else {
-              sendError(id, notRunning);
-            }
-          });
-      return;
-    }
-    bc.vertx().eventBus().request(Addresses.ROUTER_IDEMPOTENT_RECORD, record, bc.toRouter(principal))
-        .onComplete(ar -> send(withReplyTo(new JsonObject().put("type", "ack").put("taskId", f.getString("taskId")),
-            id)));
+    // Applied once, a repeat acknowledged again: the worker link's rule (the bridge only carries).
+    worker.resultOnce(f, key, "worker:" + principal.userId(), bc.toRouter(principal)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        send(withReplyTo(ar.result(), id));
+      } else {
+        sendError(id, ar.cause());
+      }
+    });
   }
 }

@@ -185,6 +185,29 @@ public final class WorkerLink {
     roles.clear();
   }
 
+  /**
+   * A {@code task_result} with an idempotency key: applied once (a task's result is taken once
+   * anyway); a repeat — after a reconnect, on any node — is acknowledged again, {@code duplicate:
+   * true}, instead of NOT_FOUND. The keys are kept in the router's idempotency table, per
+   * {@code principal} ({@code toRouter} carries the caller). Answers the ack.
+   */
+  public Future<JsonObject> resultOnce(JsonObject f, String key, String principal,
+      io.vertx.core.eventbus.DeliveryOptions toRouter) {
+    JsonObject record = new JsonObject().put("principal", principal).put("key", key)
+        .put("result", new JsonObject().put("taskId", f.getString("taskId")));
+    JsonObject ack = new JsonObject().put("type", "ack").put("taskId", f.getString("taskId"));
+    try {
+      report("task_result", f);
+    } catch (AppException notRunning) {
+      return bus.<JsonObject>request(io.agentbus.bus.Addresses.ROUTER_IDEMPOTENT_LOOKUP, record, toRouter)
+          .transform(ar -> ar.succeeded() && ar.result().body().getJsonObject("result") != null
+              ? Future.succeededFuture(ack.put("duplicate", true))
+              : Future.failedFuture(notRunning));
+    }
+    return bus.request(io.agentbus.bus.Addresses.ROUTER_IDEMPOTENT_RECORD, record, toRouter).transform(ar ->
+        Future.succeededFuture(ack));
+  }
+
   public void close() {
     closed = true;
     unregister();

@@ -1,0 +1,58 @@
+package io.agentbus.bridge.ws;
+
+import io.agentbus.bridge.BridgeContext;
+import io.agentbus.stream.Frame;
+import io.vertx.core.Future;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code /ws} endpoint of one bridge verticle: it accepts upgraded sockets and owns their
+ * connections, so a shutdown can close them all (PROTOCOL §10) and an approvers' notice reaches
+ * each. One per bridge verticle instance, used from its event loop only.
+ */
+public final class WsEndpoint {
+
+  private final BridgeContext bc;
+  private final boolean directWrites;
+  private final Set<WsConnection> connections = new HashSet<>();
+
+  /** @param directWrites give each socket direct writes ({@link DirectWrites}: one bridge instance serves everything) */
+  public WsEndpoint(BridgeContext bc, boolean directWrites) {
+    this.bc = bc;
+    this.directWrites = directWrites;
+  }
+
+  /** A socket upgraded on {@code /ws} becomes a connection of this endpoint. */
+  public void accept(ServerWebSocket ws) {
+    if (directWrites) {
+      DirectWrites.apply(ws);
+    }
+    new WsConnection(bc, ws, this);
+  }
+
+  void opened(WsConnection c) {
+    connections.add(c);
+  }
+
+  void closed(WsConnection c) {
+    connections.remove(c);
+  }
+
+  /** An approvers' notice: written to each connection whose caller is an approver or admin. */
+  public void toApprovers(Frame frame) {
+    new ArrayList<>(connections).forEach(c -> c.toApprovers(frame));
+  }
+
+  /** Every connection answers what it accepted, then closes with 1012 ({@link WsConnection#shutdown}). */
+  public Future<Void> shutdown(long waitMs) {
+    List<Future<Void>> closing = new ArrayList<>();
+    for (WsConnection c : new ArrayList<>(connections)) {
+      closing.add(c.shutdown(waitMs));
+    }
+    return Future.join(closing).mapEmpty();
+  }
+}
