@@ -1,6 +1,7 @@
 package io.agentbus;
 
 import io.agentbus.support.TwoNodeClusterTest;
+import io.agentbus.support.WorkflowKit;
 import io.agentbus.support.WsClient;
 import io.agentbus.worker.ExampleWorker;
 import io.vertx.core.Vertx;
@@ -14,12 +15,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import static io.agentbus.WorkflowTest.eventsUntilEnd;
-import static io.agentbus.WorkflowTest.last;
-import static io.agentbus.WorkflowTest.ofRole;
-import static io.agentbus.WorkflowTest.session;
-import static io.agentbus.WorkflowTest.startWorkflow;
-import static io.agentbus.WorkflowTest.types;
+import static io.agentbus.support.WorkflowKit.eventsUntilEnd;
+import static io.agentbus.support.WorkflowKit.last;
+import static io.agentbus.support.WorkflowKit.ofRole;
+import static io.agentbus.support.WorkflowKit.session;
+import static io.agentbus.support.WorkflowKit.startWorkflow;
+import static io.agentbus.support.WorkflowKit.types;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,7 +68,7 @@ class AgentKindsTest extends TwoNodeClusterTest {
     }));
     int port = server.listen(0, "127.0.0.1").await().actualPort();
     // No approvals verticle here: a gate must then fail its workflow, saying why.
-    startCluster(Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowTest.testWorkflowsFile(),
+    startCluster(Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowKit.testWorkflowsFile(),
         "AGENTBUS_VERTICLES", "router,bridge,orchestrator",
         "AGENTBUS_OPENAI_BASE_URL", "http://127.0.0.1:" + port + "/v1", "AGENTBUS_OPENAI_API_KEY", "sk-test"));
   }

@@ -1,6 +1,8 @@
 package io.agentbus;
 
+import io.agentbus.support.FaultKit;
 import io.agentbus.support.TwoNodeClusterTest;
+import io.agentbus.support.WorkflowKit;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -22,7 +24,7 @@ class DatabaseOutageTest extends TwoNodeClusterTest {
 
   @BeforeAll
   static void start() throws Exception {
-    startCluster(Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowTest.testWorkflowsFile()));
+    startCluster(Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowKit.testWorkflowsFile()));
   }
 
   private static long cutConnections() {
@@ -34,13 +36,13 @@ class DatabaseOutageTest extends TwoNodeClusterTest {
   void cutDatabaseConnectionsLoseNothingAcknowledgedAndTheServiceComesBack() throws Exception {
     String stream = "channel:general";
     try (WsClient sub = WsClient.authed(cluster, 1, bob, null);
-         WsClient owner = WsClient.authed(cluster, 0, alice, WorkflowTest.session())) {
+         WsClient owner = WsClient.authed(cluster, 0, alice, WorkflowKit.session())) {
       long from = sub.replyTo(sub.send(new JsonObject().put("type", "subscribe").put("channel", "general"))).getLong("seq");
-      FailoverChaosTest.Publisher p0 = new FailoverChaosTest.Publisher(WsClient.authed(cluster, 0, alice, null), "general");
-      FailoverChaosTest.Publisher p1 = new FailoverChaosTest.Publisher(WsClient.authed(cluster, 1, bob, null), "general");
+      FaultKit.Publisher p0 = new FaultKit.Publisher(WsClient.authed(cluster, 0, alice, null), "general");
+      FaultKit.Publisher p1 = new FaultKit.Publisher(WsClient.authed(cluster, 1, bob, null), "general");
       p0.start();
       p1.start();
-      String wf = WorkflowTest.startWorkflow(owner, "default", "survive the database going away");
+      String wf = WorkflowKit.startWorkflow(owner, "default", "survive the database going away");
       for (int i = 0; i < 4; i++) {
         Thread.sleep(700);
         assertTrue(cutConnections() > 0, "the nodes had connections to cut");
@@ -65,7 +67,7 @@ class DatabaseOutageTest extends TwoNodeClusterTest {
             "acknowledged seq " + seq + " is stored");
       }
       Thread.sleep(1000);
-      FailoverChaosTest.assertGapless(FailoverChaosTest.seqs(sub.drain(200), stream), from + 1, after.getLong("seq"),
+      FaultKit.assertGapless(FaultKit.seqs(sub.drain(200), stream), from + 1, after.getLong("seq"),
           "subscriber");
 
       // The workflow's record is complete: every agent started and completed, one end.
@@ -75,13 +77,13 @@ class DatabaseOutageTest extends TwoNodeClusterTest {
         Thread.sleep(200);
       }
       List<JsonObject> events = cluster.storedEvents("workflow:" + wf);
-      FailoverChaosTest.assertNoStepRepeated(wf, events);
+      FaultKit.assertNoStepRepeated(wf, events);
       for (int position = 1; position <= 5; position++) {
         int p = position;
         assertTrue(events.stream().anyMatch(e -> "agent_started".equals(e.getString("type")) && e.getInteger("position") == p),
-            "agent_started of position " + p + ": " + WorkflowTest.types(events));
+            "agent_started of position " + p + ": " + WorkflowKit.types(events));
         assertTrue(events.stream().anyMatch(e -> "agent_completed".equals(e.getString("type")) && e.getInteger("position") == p),
-            "agent_completed of position " + p + ": " + WorkflowTest.types(events));
+            "agent_completed of position " + p + ": " + WorkflowKit.types(events));
       }
       assertEquals("workflow_completed", events.get(events.size() - 1).getString("type"));
       p0.ws.close();

@@ -1,10 +1,12 @@
 package io.agentbus;
 
+import io.agentbus.support.FaultKit;
 import io.agentbus.support.Http;
 import io.agentbus.support.IntegrationTest;
-import io.agentbus.support.NodeProcesses;
 import io.agentbus.support.NodeProcesses.NodeProc;
+import io.agentbus.support.NodeProcesses;
 import io.agentbus.support.TestCluster;
+import io.agentbus.support.WorkflowKit;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -20,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static io.agentbus.support.FaultKit.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,56 +52,6 @@ class FailoverChaosTest {
     return new NodeProcesses(db, Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", file));
   }
 
-  static String token(Http http, String user) {
-    return http.post("/api/auth/token", "{\"userId\":\"" + user + "\"}", null).json().getString("token");
-  }
-
-  /** Publishes to a channel, waiting for each answer, until stopped; remembers what was acknowledged. */
-  static final class Publisher extends Thread {
-    final WsClient ws;
-    final String channel;
-    final AtomicBoolean stop = new AtomicBoolean();
-    final Map<Long, String> acked = new ConcurrentHashMap<>();
-    int refused;
-
-    Publisher(WsClient ws, String channel) {
-      this.ws = ws;
-      this.channel = channel;
-      setDaemon(true);
-    }
-
-    @Override
-    public void run() {
-      int n = 0;
-      while (!stop.get()) {
-        String content = getName() + "-" + n++;
-        try {
-          JsonObject r = ws.replyTo(ws.send(new JsonObject().put("type", "chat").put("channel", channel)
-              .put("content", content)));
-          if ("ack".equals(r.getString("type"))) {
-            acked.put(r.getLong("seq"), content);
-          } else {
-            refused++;
-          }
-          Thread.sleep(40);
-        } catch (Throwable e) {
-          refused++;
-        }
-      }
-    }
-  }
-
-  /** Seqs of the channel's messages a client received, in order of arrival. */
-  static List<Long> seqs(List<JsonObject> frames, String stream) {
-    List<Long> out = new ArrayList<>();
-    for (JsonObject f : frames) {
-      if ("message".equals(f.getString("type")) && stream.equals(f.getString("stream"))) {
-        out.add(f.getLong("seq"));
-      }
-    }
-    return out;
-  }
-
   static List<JsonObject> storedEvents(String workflowId) {
     return db.storedEvents("workflow:" + workflowId);
   }
@@ -117,24 +70,6 @@ class FailoverChaosTest {
       s = status(workflowId);
     }
     return s;
-  }
-
-  /** What a survivor's record of a workflow must show: each completed step once, one end. */
-  static void assertNoStepRepeated(String workflowId, List<JsonObject> events) {
-    Map<Integer, Integer> completions = new HashMap<>();
-    Set<String> starts = new TreeSet<>();
-    int ends = 0;
-    for (JsonObject e : events) {
-      switch (e.getString("type")) {
-        case "agent_completed" -> completions.merge(e.getInteger("position"), 1, Integer::sum);
-        case "agent_started" -> assertTrue(starts.add(e.getInteger("position") + "/" + e.getInteger("attempt")),
-            "attempt " + e.getInteger("attempt") + " of position " + e.getInteger("position") + " started twice");
-        case "workflow_completed", "workflow_failed", "cancelled" -> ends++;
-        default -> { }
-      }
-    }
-    completions.forEach((p, n) -> assertEquals(1, n, workflowId + ": position " + p + " completed " + n + " times"));
-    assertEquals(1, ends, workflowId + ": exactly one terminal event");
   }
 
   @Test
@@ -162,8 +97,8 @@ class FailoverChaosTest {
 
       // Two workflows run by the victim (started through it: its orchestrator runs what it starts).
       WsClient owner = authed(victim, alice, "chaos-" + System.nanoTime());
-      String running = WorkflowTest.startWorkflow(owner, "long", "build the thing");
-      String gated = WorkflowTest.startWorkflow(owner, "gated", "plan, then wait");
+      String running = WorkflowKit.startWorkflow(owner, "long", "build the thing");
+      String gated = WorkflowKit.startWorkflow(owner, "gated", "plan, then wait");
       owner.next(f -> "agent_started".equals(f.getString("type")) && running.equals(f.getString("workflowId"))
           && f.getInteger("position") == 2, "the slow step under way");
       String approvalId = owner.next(f -> "approval_required".equals(f.getString("type"))
@@ -233,7 +168,7 @@ class FailoverChaosTest {
       NodeProc other = started.get(1);
       String alice = token(nodes.http(other), "alice");
       WsClient owner = authed(frozen, alice, "frozen-" + System.nanoTime());
-      String id = WorkflowTest.startWorkflow(owner, "long", "freeze me");
+      String id = WorkflowKit.startWorkflow(owner, "long", "freeze me");
       owner.next(f -> "agent_started".equals(f.getString("type")) && f.getInteger("position") == 2, "the slow step");
       Thread.sleep(500);
       frozen.signal("STOP");
@@ -261,15 +196,4 @@ class FailoverChaosTest {
     return w;
   }
 
-  static void assertGapless(List<Long> seqs, long first, long atLeastTo, String who) {
-    assertTrue(!seqs.isEmpty(), who + " received nothing");
-    Set<Long> seen = new TreeSet<>();
-    long prev = first - 1;
-    for (long s : seqs) {
-      assertTrue(seen.add(s), who + ": seq " + s + " twice");
-      assertEquals(prev + 1, s, who + ": after " + prev + " came " + s);
-      prev = s;
-    }
-    assertTrue(prev >= atLeastTo, who + " stopped at " + prev + ", before the last acknowledged " + atLeastTo);
-  }
 }

@@ -1,12 +1,14 @@
 package io.agentbus;
 
+import io.agentbus.support.FaultKit;
 import io.agentbus.support.Http;
 import io.agentbus.support.IntegrationTest;
 import io.agentbus.support.Netns;
-import io.agentbus.support.NodeProcesses;
 import io.agentbus.support.NodeProcesses.NodeProc;
+import io.agentbus.support.NodeProcesses;
 import io.agentbus.support.PgGate;
 import io.agentbus.support.TestCluster;
+import io.agentbus.support.WorkflowKit;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -178,7 +180,7 @@ class NetworkFaultsTest {
   /** Each agent step completed once, one terminal event, the workflow and session copies alike. */
   static void assertRanOnce(String id) {
     List<JsonObject> events = db.storedEvents("workflow:" + id);
-    FailoverChaosTest.assertNoStepRepeated(id, events);
+    FaultKit.assertNoStepRepeated(id, events);
     String session = events.get(0).getString("sessionId");
     long inSession = db.storedEvents("session:" + session).stream().filter(e -> id.equals(e.getString("workflowId")))
         .count();
@@ -198,7 +200,7 @@ class NetworkFaultsTest {
       }
     }
     for (Subscriber s : subscribers) {
-      FailoverChaosTest.assertGapless(new ArrayList<>(s.seqs), s.from + 1, maxAcked, "a subscriber");
+      FaultKit.assertGapless(new ArrayList<>(s.seqs), s.from + 1, maxAcked, "a subscriber");
     }
     for (long seq : acked) {
       assertEquals(1, db.count("SELECT count(*) FROM events WHERE stream = 'channel:general' AND seq = $1", seq),
@@ -235,9 +237,9 @@ class NetworkFaultsTest {
       List<NodeProc> n = startThree(nodes);
       NodeProc a = n.get(0);
       NodeProc b = n.get(1);
-      String alice = FailoverChaosTest.token(nodes.http(b), "alice");
-      String bob = FailoverChaosTest.token(nodes.http(b), "bob");
-      String carol = FailoverChaosTest.token(nodes.http(b), "carol");
+      String alice = FaultKit.token(nodes.http(b), "alice");
+      String bob = FaultKit.token(nodes.http(b), "bob");
+      String carol = FaultKit.token(nodes.http(b), "carol");
       List<Subscriber> subs = List.of(new Subscriber(authed(a, carol, null)), new Subscriber(authed(b, carol, null)),
           new Subscriber(authed(n.get(2), carol, null)));
       List<Publisher> pubs = List.of(new Publisher(label + "a", authed(a, alice, null)),
@@ -245,10 +247,10 @@ class NetworkFaultsTest {
       pubs.forEach(Thread::start);
       WsClient ownerA = authed(a, alice, label + "-a-" + UUID.randomUUID());
       WsClient ownerB = authed(b, bob, label + "-b-" + UUID.randomUUID());
-      String runA = WorkflowTest.startWorkflow(ownerA, "long", "run through the " + label + " on A");
-      String runB = WorkflowTest.startWorkflow(ownerB, "long", "run through the " + label + " on B");
-      String gateA = WorkflowTest.startWorkflow(ownerA, "gated", "decided during the " + label + " on A");
-      String gateB = WorkflowTest.startWorkflow(ownerB, "gated", "decided during the " + label + " on B");
+      String runA = WorkflowKit.startWorkflow(ownerA, "long", "run through the " + label + " on A");
+      String runB = WorkflowKit.startWorkflow(ownerB, "long", "run through the " + label + " on B");
+      String gateA = WorkflowKit.startWorkflow(ownerA, "gated", "decided during the " + label + " on A");
+      String gateB = WorkflowKit.startWorkflow(ownerB, "gated", "decided during the " + label + " on B");
       String approvalA = approvalOf(ownerA, gateA);
       String approvalB = approvalOf(ownerB, gateB);
       Thread.sleep(1_000);

@@ -2,11 +2,12 @@ package io.agentbus;
 
 import io.agentbus.support.Browser;
 import io.agentbus.support.IntegrationTest;
-import io.agentbus.support.TestCluster;
 import io.agentbus.support.LongChannel;
 import io.agentbus.support.TcpProxy;
+import io.agentbus.support.TestCluster;
 import io.agentbus.support.UiSession;
 import io.agentbus.support.UiUser;
+import io.agentbus.support.WorkflowKit;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -94,7 +95,7 @@ class WebUiTest {
 
   @Test
   void aWorkflowGateIsDecidedFromTheInboxByAnApproverOnTheOtherNode() throws Exception {
-    Map<String, String> env = Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowTest.testWorkflowsFile());
+    Map<String, String> env = Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowKit.testWorkflowsFile());
     TestCluster c = ui.hold(TestCluster.start(env, env));
     UiUser ada = ui.signIn("ada-wf", c.url(0), "Ada", "ada");
     UiUser carol = ui.signIn("carol-wf", c.url(1), "Carol", "carol", "approver");

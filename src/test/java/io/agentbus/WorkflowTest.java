@@ -3,6 +3,7 @@ package io.agentbus;
 import io.agentbus.support.BridgeClient;
 import io.agentbus.support.Http;
 import io.agentbus.support.TwoNodeClusterTest;
+import io.agentbus.support.WorkflowKit;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import static io.agentbus.support.WorkflowKit.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -26,53 +28,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WorkflowTest extends TwoNodeClusterTest {
 
-  static final List<String> TERMINAL = List.of("workflow_completed", "workflow_failed", "cancelled");
 
   @BeforeAll
   static void start() throws Exception {
     startCluster(Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", testWorkflowsFile()));
   }
 
-  static String testWorkflowsFile() throws Exception {
-    return Path.of(WorkflowTest.class.getResource("/workflows-test.json").toURI()).toString();
-  }
 
-  static String session() {
-    return "s-" + UUID.randomUUID();
-  }
 
-  /** Starts a workflow over /ws and returns its id (from the ack). */
-  static String startWorkflow(WsClient ws, String template, String content) {
-    JsonObject f = new JsonObject().put("type", "user_input").put("content", content);
-    if (template != null) {
-      f.put("workflow", template);
-    }
-    JsonObject ack = ws.replyTo(ws.send(f));
-    assertEquals("ack", ack.getString("type"), ack.encode());
-    return ack.getString("workflowId");
-  }
 
-  /** The events of one workflow on this connection, up to and including its terminal event. */
-  static List<JsonObject> eventsUntilEnd(WsClient ws, String workflowId) {
-    List<JsonObject> out = new ArrayList<>();
-    while (true) {
-      JsonObject e = ws.next(f -> workflowId.equals(f.getString("workflowId")) && f.containsKey("seq"),
-          "an event of workflow " + workflowId);
-      out.add(e);
-      if (TERMINAL.contains(e.getString("type"))) {
-        return out;
-      }
-    }
-  }
 
-  static List<String> types(List<JsonObject> events) {
-    return events.stream().map(e -> e.getString("type")).toList();
-  }
 
-  /** The events of one role, in order. */
-  static List<JsonObject> ofRole(List<JsonObject> events, String role) {
-    return events.stream().filter(e -> role.equals(e.getString("agentRole"))).toList();
-  }
 
   @Test
   void fullWorkflowStreamsEveryStepInOrderAndIsReadableFromTheOtherNode() {
@@ -168,18 +134,7 @@ class WorkflowTest extends TwoNodeClusterTest {
     }
   }
 
-  static double metricValue(String prometheus, String series) {
-    for (String line : prometheus.split("\n")) {
-      if (line.startsWith(series + " ")) {
-        return Double.parseDouble(line.substring(series.length() + 1).trim());
-      }
-    }
-    return 0;
-  }
 
-  static JsonObject last(List<JsonObject> l) {
-    return l.get(l.size() - 1);
-  }
 
   @Test
   void subscribeByWorkflowIdFromTheOtherNodeReplaysAfterLastSeqThenContinuesLive() {

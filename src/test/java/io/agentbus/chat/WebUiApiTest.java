@@ -1,8 +1,8 @@
 package io.agentbus.chat;
 
-import io.agentbus.WorkflowTestAccess;
 import io.agentbus.support.IntegrationTest;
 import io.agentbus.support.TestCluster;
+import io.agentbus.support.WorkflowKit;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -74,7 +74,7 @@ class WebUiApiTest {
 
   @Test
   void approversHearThatThePendingListChanged() throws Exception {
-    Map<String, String> env = Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowTestAccess.testWorkflowsFile());
+    Map<String, String> env = Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowKit.testWorkflowsFile());
     try (TestCluster c = TestCluster.start(env, env);
          WsClient owner = c.wsAuthedAt(c.port(0), c.token("ada"), null);
          WsClient approver = c.wsAuthedAt(c.port(1), c.token("carol", "approver"), null);

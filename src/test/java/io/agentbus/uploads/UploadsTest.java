@@ -5,6 +5,7 @@ import io.agentbus.support.Multipart;
 import io.agentbus.support.NoUnhandledExceptions;
 import io.agentbus.support.TestFiles;
 import io.agentbus.support.TwoNodeClusterTest;
+import io.agentbus.support.WorkflowKit;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -41,7 +42,7 @@ class UploadsTest extends TwoNodeClusterTest {
     spool = Files.createTempDirectory("agentbus-spool-test");
     startCluster(Map.of("AGENTBUS_UPLOADS_TMP_DIR", spool.toString(), "AGENTBUS_UPLOADS_MAX_FILE_BYTES",
         String.valueOf(MAX), "AGENTBUS_UPLOADS_QUOTA_BYTES", "900000",
-        "AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", io.agentbus.WorkflowTestAccess.testWorkflowsFile(),
+        "AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowKit.testWorkflowsFile(),
         "AGENTBUS_ORCHESTRATOR_AGENT_KINDS", "ext=worker"));
   }
 
@@ -230,7 +231,7 @@ class UploadsTest extends TwoNodeClusterTest {
       JsonObject withFile = ws.replyTo(ws.send(new JsonObject().put("type", "user_input").put("content", "use it")
           .put("attachments", new io.vertx.core.json.JsonArray().add(fileId))));
       String wf2 = withFile.getString("workflowId");
-      java.util.List<JsonObject> events2 = io.agentbus.WorkflowTestAccess.eventsUntilEnd(ws, wf2);
+      java.util.List<JsonObject> events2 = WorkflowKit.eventsUntilEnd(ws, wf2);
       JsonObject quoted = events2.stream().filter(e -> "agent_completed".equals(e.getString("type"))).findFirst().orElseThrow();
       String text = quoted.getJsonObject("outputs").getString("text");
       assertTrue(text.contains("spec.md") && text.contains("Build the parser first"), text);
@@ -267,7 +268,7 @@ class UploadsTest extends TwoNodeClusterTest {
             .put("content", command).put("attachments", files)));
         assertTrue(result.getBoolean("ok"), result.encode());
         String wf = result.getJsonObject("data").getString("workflowId");
-        java.util.List<JsonObject> events = io.agentbus.WorkflowTestAccess.eventsUntilEnd(ws, wf);
+        java.util.List<JsonObject> events = WorkflowKit.eventsUntilEnd(ws, wf);
         java.util.List<JsonObject> done = events.stream().filter(e -> "agent_completed".equals(e.getString("type"))).toList();
         assertFalse(done.isEmpty(), command + ": " + events);
         for (JsonObject c : done) {
@@ -302,7 +303,7 @@ class UploadsTest extends TwoNodeClusterTest {
       assertTrue(file.getString("text").contains("Bergen,290000"), file.encode());
       worker.send(new JsonObject().put("type", "task_result").put("taskId", task.getString("taskId"))
           .put("outputs", new JsonObject().put("text", "990000 people")));
-      java.util.List<JsonObject> events = io.agentbus.WorkflowTestAccess.eventsUntilEnd(ws, started.getString("workflowId"));
+      java.util.List<JsonObject> events = WorkflowKit.eventsUntilEnd(ws, started.getString("workflowId"));
       assertEquals("workflow_completed", events.get(events.size() - 1).getString("type"));
     }
   }

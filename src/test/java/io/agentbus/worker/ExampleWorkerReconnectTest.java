@@ -1,9 +1,9 @@
 package io.agentbus.worker;
 
 import io.agentbus.Node;
-import io.agentbus.WorkflowTestAccess;
 import io.agentbus.support.IntegrationTest;
 import io.agentbus.support.TestCluster;
+import io.agentbus.support.WorkflowKit;
 import io.agentbus.support.WsClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -26,7 +26,7 @@ class ExampleWorkerReconnectTest {
   void theWorkerWaitsForItsNodeAndComesBackAfterTheNodeRestarts() throws Exception {
     int port = TestCluster.freePort();
     Map<String, String> env = Map.of("AGENTBUS_HTTP_PORT", String.valueOf(port),
-        "AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowTestAccess.testWorkflowsFile(),
+        "AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowKit.testWorkflowsFile(),
         "AGENTBUS_ORCHESTRATOR_AGENT_KINDS", "ext=worker");
     Vertx v = Vertx.vertx();
     ExampleWorker worker = new ExampleWorker(v, URI.create("ws://127.0.0.1:" + port + "/ws"), List.of("ext"), null,
@@ -57,8 +57,8 @@ class ExampleWorkerReconnectTest {
   private static String runOnce(TestCluster cluster, int node, String content) {
     String alice = cluster.token("alice");
     try (WsClient user = WsClient.authed(cluster, node, alice, "w-" + System.nanoTime())) {
-      String id = WorkflowTestAccess.startWorkflow(user, "external", content);
-      List<JsonObject> events = WorkflowTestAccess.eventsUntilEnd(user, id);
+      String id = WorkflowKit.startWorkflow(user, "external", content);
+      List<JsonObject> events = WorkflowKit.eventsUntilEnd(user, id);
       return events.get(events.size() - 1).getString("type");
     }
   }

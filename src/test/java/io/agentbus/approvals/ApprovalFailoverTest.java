@@ -1,7 +1,8 @@
-package io.agentbus;
+package io.agentbus.approvals;
 
 import io.agentbus.support.IntegrationTest;
 import io.agentbus.support.TestCluster;
+import io.agentbus.support.WorkflowKit;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -9,8 +10,8 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import static io.agentbus.WorkflowTest.session;
-import static io.agentbus.WorkflowTest.startWorkflow;
+import static io.agentbus.support.WorkflowKit.session;
+import static io.agentbus.support.WorkflowKit.startWorkflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ class ApprovalFailoverTest {
 
   @Test
   void aSurvivingNodeExpiresTheApprovalWhenItsCreatorIsGone() throws Exception {
-    Map<String, String> env = Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowTest.testWorkflowsFile());
+    Map<String, String> env = Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowKit.testWorkflowsFile());
     try (TestCluster cluster = TestCluster.start(env, env)) {
       String alice = cluster.token("alice");
       String id;

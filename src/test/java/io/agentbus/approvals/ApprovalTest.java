@@ -1,8 +1,9 @@
-package io.agentbus;
+package io.agentbus.approvals;
 
 import io.agentbus.support.BridgeClient;
 import io.agentbus.support.Http;
 import io.agentbus.support.TwoNodeClusterTest;
+import io.agentbus.support.WorkflowKit;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -16,12 +17,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import static io.agentbus.WorkflowTest.eventsUntilEnd;
-import static io.agentbus.WorkflowTest.last;
-import static io.agentbus.WorkflowTest.ofRole;
-import static io.agentbus.WorkflowTest.session;
-import static io.agentbus.WorkflowTest.startWorkflow;
-import static io.agentbus.WorkflowTest.types;
+import static io.agentbus.support.WorkflowKit.eventsUntilEnd;
+import static io.agentbus.support.WorkflowKit.last;
+import static io.agentbus.support.WorkflowKit.ofRole;
+import static io.agentbus.support.WorkflowKit.session;
+import static io.agentbus.support.WorkflowKit.startWorkflow;
+import static io.agentbus.support.WorkflowKit.types;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -38,7 +39,7 @@ class ApprovalTest extends TwoNodeClusterTest {
 
   @BeforeAll
   static void start() throws Exception {
-    startCluster(Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowTest.testWorkflowsFile()));
+    startCluster(Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowKit.testWorkflowsFile()));
     carol = cluster.token("carol", "approver");
   }
 
@@ -263,7 +264,7 @@ class ApprovalTest extends TwoNodeClusterTest {
           "workflow:" + id));
       double expired = 0;
       for (int n = 0; n < 2; n++) {
-        expired += WorkflowTest.metricValue(cluster.http(n).get("/metrics", null).body(),
+        expired += WorkflowKit.metricValue(cluster.http(n).get("/metrics", null).body(),
             "agentbus_approvals_total{outcome=\"expired\"}");
       }
       assertTrue(expired >= 1, "the expiry is counted on the node that made it");
