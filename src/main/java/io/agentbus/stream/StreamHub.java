@@ -27,15 +27,12 @@ public final class StreamHub implements Shareable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
   private static final String MAP = "agentbus.hub";
 
-  /** The resync interval while the cluster is short of members. */
-  static final long SHORT_RESYNC_MS = 500;
-  /** How long after a membership change the short interval lasts: past two interest announcements. */
-  static final long SETTLE_MS = 2 * Interest.ANNOUNCE_MS + 1_000;
   private final Vertx vertx;
   private final Context context;
   private final StreamStore store;
   private final Typing typing;
-  private final long gapFillMs;
+  /** Gap fill and resync: what the bus did not bring is read from the database. */
+  private final StreamRepair repair;
   private final Metrics metrics;
   private final Map<String, StreamState> streams = new HashMap<>();
   /** The node's one consumer of its events address; registered before the first stream is ready. */
@@ -48,23 +45,13 @@ public final class StreamHub implements Shareable {
     this.context = context;
     this.store = store;
     this.typing = new Typing(vertx);
-    this.gapFillMs = gapFillMs;
     this.metrics = Metrics.of(vertx);
+    this.repair = new StreamRepair(vertx, store, metrics, streams, gapFillMs, resyncMs);
     this.nodeAddress = Addresses.nodeEvents(
         io.agentbus.bus.ClusterMembers.nodeId(vertx));
     context.runOnContext(v -> {
       ensureConsumer();
-      // Every resyncMs; while this node sees fewer members than it should (a partition: events
-      // written on the other side never reach this hub over the bus), and for a few seconds after
-      // members come back (until writers know this node's interest again), every SHORT_RESYNC_MS.
-      long[] last = {System.nanoTime()};
-      vertx.setPeriodic(SHORT_RESYNC_MS, id -> {
-        long now = System.nanoTime();
-        if (io.agentbus.bus.ClusterSize.of(vertx).unsettled(SETTLE_MS) || now - last[0] >= resyncMs * 1_000_000L) {
-          last[0] = now;
-          resync();
-        }
-      });
+      repair.start();
       vertx.setPeriodic(Interest.ANNOUNCE_MS, id -> announce(new JsonObject()
           .put("full", new JsonArray(new ArrayList<>(streams.keySet())))));
       vertx.setPeriodic(1000, id -> typing.sweep(streams.values()));
@@ -223,11 +210,11 @@ public final class StreamHub implements Shareable {
       created.ready = consumerReady
           .compose(v -> store.lastSeq(stream))
           .map(lastSeq -> {
-            after(created, created.initialise(lastSeq));
+            repair.after(created, created.initialise(lastSeq));
             for (long delay : new long[] {250, 1000}) {
               vertx.setTimer(delay, id -> {
                 if (streams.get(stream) == created) {
-                  fillGap(created);
+                  repair.fillGap(created);
                 }
               });
             }
@@ -284,87 +271,7 @@ public final class StreamHub implements Shareable {
       return;
     }
     long seq = Long.parseLong(seqHeader);
-    after(st, st.arrive(seq, m.body()));
-  }
-
-  /** Acts on what the stream's ordering asks for: a gap timer, or a fill now. */
-  private void after(StreamState st, StreamState.Next next) {
-    switch (next) {
-      case CAUGHT_UP -> {
-        if (st.gapTimer >= 0) {
-          vertx.cancelTimer(st.gapTimer);
-          st.gapTimer = -1;
-        }
-      }
-      case HOLE -> scheduleGapFill(st);
-      case FILL_NOW -> fillGap(st);
-      case NONE -> { }
-    }
-  }
-
-  private void scheduleGapFill(StreamState st) {
-    if (st.gapTimer < 0 && !st.filling) {
-      st.gapTimer = vertx.setTimer(gapFillMs, id -> {
-        st.gapTimer = -1;
-        fillGap(st);
-      });
-    }
-  }
-
-  /**
-   * Reads the holes from the database: every missing event between {@code delivered} and the last
-   * buffered one in one read (with writers on both sides of a partition every other seq can be a
-   * hole), skipping what is buffered; with nothing buffered (a lost tail), everything after
-   * {@code delivered}. A full page reads the next one at once.
-   *
-   * <p>Measured: reading everything after {@code delivered} instead (buffered events again, and
-   * events still on their way over the bus) handed whole bursts to every socket from one task and
-   * took the benchmark's fan-out p50 from 56 ms to 2.6 s on this machine.
-   */
-  private void fillGap(StreamState st) {
-    if (st.filling || !st.initialised) {
-      return;
-    }
-    st.filling = true;
-    long upTo = st.fillUpTo();
-    Future<List<StreamStore.Event>> read = upTo == Long.MAX_VALUE
-        ? store.after(st.stream, st.delivered, upTo, StreamStore.PAGE)
-        : store.missing(st.stream, st.delivered, upTo, st.buffered(), StreamStore.PAGE);
-    read.onComplete(ar -> {
-      st.filling = false;
-      boolean more = false;
-      if (ar.failed()) {
-        LOG.warn("Gap fill of {} failed: {}", st.stream, ar.cause().toString());
-      } else {
-        metrics.gapFillEvents.add(st.filledHoles(ar.result()));
-        more = ar.result().size() == StreamStore.PAGE;
-      }
-      StreamState.Next next = st.drain();
-      if (more && streams.get(st.stream) == st) {
-        fillGap(st);
-      } else {
-        after(st, next);
-      }
-    });
-  }
-
-  /** Catches tails lost on the bus: compares each followed stream with the database. */
-  private void resync() {
-    List<String> names = new ArrayList<>();
-    for (StreamState st : streams.values()) {
-      if (st.initialised && !st.filling) {
-        names.add(st.stream);
-      }
-    }
-    if (names.isEmpty()) {
-      return;
-    }
-    store.lastSeqs(names).onSuccess(seqs -> seqs.forEach((stream, lastSeq) -> {
-      StreamState st = streams.get(stream);
-      if (st != null && lastSeq > st.delivered && st.pending.isEmpty()) {
-        fillGap(st);
-      }
-    }));
+    repair.after(st, st.arrive(seq, m.body()));
   }
 
   /** Hands the next in-order event to every live subscription, and to bridge sockets. */
