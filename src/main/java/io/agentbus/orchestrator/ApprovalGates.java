@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe: the orchestrator verticle's context.
  */
-final class ApprovalGates implements WorkflowRun.Gates {
+final class ApprovalGates implements Gates {
 
   /** An open gate: the workflow waits on {@code decided}; {@code step} -1 for an outcome kept before its open. */
   private record Gate(String workflowId, int step, Promise<JsonObject> decided) {}

@@ -35,20 +35,6 @@ final class WorkflowRun {
   record Env(Vertx vertx, WorkflowStore store, WorkflowEvents emitter, Function<String, Agent> agents,
       Function<String, String> agentNames, String instanceId, Gates gates) {}
 
-  /**
-   * Opens approval gates (the approvals verticle); completes with the outcome:
-   * {status: approved|rejected|expired, decision: approve|reject|modify, feedback, modifications, decidedBy}.
-   */
-  interface Gates {
-    Future<JsonObject> open(WorkflowRun run, int step, JsonObject gate, JsonObject outputsSoFar);
-
-    /** A gate a previous owner opened: its outcome once there is one (opened anew if it never was). */
-    Future<JsonObject> resume(WorkflowRun run, int step, JsonObject gate, JsonObject outputsSoFar);
-
-    /** The workflow ended at its gate: its pending approval is withdrawn (and announced) first. */
-    Future<Void> withdraw(String workflowId, String reason);
-  }
-
   final String id;
   /** Which run of the workflow this is: bumped by every start, takeover and orphan cancel (fencing). */
   final long epoch;
@@ -283,45 +269,14 @@ final class WorkflowRun {
     });
   }
 
-  /**
-   * A gate's outcome. Approve continues (modify first merges the reviewer's changes into the
-   * outputs); reject sends the step before the gate back with the feedback when the gate says
-   * {@code onReject: revise} and revisions are left, else fails; an expiry fails unless the gate
-   * says {@code onTimeout: approve} — never a silent continue.
-   */
+  /** A gate's outcome: continue, revise or fail, as {@link GateRule} says. */
   private void gateDecided(int i, JsonObject gate, JsonObject d) {
-    String outcome = d.getString("status");
-    String by = d.getString("decidedBy");
-    String feedback = d.getString("feedback");
     status = "running";
-    switch (outcome) {
-      case "approved" -> {
-        if (d.getValue("modifications") instanceof JsonObject mods) {
-          outputs.mergeIn(mods, true);
-        }
-        runStep(i + 1, null);
-      }
-      case "rejected" -> {
-        int used = state.revisions.getOrDefault(i, 0);
-        boolean canRevise = "revise".equals(gate.getString("onReject")) && i > 0
-            && !template.steps().get(i - 1).isGate() && used < gate.getInteger("maxRevisions", 2);
-        if (canRevise) {
-          state.revisions.put(i, used + 1);
-          runStep(i - 1, feedback == null || feedback.isEmpty() ? "Rejected by " + by : feedback);
-        } else {
-          fail(null, "rejected by " + by + (feedback == null || feedback.isEmpty() ? "" : ": " + feedback)
-              + (used > 0 ? " (after " + used + " revision" + (used == 1 ? "" : "s") + ")" : ""));
-        }
-      }
-      case "expired" -> {
-        if ("approve".equals(gate.getString("onTimeout"))) {
-          runStep(i + 1, null);
-        } else {
-          fail(null, "the approval '" + gate.getString("title") + "' expired after "
-              + gate.getValue("timeoutMinutes") + " minutes without a decision");
-        }
-      }
-      default -> fail(null, "unknown approval outcome '" + outcome + "'");
+    GateRule.Next next = GateRule.apply(template, state, outputs, i, gate, d);
+    if (next.failure() != null) {
+      fail(null, next.failure());
+    } else {
+      runStep(next.step(), next.feedback());
     }
   }
 
