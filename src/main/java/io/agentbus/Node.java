@@ -6,8 +6,12 @@ import com.hazelcast.config.NetworkConfig;
 import io.agentbus.approvals.ApprovalsVerticle;
 import io.agentbus.bridge.BridgeVerticle;
 import io.agentbus.bus.ClusterMembers;
+import io.agentbus.bus.ClusterSize;
+import io.agentbus.bus.NodeState;
+import io.agentbus.metrics.Metrics;
+import io.agentbus.node.NodeParts;
 import io.agentbus.config.AgentbusConfig;
-import io.agentbus.config.ConfigKeys;
+import io.agentbus.config.Sections;
 import io.agentbus.config.Verticle;
 import io.agentbus.db.Database;
 import io.agentbus.db.Migrator;
@@ -26,7 +30,6 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Pool;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -52,16 +55,18 @@ public final class Node {
 
   private final Vertx vertx;
   private final Database database;
+  private final NodeParts parts;
   private final AgentbusConfig cfg;
   /** Deployment ids in deployment order (services first, the bridge last). */
   private final List<String> deployments;
   /** The node's metrics registry, released at close. */
   private io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry;
 
-  private Node(Vertx vertx, Database database, AgentbusConfig cfg, List<String> deployments) {
+  private Node(Vertx vertx, Database database, NodeParts parts, List<String> deployments) {
     this.vertx = vertx;
     this.database = database;
-    this.cfg = cfg;
+    this.parts = parts;
+    this.cfg = parts.config();
     this.deployments = deployments;
   }
 
@@ -78,7 +83,7 @@ public final class Node {
   }
 
   public int httpPort() {
-    return cfg.integer(ConfigKeys.HTTP_PORT);
+    return cfg.http().port();
   }
 
   public static Future<Node> start(Map<String, String> env) {
@@ -89,21 +94,24 @@ public final class Node {
       return Future.failedFuture(e);
     }
     AgentbusConfig cfg0 = loaded;
-    String host = cfg0.string(ConfigKeys.CLUSTER_HOST);
+    Sections.Cluster cluster = cfg0.cluster();
+    String host = cluster.host();
     VertxOptions opts = new VertxOptions().setEventBusOptions(new EventBusOptions()
-        .setHost(host).setPort(cfg0.integer(ConfigKeys.CLUSTER_EVENT_BUS_PORT)).setClusterPublicHost(host));
+        .setHost(host).setPort(cluster.eventBusPort()).setClusterPublicHost(host));
     StartProgress progress = new StartProgress();
-    progress.phase("the Hazelcast cluster '" + cfg0.string(ConfigKeys.CLUSTER_NAME) + "' (members "
-        + cfg0.string(ConfigKeys.CLUSTER_MEMBERS) + ", AGENTBUS_CLUSTER_MEMBERS; binding " + host + ":"
-        + cfg0.integer(ConfigKeys.CLUSTER_PORT) + ")");
+    progress.phase("the Hazelcast cluster '" + cluster.name() + "' (members "
+        + cluster.membersText() + ", AGENTBUS_CLUSTER_MEMBERS; binding " + host + ":" + cluster.port() + ")");
     io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = NodeMetrics.registry();
     opts.setMetricsOptions(NodeMetrics.options());
-    return Vertx.builder().with(opts).withTransport(transport(cfg0.string(ConfigKeys.TRANSPORT)))
+    Metrics metrics = new Metrics();
+    NodeState state = new NodeState();
+    ClusterSize[] size = new ClusterSize[1];
+    return Vertx.builder().with(opts).withTransport(transport(cfg0.node().transport()))
         .withClusterManager(new HazelcastClusterManager(hazelcast(cfg0)))
         .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(registry))
         .buildClustered()
-        .onSuccess(v -> io.agentbus.metrics.Metrics.of(v).attach(registry))
-        .onSuccess(v -> io.agentbus.bus.ClusterSize.of(v, cfg0.integer(ConfigKeys.CLUSTER_EXPECTED_MEMBERS)))
+        .onSuccess(v -> metrics.attach(registry))
+        .onSuccess(v -> size[0] = ClusterSize.listening(v, cluster.expectedMembers()))
         .onSuccess(v -> {
           progress.phase("the database (AGENTBUS_DB_URL)");
           // Every log line from here on names the node (JSON logs: context.properties.nodeId).
@@ -115,10 +123,11 @@ public final class Node {
             .onSuccess(db -> progress.phase("the schema migrations of " + db.describe()))
             .compose(db -> prepareSchemaAndSecret(vertx, db, cfg0)
                 .onSuccess(c -> progress.phase("the verticles to deploy"))
-                .compose(cfg -> deploy(vertx, cfg).compose(ids -> io.agentbus.admin.NodeInfo.register(vertx, cfg)
+                .map(cfg -> NodeParts.build(vertx, cfg, metrics, size[0], state))
+                .compose(parts -> deploy(parts).compose(ids -> io.agentbus.admin.NodeInfo.register(parts)
                     .map(v -> {
-                      io.agentbus.bus.NodeState.of(vertx).markDeployed();
-                      Node node = new Node(vertx, db, cfg, ids);
+                      state.markDeployed();
+                      Node node = new Node(vertx, db, parts, ids);
                       node.registry = registry;
                       return node;
                     })))
@@ -140,30 +149,30 @@ public final class Node {
 
   /** Hazelcast from {@code cluster.xml} (classpath), with name, ports, members and interface from config. */
   static Config hazelcast(AgentbusConfig cfg) {
+    Sections.Cluster c = cfg.cluster();
     Config hz = ConfigUtil.loadConfig();
-    String host = cfg.string(ConfigKeys.CLUSTER_HOST);
-    hz.setClusterName(cfg.string(ConfigKeys.CLUSTER_NAME));
+    String host = c.host();
+    hz.setClusterName(c.name());
     NetworkConfig net = hz.getNetworkConfig();
-    net.setPort(cfg.integer(ConfigKeys.CLUSTER_PORT)).setPortAutoIncrement(true).setPortCount(20);
+    net.setPort(c.port()).setPortAutoIncrement(true).setPortCount(20);
     net.getInterfaces().setEnabled(true).setInterfaces(List.of(host));
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    String k8s = cfg.string(ConfigKeys.CLUSTER_KUBERNETES_SERVICE);
+    String k8s = c.kubernetesService();
     if (!k8s.isEmpty()) {
       // Hazelcast's Kubernetes discovery in DNS mode: the headless Service lists the pods (no API rights needed).
       join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", k8s)
-          .setProperty("service-port", String.valueOf(cfg.integer(ConfigKeys.CLUSTER_PORT)));
+          .setProperty("service-port", String.valueOf(c.port()));
       net.getInterfaces().setEnabled(false);
     } else {
-      join.getTcpIpConfig().setEnabled(true).setMembers(Arrays.stream(cfg.string(ConfigKeys.CLUSTER_MEMBERS).split(","))
-          .map(String::trim).filter(s -> !s.isEmpty()).toList());
+      join.getTcpIpConfig().setEnabled(true).setMembers(c.members());
     }
-    hz.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(cfg.integer(ConfigKeys.CLUSTER_HEARTBEAT_SECONDS)));
-    hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(cfg.integer(ConfigKeys.CLUSTER_MAX_NO_HEARTBEAT_SECONDS)));
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(c.heartbeatSeconds()));
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(c.maxNoHeartbeatSeconds()));
     // After a partition heals, the split-brain merge is what makes the cluster whole again:
     // Hazelcast's defaults first look after 300 s, then every 120 s (measured: 54-250 s to re-form).
-    String merge = String.valueOf(cfg.integer(ConfigKeys.CLUSTER_MERGE_SECONDS));
+    String merge = String.valueOf(c.mergeSeconds());
     hz.setProperty("hazelcast.merge.first.run.delay.seconds", merge);
     hz.setProperty("hazelcast.merge.next.run.delay.seconds", merge);
     return hz;
@@ -176,7 +185,7 @@ public final class Node {
         .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(2)).using(vertx).build();
     return Migrator.migrate(vertx, db.options)
         .compose(n -> {
-          String secret = cfg.string(ConfigKeys.JWT_SECRET);
+          String secret = cfg.auth().jwtSecret();
           if (!secret.isEmpty()) {
             return Future.succeededFuture(secret);
           }
@@ -186,30 +195,31 @@ public final class Node {
               .onSuccess(s -> LOG.warn("No AGENTBUS_JWT_SECRET set: using the dev secret generated once and stored in "
                   + "the database, shared by every node. Set AGENTBUS_JWT_SECRET (and AGENTBUS_PROFILE=prod) in production."));
         })
-        .map(secret -> cfg.with(ConfigKeys.JWT_SECRET, secret).with(ConfigKeys.DB_URL, db.url()))
+        .map(secret -> cfg.resolved(secret, db.url()))
         .eventually(pool::close);
   }
 
   /** The factory of each verticle of the table ({@link Verticle}); exhaustive, so none is forgotten. */
-  private static Supplier<Deployable> factory(Verticle v) {
+  private static Supplier<Deployable> factory(Verticle v, NodeParts parts) {
     return switch (v) {
-      case ROUTER -> RouterVerticle::new;
-      case APPROVALS -> ApprovalsVerticle::new;
-      case ORCHESTRATOR -> OrchestratorVerticle::new;
-      case UPLOADS -> io.agentbus.uploads.UploadsVerticle::new;
-      case ADMIN -> io.agentbus.admin.AdminVerticle::new;
-      case BRIDGE -> BridgeVerticle::new;
+      case ROUTER -> () -> new RouterVerticle(parts);
+      case APPROVALS -> () -> new ApprovalsVerticle(parts);
+      case ORCHESTRATOR -> () -> new OrchestratorVerticle(parts);
+      case UPLOADS -> () -> new io.agentbus.uploads.UploadsVerticle(parts);
+      case ADMIN -> () -> new io.agentbus.admin.AdminVerticle(parts);
+      case BRIDGE -> () -> new BridgeVerticle(parts);
     };
   }
 
   /** The configured verticles in the table's order: the services answer before the bridge accepts connections. */
-  private static Future<List<String>> deploy(Vertx vertx, AgentbusConfig cfg) {
+  private static Future<List<String>> deploy(NodeParts parts) {
+    AgentbusConfig cfg = parts.config();
     List<String> ids = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (Verticle v : Verticle.values()) {
       if (cfg.runs(v)) {
-        DeploymentOptions opts = new DeploymentOptions().setInstances(cfg.integer(v.instances)).setConfig(cfg.json());
-        chain = chain.compose(x -> vertx.deployVerticle(factory(v), opts).map(id -> {
+        DeploymentOptions opts = new DeploymentOptions().setInstances(cfg.instances(v));
+        chain = chain.compose(x -> parts.vertx().deployVerticle(factory(v, parts), opts).map(id -> {
           ids.add(id);
           return null;
         }));
@@ -237,16 +247,16 @@ public final class Node {
     List<String> vs = new ArrayList<>();
     for (Verticle v : Verticle.values()) {
       if (cfg.runs(v)) {
-        vs.add(v.id + "x" + cfg.integer(v.instances));
+        vs.add(v.id + "x" + cfg.instances(v));
       }
     }
-    if (!vertx.isNativeTransportEnabled() && !"nio".equals(cfg.string(ConfigKeys.TRANSPORT))) {
-      LOG.info("Native transport {} unavailable here; using NIO", cfg.string(ConfigKeys.TRANSPORT));
+    if (!vertx.isNativeTransportEnabled() && !"nio".equals(cfg.node().transport())) {
+      LOG.info("Native transport {} unavailable here; using NIO", cfg.node().transport());
     }
     LOG.info("agentbus node ready: node={} http={} cluster={} ({} member{}) db={} verticles={} profile={}",
         cm.getNodeId(), cfg.runs(Verticle.BRIDGE) ? String.valueOf(httpPort()) : "-",
-        cfg.string(ConfigKeys.CLUSTER_NAME), cm.getNodes().size(), cm.getNodes().size() == 1 ? "" : "s",
-        database.describe(), String.join(",", vs), cfg.string(ConfigKeys.PROFILE));
+        cfg.cluster().name(), cm.getNodes().size(), cm.getNodes().size() == 1 ? "" : "s",
+        database.describe(), String.join(",", vs), cfg.node().profile());
   }
 
   /**
@@ -266,15 +276,15 @@ public final class Node {
 
   private Future<Void> shutDown() {
     long t0 = System.currentTimeMillis();
-    io.agentbus.bus.NodeState.of(vertx).markDraining();
+    parts.state().markDraining();
     LOG.info("shutting down: readiness fails for {} ms, then clients are closed with 1012, requests finished and "
-        + "workflows handed over", cfg.integer(ConfigKeys.SHUTDOWN_DRAIN_MS));
+        + "workflows handed over", cfg.node().shutdownDrainMs());
     // Readiness answers 503 and every HTTP answer says Connection: close while this lasts, so
     // balancers stop sending and keep-alive clients open their next request elsewhere.
     // A plain promise, not vertx.timer(): a future bound to one of this node's contexts would try to
     // run its last callbacks on an event loop that vertx.close() has already stopped.
     io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
-    vertx.setTimer(Math.max(1, cfg.integer(ConfigKeys.SHUTDOWN_DRAIN_MS)), id -> drained.complete());
+    vertx.setTimer(Math.max(1, cfg.node().shutdownDrainMs()), id -> drained.complete());
     Future<Void> chain = drained.future();
     List<String> reversed = new ArrayList<>(deployments);
     java.util.Collections.reverse(reversed);
@@ -284,12 +294,13 @@ public final class Node {
         return null;
       }));
     }
-    long limitMs = cfg.integer(ConfigKeys.SHUTDOWN_SECONDS) * 1000L;
+    long limitMs = cfg.node().shutdownSeconds() * 1000L;
     return chain.timeout(Math.max(1000, limitMs - 2000), java.util.concurrent.TimeUnit.MILLISECONDS)
         .otherwise(err -> {
           LOG.warn("shutdown: verticles did not stop within {} s; leaving anyway", limitMs / 1000);
           return null;
         })
+        .compose(v -> parts.close().otherwise(err -> null))
         .compose(v -> vertx.close())
         .eventually(() -> {
           database.close();
@@ -303,6 +314,6 @@ public final class Node {
 
   /** {@code shutdownSeconds}: how long {@link #close} may take. */
   public int shutdownSeconds() {
-    return cfg.integer(ConfigKeys.SHUTDOWN_SECONDS);
+    return cfg.node().shutdownSeconds();
   }
 }

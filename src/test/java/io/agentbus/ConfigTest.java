@@ -18,26 +18,26 @@ class ConfigTest {
   @Test
   void defaultsMatchTheProtocol() {
     AgentbusConfig c = AgentbusConfig.load(Map.of());
-    assertEquals(8080, c.integer(ConfigKeys.HTTP_PORT));
-    assertEquals("agentbus", c.string(ConfigKeys.CLUSTER_NAME));
-    assertEquals("127.0.0.1", c.string(ConfigKeys.CLUSTER_HOST));
-    assertEquals(5701, c.integer(ConfigKeys.CLUSTER_PORT));
-    assertEquals("dev", c.string(ConfigKeys.PROFILE));
+    assertEquals(8080, c.http().port());
+    assertEquals("agentbus", c.cluster().name());
+    assertEquals("127.0.0.1", c.cluster().host());
+    assertEquals(5701, c.cluster().port());
+    assertEquals("dev", c.node().profile());
     assertTrue(c.devLogin());
     // PROTOCOL §6: every verticle by default.
     assertEquals(java.util.Set.copyOf(io.agentbus.config.Verticle.names()), java.util.Set.copyOf(c.verticles()));
-    assertEquals(65536, c.integer(ConfigKeys.MAX_FRAME_BYTES));
-    assertEquals(16000, c.integer(ConfigKeys.MAX_CONTENT_CHARS));
+    assertEquals(65536, c.limits().maxFrameBytes());
+    assertEquals(16000, c.limits().maxContentChars());
   }
 
   @Test
   void everyKeyIsOverriddenByItsEnvironmentVariable() {
     AgentbusConfig c = AgentbusConfig.load(Map.of("AGENTBUS_HTTP_PORT", "9090", "AGENTBUS_CLUSTER_MEMBERS", "10.0.0.1,10.0.0.2",
         "AGENTBUS_VERTICLES", "bridge", "AGENTBUS_LIMITS_MAX_CONTENT_CHARS", "100"));
-    assertEquals(9090, c.integer(ConfigKeys.HTTP_PORT));
-    assertEquals("10.0.0.1,10.0.0.2", c.string(ConfigKeys.CLUSTER_MEMBERS));
+    assertEquals(9090, c.http().port());
+    assertEquals("10.0.0.1,10.0.0.2", c.cluster().membersText());
     assertEquals(List.of("bridge"), c.verticles());
-    assertEquals(100, c.integer(ConfigKeys.MAX_CONTENT_CHARS));
+    assertEquals(100, c.limits().maxContentChars());
   }
 
   @Test
@@ -74,7 +74,7 @@ class ConfigTest {
       assertTrue(e.getMessage().contains("http.prot"), e.getMessage());
       java.nio.file.Files.writeString(f, "{\"_doc\":\"a comment\",\"http\":{\"port\":8081}}");
       assertEquals(8081, AgentbusConfig.load(Map.of(AgentbusConfig.CONFIG_FILE_ENV, f.toString()))
-          .integer(io.agentbus.config.ConfigKeys.HTTP_PORT));
+          .http().port());
     } finally {
       java.nio.file.Files.deleteIfExists(f);
     }

@@ -52,8 +52,8 @@ class DeploymentFilesTest {
 
   @Test
   void portsAreConfsAndProbesHitTheLifecycleEndpoints() throws Exception {
-    int http = DEFAULTS.integer(ConfigKeys.HTTP_PORT);
-    int hz = DEFAULTS.integer(ConfigKeys.CLUSTER_PORT);
+    int http = DEFAULTS.http().port();
+    int hz = DEFAULTS.cluster().port();
     String deployment = read("docker/k8s/deployment.yaml");
     assertTrue(deployment.contains("containerPort: " + http), "http port");
     assertTrue(deployment.contains("containerPort: " + hz), "hazelcast port");

@@ -5,8 +5,7 @@ import io.agentbus.bus.Addresses;
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
 import io.agentbus.config.AgentbusConfig;
-import io.agentbus.config.ConfigKeys;
-import io.agentbus.db.Database;
+import io.agentbus.node.NodeParts;
 import io.agentbus.stream.StreamName;
 import io.agentbus.stream.StreamStore;
 import io.vertx.core.Future;
@@ -36,17 +35,22 @@ public final class AdminVerticle extends VerticleBase {
   private StreamStore streams;
   private int maxBody;
 
+  private final NodeParts parts;
+
+  public AdminVerticle(NodeParts parts) {
+    this.parts = parts;
+  }
+
   @Override
   public Future<?> start() {
-    AgentbusConfig cfg = new AgentbusConfig(config());
-    Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
-    TokenService tokens = TokenService.of(vertx, cfg);
-    auth = new AdminAuth(cfg.string(ConfigKeys.ADMIN_TOKEN), tokens);
-    bus = new AdminBus(vertx, cfg.string(ConfigKeys.ADMIN_ALLOWED_ADDRESSES),
-        cfg.runs(io.agentbus.config.Verticle.ROUTER));
+    AgentbusConfig cfg = parts.config();
+    Pool pool = parts.pool();
+    TokenService tokens = TokenService.of(vertx, cfg.auth());
+    auth = new AdminAuth(cfg.admin().token(), tokens);
+    bus = new AdminBus(vertx, cfg.admin().allowedAddresses(), cfg.runs(io.agentbus.config.Verticle.ROUTER));
     audit = new AuditLog(pool);
     streams = new StreamStore(pool);
-    maxBody = cfg.integer(ConfigKeys.ADMIN_MAX_BODY_BYTES);
+    maxBody = cfg.admin().maxBodyBytes();
     return tokens.ready().compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.ADMIN_HTTP, this::onCall)
         .completion());
   }

@@ -1,9 +1,8 @@
 package io.agentbus.admin;
 
 import io.agentbus.bus.Addresses;
-import io.agentbus.bus.ClusterMembers;
 import io.agentbus.config.AgentbusConfig;
-import io.agentbus.config.ConfigKeys;
+import io.agentbus.node.NodeParts;
 import io.agentbus.config.Verticle;
 import io.agentbus.metrics.Metrics;
 import io.agentbus.stream.StreamHub;
@@ -19,37 +18,38 @@ import java.util.Properties;
  * What a node says about itself to the cluster view ({@code internal.node.<id>.info}): registered
  * by every node at start whatever verticles it runs, so the admin verticle of any node can
  * gather every member. The orchestrator adds its templates' hash once it has loaded them
- * ({@link #setTemplatesHash}).
+ * ({@code NodeState.templatesHash}).
  */
 public final class NodeInfo {
 
-  private static final String MAP = "agentbus.node";
   /** This build's version (from the jar's {@code agentbus-version.properties}), or "dev". */
   public static final String VERSION = readVersion();
 
   private NodeInfo() {}
 
   /** Registers this node's info address; completes once it is registered cluster-wide. */
-  public static Future<Void> register(Vertx vertx, AgentbusConfig cfg) {
+  public static Future<Void> register(NodeParts parts) {
+    Vertx vertx = parts.vertx();
+    AgentbusConfig cfg = parts.config();
     long started = System.currentTimeMillis();
-    String nodeId = ClusterMembers.nodeId(vertx);
+    String nodeId = parts.nodeId();
     JsonArray verticles = new JsonArray();
     for (Verticle v : Verticle.values()) {
       if (cfg.runs(v)) {
         verticles.add(v.id);
       }
     }
-    Metrics metrics = Metrics.of(vertx);
+    Metrics metrics = parts.metrics();
+    StreamHub hub = parts.hub();
     return vertx.eventBus().<Object>consumer(Addresses.nodeInfo(nodeId), m -> {
-      StreamHub hub = StreamHub.ofNode(vertx);
-      m.reply(new JsonObject().put("nodeId", nodeId).put("address", cfg.string(ConfigKeys.CLUSTER_HOST))
-          .put("httpPort", cfg.runs(Verticle.BRIDGE) ? cfg.integer(ConfigKeys.HTTP_PORT) : null)
+      m.reply(new JsonObject().put("nodeId", nodeId).put("address", cfg.cluster().host())
+          .put("httpPort", cfg.runs(Verticle.BRIDGE) ? cfg.http().port() : null)
           .put("verticles", verticles)
           .put("connections", new JsonObject().put("ws", metrics.wsConnections.get())
               .put("sockjs", metrics.bridgeSockets.get()))
-          .put("followedStreams", hub == null ? 0 : hub.followedStreams())
+          .put("followedStreams", hub.followedStreams())
           .put("uptimeSeconds", (System.currentTimeMillis() - started) / 1000).put("version", VERSION)
-          .put("templatesHash", templatesHash(vertx)).put("reachable", true));
+          .put("templatesHash", parts.state().templatesHash()).put("reachable", true));
     }).completion();
   }
 
@@ -59,14 +59,6 @@ public final class NodeInfo {
             new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(ClusterView.ASK_MS))
         .map(m -> m.body())
         .otherwise(err -> new JsonObject().put("nodeId", node).put("reachable", false).put("error", err.getMessage()));
-  }
-
-  public static void setTemplatesHash(Vertx vertx, String hash) {
-    vertx.sharedData().<String, String>getLocalMap(MAP).put("templatesHash", hash);
-  }
-
-  static String templatesHash(Vertx vertx) {
-    return vertx.sharedData().<String, String>getLocalMap(MAP).get("templatesHash");
   }
 
   private static String readVersion() {

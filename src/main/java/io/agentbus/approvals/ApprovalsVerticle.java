@@ -8,9 +8,7 @@ import io.agentbus.bus.Json;
 import io.agentbus.bus.Principal;
 import io.agentbus.bus.Requests;
 import io.agentbus.bus.Services;
-import io.agentbus.config.AgentbusConfig;
-import io.agentbus.config.ConfigKeys;
-import io.agentbus.db.Database;
+import io.agentbus.node.NodeParts;
 import io.agentbus.stream.Interest;
 import io.agentbus.stream.StreamName;
 import io.agentbus.stream.StreamStore;
@@ -52,14 +50,19 @@ public final class ApprovalsVerticle extends VerticleBase {
   private boolean sweepFailing;
   private io.agentbus.metrics.Metrics metrics;
 
+  private final NodeParts parts;
+
+  public ApprovalsVerticle(NodeParts parts) {
+    this.parts = parts;
+  }
+
   @Override
   public Future<?> start() {
-    AgentbusConfig cfg = new AgentbusConfig(config());
-    Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
+    Pool pool = parts.pool();
     store = new ApprovalStore(pool);
-    metrics = io.agentbus.metrics.Metrics.of(vertx);
-    events = new WorkflowEvents(new StreamWriter(vertx, new StreamStore(pool), interest));
-    vertx.setPeriodic(cfg.integer(ConfigKeys.APPROVALS_SWEEP_MS), id -> sweep());
+    metrics = parts.metrics();
+    events = new WorkflowEvents(new StreamWriter(vertx, new StreamStore(pool), interest, metrics));
+    vertx.setPeriodic(parts.config().orchestrator().approvalsSweepMs(), id -> sweep());
     List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
         Services.serve(vertx, LOG, Addresses.APPROVALS_OPEN, this::open),
         Services.serve(vertx, LOG, Addresses.APPROVAL_RESPOND, this::respond),

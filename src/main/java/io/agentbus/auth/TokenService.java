@@ -59,11 +59,10 @@ public final class TokenService {
   }
 
   /** The service as configured ({@code auth.*}); with {@code auth.jwksUrl}, {@link #ready} once its keys are read. */
-  public static TokenService of(Vertx vertx, io.agentbus.config.AgentbusConfig cfg) {
-    TokenService t = new TokenService(vertx, cfg.string(io.agentbus.config.ConfigKeys.JWT_SECRET),
-        cfg.integer(io.agentbus.config.ConfigKeys.TOKEN_TTL_SECONDS), cfg.string(io.agentbus.config.ConfigKeys.JWT_ISSUER),
-        cfg.string(io.agentbus.config.ConfigKeys.JWT_AUDIENCE), cfg.string(io.agentbus.config.ConfigKeys.JWT_ROLES_CLAIM));
-    String jwks = cfg.string(io.agentbus.config.ConfigKeys.JWKS_URL);
+  public static TokenService of(Vertx vertx, io.agentbus.config.Sections.Auth cfg) {
+    TokenService t = new TokenService(vertx, cfg.jwtSecret(), cfg.tokenTtlSeconds(), cfg.issuer(), cfg.audience(),
+        cfg.rolesClaim());
+    String jwks = cfg.jwksUrl();
     if (!jwks.isEmpty()) {
       t.ready = t.loadJwks(vertx, jwks);
       // Identity providers rotate keys: read them again now and then (a failed read keeps the last ones).

@@ -4,7 +4,9 @@ import io.agentbus.auth.TokenService;
 import io.agentbus.bus.Principal;
 import io.agentbus.bus.Requests;
 import io.agentbus.config.AgentbusConfig;
-import io.agentbus.config.ConfigKeys;
+import io.agentbus.config.Sections;
+import io.agentbus.metrics.Metrics;
+import io.agentbus.node.NodeParts;
 import io.agentbus.config.Verticle;
 import io.agentbus.presence.Presence;
 import io.agentbus.stream.StreamHub;
@@ -18,10 +20,11 @@ import java.util.Set;
  * connections themselves belong to their endpoint ({@code ws.WsEndpoint}, {@code sockjs.EventBusBridge}).
  */
 public record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Presence presence,
-                            Limits limits, Set<String> localVerticles) {
+                            Metrics metrics, Limits limits, Set<String> localVerticles) {
 
-  public BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Limits limits) {
-    this(vertx, cfg, tokens, hub, Presence.forNode(vertx, hub), limits, Set.copyOf(cfg.verticles()));
+  public BridgeContext(NodeParts parts, TokenService tokens) {
+    this(parts.vertx(), parts.config(), tokens, parts.hub(), parts.presence(), parts.metrics(),
+        Limits.of(parts.config()), Set.copyOf(parts.config().verticles()));
   }
 
   /** Delivery options for {@code op} as {@code p}: on this node when it runs the serving verticle. */
@@ -46,9 +49,9 @@ public record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens
     static final int MAX_SUBSCRIPTIONS = 200;
 
     public static Limits of(AgentbusConfig cfg) {
-      return new Limits(cfg.integer(ConfigKeys.RATE_PER_SECOND), cfg.integer(ConfigKeys.RATE_BURST),
-          cfg.integer(ConfigKeys.SEND_QUEUE_BYTES), cfg.integer(ConfigKeys.AUTH_TIMEOUT_MS), MAX_SUBSCRIPTIONS,
-          cfg.integer(ConfigKeys.MAX_FRAME_BYTES));
+      Sections.Limits l = cfg.limits();
+      return new Limits(l.ratePerSecond(), l.rateBurst(), l.sendQueueBytes(), cfg.auth().authTimeoutMs(),
+          MAX_SUBSCRIPTIONS, l.maxFrameBytes());
     }
   }
 }

@@ -11,11 +11,9 @@ import io.agentbus.bus.Json;
 import io.agentbus.bus.Principal;
 import io.agentbus.bus.Services;
 import io.agentbus.config.AgentbusConfig;
-import io.agentbus.config.ConfigKeys;
-import io.agentbus.db.Database;
+import io.agentbus.config.Sections;
+import io.agentbus.node.NodeParts;
 import io.agentbus.metrics.Metrics;
-import io.agentbus.stream.StreamHub;
-import io.agentbus.stream.StreamStore;
 import io.agentbus.uploads.UploadHttp;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,7 +28,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -41,21 +38,28 @@ import java.util.Set;
  */
 public final class BridgeVerticle extends VerticleBase {
 
+  private final NodeParts parts;
   private HttpServer server;
   private Pool pool;
   private BridgeContext bc;
   private EventBusBridge sockJs;
 
+  public BridgeVerticle(NodeParts parts) {
+    this.parts = parts;
+  }
+
   @Override
   public Future<?> start() {
-    AgentbusConfig cfg = new AgentbusConfig(config());
-    pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
-    TokenService tokens = TokenService.of(vertx, cfg);
-    StreamHub hub = StreamHub.forNode(vertx, context, new StreamStore(pool), cfg.integer(ConfigKeys.GAP_FILL_MS),
-        cfg.integer(ConfigKeys.RESYNC_MS));
-    bc = new BridgeContext(vertx, cfg, tokens, hub, BridgeContext.Limits.of(cfg));
+    AgentbusConfig cfg = parts.config();
+    pool = parts.pool();
+    TokenService tokens = TokenService.of(vertx, cfg.auth());
+    // The first bridge instance's event loop becomes the hub's (and presence's, beside it).
+    if (parts.hub().startOn(context)) {
+      parts.presence().start();
+    }
+    bc = new BridgeContext(parts, tokens);
     // One bridge instance: every socket, and the hub writing to them, on one event loop.
-    boolean oneLoop = cfg.integer(ConfigKeys.INSTANCES_BRIDGE) == 1;
+    boolean oneLoop = cfg.instances(io.agentbus.config.Verticle.BRIDGE) == 1;
     wsEndpoint = new WsEndpoint(bc, oneLoop); // direct writes when one bridge instance serves everything
 
     // Presence lives in its package; the bridge only wires this node's copy to its address.
@@ -63,9 +67,8 @@ public final class BridgeVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     io.agentbus.bridge.http.Origins origins = new io.agentbus.bridge.http.Origins(cfg);
-    maxNoHeartbeatSeconds = cfg.integer(ConfigKeys.CLUSTER_MAX_NO_HEARTBEAT_SECONDS);
-    io.agentbus.bus.ClusterSize.of(vertx, cfg.integer(ConfigKeys.CLUSTER_EXPECTED_MEMBERS));
-    io.agentbus.bus.NodeState nodeState = io.agentbus.bus.NodeState.of(vertx);
+    maxNoHeartbeatSeconds = cfg.cluster().maxNoHeartbeatSeconds();
+    io.agentbus.bus.NodeState nodeState = parts.state();
     router.route().handler(ctx -> {
       // Draining: each answer closes its keep-alive connection after it, so the client's next
       // request opens a new one (to another node) instead of meeting this one's close.
@@ -84,7 +87,7 @@ public final class BridgeVerticle extends VerticleBase {
     router.get("/health/live").handler(ctx -> HttpApi.json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::health);
     router.get("/health").handler(this::health);
-    Metrics metrics = Metrics.of(vertx);
+    Metrics metrics = parts.metrics();
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.prometheus()));
     router.route("/ws").handler(ctx -> {
@@ -96,8 +99,8 @@ public final class BridgeVerticle extends VerticleBase {
     });
     sockJs = new EventBusBridge(bc);
     router.route("/eventbus/*").subRouter(sockJs.router());
-    new HttpApi(bc, new UploadHttp(vertx, pool, cfg.string(ConfigKeys.UPLOADS_TMP_DIR),
-        cfg.integer(ConfigKeys.UPLOADS_MAX_FILE_BYTES), cfg.integer(ConfigKeys.UPLOADS_MAX_FILES),
+    Sections.Uploads uploads = cfg.uploads();
+    new HttpApi(bc, new UploadHttp(vertx, pool, uploads.tmpDir(), uploads.maxFileBytes(), uploads.maxFiles(),
         cfg.runs(io.agentbus.config.Verticle.UPLOADS))).mount(router);
     // The UI's browser libraries come from WebJars (Maven dependencies), versioned in their paths.
     // Static files answer GET and HEAD only, so another method on an API path is 405, not a 404
@@ -116,9 +119,9 @@ public final class BridgeVerticle extends VerticleBase {
     // message discarded unbuffered). Netty still reads one frame whole before handing it on, so its
     // cap is set well above the limit: a client sending one big frame (up to this) is told 1009 in
     // a clean close rather than dropped (1006). Beyond it Netty drops the connection.
-    int maxFrame = Math.max(64 * cfg.integer(ConfigKeys.MAX_FRAME_BYTES), 4 * 1024 * 1024);
+    int maxFrame = Math.max(64 * cfg.limits().maxFrameBytes(), 4 * 1024 * 1024);
     HttpServerOptions opts = new HttpServerOptions()
-        .setHost(cfg.string(ConfigKeys.HTTP_HOST)).setPort(cfg.integer(ConfigKeys.HTTP_PORT))
+        .setHost(cfg.http().host()).setPort(cfg.http().port())
         .setMaxWebSocketFrameSize(maxFrame).setMaxWebSocketMessageSize(maxFrame)
         // No permessage-deflate (browsers ask for it): it would give every connection its own zlib
         // state and compress each frame once per subscriber, defeating encode-once fan-out.
@@ -134,10 +137,10 @@ public final class BridgeVerticle extends VerticleBase {
         .setStrictThreadMode(oneLoop);
     answerErrorsAsJson(router);
     server = vertx.createHttpServer(opts).requestHandler(router).invalidRequestHandler(BridgeVerticle::invalidRequest);
-    int port = cfg.integer(ConfigKeys.HTTP_PORT);
+    int port = cfg.http().port();
     return tokens.ready().compose(v -> server.listen()).recover(err -> Future.failedFuture(err instanceof java.net.BindException
         || String.valueOf(err.getMessage()).contains("Address already in use")
-        ? new IllegalStateException("HTTP port " + port + " on " + cfg.string(ConfigKeys.HTTP_HOST) + " is already in use "
+        ? new IllegalStateException("HTTP port " + port + " on " + cfg.http().host() + " is already in use "
             + "(another process, or another agentbus node, listens there): set AGENTBUS_HTTP_PORT (http.port) to a free "
             + "port", err)
         : err));
@@ -200,8 +203,7 @@ public final class BridgeVerticle extends VerticleBase {
   }
 
   private static CorsHandler cors(AgentbusConfig cfg) {
-    List<String> origins = Arrays.stream(cfg.string(ConfigKeys.HTTP_ALLOWED_ORIGINS).split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).toList();
+    List<String> origins = cfg.http().allowedOrigins();
     CorsHandler cors = origins.isEmpty() && !cfg.isProd() ? CorsHandler.create() : CorsHandler.create().addOrigins(origins);
     return cors.allowedMethods(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.DELETE,
             HttpMethod.OPTIONS))
@@ -221,7 +223,7 @@ public final class BridgeVerticle extends VerticleBase {
     // partition (or alone): not ready, so clients go elsewhere. It lost its peers only after the
     // heartbeat limit already passed; a node still starting gets that long for them to join.
     // Fewer but a majority is reported as DEGRADED and stays ready.
-    io.agentbus.bus.ClusterSize size = io.agentbus.bus.ClusterSize.of(vertx);
+    io.agentbus.bus.ClusterSize size = parts.clusterSize();
     boolean minority = size.isShort() && members * 2 <= size.expected()
         && (size.wasWhole() || size.shortForMs() > maxNoHeartbeatSeconds * 1000L);
     String clusterStatus = !joined || minority ? "DOWN" : size.isShort() ? "DEGRADED" : "UP";
@@ -231,7 +233,7 @@ public final class BridgeVerticle extends VerticleBase {
     if (size.isShort()) {
       cluster.put("shortForMs", size.shortForMs());
     }
-    io.agentbus.bus.NodeState state = io.agentbus.bus.NodeState.of(vertx);
+    io.agentbus.bus.NodeState state = parts.state();
     JsonObject verticles = new JsonObject().put("status", state.deployed() && !state.draining() ? "UP" : "DOWN")
         .put("state", state.draining() ? "shutting down" : state.deployed() ? "deployed" : "starting");
     pool.query("SELECT 1").execute().timeout(2, java.util.concurrent.TimeUnit.SECONDS).onComplete(ar -> {

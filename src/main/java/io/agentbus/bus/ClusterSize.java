@@ -2,8 +2,6 @@ package io.agentbus.bus;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
-import io.vertx.core.shareddata.LocalMap;
-import io.vertx.core.shareddata.Shareable;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
@@ -15,9 +13,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  *
  * <p>Thread-safe: Hazelcast's listener thread writes, anyone reads.
  */
-public final class ClusterSize implements Shareable {
+public final class ClusterSize {
 
-  private static final String MAP = "agentbus.cluster.size";
   private final int configured;
   private volatile int seen;
   private volatile int most;
@@ -28,27 +25,15 @@ public final class ClusterSize implements Shareable {
   /** This node has seen the whole cluster at least once (so being short now means members were lost). */
   private volatile boolean wasWhole;
 
-  private ClusterSize(int configured) {
+  ClusterSize(int configured) {
     this.configured = configured;
   }
 
-  /** This node's view, made by the first caller (with the configured size, 0 = unknown). */
-  public static ClusterSize of(Vertx vertx, int configured) {
-    LocalMap<String, ClusterSize> map = vertx.sharedData().getLocalMap(MAP);
-    synchronized (ClusterSize.class) {
-      ClusterSize s = map.get("size");
-      if (s == null) {
-        s = new ClusterSize(configured);
-        s.listen(vertx);
-        map.put("size", s);
-      }
-      return s;
-    }
-  }
-
-  /** This node's view if one was made, else one that is never short. */
-  public static ClusterSize of(Vertx vertx) {
-    return of(vertx, 0);
+  /** This node's view (the configured size, 0 = unknown), following Hazelcast's membership. */
+  public static ClusterSize listening(Vertx vertx, int configured) {
+    ClusterSize s = new ClusterSize(configured);
+    s.listen(vertx);
+    return s;
   }
 
   private void listen(Vertx vertx) {

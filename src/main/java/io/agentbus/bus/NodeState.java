@@ -1,33 +1,24 @@
 package io.agentbus.bus;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.LocalMap;
-import io.vertx.core.shareddata.Shareable;
 
 /**
- * Where this node stands in its life (PROTOCOL §10), shared by its verticles: deployed once every
+ * Where this node stands in its life (PROTOCOL §10), handed to its verticles ({@code NodeParts}): deployed once every
  * configured verticle is, draining once a shutdown has begun (readiness then fails, so a load
  * balancer stops sending new clients while the node finishes what it has).
  */
-public final class NodeState implements Shareable {
+public final class NodeState {
 
-  private static final String MAP = "agentbus.node.state";
   private volatile boolean deployed;
   private volatile boolean draining;
+  /** The hash of the orchestrator's workflow templates once loaded (the cluster view compares them). */
+  private volatile String templatesHash;
 
-  private NodeState() {}
+  public String templatesHash() {
+    return templatesHash;
+  }
 
-  /** This node's state (one per Vert.x instance). */
-  public static NodeState of(Vertx vertx) {
-    LocalMap<String, NodeState> map = vertx.sharedData().getLocalMap(MAP);
-    synchronized (NodeState.class) {
-      NodeState s = map.get("state");
-      if (s == null) {
-        s = new NodeState();
-        map.put("state", s);
-      }
-      return s;
-    }
+  public void templatesHash(String hash) {
+    templatesHash = hash;
   }
 
   public boolean deployed() {

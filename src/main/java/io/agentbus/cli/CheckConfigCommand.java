@@ -40,7 +40,7 @@ final class CheckConfigCommand implements Callable<Integer> {
       String v = at.getString(path[path.length - 1], "");
       at.put(path[path.length - 1], v.isEmpty() ? "" : "***");
     }
-    String url = cfg.string(ConfigKeys.DB_URL);
+    String url = cfg.db().url();
     out.getJsonObject("db").put("url", url.replaceAll("(//[^:/@]+):[^@]*@", "$1:***@"));
     return out;
   }

@@ -1,7 +1,6 @@
 package io.agentbus.cli;
 
 import io.agentbus.config.AgentbusConfig;
-import io.agentbus.config.ConfigKeys;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -23,7 +22,7 @@ final class Config {
   }
 
   static PgConnectOptions options(AgentbusConfig cfg) {
-    String url = cfg.string(ConfigKeys.DB_URL).trim();
+    String url = cfg.db().url();
     PgConnectOptions opts = url.isEmpty()
         ? new PgConnectOptions().setHost("127.0.0.1").setPort(5432).setUser("postgres").setDatabase("agentbus")
         : PgConnectOptions.fromUri(url.startsWith("postgres") ? url : "postgresql://" + url);
@@ -35,7 +34,7 @@ final class Config {
 
   /** The secret tokens are signed with: configured, or (dev) the one the cluster generated and stored. */
   static String jwtSecret(Vertx vertx, AgentbusConfig cfg) {
-    String secret = cfg.string(ConfigKeys.JWT_SECRET);
+    String secret = cfg.auth().jwtSecret();
     if (!secret.isEmpty()) {
       return secret;
     }

@@ -38,10 +38,10 @@ final class TokenCommand implements Callable<Integer> {
     AgentbusConfig cfg = Config.load();
     Vertx vertx = Vertx.vertx();
     try {
-      int lifetime = ttl != null ? ttl : cfg.integer(io.agentbus.config.ConfigKeys.TOKEN_TTL_SECONDS);
+      io.agentbus.config.Sections.Auth auth = cfg.auth();
+      int lifetime = ttl != null ? ttl : auth.tokenTtlSeconds();
       TokenService tokens = new TokenService(vertx, Config.jwtSecret(vertx, cfg), lifetime,
-          cfg.string(io.agentbus.config.ConfigKeys.JWT_ISSUER), cfg.string(io.agentbus.config.ConfigKeys.JWT_AUDIENCE),
-          cfg.string(io.agentbus.config.ConfigKeys.JWT_ROLES_CLAIM));
+          auth.issuer(), auth.audience(), auth.rolesClaim());
       System.out.println(tokens.issue(user, roles).getString("token"));
       return 0;
     } catch (RuntimeException e) {

@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's configuration: built-in defaults ({@link ConfigKeys}) &lt; the config file &lt;
- * {@code AGENTBUS_*} environment variables. Values are read through the typed getters with a
- * {@link ConfigKeys.Key}, so no key name is spelled twice. The whole object travels to verticles
- * as their deployment config ({@link #json()}).
+ * {@code AGENTBUS_*} environment variables, validated at load. Code outside this package reads it
+ * through the typed sections ({@link #db()}, {@link #limits()}, … — {@link Sections}), so no key
+ * is spelled at a call site.
  */
 public final class AgentbusConfig {
 
@@ -201,18 +201,65 @@ public final class AgentbusConfig {
     return json;
   }
 
+  public Sections.Http http() {
+    return Sections.Http.of(this);
+  }
+
+  public Sections.Cluster cluster() {
+    return Sections.Cluster.of(this);
+  }
+
+  public Sections.Db db() {
+    return Sections.Db.of(this);
+  }
+
+  public Sections.Auth auth() {
+    return Sections.Auth.of(this);
+  }
+
+  public Sections.Admin admin() {
+    return Sections.Admin.of(this);
+  }
+
+  public Sections.Limits limits() {
+    return Sections.Limits.of(this);
+  }
+
+  public Sections.Orchestrator orchestrator() {
+    return Sections.Orchestrator.of(this);
+  }
+
+  public Sections.Uploads uploads() {
+    return Sections.Uploads.of(this);
+  }
+
+  public Sections.Node node() {
+    return Sections.Node.of(this);
+  }
+
+  /** How many instances of {@code v} this node deploys. */
+  public int instances(Verticle v) {
+    return integer(v.instances);
+  }
+
+  /** A copy with the resolved JWT secret and database URL (the node resolves both at start). */
+  public AgentbusConfig resolved(String jwtSecret, String dbUrl) {
+    return with(ConfigKeys.JWT_SECRET, jwtSecret).with(ConfigKeys.DB_URL, dbUrl);
+  }
+
+  /** The value of one key; for tools that list keys (the CLI's config check), not for the node's parts. */
   public String string(ConfigKeys.Key k) {
     Object v = get(json, k.path());
     return v == null ? "" : v.toString();
   }
 
-  public int integer(ConfigKeys.Key k) {
+  int integer(ConfigKeys.Key k) {
     Object v = get(json, k.path());
     return v instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(v));
   }
 
   /** A copy with one key changed (used to hand resolved values, such as the JWT secret, to verticles). */
-  public AgentbusConfig with(ConfigKeys.Key k, Object value) {
+  AgentbusConfig with(ConfigKeys.Key k, Object value) {
     JsonObject copy = json.copy();
     put(copy, k.path(), value);
     return new AgentbusConfig(copy);

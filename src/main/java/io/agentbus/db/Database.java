@@ -1,7 +1,6 @@
 package io.agentbus.db;
 
 import io.agentbus.config.AgentbusConfig;
-import io.agentbus.config.ConfigKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -54,7 +53,7 @@ public final class Database implements AutoCloseable {
    *     refused when others have joined: each would start a database of its own and split the cluster)
    */
   public static Future<Database> prepare(Vertx vertx, AgentbusConfig cfg, int clusterMembers) {
-    String url = cfg.string(ConfigKeys.DB_URL).trim();
+    String url = cfg.db().url();
     boolean explicit = !url.isEmpty();
     PgConnectOptions opts;
     try {
@@ -101,8 +100,8 @@ public final class Database implements AutoCloseable {
     if (clusterMembers > 1) {
       return "this node joined a cluster of " + clusterMembers + " members, which must share one database";
     }
-    String self = cfg.string(ConfigKeys.CLUSTER_HOST);
-    for (String m : cfg.string(ConfigKeys.CLUSTER_MEMBERS).split(",")) {
+    String self = cfg.cluster().host();
+    for (String m : cfg.cluster().members()) {
       String host = m.trim().replaceFirst(":\\d+$", "");
       if (!host.isEmpty() && !host.equals(self) && !host.equals("127.0.0.1") && !host.equals("localhost")) {
         return "cluster members on other hosts are configured (" + host + "), which must share one database";
@@ -117,8 +116,8 @@ public final class Database implements AutoCloseable {
   }
 
   private static Future<Database> startEmbedded(Vertx vertx, AgentbusConfig cfg) {
-    Path dir = Path.of(cfg.string(ConfigKeys.DB_EMBEDDED_DIR)).toAbsolutePath();
-    int port = cfg.integer(ConfigKeys.DB_EMBEDDED_PORT);
+    Path dir = Path.of(cfg.db().embeddedDir()).toAbsolutePath();
+    int port = cfg.db().embeddedPort();
     return vertx.executeBlocking(() -> {
       if (isRoot()) {
         throw new RootException();

@@ -1,8 +1,5 @@
 package io.agentbus.metrics;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.shareddata.LocalMap;
-import io.vertx.core.shareddata.Shareable;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  * rendered as Prometheus text on {@code GET /metrics}. Lock-free (LongAdder) so the hot path pays
  * one add per event.
  */
-public final class Metrics implements Shareable {
+public final class Metrics {
 
   /** Frames handed to client connections (/ws writes and SockJS re-publications). */
   public final LongAdder deliveries = new LongAdder();
@@ -37,17 +34,6 @@ public final class Metrics implements Shareable {
   /** Approvals opened and resolved here, by outcome (requested, approved, rejected, expired). */
   public final Labeled approvals = new Labeled("outcome");
 
-  public static Metrics of(Vertx vertx) {
-    LocalMap<String, Metrics> map = vertx.sharedData().getLocalMap("agentbus.metrics");
-    synchronized (Metrics.class) {
-      Metrics m = map.get("m");
-      if (m == null) {
-        m = new Metrics();
-        map.put("m", m);
-      }
-      return m;
-    }
-  }
 
   /** A counter with one label, e.g. {@code outcome}. */
   public static final class Labeled {

@@ -8,9 +8,9 @@ import io.agentbus.bus.Principal;
 import io.agentbus.bus.Requests;
 import io.agentbus.bus.Services;
 import io.agentbus.config.AgentbusConfig;
-import io.agentbus.config.ConfigKeys;
+import io.agentbus.config.Sections;
+import io.agentbus.node.NodeParts;
 import io.agentbus.config.Verticle;
-import io.agentbus.db.Database;
 import io.agentbus.orchestrator.agent.Agent;
 import io.agentbus.orchestrator.agent.Agents;
 import io.agentbus.stream.Interest;
@@ -63,22 +63,29 @@ public final class OrchestratorVerticle extends VerticleBase {
   private Runs runs;
   private int maxContent;
 
+  private final NodeParts parts;
+
+  public OrchestratorVerticle(NodeParts parts) {
+    this.parts = parts;
+  }
+
   @Override
   public Future<?> start() {
-    instanceId = io.agentbus.bus.ClusterMembers.nodeId(vertx) + ":" + Json.newId();
-    AgentbusConfig cfg = new AgentbusConfig(config());
-    int leaseSeconds = cfg.integer(ConfigKeys.LEASE_SECONDS);
+    instanceId = parts.nodeId() + ":" + Json.newId();
+    AgentbusConfig cfg = parts.config();
+    Sections.Orchestrator oc = cfg.orchestrator();
+    int leaseSeconds = oc.leaseSeconds();
     gates = new ApprovalGates(vertx, cfg.runs(Verticle.APPROVALS));
-    maxContent = cfg.integer(ConfigKeys.MAX_CONTENT_CHARS);
-    JsonObject openAiDefaults = new JsonObject().put("baseUrl", cfg.string(ConfigKeys.OPENAI_BASE_URL))
-        .put("model", cfg.string(ConfigKeys.OPENAI_MODEL)).put("apiKey", cfg.string(ConfigKeys.OPENAI_API_KEY));
-    Pool pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
+    maxContent = cfg.limits().maxContentChars();
+    JsonObject openAiDefaults = new JsonObject().put("baseUrl", oc.openaiBaseUrl())
+        .put("model", oc.openaiModel()).put("apiKey", oc.openaiApiKey());
+    Pool pool = parts.pool();
     store = new WorkflowStore(pool);
     streams = new StreamStore(pool);
-    WorkflowEvents emitter = new WorkflowEvents(new StreamWriter(vertx, streams, interest));
+    WorkflowEvents emitter = new WorkflowEvents(new StreamWriter(vertx, streams, interest, parts.metrics()));
     agentKinds = new Agents(vertx, instanceId, openAiDefaults);
-    String file = cfg.string(ConfigKeys.WORKFLOWS_FILE);
-    String kinds = cfg.string(ConfigKeys.AGENT_KINDS);
+    String file = oc.workflowsFile();
+    String kinds = oc.agentKinds();
     Sessions sessions = new Sessions(pool);
     return vertx.executeBlocking(() -> new Catalog(Catalog.readFile(file), Catalog.parseKinds(kinds)))
         .compose(c -> {
@@ -89,7 +96,8 @@ public final class OrchestratorVerticle extends VerticleBase {
           } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
           }
-          WorkflowRun.Env env = new WorkflowRun.Env(vertx, store, emitter, agents::of, agents::name, instanceId, gates);
+          WorkflowRun.Env env = new WorkflowRun.Env(vertx, store, emitter, agents::of, agents::name, instanceId, gates,
+              parts.metrics());
           runs = new Runs(vertx, store, emitter, sessions, gates, env, leaseSeconds);
           WorkflowCommands commands = new WorkflowCommands(runs, new SessionCommands(runs, sessions, store), store, c,
               maxContent);
@@ -112,7 +120,7 @@ public final class OrchestratorVerticle extends VerticleBase {
               serve(Addresses.APPROVAL_OUTCOME, this::approvalOutcome),
               vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_MENTION, m -> mentioned.answer(m.body())));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> agentKinds.ready())
-              .compose(v -> TemplatesCheck.start(vertx, file));
+              .compose(v -> TemplatesCheck.start(vertx, parts.state(), parts.nodeId(), file));
         });
   }
 

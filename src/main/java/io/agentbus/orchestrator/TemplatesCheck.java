@@ -1,7 +1,6 @@
 package io.agentbus.orchestrator;
 
 import io.agentbus.admin.NodeInfo;
-import io.agentbus.bus.ClusterMembers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
@@ -20,10 +19,9 @@ final class TemplatesCheck {
 
   private TemplatesCheck() {}
 
-  static Future<Void> start(Vertx vertx, String file) {
+  static Future<Void> start(Vertx vertx, io.agentbus.bus.NodeState state, String self, String file) {
     return vertx.executeBlocking(() -> io.agentbus.bus.Hashing.sha256Hex(Catalog.readFile(file).encode())).map(hash -> {
-      NodeInfo.setTemplatesHash(vertx, hash);
-      String self = ClusterMembers.nodeId(vertx);
+      state.templatesHash(hash);
       for (String node : ((VertxInternal) vertx).clusterManager().getNodes()) {
         if (node.equals(self)) {
           continue;

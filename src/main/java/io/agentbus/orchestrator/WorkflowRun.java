@@ -33,7 +33,7 @@ final class WorkflowRun {
 
   /** What a run needs from its orchestrator. */
   record Env(Vertx vertx, WorkflowStore store, WorkflowEvents emitter, Function<String, Agent> agents,
-      Function<String, String> agentNames, String instanceId, Gates gates) {}
+      Function<String, String> agentNames, String instanceId, Gates gates, io.agentbus.metrics.Metrics metrics) {}
 
   final String id;
   /** Which run of the workflow this is: bumped by every start, takeover and orphan cancel (fencing). */
@@ -81,7 +81,7 @@ final class WorkflowRun {
     this.template = template;
     this.input = input;
     this.order = template.agentsInOrder();
-    this.metrics = io.agentbus.metrics.Metrics.of(env.vertx());
+    this.metrics = env.metrics();
     this.state = state;
     this.outputs = state.outputs;
     this.log = new RunLog(env.vertx(), env.store(), env.emitter(), id, sessionId, env.instanceId(), epoch,

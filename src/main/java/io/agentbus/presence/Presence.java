@@ -10,8 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
-import io.vertx.core.shareddata.Shareable;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,46 +23,57 @@ import java.util.Set;
  * The node's presence (see the package documentation): one per node, on its hub's context;
  * the bridge's connections call {@link #join} and {@link #leave} from any event loop.
  */
-public final class Presence implements Shareable {
+public final class Presence {
 
   /** How often each node sends its whole table. */
   static final long ANNOUNCE_MS = 4_000;
-  private static final String MAP = "agentbus.presence";
 
   private final Vertx vertx;
-  private final Context context;
+  /** The hub's context, from {@link #start}. */
+  private volatile Context context;
+  private MessageConsumer<JsonObject> consumer;
+  private long timer = -1;
   private final StreamHub hub;
   private final String node;
   private final PresenceTable table = new PresenceTable();
 
-  private Presence(Vertx vertx, StreamHub hub) {
+  /** The node's presence; made by the node ({@code NodeParts}), started with its hub. */
+  public Presence(Vertx vertx, StreamHub hub, String nodeId) {
     this.vertx = vertx;
     this.hub = hub;
-    this.context = hub.context();
-    this.node = String.valueOf(ClusterMembers.nodeId(vertx));
-    context.runOnContext(v -> {
-      vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE, this::onMessage).completion()
-          .onSuccess(x -> vertx.eventBus().publish(Addresses.PRESENCE, new JsonObject().put("node", node)
-              .put("op", "hello")));
-      vertx.setPeriodic(ANNOUNCE_MS, id -> {
+    this.node = nodeId;
+  }
+
+  /** Starts on the hub's context once the hub runs ({@link StreamHub#startOn}); a second call does nothing. */
+  public synchronized void start() {
+    if (context != null) {
+      return;
+    }
+    Context ctx = hub.context();
+    context = ctx;
+    ctx.runOnContext(v -> {
+      consumer = vertx.eventBus().<JsonObject>consumer(Addresses.PRESENCE, this::onMessage);
+      consumer.completion().onSuccess(x -> vertx.eventBus().publish(Addresses.PRESENCE, new JsonObject()
+          .put("node", node).put("op", "hello")));
+      timer = vertx.setPeriodic(ANNOUNCE_MS, id -> {
         announce();
         long now = System.currentTimeMillis();
         table.staleNodes(now).forEach(this::dropNode);
       });
     });
-    ClusterMembers.onLeft(vertx, left -> context.runOnContext(v -> dropNode(left)));
+    ClusterMembers.onLeft(vertx, left -> ctx.runOnContext(v -> dropNode(left)));
   }
 
-  /** The node's presence, created with the node's hub by the first caller. */
-  public static Presence forNode(Vertx vertx, StreamHub hub) {
-    LocalMap<String, Presence> map = vertx.sharedData().getLocalMap(MAP);
-    synchronized (Presence.class) {
-      Presence p = map.get("presence");
-      if (p == null) {
-        p = new Presence(vertx, hub);
-        map.put("presence", p);
-      }
-      return p;
+  /** Stops announcing and listening (the node's bridges have stopped). */
+  public synchronized void close() {
+    Context ctx = context;
+    if (ctx != null) {
+      ctx.runOnContext(v -> {
+        vertx.cancelTimer(timer);
+        if (consumer != null) {
+          consumer.unregister();
+        }
+      });
     }
   }
 

@@ -10,8 +10,8 @@ import io.agentbus.bus.Requests;
 import io.agentbus.bus.Services;
 import io.agentbus.bus.SlashCommand;
 import io.agentbus.config.AgentbusConfig;
-import io.agentbus.config.ConfigKeys;
-import io.agentbus.db.Database;
+import io.agentbus.config.Sections;
+import io.agentbus.node.NodeParts;
 import io.agentbus.stream.Interest;
 import io.agentbus.stream.StreamName;
 import io.agentbus.stream.StreamStore;
@@ -54,21 +54,27 @@ public final class RouterVerticle extends VerticleBase {
   private boolean runsOrchestrator;
   private boolean runsApprovals;
 
+  private final NodeParts parts;
+
+  public RouterVerticle(NodeParts parts) {
+    this.parts = parts;
+  }
+
   @Override
   public Future<?> start() {
-    AgentbusConfig cfg = new AgentbusConfig(config());
+    AgentbusConfig cfg = parts.config();
+    Sections.Limits limits = cfg.limits();
     runsOrchestrator = cfg.runs(io.agentbus.config.Verticle.ORCHESTRATOR);
     runsApprovals = cfg.runs(io.agentbus.config.Verticle.APPROVALS);
-    maxContent = cfg.integer(ConfigKeys.MAX_CONTENT_CHARS);
-    pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
+    maxContent = limits.maxContentChars();
+    pool = parts.pool();
     streams = new StreamStore(pool);
-    writer = new StreamWriter(vertx, streams, interest);
+    writer = new StreamWriter(vertx, streams, interest, parts.metrics());
     channels = new Channels(pool);
-    idempotency = new Idempotency(pool, writer, cfg.integer(ConfigKeys.IDEMPOTENCY_TTL_HOURS));
+    idempotency = new Idempotency(pool, writer, limits.idempotencyTtlHours());
     vertx.setPeriodic(10 * 60_000L, id -> idempotency.sweep());
     changes = new MessageChanges(pool, writer, channels, maxContent);
-    reads = new Reads(vertx, pool, Database.searchPool(vertx, cfg.string(ConfigKeys.DB_URL), 2), streams, channels, cfg.integer(ConfigKeys.HISTORY_DEFAULT),
-        cfg.integer(ConfigKeys.HISTORY_MAX));
+    reads = new Reads(vertx, pool, parts.searchPool(), streams, channels, limits.historyDefault(), limits.historyMax());
     List<MessageConsumer<?>> consumers = new ArrayList<>(List.of(interest.listen(vertx)));
     serve(consumers, Addresses.CHAT_SEND, this::chatSend);
     serve(consumers, Addresses.ROUTER_POST, this::systemPost);

@@ -10,8 +10,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.LocalMap;
-import io.vertx.core.shareddata.Shareable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,14 +19,19 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The node's fan-out of stream events; see the package documentation for the ordering design. */
-public final class StreamHub implements Shareable {
+/**
+ * The node's fan-out of stream events; see the package documentation for the ordering design.
+ * One per node, made and closed by the node ({@code NodeParts}); it runs on the context given to
+ * {@link #startOn} by the first bridge instance, so with one instance the hub and its sockets
+ * share one event loop.
+ */
+public final class StreamHub {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamHub.class);
-  private static final String MAP = "agentbus.hub";
 
   private final Vertx vertx;
-  private final Context context;
+  /** Set once by {@link #startOn}; every field below is touched only there. */
+  private volatile Context context;
   private final StreamStore store;
   private final Typing typing;
   /** Gap fill and resync: what the bus did not bring is read from the database. */
@@ -37,38 +40,58 @@ public final class StreamHub implements Shareable {
   private final Map<String, StreamState> streams = new HashMap<>();
   /** The node's one consumer of its events address; registered before the first stream is ready. */
   private MessageConsumer<String> consumer;
+  private MessageConsumer<String> ephemeral;
   private Future<Void> consumerReady;
   private final String nodeAddress;
 
-  private StreamHub(Vertx vertx, Context context, StreamStore store, long gapFillMs, long resyncMs) {
+  /** The hub's own timers, cancelled at {@link #close}. */
+  private final List<Long> timers = new ArrayList<>();
+
+  public StreamHub(Vertx vertx, String nodeId, StreamStore store, Metrics metrics,
+      io.agentbus.bus.ClusterSize clusterSize, long gapFillMs, long resyncMs) {
     this.vertx = vertx;
-    this.context = context;
     this.store = store;
     this.typing = new Typing(vertx);
-    this.metrics = Metrics.of(vertx);
-    this.repair = new StreamRepair(vertx, store, metrics, streams, gapFillMs, resyncMs);
-    this.nodeAddress = Addresses.nodeEvents(
-        io.agentbus.bus.ClusterMembers.nodeId(vertx));
-    context.runOnContext(v -> {
-      ensureConsumer();
-      repair.start();
-      vertx.setPeriodic(Interest.ANNOUNCE_MS, id -> announce(new JsonObject()
-          .put("full", new JsonArray(new ArrayList<>(streams.keySet())))));
-      vertx.setPeriodic(1000, id -> typing.sweep(streams.values()));
-    });
+    this.metrics = metrics;
+    this.repair = new StreamRepair(vertx, store, metrics, clusterSize, streams, gapFillMs, resyncMs);
+    this.nodeAddress = Addresses.nodeEvents(nodeId);
   }
 
-  /** The node's hub, created on {@code context} by the first caller. */
-  public static StreamHub forNode(Vertx vertx, Context context, StreamStore store, long gapFillMs, long resyncMs) {
-    LocalMap<String, StreamHub> map = vertx.sharedData().getLocalMap(MAP);
-    synchronized (StreamHub.class) {
-      StreamHub hub = map.get("hub");
-      if (hub == null) {
-        hub = new StreamHub(vertx, context, store, gapFillMs, resyncMs);
-        map.put("hub", hub);
-      }
-      return hub;
+  /**
+   * Starts the hub on {@code context} unless it runs already; true when this call started it.
+   * Every bridge instance calls it: the first one's event loop becomes the hub's.
+   */
+  public synchronized boolean startOn(Context ctx) {
+    if (context != null) {
+      return false;
     }
+    context = ctx;
+    ctx.runOnContext(v -> {
+      ensureConsumer();
+      timers.add(repair.start());
+      timers.add(vertx.setPeriodic(Interest.ANNOUNCE_MS, id -> announce(new JsonObject()
+          .put("full", new JsonArray(new ArrayList<>(streams.keySet()))))));
+      timers.add(vertx.setPeriodic(1000, id -> typing.sweep(streams.values())));
+    });
+    return true;
+  }
+
+  /** Stops the hub's timers and consumers (the node's bridges have stopped). */
+  public synchronized void close() {
+    Context ctx = context;
+    if (ctx == null) {
+      return;
+    }
+    ctx.runOnContext(v -> {
+      timers.forEach(vertx::cancelTimer);
+      timers.clear();
+      if (consumer != null) {
+        consumer.unregister();
+      }
+      if (ephemeral != null) {
+        ephemeral.unregister();
+      }
+    });
   }
 
   // ---------------------------------------------------------------- public API (any thread)
@@ -156,11 +179,6 @@ public final class StreamHub implements Shareable {
     });
   }
 
-  /** The node's hub, or null when this node runs no bridge. */
-  public static StreamHub ofNode(Vertx vertx) {
-    return vertx.sharedData().<String, StreamHub>getLocalMap(MAP).get("hub");
-  }
-
   /** How many streams the node follows now (read from any thread: a snapshot). */
   public int followedStreams() {
     return streams.size();
@@ -229,7 +247,7 @@ public final class StreamHub implements Shareable {
   private void ensureConsumer() {
     if (consumer == null) {
       consumer = vertx.eventBus().consumer(nodeAddress, this::onEvent);
-      MessageConsumer<String> ephemeral = vertx.eventBus().consumer(Addresses.EPHEMERAL, this::onEvent);
+      ephemeral = vertx.eventBus().consumer(Addresses.EPHEMERAL, this::onEvent);
       consumerReady = Future.all(consumer.completion(), ephemeral.completion()).mapEmpty();
     }
   }

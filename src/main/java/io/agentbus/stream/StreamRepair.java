@@ -30,26 +30,28 @@ final class StreamRepair {
   private final Vertx vertx;
   private final StreamStore store;
   private final Metrics metrics;
+  private final io.agentbus.bus.ClusterSize clusterSize;
   private final Map<String, StreamState> streams;
   private final long gapFillMs;
   private final long resyncMs;
 
-  StreamRepair(Vertx vertx, StreamStore store, Metrics metrics, Map<String, StreamState> streams, long gapFillMs,
-      long resyncMs) {
+  StreamRepair(Vertx vertx, StreamStore store, Metrics metrics, io.agentbus.bus.ClusterSize clusterSize,
+      Map<String, StreamState> streams, long gapFillMs, long resyncMs) {
     this.vertx = vertx;
     this.store = store;
     this.metrics = metrics;
+    this.clusterSize = clusterSize;
     this.streams = streams;
     this.gapFillMs = gapFillMs;
     this.resyncMs = resyncMs;
   }
 
-  /** Starts the resync timer (on the hub's context). */
-  void start() {
+  /** Starts the resync timer (on the hub's context); returns its id. */
+  long start() {
     long[] last = {System.nanoTime()};
-    vertx.setPeriodic(SHORT_RESYNC_MS, id -> {
+    return vertx.setPeriodic(SHORT_RESYNC_MS, id -> {
       long now = System.nanoTime();
-      if (io.agentbus.bus.ClusterSize.of(vertx).unsettled(SETTLE_MS) || now - last[0] >= resyncMs * 1_000_000L) {
+      if (clusterSize.unsettled(SETTLE_MS) || now - last[0] >= resyncMs * 1_000_000L) {
         last[0] = now;
         resync();
       }

@@ -65,20 +65,20 @@ public final class StreamWriter {
   private int queued;
   private boolean inFlight;
 
-  public StreamWriter(Vertx vertx, StreamStore store, Interest interest) {
-    this(vertx, store::append, store, interest);
+  public StreamWriter(Vertx vertx, StreamStore store, Interest interest, Metrics metrics) {
+    this(vertx, store::append, store, interest, metrics);
   }
 
-  StreamWriter(Vertx vertx, Statement statement, Interest interest) {
-    this(vertx, statement, null, interest);
+  StreamWriter(Vertx vertx, Statement statement, Interest interest, Metrics metrics) {
+    this(vertx, statement, null, interest, metrics);
   }
 
-  private StreamWriter(Vertx vertx, Statement statement, StreamStore store, Interest interest) {
+  private StreamWriter(Vertx vertx, Statement statement, StreamStore store, Interest interest, Metrics metrics) {
     this.vertx = vertx;
     this.statement = statement;
     this.store = store;
     this.interest = interest;
-    this.metrics = Metrics.of(vertx);
+    this.metrics = metrics;
   }
 
   /**

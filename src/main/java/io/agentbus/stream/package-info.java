@@ -37,7 +37,7 @@
  * by page, until it has caught up with {@code delivered}; the switch to live happens on the hub's
  * thread right after that check, so no event falls between replay and live, and none repeats.
  *
- * <p><b>Concurrency.</b> All hub state lives on one Vert.x context (the first bridge verticle's);
+ * <p><b>Concurrency.</b> All hub state lives on one Vert.x context (the one given to {@code StreamHub.startOn} by the first bridge instance; the node makes and closes the hub);
  * public methods hop there and complete back on the caller's context. Each event is encoded once
  * ({@link io.agentbus.stream.Frame}) and the same bytes go to every subscriber. SockJS bridge
  * clients registered on {@code agentbus.<kind>.<id>} get each in-order event re-published there

@@ -7,9 +7,8 @@ import io.agentbus.bus.Json;
 import io.agentbus.bus.Principal;
 import io.agentbus.bus.Requests;
 import io.agentbus.bus.Services;
-import io.agentbus.config.AgentbusConfig;
-import io.agentbus.config.ConfigKeys;
-import io.agentbus.db.Database;
+import io.agentbus.config.Sections;
+import io.agentbus.node.NodeParts;
 import io.agentbus.stream.Interest;
 import io.agentbus.stream.StreamName;
 import io.agentbus.stream.StreamStore;
@@ -69,18 +68,24 @@ public final class UploadsVerticle extends VerticleBase {
   private long maxFileBytes;
   private long quotaBytes;
 
+  private final NodeParts parts;
+
+  public UploadsVerticle(NodeParts parts) {
+    this.parts = parts;
+  }
+
   @Override
   public Future<?> start() {
-    AgentbusConfig cfg = new AgentbusConfig(config());
-    pool = Database.pool(vertx, cfg.string(ConfigKeys.DB_URL), cfg.integer(ConfigKeys.DB_POOL_SIZE));
+    Sections.Uploads cfg = parts.config().uploads();
+    pool = parts.pool();
     store = new PgFileStore(vertx, pool);
     files = new FileQueries(pool);
-    writer = new StreamWriter(vertx, new StreamStore(pool), interest);
+    writer = new StreamWriter(vertx, new StreamStore(pool), interest, parts.metrics());
     workers = vertx.createSharedWorkerExecutor("agentbus-uploads", WORKERS);
-    allowed = Arrays.stream(cfg.string(ConfigKeys.UPLOADS_ALLOWED).split(",")).map(String::trim)
+    allowed = Arrays.stream(cfg.allowedExtensions().split(",")).map(String::trim)
         .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-    maxFileBytes = cfg.integer(ConfigKeys.UPLOADS_MAX_FILE_BYTES);
-    quotaBytes = cfg.integer(ConfigKeys.UPLOADS_QUOTA_BYTES);
+    maxFileBytes = cfg.maxFileBytes();
+    quotaBytes = cfg.quotaBytes();
     vertx.setPeriodic(ORPHAN_SWEEP_MS, id -> files.sweepOrphanChunks()
         .onFailure(e -> LOG.warn("orphan chunk sweep failed: {}", e.toString())));
     List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),

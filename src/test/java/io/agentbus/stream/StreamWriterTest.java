@@ -45,7 +45,7 @@ class StreamWriterTest {
       Promise<StreamStore.Appended> p = Promise.promise();
       commits.add(p);
       return p.future();
-    }, new Interest());
+    }, new Interest(), new io.agentbus.metrics.Metrics());
   }
 
   /** Commits statement i as PostgreSQL would: the first seq of each stream's kept events, and the lost fences. */

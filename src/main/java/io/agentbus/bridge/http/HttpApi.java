@@ -81,7 +81,7 @@ public final class HttpApi {
    * a body over the limit too, so that refusal is audited as well.
    */
   private void mountAdmin(Router router) {
-    int limit = bc.cfg().integer(io.agentbus.config.ConfigKeys.ADMIN_MAX_BODY_BYTES);
+    int limit = bc.cfg().admin().maxBodyBytes();
     router.route("/admin/*").handler(BodyHandler.create().setBodyLimit(limit).setHandleFileUploads(false))
         .failureHandler(ctx -> {
           if (ctx.statusCode() == 413) {
@@ -143,10 +143,10 @@ public final class HttpApi {
    */
   private void clientConfig(RoutingContext ctx) {
     io.agentbus.config.AgentbusConfig cfg = bc.cfg();
-    json(ctx, 200, new JsonObject().put("devLogin", cfg.devLogin()).put("profile", cfg.string(io.agentbus.config.ConfigKeys.PROFILE))
-        .put("maxContentChars", cfg.integer(io.agentbus.config.ConfigKeys.MAX_CONTENT_CHARS))
-        .put("uploads", new JsonObject().put("maxFileBytes", cfg.integer(io.agentbus.config.ConfigKeys.UPLOADS_MAX_FILE_BYTES))
-            .put("maxFiles", cfg.integer(io.agentbus.config.ConfigKeys.UPLOADS_MAX_FILES))
+    json(ctx, 200, new JsonObject().put("devLogin", cfg.devLogin()).put("profile", cfg.node().profile())
+        .put("maxContentChars", cfg.limits().maxContentChars())
+        .put("uploads", new JsonObject().put("maxFileBytes", cfg.uploads().maxFileBytes())
+            .put("maxFiles", cfg.uploads().maxFiles())
             .put("extensions", new io.vertx.core.json.JsonArray(io.agentbus.uploads.ContentCheck.extensions()))));
   }
 

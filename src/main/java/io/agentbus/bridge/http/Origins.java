@@ -2,10 +2,8 @@ package io.agentbus.bridge.http;
 
 import io.agentbus.bus.ErrorCode;
 import io.agentbus.config.AgentbusConfig;
-import io.agentbus.config.ConfigKeys;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,8 +20,7 @@ public final class Origins {
   private final boolean any;
 
   public Origins(AgentbusConfig cfg) {
-    this.allowed = Arrays.stream(cfg.string(ConfigKeys.HTTP_ALLOWED_ORIGINS).split(",")).map(String::trim)
-        .filter(s -> !s.isEmpty()).map(s -> s.replaceAll("/+$", "")).toList();
+    this.allowed = cfg.http().allowedOrigins().stream().map(s -> s.replaceAll("/+$", "")).toList();
     this.any = allowed.contains("*") || allowed.isEmpty() && !cfg.isProd();
   }
 

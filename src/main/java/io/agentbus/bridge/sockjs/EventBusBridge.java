@@ -59,7 +59,7 @@ public final class EventBusBridge {
 
   public EventBusBridge(BridgeContext bc) {
     this.bc = bc;
-    this.metrics = io.agentbus.metrics.Metrics.of(bc.vertx());
+    this.metrics = bc.metrics();
   }
 
   public Router router() {

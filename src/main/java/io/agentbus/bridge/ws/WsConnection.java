@@ -54,7 +54,7 @@ public final class WsConnection implements Sink {
     this.bc = bc;
     this.ws = ws;
     this.endpoint = endpoint;
-    this.metrics = Metrics.of(bc.vertx());
+    this.metrics = bc.metrics();
     metrics.wsConnections.incrementAndGet();
     endpoint.opened(this);
     this.limiter = new RateLimiter(bc.limits().ratePerSecond(), bc.limits().rateBurst());

@@ -1,0 +1,7 @@
+/**
+ * What a node hands to its verticles ({@link io.agentbus.node.NodeParts}): its configuration as
+ * typed sections, its database pools, its stream hub and presence, its metrics and its view of
+ * the cluster — each built once by {@code io.agentbus.Node} and closed by it after the verticles
+ * stopped. No verticle looks a shared part up by name; each receives them in its constructor.
+ */
+package io.agentbus.node;
