@@ -1,5 +1,6 @@
 package io.agentbus.admin;
 
+import io.agentbus.stream.StreamName;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonArray;
@@ -49,10 +50,10 @@ class WorkerResultIdempotencyTest extends TwoNodeClusterTest {
         JsonObject noKey = w2.replyTo(w2.send(result.copy().put("idempotencyKey", "other")));
         assertEquals("NOT_FOUND", noKey.getString("code"), noKey.encode());
       }
-      long completed = cluster.storedEvents("workflow:" + wf).stream()
+      long completed = cluster.storedEvents(StreamName.workflow(wf)).stream()
           .filter(e -> "agent_completed".equals(e.getString("type"))).count();
       assertEquals(1, completed);
-      assertTrue(cluster.storedEvents("workflow:" + wf).stream().anyMatch(e -> "workflow_completed".equals(e.getString("type"))));
+      assertTrue(cluster.storedEvents(StreamName.workflow(wf)).stream().anyMatch(e -> "workflow_completed".equals(e.getString("type"))));
     }
   }
 }

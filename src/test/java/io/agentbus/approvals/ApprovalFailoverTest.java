@@ -1,5 +1,6 @@
 package io.agentbus.approvals;
 
+import io.agentbus.stream.StreamName;
 import io.agentbus.support.IntegrationTest;
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.WorkflowKit;
@@ -55,7 +56,7 @@ class ApprovalFailoverTest {
       assertEquals("expired", row.getString(0));
       assertEquals("system", row.getString(1));
       assertEquals(1L, cluster.count("SELECT count(*) FROM events WHERE stream = $1 AND type = 'approval_resolved'",
-          "workflow:" + id));
+          StreamName.workflow(id)));
     }
   }
 }

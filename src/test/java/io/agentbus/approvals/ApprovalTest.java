@@ -1,5 +1,6 @@
 package io.agentbus.approvals;
 
+import io.agentbus.stream.StreamName;
 import io.agentbus.support.BridgeClient;
 import io.agentbus.support.Http;
 import io.agentbus.support.TwoNodeClusterTest;
@@ -234,7 +235,7 @@ class ApprovalTest extends TwoNodeClusterTest {
       assertEquals("approved".equals(outcome) ? 1 : 0, qaStarts);
       assertEquals("approved".equals(outcome) ? "workflow_completed" : "workflow_failed", last(events).getString("type"));
       assertEquals(1L, cluster.count("SELECT count(*) FROM events WHERE stream = $1 AND type = 'approval_resolved'",
-          "workflow:" + id));
+          StreamName.workflow(id)));
       assertEquals(outcome, cluster.db().preparedQuery("SELECT status FROM approvals WHERE id = $1")
           .execute(io.vertx.sqlclient.Tuple.of(approvalId)).await().iterator().next().getString(0));
     }
@@ -261,7 +262,7 @@ class ApprovalTest extends TwoNodeClusterTest {
       assertTrue(late.getString("error").contains("expired"));
       ws.drain(1500);
       assertEquals(1L, cluster.count("SELECT count(*) FROM events WHERE stream = $1 AND type = 'approval_resolved'",
-          "workflow:" + id));
+          StreamName.workflow(id)));
       double expired = 0;
       for (int n = 0; n < 2; n++) {
         expired += WorkflowKit.metricValue(cluster.http(n).get("/metrics", null).body(),

@@ -1,5 +1,6 @@
 package io.agentbus.chat;
 
+import io.agentbus.stream.StreamName;
 import io.agentbus.support.BridgeClient;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
@@ -72,7 +73,7 @@ class ChatCompleteTest extends TwoNodeClusterTest {
   }
 
   static long stored(String channel) {
-    return cluster.count("SELECT count(*) FROM events WHERE stream = $1", "channel:" + channel);
+    return cluster.count("SELECT count(*) FROM events WHERE stream = $1", StreamName.channel(channel));
   }
 
   static JsonObject history(WsClient c, JsonObject frame) {

@@ -1,5 +1,6 @@
 package io.agentbus.support;
 
+import io.agentbus.stream.StreamName;
 /**
  * A channel with many messages, written straight into its tables (events, the stream's last seq
  * and the message projection) as the append statement would have left them: 100 000 posts through
@@ -11,7 +12,7 @@ public final class LongChannel {
 
   /** Creates channel {@code name} holding {@code n} messages, ten seconds apart, ending now. */
   public static void create(TestCluster c, String name, int n) {
-    String stream = "channel:" + name;
+    String stream = StreamName.channel(name);
     c.db().query("INSERT INTO channels (name, description, created_by) VALUES ('" + name + "', 'A very long channel', 'test')")
         .execute().await();
     String frame = "jsonb_build_object('type', 'message', 'messageId', 'long-' || g, 'channel', '" + name + "', "

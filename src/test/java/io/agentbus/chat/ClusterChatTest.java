@@ -1,5 +1,6 @@
-package io.agentbus;
+package io.agentbus.chat;
 
+import io.agentbus.stream.StreamName;
 import io.agentbus.support.BridgeClient;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WsClient;
@@ -88,7 +89,7 @@ class ClusterChatTest extends TwoNodeClusterTest {
       assertEquals("bob", m2.getString("authorId"), "authorId comes from the token, never the frame");
       assertEquals(m1.getLong("seq") + 1, m2.getLong("seq"));
       assertEquals(reply.getJsonObject("body").getLong("seq"), m2.getLong("seq"));
-      assertEquals("channel:" + ch, m2.getString("stream"));
+      assertEquals(StreamName.channel(ch), m2.getString("stream"));
     }
   }
 
@@ -150,7 +151,7 @@ class ClusterChatTest extends TwoNodeClusterTest {
           assertEquals(p + i, own.get(i));
         }
       }
-      assertEquals(total, cluster.count("SELECT count(*) FROM events WHERE stream = $1", "channel:" + ch));
+      assertEquals(total, cluster.count("SELECT count(*) FROM events WHERE stream = $1", StreamName.channel(ch)));
     }
   }
 
@@ -211,7 +212,7 @@ class ClusterChatTest extends TwoNodeClusterTest {
         JsonObject sub = r.replyTo(id);
         assertEquals("subscribed", sub.getString("type"));
         assertEquals(2, sub.getLong("seq"));
-        assertEquals("channel:" + ch, sub.getString("stream"));
+        assertEquals(StreamName.channel(ch), sub.getString("stream"));
       }
     }
   }
@@ -224,7 +225,7 @@ class ClusterChatTest extends TwoNodeClusterTest {
         JsonObject ack = chat(w, ch, "durable " + i);
         assertNotNull(ack.getString("messageId"));
         assertEquals(1, cluster.count("SELECT count(*) FROM events WHERE stream = $1 AND seq = $2 AND payload LIKE $3",
-            "channel:" + ch, ack.getLong("seq"), "%" + ack.getString("messageId") + "%"));
+            StreamName.channel(ch), ack.getLong("seq"), "%" + ack.getString("messageId") + "%"));
       }
     }
   }
@@ -298,7 +299,7 @@ class ClusterChatTest extends TwoNodeClusterTest {
       assertEquals(new JsonArray(), b.next("typing_update").getJsonArray("users"));
       assertTrue(a.drain(300).stream().noneMatch(f -> "typing_update".equals(f.getString("type"))),
           "the typist is not told about themselves");
-      assertEquals(0, cluster.count("SELECT count(*) FROM events WHERE stream = $1", "channel:" + ch));
+      assertEquals(0, cluster.count("SELECT count(*) FROM events WHERE stream = $1", StreamName.channel(ch)));
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.agentbus;
+package io.agentbus.bridge;
 
 import io.agentbus.support.IntegrationTest;
 import io.agentbus.support.TestCluster;

@@ -1,4 +1,4 @@
-package io.agentbus;
+package io.agentbus.orchestrator;
 
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WorkflowKit;

@@ -1,5 +1,6 @@
-package io.agentbus;
+package io.agentbus.faults;
 
+import io.agentbus.stream.StreamName;
 import io.agentbus.support.FaultKit;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WorkflowKit;
@@ -76,7 +77,7 @@ class DatabaseOutageTest extends TwoNodeClusterTest {
           && System.currentTimeMillis() < deadline) {
         Thread.sleep(200);
       }
-      List<JsonObject> events = cluster.storedEvents("workflow:" + wf);
+      List<JsonObject> events = cluster.storedEvents(StreamName.workflow(wf));
       FaultKit.assertNoStepRepeated(wf, events);
       for (int position = 1; position <= 5; position++) {
         int p = position;

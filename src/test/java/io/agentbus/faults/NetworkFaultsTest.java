@@ -1,5 +1,6 @@
-package io.agentbus;
+package io.agentbus.faults;
 
+import io.agentbus.stream.StreamName;
 import io.agentbus.support.FaultKit;
 import io.agentbus.support.Http;
 import io.agentbus.support.IntegrationTest;
@@ -179,10 +180,10 @@ class NetworkFaultsTest {
 
   /** Each agent step completed once, one terminal event, the workflow and session copies alike. */
   static void assertRanOnce(String id) {
-    List<JsonObject> events = db.storedEvents("workflow:" + id);
+    List<JsonObject> events = db.storedEvents(StreamName.workflow(id));
     FaultKit.assertNoStepRepeated(id, events);
     String session = events.get(0).getString("sessionId");
-    long inSession = db.storedEvents("session:" + session).stream().filter(e -> id.equals(e.getString("workflowId")))
+    long inSession = db.storedEvents(StreamName.session(session)).stream().filter(e -> id.equals(e.getString("workflowId")))
         .count();
     assertEquals(events.size(), inSession, id + ": the workflow and session streams hold the same events");
   }
@@ -298,7 +299,7 @@ class NetworkFaultsTest {
       for (String id : scene.workflows()) {
         assertRanOnce(id);
         // PostgreSQL arbitrated: every owner kept renewing, so no workflow changed hands.
-        assertTrue(db.storedEvents("workflow:" + id).stream().noneMatch(e -> "error".equals(e.getString("type"))),
+        assertTrue(db.storedEvents(StreamName.workflow(id)).stream().noneMatch(e -> "error".equals(e.getString("type"))),
             id + " was never taken over");
       }
       assertTrue(wholeAfterMs <= 30_000, "the cluster was whole " + wholeAfterMs + " ms after the heal");

@@ -1,4 +1,4 @@
-package io.agentbus;
+package io.agentbus.bridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,5 +1,6 @@
-package io.agentbus;
+package io.agentbus.orchestrator;
 
+import io.agentbus.stream.StreamName;
 import io.agentbus.support.BridgeClient;
 import io.agentbus.support.Http;
 import io.agentbus.support.TwoNodeClusterTest;
@@ -49,7 +50,7 @@ class WorkflowTest extends TwoNodeClusterTest {
 
       // Gapless, increasing seq on the session stream.
       for (int i = 0; i < events.size(); i++) {
-        assertEquals("session:" + session, events.get(i).getString("stream"));
+        assertEquals(StreamName.session(session), events.get(i).getString("stream"));
         assertEquals(events.get(0).getLong("seq") + i, events.get(i).getLong("seq"), "seq gap at " + i);
         assertEquals(session, events.get(i).getString("sessionId"));
         assertNotNull(events.get(i).getString("timestamp"));
@@ -119,7 +120,7 @@ class WorkflowTest extends TwoNodeClusterTest {
       assertEquals(session, wf.getString("sessionId"));
       assertEquals(5, wf.getJsonArray("agents").size());
       assertEquals(types(events), wf.getJsonArray("events").stream().map(e -> ((JsonObject) e).getString("type")).toList());
-      assertEquals("workflow:" + id, wf.getJsonArray("events").getJsonObject(0).getString("stream"));
+      assertEquals(StreamName.workflow(id), wf.getJsonArray("events").getJsonObject(0).getString("stream"));
       assertEquals(1L, wf.getJsonArray("events").getJsonObject(0).getLong("seq"));
       JsonObject listed = cluster.http(0).get("/api/workflows?sessionId=" + session, alice).json();
       assertEquals(id, listed.getJsonArray("workflows").getJsonObject(0).getString("workflowId"));
@@ -146,7 +147,7 @@ class WorkflowTest extends TwoNodeClusterTest {
       String sub = watcher.send(new JsonObject().put("type", "subscribe").put("executionId", id).put("lastSeq", 1));
       List<JsonObject> got = new ArrayList<>();
       while (true) {
-        JsonObject f = watcher.next(x -> ("workflow:" + id).equals(x.getString("stream")), "workflow event");
+        JsonObject f = watcher.next(x -> (StreamName.workflow(id)).equals(x.getString("stream")), "workflow event");
         got.add(f);
         if (got.size() == 2) {
           break;
@@ -385,7 +386,7 @@ class WorkflowTest extends TwoNodeClusterTest {
       JsonObject some = first.next(f -> id.equals(f.getString("workflowId")) && "agent_started".equals(f.getString("type")),
           "the first agent");
       had = some.getLong("seq");
-      assertEquals("session:" + session, some.getString("stream"));
+      assertEquals(StreamName.session(session), some.getString("stream"));
     }
     // Reconnect to the other node, saying how far this client's session stream had come.
     WsClient back = WsClient.authed(cluster, 1, alice, session + "&sessionSeq=" + had);

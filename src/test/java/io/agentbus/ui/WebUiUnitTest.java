@@ -1,4 +1,4 @@
-package io.agentbus;
+package io.agentbus.ui;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.agentbus;
+package io.agentbus.auth;
 
 import io.agentbus.support.Http;
 import io.agentbus.support.TwoNodeClusterTest;

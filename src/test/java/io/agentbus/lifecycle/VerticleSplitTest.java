@@ -1,4 +1,4 @@
-package io.agentbus;
+package io.agentbus.lifecycle;
 
 import io.agentbus.support.IntegrationTest;
 import io.agentbus.support.TestCluster;

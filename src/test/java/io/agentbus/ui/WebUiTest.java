@@ -1,4 +1,4 @@
-package io.agentbus;
+package io.agentbus.ui;
 
 import io.agentbus.support.Browser;
 import io.agentbus.support.IntegrationTest;

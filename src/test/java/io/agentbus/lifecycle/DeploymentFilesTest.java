@@ -1,4 +1,4 @@
-package io.agentbus;
+package io.agentbus.lifecycle;
 
 import io.agentbus.config.AgentbusConfig;
 import io.agentbus.config.ConfigKeys;

@@ -1,4 +1,4 @@
-package io.agentbus;
+package io.agentbus.db;
 
 import io.agentbus.db.Migrator;
 import io.agentbus.support.IntegrationTest;

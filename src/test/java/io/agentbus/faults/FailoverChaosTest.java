@@ -1,5 +1,6 @@
-package io.agentbus;
+package io.agentbus.faults;
 
+import io.agentbus.stream.StreamName;
 import io.agentbus.support.FaultKit;
 import io.agentbus.support.Http;
 import io.agentbus.support.IntegrationTest;
@@ -53,7 +54,7 @@ class FailoverChaosTest {
   }
 
   static List<JsonObject> storedEvents(String workflowId) {
-    return db.storedEvents("workflow:" + workflowId);
+    return db.storedEvents(StreamName.workflow(workflowId));
   }
 
   static String status(String workflowId) {
@@ -175,7 +176,7 @@ class FailoverChaosTest {
       // Past its lease (4 s) and a sweep, not past Hazelcast's 10 s: it stays a member and wakes up
       // believing it still runs the workflow.
       Thread.sleep(7_000);
-      long before = db.count("SELECT count(*) FROM events WHERE stream = $1", "workflow:" + id);
+      long before = db.count("SELECT count(*) FROM events WHERE stream = $1", StreamName.workflow(id));
       frozen.signal("CONT");
       assertEquals("completed", awaitEnd(id, 60_000));
       Thread.sleep(3_000); // what the thawed node's timers would have written by now
