@@ -53,6 +53,7 @@ public final class RouterVerticle extends VerticleBase {
   private Idempotency idempotency;
   private boolean runsOrchestrator;
   private boolean runsApprovals;
+  private ReadRights rights;
 
   private final NodeParts parts;
 
@@ -94,6 +95,7 @@ public final class RouterVerticle extends VerticleBase {
     serve(consumers, Addresses.CHAT_REACTION, changes::reaction);
     serve(consumers, Addresses.CHAT_PIN, changes::pin);
     serve(consumers, Addresses.TYPING, this::typing);
+    rights = new ReadRights(vertx, pool, channels, runsOrchestrator);
     serve(consumers, Addresses.SUBSCRIBE_CHECK, this::subscribeCheck);
     serve(consumers, Addresses.SESSION_CLAIM, this::sessionClaim);
     ChannelRequests channelRequests = new ChannelRequests(pool, streams, channels, reads);
@@ -342,34 +344,8 @@ public final class RouterVerticle extends VerticleBase {
 
   /** May the caller receive {stream}? Answers {stream} or fails NOT_FOUND / FORBIDDEN. */
   private Future<JsonObject> subscribeCheck(Message<Object> msg) {
-    Principal who = Principal.of(msg);
     String stream = Json.requireString(body(msg), "stream", 200);
-    StreamName name = StreamName.parse(stream);
-    if (name == null) {
-      throw AppException.invalid("'" + stream + "' is no stream name");
-    }
-    JsonObject ok = new JsonObject().put("stream", stream);
-    return switch (name.kind()) {
-      case CHANNEL -> channel(name.id()).map(c -> ok);
-      case SESSION -> sessionOwner(name.id()).compose(owner -> who.isOwnerOr(owner, "admin") ? Future.succeededFuture(ok)
-          : Future.failedFuture(AppException.forbidden("session '" + name.id() + "' belongs to another user")));
-      case USER -> name.id().equals(who.userId()) ? Future.succeededFuture(ok)
-          : Future.failedFuture(AppException.forbidden("only " + name.id() + " may listen to their own user stream"));
-      // The orchestrator owns workflows and the rule of who may read one. Asked on this node when
-      // it runs one: right after a member's kill -9 the cluster may still route to its dead consumer.
-      case WORKFLOW -> vertx.eventBus().request(Addresses.WORKFLOW_READ_CHECK,
-              new JsonObject().put("workflowId", name.id()), Requests.as(who).setLocalOnly(runsOrchestrator))
-          .recover(err -> Future.failedFuture(Services.noHandlers(err)
-              ? AppException.notFound("no workflow '" + name.id() + "'") : err))
-          .map(m -> ok);
-    };
-  }
-
-  /** The user a session belongs to; NOT_FOUND when nobody claimed it. */
-  private Future<String> sessionOwner(String id) {
-    return pool.preparedQuery(RouterQueries.SESSION_OWNER).execute(Tuple.of(id)).compose(rows -> rows.size() == 0
-        ? Future.failedFuture(AppException.notFound("no session '" + id + "'"))
-        : Future.succeededFuture(rows.iterator().next().getString(0)));
+    return rights.mayRead(Principal.of(msg), stream).map(v -> new JsonObject().put("stream", stream));
   }
 
   /** Claims {sessionId} for the caller, or checks it is theirs. Answers {sessionId, lastSeq} (of its stream). */
@@ -377,7 +353,7 @@ public final class RouterVerticle extends VerticleBase {
     Principal who = Principal.of(msg);
     String id = Json.requireId(body(msg), "sessionId");
     return pool.preparedQuery(RouterQueries.CLAIM_SESSION).execute(Tuple.of(id, who.userId()))
-        .compose(r -> sessionOwner(id))
+        .compose(r -> rights.sessionOwner(id))
         .compose(owner -> owner.equals(who.userId())
             ? streams.lastSeq(StreamName.session(id)).map(seq -> new JsonObject().put("sessionId", id).put("lastSeq", seq))
             : Future.failedFuture(AppException.forbidden("session '" + id + "' belongs to another user")));
