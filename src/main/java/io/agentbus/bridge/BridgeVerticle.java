@@ -43,6 +43,7 @@ public final class BridgeVerticle extends VerticleBase {
   private Pool pool;
   private BridgeContext bc;
   private EventBusBridge sockJs;
+  private io.agentbus.bridge.sse.SseEndpoint sse;
 
   public BridgeVerticle(NodeParts parts) {
     this.parts = parts;
@@ -100,15 +101,29 @@ public final class BridgeVerticle extends VerticleBase {
     sockJs = new EventBusBridge(bc);
     router.route("/eventbus/*").subRouter(sockJs.router());
     Sections.Uploads uploads = cfg.uploads();
-    new HttpApi(bc, new UploadHttp(vertx, pool, uploads.tmpDir(), uploads.maxFileBytes(), uploads.maxFiles(),
-        cfg.runs(io.agentbus.config.Verticle.UPLOADS))).mount(router);
+    sse = new io.agentbus.bridge.sse.SseEndpoint(bc);
+    HttpApi api = new HttpApi(bc, new UploadHttp(vertx, pool, uploads.tmpDir(), uploads.maxFileBytes(), uploads.maxFiles(),
+        cfg.runs(io.agentbus.config.Verticle.UPLOADS)));
+    api.mount(router, r -> r.get(Operation.STREAM_EVENTS.http.path())
+            .handler(ctx -> {
+              if (io.agentbus.bridge.sse.SseEndpoint.wanted(ctx)) {
+                sse.serve(ctx);
+              } else {
+                ctx.next();
+              }
+            }));
     // The UI's browser libraries come from WebJars (Maven dependencies), versioned in their paths.
     // Static files answer GET and HEAD only, so another method on an API path is 405, not a 404
     // from a static lookup that matched every method.
     router.route("/webjars/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86_400));
+    if (cfg.isProd()) {
+      // The browsable API page is a development aid; production publishes the documents only.
+      router.get("/api-docs.html").handler(ctx -> HttpApi.fail(ctx, ErrorCode.NOT_FOUND, "no such page"));
+    }
     router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    api.publish(router);
     // Approvers' inboxes: one cluster consumer per bridge, fanned out to its own connections.
     vertx.eventBus().<JsonObject>consumer(io.agentbus.bus.Addresses.APPROVALS_INBOX, m -> {
       io.agentbus.stream.Frame f = new io.agentbus.stream.Frame(m.body().encode());
@@ -156,6 +171,7 @@ public final class BridgeVerticle extends VerticleBase {
   public Future<?> stop() {
     List<Future<Void>> closing = new java.util.ArrayList<>();
     closing.add(wsEndpoint.shutdown(DRAIN_MS));
+    sse.closeAll();
     closing.add(sockJs.closeAll(1012, "service restart", DRAIN_MS));
     // A graceful shutdown: requests in flight are answered before their connections close.
     return Future.join(closing).transform(x -> server.shutdown(DRAIN_MS, java.util.concurrent.TimeUnit.MILLISECONDS));

@@ -28,7 +28,10 @@ public enum Operation {
       // A slash command is answered by its command_result; a message by its ack.
       r -> r.containsKey("commandResult") ? r.getJsonObject("commandResult").copy()
           : withThread(reply("ack", r, "stream", "seq", "messageId"), r),
-      null, Flow.ORDERED, Follow.IF_COMMAND),
+      // PROTOCOL §12: a backend's post. The router keeps its key with the event, in one transaction.
+      Http.post("/api/channels/:channel/messages", 201).keyField("idempotencyKey").serviceKeeps()
+          .answer(r -> r.containsKey("commandResult") ? r : pick(r, "messageId", "stream", "seq", "threadId")),
+      Flow.ORDERED, Follow.IF_COMMAND),
   HISTORY(Verticle.ROUTER, Addresses.HISTORY, List.of("history"),
       Body.only("channel", "before", "after", "limit", "threadId", "topLevel"),
       r -> reply("message_history", r, "channel", "messages", "hasMore", "threadId", "root"),
@@ -62,7 +65,11 @@ public enum Operation {
   WORKFLOW_START(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_START, List.of("user_input"),
       // No sessionId: a workflow runs in the connection's session (the caller's headers carry it).
       Body.only("content", "attachments", "workflow"),
-      r -> reply("ack", r, "workflowId", "workflowName", "stream"), null, Flow.PLAIN, Follow.ALWAYS),
+      r -> reply("ack", r, "workflowId", "workflowName", "stream"),
+      // Over HTTP the key also names the workflow, so a start repeated after a lost answer makes none.
+      Http.post("/api/workflows", 201).keyField("requestKey")
+          .answer(r -> pick(r, "workflowId", "sessionId", "workflowName", "stream")),
+      Flow.PLAIN, Follow.ALWAYS),
   WORKFLOW_CANCEL(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_CANCEL, List.of("cancel"), Body.only("workflowId"),
       r -> reply("cancelled", r, "workflowId", "success", "status"), null, Flow.PLAIN, Follow.NEVER),
   APPROVAL_RESPOND(Verticle.APPROVALS, Addresses.APPROVAL_RESPOND, List.of("approval_response"), Body.ALL,
@@ -79,6 +86,15 @@ public enum Operation {
       Http.get("/api/workflows/:workflowId"), Flow.PLAIN, Follow.NEVER),
   WORKFLOW_LIST(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_LIST, List.of(), Body.ALL, null,
       Http.get("/api/workflows").strings("sessionId"), Flow.PLAIN, Follow.NEVER),
+  WORKFLOW_HTTP_CANCEL(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_ACT, List.of(), Body.ALL, null,
+      Http.post("/api/workflows/:workflowId/cancel", 200).with("action", "cancel"), Flow.PLAIN, Follow.NEVER),
+  WORKFLOW_HTTP_PAUSE(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_ACT, List.of(), Body.ALL, null,
+      Http.post("/api/workflows/:workflowId/pause", 200).with("action", "pause"), Flow.PLAIN, Follow.NEVER),
+  WORKFLOW_HTTP_RESUME(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_ACT, List.of(), Body.ALL, null,
+      Http.post("/api/workflows/:workflowId/resume", 200).with("action", "resume"), Flow.PLAIN, Follow.NEVER),
+  // PROTOCOL §12: a stream read by cursor (the same path with Accept: text/event-stream is bridge.sse).
+  STREAM_EVENTS(Verticle.ROUTER, Addresses.STREAM_EVENTS, List.of(), Body.ALL, null,
+      Http.get("/api/streams/:stream/events").numbers("after", "limit"), Flow.PLAIN, Follow.NEVER),
   APPROVALS_LIST(Verticle.APPROVALS, Addresses.APPROVALS_LIST, List.of(), Body.ALL, null,
       Http.get("/api/approvals").strings("status"), Flow.PLAIN, Follow.NEVER),
   // The web UI's directory and history of its own (issue 15).
@@ -160,6 +176,17 @@ public enum Operation {
     return result.getBoolean("duplicate", false) ? ack.put("duplicate", true) : ack;
   }
 
+  /** The named fields of a result that it has. */
+  private static JsonObject pick(JsonObject result, String... fields) {
+    JsonObject out = new JsonObject();
+    for (String k : fields) {
+      if (result.getValue(k) != null) {
+        out.put(k, result.getValue(k));
+      }
+    }
+    return out;
+  }
+
   private static JsonObject reply(String type, JsonObject result, String... fields) {
     JsonObject f = new JsonObject().put("type", type);
     for (String k : fields) {
@@ -195,26 +222,65 @@ public enum Operation {
   }
 
   /**
-   * A REST route: path parameters ({@code :field}) and the listed query parameters become body
-   * fields of the same names; a POST's JSON object body is the rest.
+   * A REST route: path parameters ({@code :field}), the listed query parameters and the fixed
+   * fields become body fields of the same names; a POST's JSON object body is the rest.
+   *
+   * <p>A POST's {@code Idempotency-Key} is claimed around the request by the HTTP transport
+   * ({@code internal.router.http-key.*}), which repeats the first answer to a repeat — unless the
+   * service keeps the key itself, with what it writes, in one transaction ({@code claims} false).
+   *
+   * @param keyField the body field the key is also handed to the service in (null: none)
+   * @param claims whether the transport claims the key (false: the service alone keeps it)
+   * @param answer the HTTP body made from the service's result; null: the result as it is
    */
-  public record Http(HttpMethod method, String path, int okStatus, List<String> numberParams, List<String> stringParams) {
+  public record Http(HttpMethod method, String path, int okStatus, List<String> numberParams, List<String> stringParams,
+                     Map<String, String> fixed, String keyField, boolean claims, Function<JsonObject, JsonObject> answer) {
 
     static Http get(String path) {
-      return new Http(HttpMethod.GET, path, 200, List.of(), List.of());
+      return new Http(HttpMethod.GET, path, 200, List.of(), List.of(), Map.of(), null, false, null);
     }
 
     static Http post(String path, int okStatus) {
-      return new Http(HttpMethod.POST, path, okStatus, List.of(), List.of());
+      return new Http(HttpMethod.POST, path, okStatus, List.of(), List.of(), Map.of(), null, true, null);
     }
 
     /** Query parameters that must be whole numbers (a bad one is INVALID_MESSAGE). */
     Http numbers(String... names) {
-      return new Http(method, path, okStatus, List.of(names), stringParams);
+      return new Http(method, path, okStatus, List.of(names), stringParams, fixed, keyField, claims, answer);
     }
 
     Http strings(String... names) {
-      return new Http(method, path, okStatus, numberParams, List.of(names));
+      return new Http(method, path, okStatus, numberParams, List.of(names), fixed, keyField, claims, answer);
+    }
+
+    /** A body field every request of the route has (which of several actions it is). */
+    Http with(String field, String value) {
+      java.util.Map<String, String> m = new java.util.LinkedHashMap<>(fixed);
+      m.put(field, value);
+      return new Http(method, path, okStatus, numberParams, stringParams, Map.copyOf(m), keyField, claims, answer);
+    }
+
+    Http keyField(String field) {
+      return new Http(method, path, okStatus, numberParams, stringParams, fixed, field, claims, answer);
+    }
+
+    /** The service keeps the key with what it writes and answers a repeat itself ({@code duplicate}). */
+    Http serviceKeeps() {
+      return new Http(method, path, okStatus, numberParams, stringParams, fixed, keyField, false, answer);
+    }
+
+    Http answer(Function<JsonObject, JsonObject> shape) {
+      return new Http(method, path, okStatus, numberParams, stringParams, fixed, keyField, claims, shape);
+    }
+
+    /** The HTTP body for a service's result. */
+    public JsonObject body(JsonObject result) {
+      return answer == null ? result : answer.apply(result);
+    }
+
+    /** A chat post that was a slash command answers 200 with its result, not 201. */
+    public int status(JsonObject body) {
+      return body.containsKey("commandResult") ? 200 : okStatus;
     }
   }
 }

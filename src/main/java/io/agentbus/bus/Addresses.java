@@ -163,6 +163,16 @@ public final class Addresses {
   public static final String ROUTER_IDEMPOTENT_RECORD = "internal.router.idempotent-record";
   /** Router: a remembered key's outcome {principal, key}: {result} or {result: null}. */
   public static final String ROUTER_IDEMPOTENT_LOOKUP = "internal.router.idempotent-lookup";
+  /** Router: claim an HTTP write's Idempotency-Key {route, key, fingerprint}: {claimed} or the first answer {status, body}. */
+  public static final String HTTP_KEY_CLAIM = "internal.router.http-key.claim";
+  /** Router: the answer of a claimed HTTP write {route, key, fingerprint, status, body}. */
+  public static final String HTTP_KEY_RECORD = "internal.router.http-key.record";
+  /** Router: forget a claimed HTTP write whose answer is not kept (429, 5xx) {route, key, fingerprint}. */
+  public static final String HTTP_KEY_RELEASE = "internal.router.http-key.release";
+  /** Router: a page of a stream's stored events {stream, after?, limit?}: {events, lastSeq, hasMore}. */
+  public static final String STREAM_EVENTS = "internal.router.stream-events";
+  /** Orchestrator: cancel, pause or resume a workflow {workflowId, action}: {workflowId, status}; CONFLICT when its state does not allow it. */
+  public static final String WORKFLOW_ACT = "internal.orchestrator.act";
   /** Router: an admin publish to a stream {stream, body, actor, idempotencyKey?}: persisted like any event of it. */
   public static final String ROUTER_ADMIN_PUBLISH = "internal.router.admin-publish";
 

@@ -176,7 +176,7 @@ public final class AgentbusConfig {
     }
     for (ConfigKeys.Key k : List.of(ConfigKeys.DB_POOL_SIZE, ConfigKeys.MAX_FRAME_BYTES, ConfigKeys.MAX_CONTENT_CHARS,
         ConfigKeys.HISTORY_MAX, ConfigKeys.RATE_PER_SECOND, ConfigKeys.RATE_BURST, ConfigKeys.SEND_QUEUE_BYTES,
-        ConfigKeys.AUTH_TIMEOUT_MS, ConfigKeys.TOKEN_TTL_SECONDS, ConfigKeys.GAP_FILL_MS, ConfigKeys.RESYNC_MS,
+        ConfigKeys.AUTH_TIMEOUT_MS, ConfigKeys.TOKEN_TTL_SECONDS, ConfigKeys.HTTP_SSE_KEEP_ALIVE_MS, ConfigKeys.GAP_FILL_MS, ConfigKeys.RESYNC_MS,
         ConfigKeys.LEASE_SECONDS, ConfigKeys.APPROVALS_SWEEP_MS, ConfigKeys.UPLOADS_MAX_FILE_BYTES,
         ConfigKeys.UPLOADS_MAX_FILES, ConfigKeys.UPLOADS_QUOTA_BYTES)) {
       if (integer(k) <= 0) {

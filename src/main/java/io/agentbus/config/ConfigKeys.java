@@ -29,6 +29,8 @@ public final class ConfigKeys {
       "HTTP / WebSocket / SockJS port");
   public static final Key HTTP_ALLOWED_ORIGINS = key("http.allowedOrigins", "AGENTBUS_HTTP_ALLOWED_ORIGINS", "",
       "comma list of allowed browser origins for CORS; empty = any in dev, same-origin only in prod");
+  public static final Key HTTP_SSE_KEEP_ALIVE_MS = key("http.sseKeepAliveMs", "AGENTBUS_HTTP_SSE_KEEP_ALIVE_MS", 15000,
+      "how often a server-sent event stream with nothing to say sends a keep-alive comment (proxies close quiet ones)");
   public static final Key TRANSPORT = key("transport", "AGENTBUS_TRANSPORT", "epoll",
       "network transport: epoll, io_uring (Linux) or nio; an unavailable native one falls back to nio with a log line");
   public static final Key CLUSTER_NAME = key("cluster.name", "AGENTBUS_CLUSTER_NAME", "agentbus",

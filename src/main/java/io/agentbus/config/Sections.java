@@ -14,10 +14,10 @@ public final class Sections {
   private Sections() {}
 
   /** The HTTP / WebSocket / SockJS server. */
-  public record Http(String host, int port, List<String> allowedOrigins) {
+  public record Http(String host, int port, List<String> allowedOrigins, int sseKeepAliveMs) {
     static Http of(AgentbusConfig c) {
       return new Http(c.string(ConfigKeys.HTTP_HOST), c.integer(ConfigKeys.HTTP_PORT),
-          commaList(c.string(ConfigKeys.HTTP_ALLOWED_ORIGINS)));
+          commaList(c.string(ConfigKeys.HTTP_ALLOWED_ORIGINS)), c.integer(ConfigKeys.HTTP_SSE_KEEP_ALIVE_MS));
     }
   }
 

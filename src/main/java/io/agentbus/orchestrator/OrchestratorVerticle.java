@@ -109,6 +109,7 @@ public final class OrchestratorVerticle extends VerticleBase {
           List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
               serve(Addresses.WORKFLOW_START, this::startRequest),
               serve(Addresses.WORKFLOW_CANCEL, this::cancelRequest),
+              serve(Addresses.WORKFLOW_ACT, this::actRequest),
               serve(Addresses.WORKFLOW_GET, this::getRequest),
               serve(Addresses.WORKFLOW_READ_CHECK, this::readCheck),
               serve(Addresses.WORKFLOW_STATUSES, this::statusesRequest),
@@ -133,9 +134,12 @@ public final class OrchestratorVerticle extends VerticleBase {
   private Future<JsonObject> startRequest(Message<Object> msg) {
     Principal who = Principal.of(msg);
     JsonObject in = Services.body(msg);
+    String key = Json.optString(in, "requestKey", 200);
     String session = in.getValue("sessionId") != null ? Json.requireId(in, "sessionId") : who.sessionId();
     if (session == null) {
-      throw AppException.invalid("'sessionId' is required and must match " + Names.ID.pattern());
+      // An HTTP caller without a session (a backend): the workflow gets a session of its own, the
+      // same one again when the start is repeated under its key.
+      session = key == null ? Json.newId() : derivedId("session", who, key);
     }
     String content = Json.requireText(in, "content", maxContent);
     JsonArray attachments = Json.optStringArray(in, "attachments", 20, 64);
@@ -145,7 +149,35 @@ public final class OrchestratorVerticle extends VerticleBase {
       throw AppException.notFound("no workflow template '" + name + "' (known: "
           + String.join(", ", catalog.templateNames()) + ")");
     }
-    return runs.start(who, session, t, new JsonObject().put("content", content).put("attachments", attachments));
+    return runs.start(who, session, t, new JsonObject().put("content", content).put("attachments", attachments),
+        key == null ? null : derivedId("workflow", who, key));
+  }
+
+  /** A stable id for what a keyed request makes ({@code requestKey}: the HTTP route's Idempotency-Key). */
+  private static String derivedId(String what, Principal who, String key) {
+    return io.agentbus.bus.Hashing.sha256Hex(what + "\n" + who.userId() + "\n" + key).substring(0, 32);
+  }
+
+  // ---------------------------------------------------------------- cancel, pause, resume over HTTP
+
+  /** {workflowId, action}: 200 {workflowId, status}, CONFLICT when its state does not allow the action. */
+  private Future<JsonObject> actRequest(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    JsonObject in = Services.body(msg);
+    String id = Json.requireId(in, "workflowId");
+    String action = Json.requireString(in, "action", 16);
+    if (!List.of("cancel", "pause", "resume").contains(action)) {
+      throw AppException.invalid("'action' must be cancel, pause or resume");
+    }
+    return runs.act(who, id, action).compose(r -> r.getBoolean("success", false)
+        ? Future.succeededFuture(new JsonObject().put("workflowId", id).put("status", r.getString("status"))
+            .put("pending", r.getBoolean("pending")))
+        : Future.failedFuture(new AppException(io.agentbus.bus.ErrorCode.CONFLICT, "workflow '" + id + "' is "
+            + r.getString("status") + ": it cannot be " + switch (action) {
+              case "pause" -> "paused";
+              case "resume" -> "resumed (it is not paused)";
+              default -> "cancelled";
+            })));
   }
 
   // ---------------------------------------------------------------- cancel

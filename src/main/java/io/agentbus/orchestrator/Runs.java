@@ -1,6 +1,7 @@
 package io.agentbus.orchestrator;
 
 import io.agentbus.bus.Addresses;
+import io.agentbus.bus.AppException;
 import io.agentbus.bus.Json;
 import io.agentbus.bus.Principal;
 import io.agentbus.bus.Requests;
@@ -78,8 +79,20 @@ final class Runs implements Workflows {
   }
 
   @Override
-  public Future<JsonObject> start(Principal who, String session, Template t, JsonObject input) {
-    String id = Json.newId();
+  public Future<JsonObject> start(Principal who, String session, Template t, JsonObject input, String given) {
+    if (given == null) {
+      return startNew(who, session, t, input, Json.newId());
+    }
+    // A start repeated under the same id (an HTTP Idempotency-Key whose first answer was lost with
+    // its node): the workflow it made is the answer, whatever step it reached.
+    return store.get(given).compose(row -> row == null ? startNew(who, session, t, input, given)
+        : who.userId().equals(row.getString("ownerId")) ? Future.succeededFuture(new JsonObject()
+            .put("workflowId", given).put("workflowName", row.getString("name"))
+            .put("sessionId", row.getString("sessionId")).put("stream", StreamName.workflow(given)))
+        : Future.failedFuture(AppException.forbidden("workflow '" + given + "' belongs to another user")));
+  }
+
+  private Future<JsonObject> startNew(Principal who, String session, Template t, JsonObject input, String id) {
     return vertx.eventBus().request(Addresses.SESSION_CLAIM, new JsonObject().put("sessionId", session),
             Requests.as(who))
         // The workflow's files, checked and attached: its agents get their processed content and text.

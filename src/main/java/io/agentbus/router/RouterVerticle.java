@@ -97,6 +97,18 @@ public final class RouterVerticle extends VerticleBase {
     serve(consumers, Addresses.TYPING, this::typing);
     rights = new ReadRights(vertx, pool, channels, runsOrchestrator);
     serve(consumers, Addresses.SUBSCRIBE_CHECK, this::subscribeCheck);
+    HttpKeys httpKeys = new HttpKeys(pool, limits.idempotencyTtlHours());
+    serve(consumers, Addresses.HTTP_KEY_CLAIM, m -> httpKeys.claim(Principal.of(m).userId(),
+        Json.requireString(body(m), "route", 200), Json.requireString(body(m), "key", Idempotency.KEY_MAX),
+        Json.requireString(body(m), "fingerprint", 64)));
+    serve(consumers, Addresses.HTTP_KEY_RECORD, m -> httpKeys.record(Principal.of(m).userId(),
+        Json.requireString(body(m), "route", 200), Json.requireString(body(m), "key", Idempotency.KEY_MAX),
+        Json.requireString(body(m), "fingerprint", 64), body(m).getInteger("status"), body(m).getJsonObject("body")));
+    serve(consumers, Addresses.HTTP_KEY_RELEASE, m -> httpKeys.release(Principal.of(m).userId(),
+        Json.requireString(body(m), "route", 200), Json.requireString(body(m), "key", Idempotency.KEY_MAX),
+        Json.requireString(body(m), "fingerprint", 64)));
+    StreamPages pages = new StreamPages(streams, rights);
+    serve(consumers, Addresses.STREAM_EVENTS, pages::page);
     serve(consumers, Addresses.SESSION_CLAIM, this::sessionClaim);
     ChannelRequests channelRequests = new ChannelRequests(pool, streams, channels, reads);
     serve(consumers, Addresses.CHANNELS_LIST, channelRequests::list);

@@ -105,6 +105,10 @@ class SecurityDefaultsTest {
       assertTrue(r.header("Content-Security-Policy").contains("frame-ancestors 'none'"));
     }
     assertNull(cluster.http(0).request("GET", "/api/auth/token", null).header("Access-Control-Allow-Origin"));
+    assertEquals("Bearer realm=\"agentbus\"", api.header("WWW-Authenticate"));
+    // Production publishes the contract, not the browsable page (a development aid).
+    assertEquals(404, cluster.http(0).request("GET", "/api-docs.html", null).status());
+    assertEquals(200, cluster.http(0).request("GET", "/api/openapi.json", null).status());
   }
 
   @Test

@@ -26,13 +26,36 @@ public final class HttpApi {
   private static final int BODY_LIMIT = 64 * 1024;
   private final BridgeContext bc;
   private final UploadHttp uploads;
+  private final UserRates rates;
+  private final KeyedWrites keyed;
+  private volatile JsonObject openApi = new JsonObject();
+  private final JsonObject asyncApi = io.agentbus.bridge.FrameSchemas.asyncApi();
+
+  /**
+   * Describes what {@code router} serves, once every route is mounted; fails (and so stops the
+   * node from starting) when the routes and their descriptions differ ({@link ApiDocs#build}).
+   */
+  public void publish(Router router) {
+    openApi = ApiDocs.build(router);
+  }
 
   public HttpApi(BridgeContext bc, UploadHttp uploads) {
     this.bc = bc;
     this.uploads = uploads;
+    this.rates = new UserRates(bc.limits().ratePerSecond(), bc.limits().rateBurst());
+    this.keyed = new KeyedWrites(bc);
   }
 
-  public void mount(Router router) {
+  /** The principal {@link #authenticate} put on a request. */
+  public static Principal principal(RoutingContext ctx) {
+    return ctx.get(PRINCIPAL);
+  }
+
+  /**
+   * Mounts the API; {@code signedIn} adds the routes of other transports that need the caller
+   * (the SSE streams), after sign-in and before the table's routes.
+   */
+  public void mount(Router router, java.util.function.Consumer<Router> signedIn) {
     // Uploads stream their own body (never the 64 KiB JSON body handler): paused until authenticated.
     router.post("/api/upload").handler(ctx -> {
       ctx.request().pause();
@@ -40,8 +63,12 @@ public final class HttpApi {
     }).handler(this::authenticate).handler(ctx -> uploads.upload(ctx.request(), ctx.get(PRINCIPAL), HttpApi::fail));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT).setHandleFileUploads(false));
     router.post("/api/auth/token").handler(this::devToken);
+    // The published contract (PROTOCOL §12), public: made from the mounted routes by publish().
+    router.get("/api/openapi.json").handler(ctx -> json(ctx, 200, openApi));
+    router.get("/api/asyncapi.json").handler(ctx -> json(ctx, 200, asyncApi));
     router.get("/api/auth/config").handler(this::clientConfig);
     router.route("/api/*").handler(this::authenticate);
+    signedIn.accept(router);
     router.route("/api/files/:fileId").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> fileIdOr404(ctx,
         id -> uploads.download(ctx.request(), id, ctx.get(PRINCIPAL), HttpApi::fail)));
     router.delete("/api/files/:fileId").handler(ctx -> fileIdOr404(ctx,
@@ -164,7 +191,8 @@ public final class HttpApi {
     }
   }
 
-  private void authenticate(RoutingContext ctx) {
+  /** Sign-in for every {@code /api} route but the public ones; a 401 says how (RFC 6750). */
+  public void authenticate(RoutingContext ctx) {
     String h = ctx.request().getHeader("Authorization");
     if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
       fail(ctx, ErrorCode.NOT_AUTHENTICATED, "Authorization: Bearer <token> required");
@@ -175,27 +203,60 @@ public final class HttpApi {
         ctx.put(PRINCIPAL, ar.result());
         ctx.next();
       } else {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"agentbus\", error=\"invalid_token\"");
         fail(ctx, ErrorCode.NOT_AUTHENTICATED, "invalid or expired token");
       }
     });
   }
 
+  /**
+   * One table operation over HTTP. A write (POST) is first counted against its user's rate (429
+   * with Retry-After, nothing stored), then, with an {@code Idempotency-Key}, run once for that key
+   * (PROTOCOL §12).
+   */
   private void call(RoutingContext ctx, Operation op) {
     JsonObject body;
+    Principal who = ctx.get(PRINCIPAL);
+    String key = ctx.request().getHeader("Idempotency-Key");
+    boolean write = op.http.method() == HttpMethod.POST;
     try {
       body = requestBody(ctx, op.http);
+      if (write) {
+        long wait = rates.take(who.userId());
+        if (wait > 0) {
+          ctx.response().putHeader("Retry-After", String.valueOf(wait));
+          fail(ctx, ErrorCode.RATE_LIMITED, "too many writes: at most " + bc.limits().ratePerSecond()
+              + " a second (burst " + bc.limits().rateBurst() + "); retry after " + wait + " s");
+          return;
+        }
+      }
+      if (write && key != null) {
+        KeyedWrites.check(key);
+        if (op.http.keyField() != null) {
+          body.put(op.http.keyField(), key);
+        }
+      }
     } catch (AppException e) {
       fail(ctx, e.code, e.getMessage());
       return;
     }
-    Principal who = ctx.get(PRINCIPAL);
-    bc.vertx().eventBus().<JsonObject>request(op.address, body, bc.to(op, who)).onComplete(ar -> {
-      if (ar.succeeded()) {
-        json(ctx, op.http.okStatus(), ar.result().body());
-      } else {
-        AppException e = AppException.from(ar.cause());
-        fail(ctx, e.code, e.getMessage());
+    java.util.function.Supplier<io.vertx.core.Future<KeyedWrites.Answer>> run = () -> bc.vertx().eventBus()
+        .<JsonObject>request(op.address, body, bc.to(op, who))
+        .map(m -> {
+          // A repeat the service recognised itself (a chat key) is the first answer again.
+          boolean repeat = m.body().getBoolean("duplicate", false);
+          JsonObject out = op.http.body(m.body());
+          out.remove("duplicate");
+          return new KeyedWrites.Answer(op.http.status(out), out, repeat);
+        })
+        .otherwise(KeyedWrites::failure);
+    io.vertx.core.Future<KeyedWrites.Answer> answer = write && key != null && op.http.claims()
+        ? keyed.once(who, op.http.method() + " " + op.http.path(), key, body, run) : run.get();
+    answer.otherwise(KeyedWrites::failure).onSuccess(a -> {
+      if (a.replayed()) {
+        ctx.response().putHeader("Idempotent-Replayed", "true");
       }
+      json(ctx, a.status(), a.body());
     });
   }
 
@@ -203,6 +264,7 @@ public final class HttpApi {
   private static JsonObject requestBody(RoutingContext ctx, Operation.Http http) {
     JsonObject body = http.method() == HttpMethod.POST ? jsonBody(ctx) : new JsonObject();
     ctx.pathParams().forEach(body::put);
+    http.fixed().forEach(body::put);
     for (String p : http.stringParams()) {
       String v = ctx.request().getParam(p);
       if (v != null) {
@@ -261,12 +323,18 @@ public final class HttpApi {
   /** A coded failure on a bare response (the uploads edge answers outside a routing context). */
   public static void fail(io.vertx.core.http.HttpServerResponse resp, AppException e) {
     if (!resp.ended() && !resp.headWritten()) {
+      if (e.code.httpStatus == 401) {
+        resp.putHeader("WWW-Authenticate", "Bearer realm=\"agentbus\"");
+      }
       resp.setStatusCode(e.code.httpStatus).putHeader("Content-Type", "application/json").end(new JsonObject()
           .put("status", "error").put("code", e.code.name()).put("message", e.getMessage()).encode());
     }
   }
 
   public static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (status == 401 && !ctx.response().headers().contains("WWW-Authenticate")) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"agentbus\"");
+    }
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
   }
 

@@ -1,0 +1,175 @@
+package io.agentbus.bridge.sse;
+
+import io.agentbus.bridge.BridgeContext;
+import io.agentbus.bridge.http.HttpApi;
+import io.agentbus.bus.Addresses;
+import io.agentbus.bus.AppException;
+import io.agentbus.bus.ErrorCode;
+import io.agentbus.bus.Principal;
+import io.agentbus.stream.Frame;
+import io.agentbus.stream.Sink;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The SSE transport: one response per followed stream (see the package documentation). */
+public final class SseEndpoint {
+
+  private final BridgeContext bc;
+  /** A comment this often keeps proxies and clients from taking a quiet stream for a dead one. */
+  private final long keepAliveMs;
+  private final Set<HttpServerResponse> open = ConcurrentHashMap.newKeySet();
+
+  public SseEndpoint(BridgeContext bc) {
+    this.bc = bc;
+    this.keepAliveMs = Math.max(100, bc.cfg().http().sseKeepAliveMs());
+  }
+
+  /** Whether the request asks for an event stream rather than a JSON page. */
+  public static boolean wanted(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("Accept");
+    return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream");
+  }
+
+  /** Serves {@code GET /api/streams/:stream/events} as SSE for an authenticated caller. */
+  public void serve(RoutingContext ctx) {
+    Principal who = HttpApi.principal(ctx);
+    String stream = ctx.pathParam("stream");
+    Long from;
+    try {
+      from = startAfter(ctx);
+    } catch (AppException e) {
+      HttpApi.fail(ctx, e.code, e.getMessage());
+      return;
+    }
+    bc.vertx().eventBus().<JsonObject>request(Addresses.SUBSCRIBE_CHECK, new JsonObject().put("stream", stream),
+        bc.toRouter(who)).onComplete(check -> {
+          if (check.failed()) {
+            AppException e = AppException.from(check.cause());
+            HttpApi.fail(ctx, e.code, e.getMessage());
+            return;
+          }
+          follow(ctx.response(), who, stream, from);
+        });
+  }
+
+  /** {@code Last-Event-ID} (a reconnecting EventSource), else {@code ?after=}, else null: live only. */
+  private static Long startAfter(RoutingContext ctx) {
+    String last = ctx.request().getHeader("Last-Event-ID");
+    String after = ctx.request().getParam("after");
+    String v = last != null && !last.isBlank() ? last.trim() : after;
+    if (v == null) {
+      return null;
+    }
+    try {
+      long seq = Long.parseLong(v);
+      if (seq < 0) {
+        throw new NumberFormatException();
+      }
+      return seq;
+    } catch (NumberFormatException e) {
+      throw new AppException(ErrorCode.INVALID_MESSAGE, (last != null ? "Last-Event-ID" : "'after'")
+          + " must be a seq (a whole number, 0 or more)");
+    }
+  }
+
+  private void follow(HttpServerResponse resp, Principal who, String stream, Long from) {
+    if (resp.closed()) {
+      return;
+    }
+    resp.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
+    resp.setWriteQueueMaxSize(bc.limits().sendQueueBytes());
+    // The stream is open (and the headers out) before the replay's first event is written.
+    resp.write(": following " + stream + "\n\n");
+    open.add(resp);
+    Sink sink = new Sink() {
+      @Override
+      public String userId() {
+        return who.userId();
+      }
+
+      @Override
+      public boolean write(Frame frame) {
+        if (resp.closed() || resp.ended()) {
+          return false;
+        }
+        if (resp.writeQueueFull()) {
+          // A reader this far behind catches up by resuming from its last id, as a 4008'd socket does.
+          bc.metrics().sendQueueOverflows.increment();
+          resp.end();
+          return false;
+        }
+        resp.write(event(frame.text()));
+        bc.metrics().deliveries.increment();
+        return true;
+      }
+    };
+    long keepAlive = bc.vertx().setPeriodic(keepAliveMs, id -> {
+      if (!resp.closed() && !resp.ended()) {
+        resp.write(": keep-alive\n\n");
+      }
+    });
+    resp.closeHandler(v -> {
+      open.remove(resp);
+      bc.vertx().cancelTimer(keepAlive);
+      bc.hub().unsubscribe(stream, sink);
+    });
+    resp.endHandler(v -> {
+      open.remove(resp);
+      bc.vertx().cancelTimer(keepAlive);
+      bc.hub().unsubscribe(stream, sink);
+    });
+    bc.hub().subscribe(stream, sink, from, null).onFailure(err -> {
+      if (!resp.ended()) {
+        AppException e = AppException.from(err);
+        resp.write("event: error\ndata: " + new JsonObject().put("code", e.code.name()).put("message", e.getMessage())
+            .encode() + "\n\n");
+        resp.end();
+      }
+    });
+  }
+
+  /** One SSE event: {@code id:} the seq of a stored event (none for an ephemeral one), {@code data:} the frame. */
+  static Buffer event(String text) {
+    long seq = seqOf(text);
+    StringBuilder sb = new StringBuilder(text.length() + 32);
+    if (seq >= 0) {
+      sb.append("id: ").append(seq).append('\n');
+    }
+    // A frame is one line of JSON (no raw newlines inside), so one data line carries it.
+    return Buffer.buffer(sb.append("data: ").append(text).append("\n\n").toString());
+  }
+
+  /** The seq of a stored event's frame ({@code {"stream":…,"seq":N,…}}, Frame.text), or -1. */
+  static long seqOf(String text) {
+    if (!text.startsWith("{\"stream\":\"")) {
+      return -1;
+    }
+    int at = text.indexOf("\",\"seq\":", 11);
+    if (at < 0) {
+      return -1;
+    }
+    long seq = 0;
+    int i = at + 8;
+    boolean any = false;
+    while (i < text.length() && Character.isDigit(text.charAt(i))) {
+      seq = seq * 10 + (text.charAt(i++) - '0');
+      any = true;
+    }
+    return any ? seq : -1;
+  }
+
+  /** A shutdown: every event stream ends (clients resume with their last id on another node). */
+  public void closeAll() {
+    for (HttpServerResponse r : open) {
+      if (!r.ended()) {
+        r.end();
+      }
+    }
+    open.clear();
+  }
+}
