@@ -10,6 +10,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +25,36 @@ import org.slf4j.LoggerFactory;
 final class AgentAttempts {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentAttempts.class);
-  private final WorkflowRun run;
+  private final RunEnv env;
+  private final String workflowId;
+  private final JsonObject input;
+  /** The run's outputs so far (its live object: each task gets a copy). */
+  private final JsonObject outputs;
+  private final RunLog log;
+  private final int totalAgents;
+  private final RunState state;
+  private final BooleanSupplier finished;
+  /** The run's attempts in flight by position (the run cancels them when it ends). */
+  private final Map<Integer, Agent.Run> running;
+  /** The run's timers (cancelled when it ends). */
+  private final List<Long> timers;
+  private final Supplier<String> nextAgent;
 
-  AgentAttempts(WorkflowRun run) {
-    this.run = run;
+  /** The parts of one run its attempts use; the run hands them in (the attempts never see the run). */
+  AgentAttempts(RunEnv env, String workflowId, JsonObject input, JsonObject outputs, RunLog log, int totalAgents,
+      RunState state, BooleanSupplier finished, Map<Integer, Agent.Run> running, List<Long> timers,
+      Supplier<String> nextAgent) {
+    this.env = env;
+    this.workflowId = workflowId;
+    this.input = input;
+    this.outputs = outputs;
+    this.log = log;
+    this.totalAgents = totalAgents;
+    this.state = state;
+    this.finished = finished;
+    this.running = running;
+    this.timers = timers;
+    this.nextAgent = nextAgent;
   }
 
   /** A failure of one agent of a step, naming the role (for workflow_failed). */
@@ -41,20 +70,20 @@ final class AgentAttempts {
   /** Runs attempt {@code attempt} of the agent at {@code position}, and the retries its policy allows. */
   Future<Agent.Result> run(Template.AgentStep a, int position, int attempt, String feedback) {
     Promise<Agent.Result> done = Promise.promise();
-    Agent agent = run.env.agents().apply(a.role());
+    Agent agent = env.agents().apply(a.role());
     long t0 = System.currentTimeMillis();
     long deadline = t0 + a.timeoutSeconds() * 1000L;
-    String content = a.task() != null ? a.task() : run.input.getString("content", "");
-    Agent.Task task = new Agent.Task(Json.newId(), run.id, a.role(), attempt, content,
-        run.input.getJsonArray("attachments", new JsonArray()), run.outputs.copy(), feedback, deadline,
-        run.input.getString("mode", Modes.DEFAULT));
-    run.log.emit("agent_started", new JsonObject().put("agentRole", a.role()).put("agentName", run.env.agentNames().apply(a.role()))
-        .put("position", position).put("totalAgents", run.order.size()).put("attempt", attempt)
+    String content = a.task() != null ? a.task() : input.getString("content", "");
+    Agent.Task task = new Agent.Task(Json.newId(), workflowId, a.role(), attempt, content,
+        input.getJsonArray("attachments", new JsonArray()), outputs.copy(), feedback, deadline,
+        input.getString("mode", Modes.DEFAULT));
+    log.emit("agent_started", new JsonObject().put("agentRole", a.role()).put("agentName", env.agentNames().apply(a.role()))
+        .put("position", position).put("totalAgents", totalAgents).put("attempt", attempt)
         .put("estimatedCompletionTime", Instant.ofEpochMilli(t0 + (long) (a.estimatedTime() * 60_000)).toString())
         .put("inputs", new JsonObject().put("content", content).put("attachments", Attachments.withoutText(task.attachments()))
-            .put("previousOutputs", run.state.outputNames()).put("feedback", feedback)))
+            .put("previousOutputs", state.outputNames()).put("feedback", feedback)))
         .onComplete(ar -> {
-          if (ar.failed() || run.finished()) {
+          if (ar.failed() || finished.getAsBoolean()) {
             done.tryFail(ar.failed() ? ar.cause() : AgentFailure.cancelled("workflow ended"));
           } else {
             startAgent(agent, a, task, position, attempt, feedback, t0, deadline, done);
@@ -70,30 +99,30 @@ final class AgentAttempts {
     Agent.Run handle;
     try {
       handle = agent.start(task, p -> {
-        if (run.finished() || done.future().isComplete()) {
+        if (finished.getAsBoolean() || done.future().isComplete()) {
           return;
         }
         shown[0] = Math.max(shown[0], Math.min(1.0, Math.max(0.0, p.progress())));
         emitProgress(a.role(), shown[0], p.currentTask(), p.partialOutput(), p.thinkingProcess());
       });
     } catch (RuntimeException e) {
-      LOG.error("workflow {}: the {} agent could not start", run.id, a.role(), e);
+      LOG.error("workflow {}: the {} agent could not start", workflowId, a.role(), e);
       handle = Agent.Run.of(Future.failedFuture(new AgentFailure("the " + a.role() + " agent could not start: " + e, false,
           List.of("check the agent's configuration"))), reason -> { });
     }
     Agent.Run started = handle;
-    run.running.put(position, started);
+    running.put(position, started);
     boolean[] timedOut = {false};
-    long timer = run.env.vertx().setTimer(Math.max(1, deadline - System.currentTimeMillis()), tid -> {
+    long timer = env.vertx().setTimer(Math.max(1, deadline - System.currentTimeMillis()), tid -> {
       timedOut[0] = true;
       started.cancel("missed its deadline of " + a.timeoutSeconds() + " s");
     });
     started.result().onComplete(ar -> {
-      run.env.vertx().cancelTimer(timer);
-      run.running.remove(position);
-      run.metrics.agentRuns.increment(ar.succeeded() ? "succeeded" : "failed");
-      run.metrics.agentSeconds.observe((System.currentTimeMillis() - t0) / 1000.0);
-      if (run.finished()) {
+      env.vertx().cancelTimer(timer);
+      running.remove(position);
+      env.metrics().agentRuns.increment(ar.succeeded() ? "succeeded" : "failed");
+      env.metrics().agentSeconds.observe((System.currentTimeMillis() - t0) / 1000.0);
+      if (finished.getAsBoolean()) {
         done.tryFail(AgentFailure.cancelled("workflow ended"));
         return;
       }
@@ -102,10 +131,10 @@ final class AgentAttempts {
         if (shown[0] < 1.0) {
           emitProgress(a.role(), 1.0, "Done", null, null);
         }
-        run.state.complete(position, a.role(), r.outputs(), r.qualityScore(), r.cost());
-        run.log.emit("agent_completed", new JsonObject().put("agentRole", a.role()).put("position", position)
+        state.complete(position, a.role(), r.outputs(), r.qualityScore(), r.cost());
+        log.emit("agent_completed", new JsonObject().put("agentRole", a.role()).put("position", position)
             .put("duration", System.currentTimeMillis() - t0).put("outputs", r.outputs())
-            .put("qualityScore", r.qualityScore()).put("cost", r.cost()).put("nextAgent", nextAgent()))
+            .put("qualityScore", r.qualityScore()).put("cost", r.cost()).put("nextAgent", nextAgent.get()))
             .onComplete(stored -> {
               if (stored.succeeded()) {
                 done.tryComplete(r);
@@ -120,7 +149,7 @@ final class AgentAttempts {
               List.of("retry", "raise timeoutSeconds for this step"))
           : AgentFailure.of(ar.cause());
       boolean retry = f.retryable && attempt < a.maxAttempts();
-      run.log.emit("error", new JsonObject().put("code", "INTERNAL_ERROR").put("error", f.getMessage())
+      log.emit("error", new JsonObject().put("code", "INTERNAL_ERROR").put("error", f.getMessage())
           .put("agentRole", a.role()).put("recoverable", retry)
           .put("suggestedActions", new JsonArray(retry ? List.of("retrying automatically") : f.suggestedActions))
           .put("details", new JsonObject().put("reason", "agent_failed").put("attempt", attempt)
@@ -129,8 +158,8 @@ final class AgentAttempts {
         done.fail(new StepFailure(a.role(), f));
         return;
       }
-      run.timers.add(run.env.vertx().setTimer(Math.max(1, a.retryDelayMs()), tid -> {
-        if (!run.finished()) {
+      timers.add(env.vertx().setTimer(Math.max(1, a.retryDelayMs()), tid -> {
+        if (!finished.getAsBoolean()) {
           run(a, position, attempt + 1, feedback).onComplete(done);
         }
       }));
@@ -138,16 +167,9 @@ final class AgentAttempts {
   }
 
   private void emitProgress(String role, double progress, String currentTask, String partial, String thinking) {
-    run.log.emit("agent_progress", new JsonObject().put("agentRole", role).put("progress", progress)
+    log.emit("agent_progress", new JsonObject().put("agentRole", role).put("progress", progress)
         .put("currentTask", currentTask).put("partialOutput", partial).put("thinkingProcess", thinking));
   }
 
-  private String nextAgent() {
-    if (run.step + 1 >= run.template.steps().size()) {
-      return null;
-    }
-    Template.Step next = run.template.steps().get(run.step + 1);
-    return next.isGate() ? "approval" : String.join(",", next.agents().stream().map(Template.AgentStep::role).toList());
-  }
 
 }

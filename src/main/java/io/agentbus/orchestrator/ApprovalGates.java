@@ -52,9 +52,9 @@ final class ApprovalGates implements Gates {
    * verticle in the cluster a gate cannot be passed, and the workflow fails saying so.
    */
   @Override
-  public Future<JsonObject> open(WorkflowRun run, int step, JsonObject gate, JsonObject outputs) {
-    JsonObject ask = new JsonObject().put("workflowId", run.id).put("sessionId", run.sessionId)
-        .put("ownerId", run.ownerId).put("step", step).put("gate", gate).put("agentOutputs", outputs);
+  public Future<JsonObject> open(GatedRun run, int step, JsonObject gate, JsonObject outputs) {
+    JsonObject ask = new JsonObject().put("workflowId", run.workflowId()).put("sessionId", run.sessionId())
+        .put("ownerId", run.ownerId()).put("step", step).put("gate", gate).put("agentOutputs", outputs);
     // The node's own approvals verticle when it has one: no cluster hop, and the creator is known.
     DeliveryOptions opts = new DeliveryOptions().setLocalOnly(localApprovals);
     return vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OPEN, ask, opts).map(Message::body)
@@ -65,14 +65,14 @@ final class ApprovalGates implements Gates {
           String approvalId = opened.getString("approvalId");
           if (run.finished()) {
             // Cancelled while the gate was being opened: withdraw what was just opened.
-            return withdraw(run.id, "the workflow ended (" + run.status() + ")")
+            return withdraw(run.workflowId(), "the workflow ended (" + run.status() + ")")
                 .compose(v -> Future.failedFuture(new IllegalStateException("the workflow ended")));
           }
           Gate decidedEarly = open.remove(approvalId);
           if (decidedEarly != null) {
             return decidedEarly.decided().future();
           }
-          Gate waiting = new Gate(run.id, step, Promise.promise());
+          Gate waiting = new Gate(run.workflowId(), step, Promise.promise());
           open.put(approvalId, waiting);
           return waiting.decided().future();
         });
@@ -84,8 +84,8 @@ final class ApprovalGates implements Gates {
    * outcome, at once; never opened (or withdrawn): open it now.
    */
   @Override
-  public Future<JsonObject> resume(WorkflowRun run, int step, JsonObject gate, JsonObject outputs) {
-    JsonObject ask = new JsonObject().put("workflowId", run.id).put("step", step);
+  public Future<JsonObject> resume(GatedRun run, int step, JsonObject gate, JsonObject outputs) {
+    JsonObject ask = new JsonObject().put("workflowId", run.workflowId()).put("step", step);
     return vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OF_STEP, ask,
             Requests.control().setLocalOnly(localApprovals))
         .map(Message::body)
@@ -102,7 +102,7 @@ final class ApprovalGates implements Gates {
           if (decidedEarly != null) {
             return decidedEarly.decided().future();
           }
-          Gate waiting = new Gate(run.id, step, Promise.promise());
+          Gate waiting = new Gate(run.workflowId(), step, Promise.promise());
           open.put(a.getString("approvalId"), waiting);
           return waiting.decided().future();
         });

@@ -96,7 +96,7 @@ public final class OrchestratorVerticle extends VerticleBase {
           } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
           }
-          WorkflowRun.Env env = new WorkflowRun.Env(vertx, store, emitter, agents::of, agents::name, instanceId, gates,
+          RunEnv env = new RunEnv(vertx, store, emitter, agents::of, agents::name, instanceId, gates,
               parts.metrics());
           runs = new Runs(vertx, store, emitter, sessions, gates, env, leaseSeconds);
           WorkflowCommands commands = new WorkflowCommands(runs, new SessionCommands(runs, sessions, store), store, c,

@@ -35,7 +35,7 @@ final class Runs implements Workflows {
   private final WorkflowStore store;
   private final Sessions sessions;
   private final ApprovalGates gates;
-  private final WorkflowRun.Env env;
+  private final RunEnv env;
   private final String instanceId;
   private final int leaseSeconds;
   private final Map<String, WorkflowRun> runs = new HashMap<>();
@@ -43,7 +43,7 @@ final class Runs implements Workflows {
   private boolean renewFailing;
 
   Runs(Vertx vertx, WorkflowStore store, WorkflowEvents emitter, Sessions sessions, ApprovalGates gates,
-      WorkflowRun.Env env, int leaseSeconds) {
+      RunEnv env, int leaseSeconds) {
     this.vertx = vertx;
     this.store = store;
     this.sessions = sessions;

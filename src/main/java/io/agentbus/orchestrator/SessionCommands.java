@@ -41,7 +41,7 @@ final class SessionCommands {
   }
 
   Future<JsonObject> epic(Principal who, String session, String args) {
-    List<String> words = WorkflowCommands.split(args);
+    List<String> words = CommandWords.split(args);
     String sub = words.isEmpty() ? "" : words.get(0);
     return switch (sub) {
       case "create" -> {

@@ -92,4 +92,13 @@ public record Template(String name, String description, List<Step> steps) {
     j.getJsonArray("steps").forEach(o -> steps.add(Step.fromJson((JsonObject) o)));
     return new Template(j.getString("name"), j.getString("description", ""), steps);
   }
+
+  /** What follows step {@code i}: the next step's roles, "approval" for a gate, null at the end. */
+  String after(int i) {
+    if (i + 1 >= steps.size()) {
+      return null;
+    }
+    Step next = steps.get(i + 1);
+    return next.isGate() ? "approval" : String.join(",", next.agents().stream().map(AgentStep::role).toList());
+  }
 }

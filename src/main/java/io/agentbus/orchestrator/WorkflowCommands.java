@@ -99,7 +99,7 @@ final class WorkflowCommands {
 
   /** {@code files}: file ids sent with the command; the agents get each one's processed content and text. */
   private Future<JsonObject> assign(Principal who, String args, JsonArray files) {
-    List<String> words = split(args);
+    List<String> words = CommandWords.split(args);
     if (words.size() != 2) {
       throw AppException.invalid("usage: /assign <role> \"<task>\"");
     }
@@ -113,7 +113,7 @@ final class WorkflowCommands {
   }
 
   private Future<JsonObject> parallel(Principal who, String args, JsonArray files) {
-    List<String> tasks = split(args);
+    List<String> tasks = CommandWords.split(args);
     if (tasks.size() < 2) {
       throw AppException.invalid("usage: /parallel \"<task>\" \"<task>\" … (a task may start with @role)");
     }
@@ -161,33 +161,4 @@ final class WorkflowCommands {
     return who.sessionId();
   }
 
-  /** Splits on spaces, keeping "double-quoted parts" (quotes removed) together. */
-  static List<String> split(String s) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    boolean any = false;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"') {
-        quoted = !quoted;
-        any = true;
-      } else if (Character.isWhitespace(c) && !quoted) {
-        if (any || cur.length() > 0) {
-          out.add(cur.toString());
-          cur.setLength(0);
-          any = false;
-        }
-      } else {
-        cur.append(c);
-      }
-    }
-    if (quoted) {
-      throw AppException.invalid("a quote is not closed");
-    }
-    if (any || cur.length() > 0) {
-      out.add(cur.toString());
-    }
-    return out;
-  }
 }

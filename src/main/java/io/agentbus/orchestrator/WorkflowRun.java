@@ -2,16 +2,13 @@ package io.agentbus.orchestrator;
 
 import io.agentbus.orchestrator.agent.Agent;
 import io.agentbus.orchestrator.agent.AgentFailure;
-import io.agentbus.stream.WorkflowEvents;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@link RunState}: completed steps are not repeated; an agent that was running is run again as its
  * next attempt, announced by an {@code error} with {@code details.reason: "node_lost"}.
  */
-final class WorkflowRun {
+final class WorkflowRun implements GatedRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkflowRun.class);
-
-  /** What a run needs from its orchestrator. */
-  record Env(Vertx vertx, WorkflowStore store, WorkflowEvents emitter, Function<String, Agent> agents,
-      Function<String, String> agentNames, String instanceId, Gates gates, io.agentbus.metrics.Metrics metrics) {}
 
   final String id;
   /** Which run of the workflow this is: bumped by every start, takeover and orphan cancel (fencing). */
@@ -48,8 +41,7 @@ final class WorkflowRun {
   final String ownerId;
   final Template template;
   final JsonObject input;
-  final Env env;
-  final io.agentbus.metrics.Metrics metrics;
+  final RunEnv env;
   final List<Template.AgentStep> order;
   final RunState state;
   final JsonObject outputs;
@@ -70,7 +62,7 @@ final class WorkflowRun {
   /**
    * @param state where the run stands: empty for a new workflow, recovered for one taken over
    */
-  WorkflowRun(Env env, String id, long epoch, long leaseDeadline, String sessionId, String ownerId, Template template,
+  WorkflowRun(RunEnv env, String id, long epoch, long leaseDeadline, String sessionId, String ownerId, Template template,
       JsonObject input, RunState state) {
     this.env = env;
     this.id = id;
@@ -81,25 +73,43 @@ final class WorkflowRun {
     this.template = template;
     this.input = input;
     this.order = template.agentsInOrder();
-    this.metrics = env.metrics();
     this.state = state;
     this.outputs = state.outputs;
     this.log = new RunLog(env.vertx(), env.store(), env.emitter(), id, sessionId, env.instanceId(), epoch,
         this::abandon);
-    this.attempts = new AgentAttempts(this);
+    this.attempts = new AgentAttempts(env, id, input, outputs, log, order.size(), state, this::finished, running,
+        timers, () -> template.after(step));
   }
 
-  String status() {
+  @Override
+  public String workflowId() {
+    return id;
+  }
+
+  @Override
+  public String sessionId() {
+    return sessionId;
+  }
+
+  @Override
+  public String ownerId() {
+    return ownerId;
+  }
+
+  @Override
+  public String status() {
     return status;
   }
 
-  boolean finished() {
+  @Override
+  public boolean finished() {
     return finished;
   }
 
+
   void start() {
-    metrics.workflows.increment("started");
-    metrics.workflowsRunning.incrementAndGet();
+    env.metrics().workflows.increment("started");
+    env.metrics().workflowsRunning.incrementAndGet();
     JsonArray agents = new JsonArray();
     for (int i = 0; i < order.size(); i++) {
       agents.add(new JsonObject().put("role", order.get(i).role()).put("position", i + 1)
@@ -118,7 +128,7 @@ final class WorkflowRun {
    * a paused one stays paused (holding no agent) until /resume.
    */
   void resume(int at, boolean paused) {
-    metrics.workflowsRunning.incrementAndGet();
+    env.metrics().workflowsRunning.incrementAndGet();
     step = at;
     if (paused) {
       status = "paused";
@@ -162,7 +172,7 @@ final class WorkflowRun {
   private void abandon(String why) {
     if (!finished) {
       finished = true;
-      metrics.workflowsRunning.decrementAndGet();
+      env.metrics().workflowsRunning.decrementAndGet();
     }
     abandoned = true;
     log.close();
@@ -371,8 +381,8 @@ final class WorkflowRun {
   /** Ends the run: stops agents and timers, records the final status; then the caller emits. */
   private Future<Void> finish(String finalStatus, String error) {
     finished = true;
-    metrics.workflows.increment(finalStatus);
-    metrics.workflowsRunning.decrementAndGet();
+    env.metrics().workflows.increment(finalStatus);
+    env.metrics().workflowsRunning.decrementAndGet();
     status = finalStatus;
     stopWork("workflow " + finalStatus);
     return log.save(finalStatus, step, outputs.copy(), error);

@@ -11,14 +11,14 @@ class WorkflowCommandsTest {
 
   @Test
   void quotedPartsStayTogetherAndLoseTheirQuotes() {
-    assertEquals(List.of("code", "write the parser"), WorkflowCommands.split("code \"write the parser\""));
-    assertEquals(List.of("@qa check it", "@data count"), WorkflowCommands.split("\"@qa check it\"   \"@data count\""));
-    assertEquals(List.of("a", "", "b"), WorkflowCommands.split("a \"\" b"), "an empty quoted part is a part");
-    assertEquals(List.of(), WorkflowCommands.split("   "));
+    assertEquals(List.of("code", "write the parser"), CommandWords.split("code \"write the parser\""));
+    assertEquals(List.of("@qa check it", "@data count"), CommandWords.split("\"@qa check it\"   \"@data count\""));
+    assertEquals(List.of("a", "", "b"), CommandWords.split("a \"\" b"), "an empty quoted part is a part");
+    assertEquals(List.of(), CommandWords.split("   "));
   }
 
   @Test
   void anUnclosedQuoteIsAnError() {
-    assertThrows(AppException.class, () -> WorkflowCommands.split("code \"never closed"));
+    assertThrows(AppException.class, () -> CommandWords.split("code \"never closed"));
   }
 }

@@ -1,0 +1,11 @@
+package io.agentbus.orchestrator;
+
+import io.agentbus.metrics.Metrics;
+import io.agentbus.orchestrator.agent.Agent;
+import io.agentbus.stream.WorkflowEvents;
+import io.vertx.core.Vertx;
+import java.util.function.Function;
+
+/** What every run of one orchestrator instance shares: where it writes, its agents, its gates, its metrics. */
+record RunEnv(Vertx vertx, WorkflowStore store, WorkflowEvents emitter, Function<String, Agent> agents,
+    Function<String, String> agentNames, String instanceId, Gates gates, Metrics metrics) {}
