@@ -1,14 +1,10 @@
 package io.agentbus.ui;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,18 +20,10 @@ class WebUiUnitTest {
 
   @Test
   void theUiModulesPassTheirNodeTests() throws Exception {
-    String node = List.of("/usr/bin/node", "/usr/local/bin/node").stream().filter(p -> new File(p).canExecute())
-        .findFirst().orElse(null);
-    if (node == null) {
-      // CI installs Node (.ci/run); there its absence is a failure, elsewhere a skip.
-      Assumptions.assumeFalse(System.getenv("CI") == null, "node is not installed");
-      throw new AssertionError("node is required in CI (.ci/run installs Debian's nodejs)");
-    }
-    Process p = new ProcessBuilder(node, "--test", "test/").directory(WEBUI.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "node --test did not finish");
-    assertEquals(0, p.exitValue(), out);
-    assertTrue(out.contains("# fail 0"), out);
+    io.agentbus.support.NodeJs.Run r = io.agentbus.support.NodeJs.run(WEBUI, java.util.Map.of(), 60,
+        io.agentbus.support.NodeJs.require(), "--test", "test/");
+    assertEquals(0, r.exit(), r.out());
+    assertTrue(r.out().contains("# fail 0"), r.out());
   }
 
   @Test
