@@ -122,7 +122,10 @@ export class AgentbusClient {
     const stream = streamOf(target);
     if (!stream) throw new TypeError('subscribe needs {channel} or {workflowId}');
     const frame = target.channel ? { channel: target.channel } : { workflowId: target.workflowId };
-    const off = this.on('*', (f) => { if (f.stream === stream && typeof f.seq === 'number') handler(f); });
+    // `subscribed` carries the stream and its seq too (where it stands): not an event.
+    const off = this.on('*', (f) => {
+      if (f.stream === stream && typeof f.seq === 'number' && f.type !== 'subscribed') handler(f);
+    });
     this.conn.follow(stream, frame, opts.lastSeq ?? null);
     return () => { off(); this.conn.unfollow(stream, frame); };
   }

@@ -58,6 +58,7 @@ test('a subscription gets its stream in order and resumes from its last seq afte
   client.subscribe({ channel: 'general' }, (f) => got.push(f.seq), { lastSeq: 4 });
   assert.deepEqual(sock().sent.at(-1), { type: 'subscribe', channel: 'general', lastSeq: 4 });
   sock().recv({ type: 'message', stream: 'channel:general', seq: 5 });
+  sock().recv({ type: 'subscribed', stream: 'channel:general', seq: 5 });
   sock().recv({ type: 'message', stream: 'channel:other', seq: 9 });
   sock().drop(1012);
   assert.equal(timers.at(-1).ms, 100, '1012 (node restarting): reconnect at once, elsewhere');
