@@ -3,6 +3,7 @@ package io.agentbus.clients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentbus.support.Commands;
 import io.agentbus.support.NodeJs;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WorkflowKit;
@@ -30,7 +31,7 @@ class ClientJsIntegrationTest extends TwoNodeClusterTest {
     String channel = "js" + UUID.randomUUID().toString().substring(0, 8);
     assertEquals(201, cluster.http(0).post("/api/channels", new JsonObject().put("name", channel).encode(), alice)
         .status());
-    NodeJs.Run r = NodeJs.run(ClientJsTest.DIR, Map.of("NODE0_PORT", String.valueOf(cluster.port(0)),
+    Commands.Run r = Commands.run(ClientJsTest.DIR, Map.of("NODE0_PORT", String.valueOf(cluster.port(0)),
             "NODE1_PORT", String.valueOf(cluster.port(1)), "CHANNEL", channel,
             "TOKEN_READER", cluster.token("reader"), "TOKEN_WRITER", cluster.token("writer")), 90,
         node, "--experimental-websocket", "test-integration/resume.mjs");

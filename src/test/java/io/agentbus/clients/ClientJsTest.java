@@ -3,6 +3,7 @@ package io.agentbus.clients;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentbus.support.Commands;
 import io.agentbus.support.NodeJs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ class ClientJsTest {
 
   @Test
   void theClientPassesItsNodeTests() throws Exception {
-    NodeJs.Run r = NodeJs.run(DIR, Map.of(), 120, NodeJs.require(), "--test", "test/");
+    Commands.Run r = Commands.run(DIR, Map.of(), 120, NodeJs.require(), "--test", "test/");
     assertEquals(0, r.exit(), r.out());
     assertTrue(r.out().contains("# fail 0"), r.out());
   }
@@ -36,7 +37,7 @@ class ClientJsTest {
           "the client's dev dependencies are not installed (cd src/clients/js && npm ci)");
       throw new AssertionError("CI must install the client's dev dependencies (.ci/run runs npm ci in src/clients/js)");
     }
-    NodeJs.Run r = NodeJs.run(DIR, Map.of(), 180, node, "node_modules/typescript/bin/tsc", "-p", "tsconfig.json");
+    Commands.Run r = Commands.run(DIR, Map.of(), 180, node, "node_modules/typescript/bin/tsc", "-p", "tsconfig.json");
     assertEquals(0, r.exit(), r.out());
     for (String d : new String[] {"index.d.ts", "client.d.ts", "react.d.ts", "stores.d.ts"}) {
       assertTrue(Files.exists(DIR.resolve("dist").resolve(d)), d + " was made");

@@ -20,7 +20,7 @@ class WebUiUnitTest {
 
   @Test
   void theUiModulesPassTheirNodeTests() throws Exception {
-    io.agentbus.support.NodeJs.Run r = io.agentbus.support.NodeJs.run(WEBUI, java.util.Map.of(), 60,
+    io.agentbus.support.Commands.Run r = io.agentbus.support.Commands.run(WEBUI, java.util.Map.of(), 60,
         io.agentbus.support.NodeJs.require(), "--test", "test/");
     assertEquals(0, r.exit(), r.out());
     assertTrue(r.out().contains("# fail 0"), r.out());
