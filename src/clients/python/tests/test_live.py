@@ -128,3 +128,46 @@ async def _until_end(http: HttpClient, workflow_id: str, seconds: float = 30):
             return events
         await asyncio.sleep(0.3)
     raise AssertionError(f"workflow {workflow_id} did not end in {seconds} s")
+
+
+async def test_a_worker_serves_a_role_no_node_was_configured_for(nodes):
+    """No node restart: once a worker registers for 'scribe' (in no workflows file), @scribe and
+    /assign scribe reach it."""
+    worker = Worker(nodes["ws0"], nodes["agent"])
+
+    @worker.role("scribe")
+    async def scribe(task: Task) -> dict:
+        await task.token("noted: ")
+        await task.token(task.content)
+        return {"text": "noted: " + task.content}
+
+    ch = nodes["channel"]
+    await worker.start()
+    try:
+        async with Client(nodes["ws1"], nodes["user"]) as c:
+            sub = c.subscribe(channel=ch)
+            await asyncio.sleep(0.3)
+            await c.post(ch, "@scribe the meeting moved to 3pm")
+            answer = None
+            while answer is None:
+                e = await sub.next(15)
+                if e.get("type") == "message" and e.get("authorId") == "scribe":
+                    answer = e
+            assert answer["authorType"] == "agent"
+            assert answer["content"] == "noted: @scribe the meeting moved to 3pm"
+
+            result = await c.post(ch, '/assign scribe "tidy the notes"')
+            assert result["type"] == "command_result" and result.get("ok", True), result
+            wf_id = result.get("workflowId") or (result.get("data") or {}).get("workflowId")
+            assert wf_id, result
+        async with HttpClient(nodes["http0"], nodes["user"]) as http:
+            events = await _until_end(http, wf_id)
+        assert events[-1]["type"] == "workflow_completed", [e["type"] for e in events]
+        done = next(e for e in events if e["type"] == "agent_completed")
+        assert done["agentRole"] == "scribe" and done["outputs"] == {"text": "noted: tidy the notes"}
+    finally:
+        await worker.stop()
+    # With the worker gone the role is unknown again: /assign says so.
+    async with Client(nodes["ws1"], nodes["user"]) as c:
+        gone = await c.post(ch, '/assign scribe "anyone there?"')
+        assert gone.get("ok") is False or gone["type"] == "error", gone

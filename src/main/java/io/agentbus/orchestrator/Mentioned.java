@@ -4,6 +4,7 @@ import io.agentbus.bus.Addresses;
 import io.agentbus.bus.Json;
 import io.agentbus.bus.Requests;
 import io.agentbus.orchestrator.agent.Agent;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -36,21 +37,32 @@ final class Mentioned {
   }
 
   void answer(JsonObject message) {
-    Set<String> roles = new LinkedHashSet<>();
-    List<String> others = new ArrayList<>();
+    // A name is a role when the workflows file has it or a worker serves it now (asked cluster-wide).
+    List<String> names = new ArrayList<>();
     for (Object m : message.getJsonArray("mentions", new JsonArray())) {
-      if (m instanceof String r && catalog.agent(r) != null) {
-        if (roles.size() < MAX_ROLES) {
-          roles.add(r);
-        }
-      } else if (m instanceof String name) {
-        others.add(name);
+      if (m instanceof String name && !names.contains(name)) {
+        names.add(name);
       }
     }
-    String channel = message.getString("channel");
-    if (!others.isEmpty()) {
-      noSuchAgent(message, others);
-    }
+    List<Future<Boolean>> served = names.stream().map(agents::served).toList();
+    Future.join(served).onComplete(x -> {
+      Set<String> roles = new LinkedHashSet<>();
+      List<String> others = new ArrayList<>();
+      for (int i = 0; i < names.size(); i++) {
+        if (Boolean.TRUE.equals(served.get(i).result()) && roles.size() < MAX_ROLES) {
+          roles.add(names.get(i));
+        } else if (!Boolean.TRUE.equals(served.get(i).result())) {
+          others.add(names.get(i));
+        }
+      }
+      if (!others.isEmpty()) {
+        noSuchAgent(message, others);
+      }
+      ask(message, roles);
+    });
+  }
+
+  private void ask(JsonObject message, Set<String> roles) {
     for (String role : roles) {
       Agent.Task task = new Agent.Task(Json.newId(), null, role, 1, message.getString("content"),
           message.getJsonArray("attachments", new JsonArray()), new JsonObject(), null,

@@ -100,7 +100,7 @@ public final class OrchestratorVerticle extends VerticleBase {
               parts.metrics());
           runs = new Runs(vertx, store, emitter, sessions, gates, env, leaseSeconds);
           WorkflowCommands commands = new WorkflowCommands(runs, new SessionCommands(runs, sessions, store), store, c,
-              maxContent);
+              agents::served, maxContent);
           Mentioned mentioned = new Mentioned(vertx, c, agents);
           vertx.setPeriodic(leaseSeconds * 1000L / 3, id -> runs.renewLeases());
           vertx.setPeriodic(LAPSE_CHECK_MS, id -> runs.stopLapsed());

@@ -24,9 +24,22 @@ final class RoleAgents {
     this.kinds = kinds;
   }
 
-  /** The agent of {@code role}; throws on a role whose settings are bad. */
+  /**
+   * The agent of {@code role}; throws on a role whose settings are bad. A role the workflows file
+   * does not name is a worker role (a worker registered for it: {@link #served}).
+   */
   Agent of(String role) {
-    return agents.computeIfAbsent(role, r -> kinds.make(catalog.agent(r)));
+    return agents.computeIfAbsent(role, r -> {
+      AgentSpec spec = catalog.agent(r);
+      return kinds.make(spec != null ? spec : new AgentSpec(r, "worker", null, new io.vertx.core.json.JsonObject()));
+    });
+  }
+
+  /** Whether {@code role} can be given a task now: a role of the file, or one a worker serves. */
+  io.vertx.core.Future<Boolean> served(String role) {
+    return catalog.agent(role) != null ? io.vertx.core.Future.succeededFuture(true)
+        : io.agentbus.bus.Names.AGENT_ROLE.matcher(role).matches() ? kinds.workerServes(role)
+        : io.vertx.core.Future.succeededFuture(false);
   }
 
   /** The configured name of a role's agent ({@code agents.<role>.name}), shown in agent_started. */

@@ -25,13 +25,17 @@ final class WorkflowCommands {
   private final SessionCommands session;
   private final WorkflowStore store;
   private final Catalog catalog;
+  /** Whether a role can be given a task now: the file's, or one a worker serves ({@link RoleAgents#served}). */
+  private final java.util.function.Function<String, Future<Boolean>> served;
   private final int maxContent;
 
-  WorkflowCommands(Workflows workflows, SessionCommands session, WorkflowStore store, Catalog catalog, int maxContent) {
+  WorkflowCommands(Workflows workflows, SessionCommands session, WorkflowStore store, Catalog catalog,
+      java.util.function.Function<String, Future<Boolean>> served, int maxContent) {
     this.workflows = workflows;
     this.session = session;
     this.store = store;
     this.catalog = catalog;
+    this.served = served;
     this.maxContent = maxContent;
   }
 
@@ -104,11 +108,11 @@ final class WorkflowCommands {
       throw AppException.invalid("usage: /assign <role> \"<task>\"");
     }
     String role = words.get(0).startsWith("@") ? words.get(0).substring(1) : words.get(0);
-    checkRole(role);
     String task = checkTask(words.get(1));
+    String session = requireSession(who);
     Template t = catalog.adHoc("assign", List.<String[]>of(new String[] {role, task}));
-    return workflows.start(who, requireSession(who), t, new JsonObject().put("content", task)
-        .put("attachments", files))
+    return checkRoles(List.of(role)).compose(v -> workflows.start(who, session, t, new JsonObject().put("content", task)
+        .put("attachments", files)))
         .map(r -> ok("assign", "Assigned to " + role + ": workflow " + r.getString("workflowId"), r));
   }
 
@@ -129,19 +133,28 @@ final class WorkflowCommands {
         role = sp < 0 ? task.substring(1) : task.substring(1, sp);
         task = sp < 0 ? "" : task.substring(sp + 1).trim();
       }
-      checkRole(role);
       pairs.add(new String[] {role, checkTask(task)});
     }
+    String session = requireSession(who);
     Template t = catalog.adHoc("parallel", pairs);
-    return workflows.start(who, requireSession(who), t, new JsonObject().put("content", String.join("\n", tasks))
-        .put("attachments", files))
+    return checkRoles(pairs.stream().map(p -> p[0]).distinct().toList())
+        .compose(v -> workflows.start(who, session, t, new JsonObject().put("content", String.join("\n", tasks))
+            .put("attachments", files)))
         .map(r -> ok("parallel", "Running " + pairs.size() + " tasks at once: workflow " + r.getString("workflowId"), r));
   }
 
-  private void checkRole(String role) {
-    if (catalog.agent(role) == null) {
-      throw AppException.notFound("no agent role '" + role + "' (roles: " + String.join(", ", catalog.roles()) + ")");
-    }
+  /** Fails NOT_FOUND naming the first role that is neither the file's nor served by a worker now. */
+  private Future<Void> checkRoles(List<String> roles) {
+    List<Future<Boolean>> asked = roles.stream().map(served).toList();
+    return Future.join(asked).transform(x -> {
+      for (int i = 0; i < roles.size(); i++) {
+        if (!Boolean.TRUE.equals(asked.get(i).result())) {
+          return Future.failedFuture(AppException.notFound("no agent role '" + roles.get(i) + "' (roles: "
+              + String.join(", ", catalog.roles()) + ", or any a worker serves)"));
+        }
+      }
+      return Future.succeededFuture();
+    });
   }
 
   private String checkTask(String task) {

@@ -26,13 +26,22 @@ public final class Agents {
     this.openAiDefaults = openAiDefaults;
   }
 
-  /** The agent of one role; a bad setting throws here, so the node stops at start naming it. */
+  /**
+   * The agent of one role; a bad setting throws here, so the node stops at start naming it. A
+   * worker registered for the role plays it whatever its configured kind (no restart needed); the
+   * configured kind plays it while none is.
+   */
   public Agent make(AgentSpec spec) {
     return switch (spec.kind()) {
-      case "worker" -> new WorkerAgent(vertx, spec, workerTasks);
-      case "openai" -> new OpenAiAgent(vertx, http, spec, openAiDefaults);
-      default -> new ScriptedAgent(vertx, spec);
+      case "worker" -> new WorkerAgent(vertx, spec, workerTasks, null);
+      case "openai" -> new WorkerAgent(vertx, spec, workerTasks, new OpenAiAgent(vertx, http, spec, openAiDefaults));
+      default -> new WorkerAgent(vertx, spec, workerTasks, new ScriptedAgent(vertx, spec));
     };
+  }
+
+  /** Whether a worker in the cluster serves {@code role} now (a role the workflows file may not name). */
+  public Future<Boolean> workerServes(String role) {
+    return WorkerAgent.served(vertx, role);
   }
 
   /** Completes once worker reports can be received. */

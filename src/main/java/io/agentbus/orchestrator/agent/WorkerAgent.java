@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
@@ -60,11 +61,27 @@ final class WorkerAgent implements Agent {
   private final Vertx vertx;
   private final AgentSpec spec;
   private final Tasks tasks;
+  /** Who plays the role when no worker serves it (the role's configured kind), or null: wait for one. */
+  private final Agent fallback;
 
-  WorkerAgent(Vertx vertx, AgentSpec spec, Tasks tasks) {
+  WorkerAgent(Vertx vertx, AgentSpec spec, Tasks tasks, Agent fallback) {
     this.vertx = vertx;
     this.spec = spec;
     this.tasks = tasks;
+    this.fallback = fallback;
+  }
+
+  /** How long a probe waits for a worker's answer. */
+  static final long PROBE_MS = 2_000;
+
+  /**
+   * Whether any worker in the cluster serves {@code role} now: a probe on its address, which every
+   * registered worker answers whatever its load (no worker: the bus has no handler for it).
+   */
+  public static Future<Boolean> served(Vertx vertx, String role) {
+    return vertx.eventBus().request(Addresses.agentRole(role), new JsonObject().put("probe", true),
+            new DeliveryOptions().setSendTimeout(PROBE_MS))
+        .map(m -> true).otherwise(false);
   }
 
   @Override
@@ -87,9 +104,13 @@ final class WorkerAgent implements Agent {
     });
     promise.future().onComplete(ar -> tasks.byTask.remove(task.taskId()));
     JsonObject offer = task.toJson().put("replyAddress", tasks.address);
-    offer(task, offer, promise, control, stopped, progress, new String[1]);
+    Run[] delegated = new Run[1];
+    offer(task, offer, promise, control, stopped, progress, new String[1], delegated);
     return Run.of(promise.future(), reason -> {
       stopped[0] = true;
+      if (delegated[0] != null) {
+        delegated[0].cancel(reason);
+      }
       if (promise.tryFail(AgentFailure.cancelled(reason)) && control[0] != null) {
         vertx.eventBus().send(control[0], new JsonObject().put("type", "cancel").put("taskId", task.taskId())
             .put("reason", reason));
@@ -109,7 +130,7 @@ final class WorkerAgent implements Agent {
    * sitting at "starting".
    */
   private void offer(Task task, JsonObject offer, Promise<Result> promise, String[] control, boolean[] stopped,
-      Consumer<Progress> progress, String[] waitingFor) {
+      Consumer<Progress> progress, String[] waitingFor, Run[] delegated) {
     if (stopped[0] || promise.future().isComplete()) {
       return;
     }
@@ -130,6 +151,13 @@ final class WorkerAgent implements Agent {
             return;
           }
           ReplyException re = (ReplyException) ar.cause();
+          if (fallback != null && waitingFor[0] == null && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            // No worker serves the role: its configured kind plays it. A worker registered for it
+            // takes the next task, with no restart of any node.
+            delegated[0] = fallback.start(task, progress);
+            delegated[0].result().onComplete(promise);
+            return;
+          }
           String why = "waiting for a " + spec.role() + " worker (" + switch (re.failureType()) {
             case NO_HANDLERS -> "none registered";
             case TIMEOUT -> "none answered";
@@ -139,7 +167,8 @@ final class WorkerAgent implements Agent {
             waitingFor[0] = why;
             progress.accept(new Progress(0, why, null, null));
           }
-          vertx.setTimer(RETRY_OFFER_MS, id -> offer(task, offer, promise, control, stopped, progress, waitingFor));
+          vertx.setTimer(RETRY_OFFER_MS, id -> offer(task, offer, promise, control, stopped, progress, waitingFor,
+              delegated));
         });
   }
 }

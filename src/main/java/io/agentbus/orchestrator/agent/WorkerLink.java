@@ -93,6 +93,11 @@ public final class WorkerLink {
 
   private void onOffer(Message<JsonObject> m) {
     JsonObject offer = m.body();
+    if (offer.getBoolean("probe", false)) {
+      // "Does any worker serve this role?" (WorkerAgent.served): yes, whatever this one's load.
+      m.reply(new JsonObject().put("workerId", workerId).put("probe", true));
+      return;
+    }
     String taskId = offer.getString("taskId");
     String replyTo = offer.getString("replyAddress");
     if (closed || taskId == null || replyTo == null || tasks.size() >= capacity) {
