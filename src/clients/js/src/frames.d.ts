@@ -221,6 +221,17 @@ export interface ClientTaskFailed {
   id?: string | number;
 }
 
+/** a worker asks a human mid-task: a gate on its step (approval_required to the approvers); answered approval_decided once decided or expired */
+export interface ClientTaskApproval {
+  type: 'task_approval';
+  taskId: string;
+  title: string;
+  description?: string;
+  timeoutMinutes?: number;
+  requiredBy?: string;
+  id?: string | number;
+}
+
 export interface ServerAuthResponse {
   type: 'auth_response';
   success: boolean;
@@ -451,6 +462,18 @@ export interface ServerMessageHistory {
   hasMore: boolean;
 }
 
+/** the answer to task_approval */
+export interface ServerApprovalDecided {
+  type: 'approval_decided';
+  taskId: string;
+  status: 'approved' | 'rejected' | 'expired';
+  decision?: string;
+  feedback?: string;
+  modifications?: Record<string, unknown>;
+  decidedBy?: string;
+  replyTo?: string | number;
+}
+
 export interface ServerCommandResult {
   type: 'command_result';
   command?: string;
@@ -492,7 +515,8 @@ export type ClientFrame =
   | ClientAgentRegister
   | ClientTaskProgress
   | ClientTaskResult
-  | ClientTaskFailed;
+  | ClientTaskFailed
+  | ClientTaskApproval;
 
 /** Every frame the server sends. */
 export type ServerFrame =
@@ -523,5 +547,6 @@ export type ServerFrame =
   | ServerNodeLost
   | ServerTypingUpdate
   | ServerMessageHistory
+  | ServerApprovalDecided
   | ServerCommandResult
   | ServerError;

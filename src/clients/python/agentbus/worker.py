@@ -12,8 +12,8 @@
     asyncio.run(worker.run())
 
 The worker registers its roles, takes tasks (up to ``capacity`` at once), reports progress,
-tokens and thinking, returns outputs (``task_result``, keyed by the task so a resend after a
-reconnect counts once) or raises (``task_failed``; :class:`Retryable` says a retry may work). A
+tokens and thinking, may stop for a human decision (:meth:`Task.request_approval`), returns
+outputs (``task_result``, keyed by the task so a resend after a reconnect counts once) or raises (``task_failed``; :class:`Retryable` says a retry may work). A
 ``task_cancel`` from agentbus (the workflow was cancelled, the deadline passed) arrives in the
 function as ``asyncio.CancelledError``. It reconnects and registers again with backoff; a task
 running when its connection dropped is cancelled too — agentbus has already given it to the
@@ -92,6 +92,24 @@ class Task:
         self.thinking += text
         if time.monotonic() - self._last_sent >= 0.1:
             await self._send(None)
+
+    async def request_approval(self, title: str, description: Optional[str] = None, *,
+                               timeout_minutes: Optional[int] = None, required_by: Optional[str] = None
+                               ) -> Dict[str, Any]:
+        """Stops for a human decision: a gate on this task's step, announced to the approvers like any
+        gate (``approval_required``; decided in the web UI, over HTTP or /ws). Returns the outcome —
+        ``{"status": "approved"|"rejected"|"expired", "feedback", "modifications", "decidedBy"}`` —
+        once decided or expired (``timeout_minutes``, default 30). ``required_by``: ``owner``
+        (default), ``approver``, ``admin`` or ``user:<id>``."""
+        f: Dict[str, Any] = {"type": "task_approval", "taskId": self.task_id, "title": title}
+        if description:
+            f["description"] = description
+        if timeout_minutes:
+            f["timeoutMinutes"] = timeout_minutes
+        if required_by:
+            f["requiredBy"] = required_by
+        await self._send("Waiting for a decision: " + title)
+        return await self._worker.client.request(f, timeout=None)
 
     async def _send(self, current_task: Optional[str]) -> None:
         self._last_sent = time.monotonic()

@@ -171,3 +171,35 @@ async def test_a_worker_serves_a_role_no_node_was_configured_for(nodes):
     async with Client(nodes["ws1"], nodes["user"]) as c:
         gone = await c.post(ch, '/assign scribe "anyone there?"')
         assert gone.get("ok") is False or gone["type"] == "error", gone
+
+
+async def test_a_worker_stops_for_a_human_decision_and_gets_it(nodes):
+    worker = Worker(nodes["ws1"], nodes["agent"])
+
+    @worker.role("code")
+    async def code(task: Task) -> dict:
+        decision = await task.request_approval("Deploy to staging?", "the build is green", timeout_minutes=5)
+        return {"deployed": decision["status"] == "approved", "note": decision.get("feedback")}
+
+    await worker.start()
+    try:
+        async with HttpClient(nodes["http0"], nodes["user"]) as http:
+            wf = await http.start_workflow("ship the fix", workflow="single")
+            approval = None
+            for _ in range(100):
+                pending = [a for a in await http.approvals("pending") if a.get("workflowId") == wf["workflowId"]]
+                if pending:
+                    approval = pending[0]
+                    break
+                await asyncio.sleep(0.1)
+            assert approval is not None, "the worker's question reached the owner's approvals"
+            assert approval["title"] == "Deploy to staging?"
+            await http.respond(approval["approvalId"], True, "go ahead")
+            events = await _until_end(http, wf["workflowId"])
+        types = [e["type"] for e in events]
+        assert "approval_required" in types and "approval_resolved" in types, types
+        done = next(e for e in events if e["type"] == "agent_completed")
+        assert done["outputs"] == {"deployed": True, "note": "go ahead"}
+        assert types[-1] == "workflow_completed"
+    finally:
+        await worker.stop()

@@ -20,7 +20,7 @@ public final class FrameSchemas {
 
   /** The frame types {@code /ws} handles itself (the rest are the operation table's). */
   public static final List<String> CONNECTION_TYPES = List.of("auth", "ping", "subscribe", "unsubscribe",
-      "agent_register", "task_progress", "task_result", "task_failed");
+      "agent_register", "task_progress", "task_result", "task_failed", "task_approval");
 
   private static JsonObject str() {
     return new JsonObject().put("type", "string");
@@ -135,6 +135,11 @@ public final class FrameSchemas {
     m.put("task_failed", pair(frame("task_failed", "a worker could not do the task: ack", "taskId!", str(),
         "error", str(), "id", ID), new JsonObject().put("type", "task_failed").put("taskId", "no-such-task")
         .put("error", "gave up").put("id", "tf1")));
+    m.put("task_approval", pair(frame("task_approval", "a worker asks a human mid-task: a gate on its step "
+        + "(approval_required to the approvers); answered approval_decided once decided or expired",
+        "taskId!", str(), "title!", str(), "description", str(), "timeoutMinutes", integer(), "requiredBy", str(),
+        "id", ID), new JsonObject().put("type", "task_approval").put("taskId", "no-such-task")
+        .put("title", "Deploy to production?").put("id", "ta1")));
     return m;
   }
 
@@ -164,6 +169,9 @@ public final class FrameSchemas {
     m.put("typing_update", frame("typing_update", "ephemeral", "channel!", str(), "users!", strings()));
     m.put("message_history", frame("message_history", "", "channel!", str(), "messages!", new JsonObject()
         .put("type", "array"), "hasMore!", bool()));
+    m.put("approval_decided", frame("approval_decided", "the answer to task_approval", "taskId!", str(),
+        "status!", str().put("enum", new JsonArray().add("approved").add("rejected").add("expired")), "decision", str(),
+        "feedback", str(), "modifications", any(), "decidedBy", str(), "replyTo", ID));
     m.put("command_result", frame("command_result", "", "command", str(), "ok", bool(), "output", str()));
     JsonArray codes = new JsonArray();
     for (ErrorCode c : ErrorCode.values()) {

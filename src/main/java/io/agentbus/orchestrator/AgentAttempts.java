@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,11 +40,13 @@ final class AgentAttempts {
   /** The run's timers (cancelled when it ends). */
   private final List<Long> timers;
   private final Supplier<String> nextAgent;
+  /** Opens an approval for an agent that asks one mid-task (a worker); completes with the outcome. */
+  private final Function<JsonObject, Future<JsonObject>> approvals;
 
   /** The parts of one run its attempts use; the run hands them in (the attempts never see the run). */
   AgentAttempts(RunEnv env, String workflowId, JsonObject input, JsonObject outputs, RunLog log, int totalAgents,
       RunState state, BooleanSupplier finished, Map<Integer, Agent.Run> running, List<Long> timers,
-      Supplier<String> nextAgent) {
+      Supplier<String> nextAgent, Function<JsonObject, Future<JsonObject>> approvals) {
     this.env = env;
     this.workflowId = workflowId;
     this.input = input;
@@ -55,6 +58,7 @@ final class AgentAttempts {
     this.running = running;
     this.timers = timers;
     this.nextAgent = nextAgent;
+    this.approvals = approvals;
   }
 
   /** A failure of one agent of a step, naming the role (for workflow_failed). */
@@ -104,7 +108,7 @@ final class AgentAttempts {
         }
         shown[0] = Math.max(shown[0], Math.min(1.0, Math.max(0.0, p.progress())));
         emitProgress(a.role(), shown[0], p.currentTask(), p.partialOutput(), p.thinkingProcess());
-      });
+      }, approvals);
     } catch (RuntimeException e) {
       LOG.error("workflow {}: the {} agent could not start", workflowId, a.role(), e);
       handle = Agent.Run.of(Future.failedFuture(new AgentFailure("the " + a.role() + " agent could not start: " + e, false,

@@ -59,9 +59,7 @@ final class WorkflowRun implements GatedRun {
   private String pauseBy;
   /** Held between steps: the step to run on /resume, and the reviewer's feedback it was to get. */
   private String heldFeedback;
-  /**
-   * @param state where the run stands: empty for a new workflow, recovered for one taken over
-   */
+  /** @param state where the run stands: empty for a new workflow, recovered for one taken over */
   WorkflowRun(RunEnv env, String id, long epoch, long leaseDeadline, String sessionId, String ownerId, Template template,
       JsonObject input, RunState state) {
     this.env = env;
@@ -78,7 +76,16 @@ final class WorkflowRun implements GatedRun {
     this.log = new RunLog(env.vertx(), env.store(), env.emitter(), id, sessionId, env.instanceId(), epoch,
         this::abandon);
     this.attempts = new AgentAttempts(env, id, input, outputs, log, order.size(), state, this::finished, running,
-        timers, () -> template.after(step));
+        timers, () -> template.after(step), this::askMidStep);
+  }
+
+  /** A worker asks a human mid-task: a gate on the running step, as any gate (withdrawn if the run ends). */
+  private Future<JsonObject> askMidStep(JsonObject gate) {
+    if (finished) {
+      return Future.failedFuture(new IllegalStateException("the workflow ended (" + status + ")"));
+    }
+    atGate = true;
+    return env.gates().open(this, step, gate, outputs.copy()).onComplete(ar -> atGate = false);
   }
 
   @Override
@@ -356,18 +363,12 @@ final class WorkflowRun implements GatedRun {
         new JsonObject().put("agentRole", role).put("error", reason).put("status", "failed")));
   }
 
-  /**
-   * Before the terminal event of a run that ends at a gate: its approval is withdrawn, so
-   * {@code approval_resolved (cancelled)} comes first and a later decision is a CONFLICT.
-   */
+  /** Before the terminal event of a run ending at a gate: withdrawn first, so a later decision is a CONFLICT. */
   private Future<Void> withdrawGate(boolean gateOpen, String reason) {
     return gateOpen ? env.gates().withdraw(id, reason) : Future.succeededFuture();
   }
 
-  /**
-   * Stops at once: running agents are told to stop, then the end is recorded and {@code cancelled}
-   * emitted. Completes once that is stored (while the database is down, when it is back).
-   */
+  /** Stops at once: agents told to stop, the end recorded, {@code cancelled} emitted; completes once stored. */
   Future<Boolean> cancel(String by) {
     if (finished) {
       return Future.succeededFuture(false);

@@ -344,7 +344,7 @@ public final class WsConnection implements Sink {
       case "subscribe" -> streams.onSubscribe(f, id);
       case "unsubscribe" -> streams.onUnsubscribe(f, id);
       case "agent_register" -> onAgentRegister(f, id);
-      case "task_progress", "task_result", "task_failed" -> onTaskReport(type, f, id);
+      case "task_progress", "task_result", "task_failed", "task_approval" -> onTaskReport(type, f, id);
       default -> {
         Operation op = Operation.ofFrame(type);
         if (op == null) {
@@ -378,7 +378,10 @@ public final class WsConnection implements Sink {
       throw AppException.invalid("send agent_register before reporting on tasks");
     }
     String key = "task_result".equals(type) ? Json.optString(f, "idempotencyKey", 128) : null;
-    if (key == null) {
+    // A worker asking a human mid-task is answered with the decision, once there is one.
+    io.vertx.core.Future<JsonObject> answer = "task_approval".equals(type) ? worker.askApproval(f)
+        : key != null ? worker.resultOnce(f, key, "worker:" + principal.userId(), bc.toRouter(principal)) : null;
+    if (answer == null) {
       worker.report(type, f);
       if (id != null) {
         send(reply("ack", id).put("taskId", f.getString("taskId")));
@@ -386,7 +389,7 @@ public final class WsConnection implements Sink {
       return;
     }
     // Applied once, a repeat acknowledged again: the worker link's rule (the bridge only carries).
-    worker.resultOnce(f, key, "worker:" + principal.userId(), bc.toRouter(principal)).onComplete(ar -> {
+    answer.onComplete(ar -> {
       if (ar.succeeded()) {
         send(withReplyTo(ar.result(), id));
       } else {

@@ -54,4 +54,15 @@ public interface Agent {
   }
 
   Run start(Task task, Consumer<Progress> progress);
+
+  /**
+   * As {@link #start(Task, Consumer)}, for an agent that may stop mid-task for a human decision:
+   * {@code approvals} opens an approval gate ({title, description?, timeoutMinutes?, requiredBy?})
+   * and completes with its outcome ({status, decision, feedback, modifications, decidedBy}).
+   * Only workers ask; the other kinds ignore it.
+   */
+  default Run start(Task task, Consumer<Progress> progress,
+      java.util.function.Function<io.vertx.core.json.JsonObject, io.vertx.core.Future<io.vertx.core.json.JsonObject>> approvals) {
+    return start(task, progress);
+  }
 }

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Plays a role with external worker processes (docs/workflows.md, Agent workers). Workers of a role listen on
@@ -36,12 +37,31 @@ final class WorkerAgent implements Agent {
   static final class Tasks {
     private final String address;
     private final Map<String, Consumer<JsonObject>> byTask = new HashMap<>();
+    /** A running task's way to a human decision (its run's gates), by task id. */
+    private final Map<String, Function<JsonObject, Future<JsonObject>>> approvals = new HashMap<>();
     private final MessageConsumer<JsonObject> consumer;
 
     Tasks(Vertx vertx, String instanceId) {
       this.address = Addresses.orchestratorTasks(instanceId);
       this.consumer = vertx.eventBus().consumer(address, m -> {
-        Consumer<JsonObject> h = byTask.get(m.body().getString("taskId", ""));
+        String taskId = m.body().getString("taskId", "");
+        if ("approval".equals(m.body().getString("kind"))) {
+          // Answered with the decision, once there is one (the worker waits for it).
+          Function<JsonObject, Future<JsonObject>> ask = approvals.get(taskId);
+          if (ask == null) {
+            m.fail(404, "no task '" + taskId + "' may ask for an approval here");
+            return;
+          }
+          ask.apply(m.body().getJsonObject("gate", new JsonObject())).onComplete(ar -> {
+            if (ar.succeeded()) {
+              m.reply(ar.result());
+            } else {
+              m.fail(409, String.valueOf(ar.cause().getMessage()));
+            }
+          });
+          return;
+        }
+        Consumer<JsonObject> h = byTask.get(taskId);
         if (h != null) {
           h.accept(m.body());
         }
@@ -86,7 +106,15 @@ final class WorkerAgent implements Agent {
 
   @Override
   public Run start(Task task, Consumer<Progress> progress) {
+    return start(task, progress, null);
+  }
+
+  @Override
+  public Run start(Task task, Consumer<Progress> progress, Function<JsonObject, Future<JsonObject>> approvals) {
     Promise<Result> promise = Promise.promise();
+    if (approvals != null) {
+      tasks.approvals.put(task.taskId(), approvals);
+    }
     String[] control = new String[1];
     boolean[] stopped = new boolean[1];
     tasks.byTask.put(task.taskId(), event -> {
@@ -102,7 +130,10 @@ final class WorkerAgent implements Agent {
         default -> { }
       }
     });
-    promise.future().onComplete(ar -> tasks.byTask.remove(task.taskId()));
+    promise.future().onComplete(ar -> {
+      tasks.byTask.remove(task.taskId());
+      tasks.approvals.remove(task.taskId());
+    });
     JsonObject offer = task.toJson().put("replyAddress", tasks.address);
     Run[] delegated = new Run[1];
     offer(task, offer, promise, control, stopped, progress, new String[1], delegated);

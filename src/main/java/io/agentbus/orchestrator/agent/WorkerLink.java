@@ -183,6 +183,34 @@ public final class WorkerLink {
     });
   }
 
+  /**
+   * A {@code task_approval} frame: the worker asks a human before it goes on. A gate opens on the
+   * task's step (announced, decided and expired like any gate); the answer is {@code
+   * approval_decided} with the outcome {status, decision, feedback, modifications, decidedBy}.
+   */
+  public Future<JsonObject> askApproval(JsonObject f) {
+    String taskId = Json.requireString(f, "taskId", 64);
+    String replyTo = tasks.get(taskId);
+    if (replyTo == null) {
+      throw AppException.notFound("no task '" + taskId + "' is running on this connection (finished or cancelled?)");
+    }
+    JsonObject gate = new JsonObject().put("title", Json.requireText(f, "title", 200))
+        .put("description", Json.optString(f, "description", MAX_TEXT));
+    Long minutes = Json.optLong(f, "timeoutMinutes", 1, 24 * 60);
+    long waitMinutes = minutes == null ? 30 : minutes;
+    gate.put("timeoutMinutes", waitMinutes);
+    String requiredBy = Json.optString(f, "requiredBy", 100);
+    if (requiredBy != null) {
+      gate.put("requiredBy", requiredBy);
+    }
+    return bus.<JsonObject>request(replyTo, new JsonObject().put("taskId", taskId).put("kind", "approval")
+            .put("gate", gate), new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout((waitMinutes + 1) * 60_000))
+        .map(m -> m.body().copy().put("type", "approval_decided").put("taskId", taskId))
+        .recover(err -> Future.failedFuture(err instanceof ReplyException re && re.failureCode() == 404
+            ? AppException.notFound(re.getMessage()) : new AppException(io.agentbus.bus.ErrorCode.CONFLICT,
+            "the approval could not be asked: " + err.getMessage())));
+  }
+
   /** The connection closed: stop taking offers and report every held task lost. */
   private void unregister() {
     consumers.forEach(MessageConsumer::unregister);
