@@ -20,15 +20,85 @@ import org.junit.jupiter.api.Test;
 class FrameTypesTest {
 
   static final Path FILE = Path.of("src", "clients", "js", "src", "frames.d.ts");
+  static final Path PY_FILE = Path.of("src", "clients", "python", "agentbus", "frames.py");
 
   @Test
   void theClientsFrameTypesAreTheServersSchemas() throws Exception {
-    String made = typescript();
+    check(FILE, typescript());
+  }
+
+  @Test
+  void thePythonFrameTypesAreTheServersSchemas() throws Exception {
+    check(PY_FILE, python());
+  }
+
+  private static void check(Path file, String made) throws Exception {
     if (Boolean.getBoolean("agentbus.docs.write")) {
-      Files.writeString(FILE, made, StandardCharsets.UTF_8);
+      Files.writeString(file, made, StandardCharsets.UTF_8);
     }
-    assertEquals(made, Files.exists(FILE) ? Files.readString(FILE, StandardCharsets.UTF_8) : "",
-        FILE + " differs from FrameSchemas; run mvn test -Dtest=FrameTypesTest -Dagentbus.docs.write=true");
+    assertEquals(made, Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "",
+        file + " differs from FrameSchemas; run mvn test -Dtest=FrameTypesTest -Dagentbus.docs.write=true");
+  }
+
+  /** The frames as TypedDicts (PEP 589; NotRequired from typing_extensions-free Python 3.11, else total=False). */
+  static String python() {
+    StringBuilder sb = new StringBuilder("\"\"\"The /ws frames (PROTOCOL §3) as TypedDicts, generated from\n"
+        + "io.agentbus.bridge.FrameSchemas by FrameTypesTest (do not edit): the shapes the server publishes\n"
+        + "in GET /api/asyncapi.json. Every field is optional here (total=False); the\n"
+        + "schemas say which the server requires.\"\"\"\n\nfrom __future__ import annotations\n\n"
+        + "from typing import Any, Dict, List, Literal, TypedDict, Union\n\n");
+    List<String> client = new ArrayList<>();
+    for (Map.Entry<String, JsonObject[]> e : FrameSchemas.client().entrySet()) {
+      String name = "Client" + pascal(e.getKey());
+      client.add(name);
+      sb.append(pyClass(name, e.getValue()[0]));
+    }
+    List<String> server = new ArrayList<>();
+    for (Map.Entry<String, JsonObject> e : FrameSchemas.server().entrySet()) {
+      String name = "Server" + pascal(e.getKey());
+      server.add(name);
+      sb.append(pyClass(name, e.getValue()));
+    }
+    sb.append("ClientFrame = Union[\n    ").append(String.join(",\n    ", client)).append(",\n]\n\n");
+    sb.append("ServerFrame = Union[\n    ").append(String.join(",\n    ", server)).append(",\n]\n");
+    return sb.toString();
+  }
+
+  private static String pyClass(String name, JsonObject schema) {
+    StringBuilder sb = new StringBuilder("\nclass ").append(name).append("(TypedDict, total=False):\n");
+    String doc = schema.getString("description", "");
+    if (!doc.isEmpty()) {
+      sb.append("    \"\"\"").append(doc.replace("\"\"\"", "'''").replace("\\", "\\\\")).append("\"\"\"\n\n");
+    }
+    JsonObject props = schema.getJsonObject("properties");
+    for (String p : props.fieldNames()) {
+      sb.append("    ").append(p).append(": ").append(pyType(props.getJsonObject(p))).append("\n");
+    }
+    return sb.append("\n").toString();
+  }
+
+  private static String pyType(JsonObject s) {
+    if (s.containsKey("const")) {
+      return "Literal['" + s.getString("const") + "']";
+    }
+    if (s.containsKey("enum")) {
+      List<String> vals = new ArrayList<>();
+      s.getJsonArray("enum").forEach(v -> vals.add("'" + v + "'"));
+      return "Literal[" + String.join(", ", vals) + "]";
+    }
+    if (s.containsKey("oneOf")) {
+      List<String> vals = new ArrayList<>();
+      s.getJsonArray("oneOf").forEach(v -> vals.add(pyType((JsonObject) v)));
+      return "Union[" + String.join(", ", vals) + "]";
+    }
+    return switch (s.getString("type", "object")) {
+      case "string" -> "str";
+      case "integer" -> "int";
+      case "number" -> "float";
+      case "boolean" -> "bool";
+      case "array" -> s.containsKey("items") ? "List[" + pyType(s.getJsonObject("items")) + "]" : "List[Any]";
+      default -> "Dict[str, Any]";
+    };
   }
 
   static String typescript() {
