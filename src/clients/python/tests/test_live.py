@@ -203,3 +203,26 @@ async def test_a_worker_stops_for_a_human_decision_and_gets_it(nodes):
         assert types[-1] == "workflow_completed"
     finally:
         await worker.stop()
+
+
+async def test_a_worker_takes_over_a_role_the_file_gives_to_a_scripted_agent(nodes):
+    """'design' is scripted in the nodes' workflows file: while a worker serves it, the worker plays it."""
+    async with Client(nodes["ws0"], nodes["user"]) as c, HttpClient(nodes["http0"], nodes["user"]) as http:
+        before = await c.post(nodes["channel"], '/assign design "sketch it"')
+        scripted = await _until_end(http, before["data"]["workflowId"])
+        assert next(e for e in scripted if e["type"] == "agent_completed")["outputs"] != {"by": "worker"}
+
+        worker = Worker(nodes["ws1"], nodes["agent"])
+
+        @worker.role("design")
+        async def design(task: Task) -> dict:
+            return {"by": "worker"}
+
+        await worker.start()
+        try:
+            await asyncio.sleep(2.5)  # the orchestrators look at their roles every 2 s
+            after = await c.post(nodes["channel"], '/assign design "sketch it again"')
+            events = await _until_end(http, after["data"]["workflowId"])
+            assert next(e for e in events if e["type"] == "agent_completed")["outputs"] == {"by": "worker"}
+        finally:
+            await worker.stop()

@@ -17,6 +17,7 @@ public final class Agents {
   private final WorkerAgent.Tasks workerTasks;
   private final HttpClient http;
   private final JsonObject openAiDefaults;
+  private final WorkerRoles workerRoles;
 
   /** @param openAiDefaults {baseUrl, model, apiKey} used where a role's settings name none */
   public Agents(Vertx vertx, String instanceId, JsonObject openAiDefaults) {
@@ -24,18 +25,23 @@ public final class Agents {
     this.workerTasks = new WorkerAgent.Tasks(vertx, instanceId);
     this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
     this.openAiDefaults = openAiDefaults;
+    this.workerRoles = new WorkerRoles(vertx);
   }
 
   /**
    * The agent of one role; a bad setting throws here, so the node stops at start naming it. A
-   * worker registered for the role plays it whatever its configured kind (no restart needed); the
-   * configured kind plays it while none is.
+   * worker registered for the role plays it whatever its configured kind (no restart needed: the
+   * roles are looked at every {@link WorkerRoles#LOOK_MS}); the configured kind plays it while none is.
    */
   public Agent make(AgentSpec spec) {
+    if (!"worker".equals(spec.kind())) {
+      workerRoles.watch(spec.role());
+    }
     return switch (spec.kind()) {
-      case "worker" -> new WorkerAgent(vertx, spec, workerTasks, null);
-      case "openai" -> new WorkerAgent(vertx, spec, workerTasks, new OpenAiAgent(vertx, http, spec, openAiDefaults));
-      default -> new WorkerAgent(vertx, spec, workerTasks, new ScriptedAgent(vertx, spec));
+      case "worker" -> new WorkerAgent(vertx, spec, workerTasks, null, workerRoles::served);
+      case "openai" -> new WorkerAgent(vertx, spec, workerTasks, new OpenAiAgent(vertx, http, spec, openAiDefaults),
+          workerRoles::served);
+      default -> new WorkerAgent(vertx, spec, workerTasks, new ScriptedAgent(vertx, spec), workerRoles::served);
     };
   }
 

@@ -83,12 +83,15 @@ final class WorkerAgent implements Agent {
   private final Tasks tasks;
   /** Who plays the role when no worker serves it (the role's configured kind), or null: wait for one. */
   private final Agent fallback;
+  /** Which roles a worker served at the last look (only consulted with a fallback). */
+  private final java.util.function.Predicate<String> servedNow;
 
-  WorkerAgent(Vertx vertx, AgentSpec spec, Tasks tasks, Agent fallback) {
+  WorkerAgent(Vertx vertx, AgentSpec spec, Tasks tasks, Agent fallback, java.util.function.Predicate<String> servedNow) {
     this.vertx = vertx;
     this.spec = spec;
     this.tasks = tasks;
     this.fallback = fallback;
+    this.servedNow = servedNow;
   }
 
   /** How long a probe waits for a worker's answer. */
@@ -111,6 +114,11 @@ final class WorkerAgent implements Agent {
 
   @Override
   public Run start(Task task, Consumer<Progress> progress, Function<JsonObject, Future<JsonObject>> approvals) {
+    if (fallback != null && !servedNow.test(spec.role())) {
+      // No worker served the role at the last look (WorkerRoles): its configured kind plays it,
+      // without a cluster lookup on the way (which a partition can hold up).
+      return fallback.start(task, progress);
+    }
     Promise<Result> promise = Promise.promise();
     if (approvals != null) {
       tasks.approvals.put(task.taskId(), approvals);
@@ -182,9 +190,9 @@ final class WorkerAgent implements Agent {
             return;
           }
           ReplyException re = (ReplyException) ar.cause();
-          if (fallback != null && waitingFor[0] == null && re.failureType() == ReplyFailure.NO_HANDLERS) {
-            // No worker serves the role: its configured kind plays it. A worker registered for it
-            // takes the next task, with no restart of any node.
+          if (fallback != null && waitingFor[0] == null && re.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+            // The worker seen at the last look is gone (no handler) or cannot be reached: the
+            // configured kind plays the role. A busy worker (RECIPIENT_FAILURE) is waited for.
             delegated[0] = fallback.start(task, progress);
             delegated[0].result().onComplete(promise);
             return;
