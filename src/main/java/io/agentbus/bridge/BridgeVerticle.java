@@ -44,6 +44,7 @@ public final class BridgeVerticle extends VerticleBase {
   private BridgeContext bc;
   private EventBusBridge sockJs;
   private io.agentbus.bridge.sse.SseEndpoint sse;
+  private io.agentbus.bridge.agui.AguiEndpoint agui;
 
   public BridgeVerticle(NodeParts parts) {
     this.parts = parts;
@@ -112,6 +113,8 @@ public final class BridgeVerticle extends VerticleBase {
                 ctx.next();
               }
             }));
+    agui = new io.agentbus.bridge.agui.AguiEndpoint(bc);
+    agui.mount(router, api::authenticate);
     // The UI's browser libraries come from WebJars (Maven dependencies), versioned in their paths.
     // Static files answer GET and HEAD only, so another method on an API path is 405, not a 404
     // from a static lookup that matched every method.
@@ -172,6 +175,7 @@ public final class BridgeVerticle extends VerticleBase {
     List<Future<Void>> closing = new java.util.ArrayList<>();
     closing.add(wsEndpoint.shutdown(DRAIN_MS));
     sse.closeAll();
+    agui.closeAll();
     closing.add(sockJs.closeAll(1012, "service restart", DRAIN_MS));
     // A graceful shutdown: requests in flight are answered before their connections close.
     return Future.join(closing).transform(x -> server.shutdown(DRAIN_MS, java.util.concurrent.TimeUnit.MILLISECONDS));

@@ -171,6 +171,10 @@ public final class Addresses {
   public static final String HTTP_KEY_RELEASE = "internal.router.http-key.release";
   /** Router: a page of a stream's stored events {stream, after?, limit?}: {events, lastSeq, hasMore}. */
   public static final String STREAM_EVENTS = "internal.router.stream-events";
+  /** Orchestrator: record an AG-UI run {runId, threadId, workflowId, afterApproval?}: {} or CONFLICT when the runId exists. */
+  public static final String AGUI_RUN_CLAIM = "internal.orchestrator.agui-run.claim";
+  /** Orchestrator: an AG-UI run the caller may read {runId, threadId}: {runId, threadId, workflowId, afterApproval}. */
+  public static final String AGUI_RUN_GET = "internal.orchestrator.agui-run.get";
   /** Orchestrator: cancel, pause or resume a workflow {workflowId, action}: {workflowId, status}; CONFLICT when its state does not allow it. */
   public static final String WORKFLOW_ACT = "internal.orchestrator.act";
   /** Router: an admin publish to a stream {stream, body, actor, idempotencyKey?}: persisted like any event of it. */

@@ -17,4 +17,12 @@ public final class Hashing {
       throw new IllegalStateException(e);
     }
   }
+
+  /**
+   * A stable id for what a keyed request makes: the same user and key name the same thing on any
+   * node (an HTTP Idempotency-Key's workflow, an AG-UI runId's workflow).
+   */
+  public static String derivedId(String what, String userId, String key) {
+    return sha256Hex(what + "\n" + userId + "\n" + key).substring(0, 32);
+  }
 }

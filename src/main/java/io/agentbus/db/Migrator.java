@@ -46,7 +46,8 @@ public final class Migrator {
       "V10__project_messages_in_statement.sql",
       "V11__user_profiles.sql",
       "V12__lease_epoch.sql",
-      "V13__idempotency_fingerprint.sql");
+      "V13__idempotency_fingerprint.sql",
+      "V14__agui_runs.sql");
 
   private Migrator() {}
 

@@ -87,6 +87,7 @@ public final class OrchestratorVerticle extends VerticleBase {
     String file = oc.workflowsFile();
     String kinds = oc.agentKinds();
     Sessions sessions = new Sessions(pool);
+    AguiRuns aguiRuns = new AguiRuns(pool);
     return vertx.executeBlocking(() -> new Catalog(Catalog.readFile(file), Catalog.parseKinds(kinds)))
         .compose(c -> {
           catalog = c;
@@ -110,6 +111,8 @@ public final class OrchestratorVerticle extends VerticleBase {
               serve(Addresses.WORKFLOW_START, this::startRequest),
               serve(Addresses.WORKFLOW_CANCEL, this::cancelRequest),
               serve(Addresses.WORKFLOW_ACT, this::actRequest),
+              serve(Addresses.AGUI_RUN_CLAIM, aguiRuns::claim),
+              serve(Addresses.AGUI_RUN_GET, aguiRuns::get),
               serve(Addresses.WORKFLOW_GET, this::getRequest),
               serve(Addresses.WORKFLOW_READ_CHECK, this::readCheck),
               serve(Addresses.WORKFLOW_STATUSES, this::statusesRequest),
@@ -153,9 +156,9 @@ public final class OrchestratorVerticle extends VerticleBase {
         key == null ? null : derivedId("workflow", who, key));
   }
 
-  /** A stable id for what a keyed request makes ({@code requestKey}: the HTTP route's Idempotency-Key). */
+  /** A stable id for what a keyed request makes ({@code requestKey}: an Idempotency-Key, an AG-UI runId). */
   private static String derivedId(String what, Principal who, String key) {
-    return io.agentbus.bus.Hashing.sha256Hex(what + "\n" + who.userId() + "\n" + key).substring(0, 32);
+    return io.agentbus.bus.Hashing.derivedId(what, who.userId(), key);
   }
 
   // ---------------------------------------------------------------- cancel, pause, resume over HTTP

@@ -40,8 +40,22 @@ public final class SseClient implements AutoCloseable {
 
   /** Opens {@code path} with {@code Accept: text/event-stream}; {@code headers} as name, value pairs. */
   public SseClient(String host, int port, String path, String token, String... headers) {
+    this(host, port, "GET", path, null, token, (Object) headers);
+  }
+
+  /** POSTs {@code body} (JSON) to {@code path} and reads the answer as an event stream (AG-UI). */
+  public static SseClient post(String host, int port, String path, String token, String body) {
+    return new SseClient(host, port, "POST", path, body, token, (Object) new String[0]);
+  }
+
+  private SseClient(String host, int port, String method, String path, String body, String token, Object headerList) {
+    String[] headers = (String[]) headerList;
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
-        .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token).GET();
+        .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
     for (int i = 0; i + 1 < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }

@@ -159,6 +159,16 @@ public final class ApiDocs {
     OTHERS.put("GET /health/ready", new Doc("Readiness (503 when not ready or draining)", "operations", null, any(),
         200, false, null));
     OTHERS.put("GET /health/live", new Doc("Liveness", "operations", null, any(), 200, false, null));
+    JsonObject runInput = obj("threadId!", str(), "runId!", str(), "messages!", array(any()), "state", any(),
+        "tools", array(any()), "context", array(any()), "forwardedProps", any(), "resume", array(any()));
+    OTHERS.put("POST /agui", new Doc("AG-UI 1.0: run a workflow (forwardedProps.workflow names the template) or answer its "
+        + "gate (resume[]), streamed as AG-UI events with a cursor in each id: line (PROTOCOL §11)", "agui", runInput, null,
+        200, true, "text/event-stream"));
+    OTHERS.put("GET /agui/threads/:threadId/runs/:runId/events", new Doc("AG-UI: resume a run after Last-Event-ID "
+        + "(or ?after=), on any node; without a cursor, join it (MESSAGES_SNAPSHOT, STATE_SNAPSHOT)", "agui", null, null,
+        200, true, "text/event-stream"));
+    OTHERS.put("DELETE /agui/threads/:threadId/runs/:runId", new Doc("AG-UI: cancel a run (409 once it ended)", "agui",
+        null, any(), 202, true, null));
     OTHERS.put("GET /metrics", new Doc("Prometheus metrics", "operations", null, null, 200, false,
         "text/plain"));
   }
