@@ -21,8 +21,10 @@ import java.util.Map;
  *   <li>{@code approval_required}: {@code RUN_FINISHED} with an interrupt outcome;
  *       {@code workflow_completed}: {@code RUN_FINISHED} with the final outputs;
  *       {@code workflow_failed}: {@code RUN_ERROR}; {@code cancelled}: {@code RUN_FINISHED} cancelled;
- *   <li>anything else ({@code approval_resolved}, pauses, errors, {@code node_lost}): a
- *       {@code CUSTOM} named {@code agentbus.<type>} with the event, and the state change it makes.
+ *   <li>{@code approval_resolved}: {@code CUSTOM agentbus.interrupt_resolved} {interruptId, status,
+ *       approved, decidedBy};
+ *   <li>anything else (pauses, errors, {@code node_lost}): a {@code CUSTOM} named
+ *       {@code agentbus.<type>} with the event, and the state change it makes.
  * </ul>
  *
  * <p>Not thread-safe: one per stream being served.
@@ -153,10 +155,23 @@ public final class AguiRun {
         out.add(new JsonObject().put("type", "RUN_FINISHED").put("threadId", threadId).put("runId", runId)
             .put("outcome", new JsonObject().put("type", "cancelled")));
       }
+      case "approval_resolved" -> {
+        // PROTOCOL §11: every viewer learns the gate is decided, by whom and how.
+        String decided = e.getString("status");
+        out.add(new JsonObject().put("type", "CUSTOM").put("name", "agentbus.interrupt_resolved").put("value",
+            new JsonObject().put("interruptId", e.getString("approvalId")).put("status", decided)
+                .put("approved", "approved".equals(decided)).put("decidedBy", e.getString("decidedBy"))
+                .put("feedback", e.getString("feedback"))));
+        if (!"running".equals(state.getString("status")) && !"cancelled".equals(decided)) {
+          state.put("status", "running");
+          out.add(new JsonObject().put("type", "STATE_DELTA").put("delta", new JsonArray().add(
+              new JsonObject().put("op", "replace").put("path", "/status").put("value", "running"))));
+        }
+      }
       default -> {
         String status = switch (type) {
           case "workflow_paused" -> "paused";
-          case "workflow_resumed", "approval_resolved" -> "running";
+          case "workflow_resumed" -> "running";
           default -> null;
         };
         JsonObject value = e.copy();

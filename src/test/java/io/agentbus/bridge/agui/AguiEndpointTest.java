@@ -150,7 +150,11 @@ class AguiEndpointTest extends TwoNodeClusterTest {
       assertEquals(200, next.status());
       List<SseClient.Event> events = untilEnd(next);
       List<String> types = events.stream().map(e -> e.json().getString("type")).toList();
-      assertTrue(types.contains("CUSTOM"), "the decision is seen: " + types);
+      JsonObject resolved = events.stream().map(SseClient.Event::json)
+          .filter(j -> "agentbus.interrupt_resolved".equals(j.getString("name"))).findFirst().orElseThrow();
+      assertEquals(interrupt.getString("id"), resolved.getJsonObject("value").getString("interruptId"), types.toString());
+      assertEquals(true, resolved.getJsonObject("value").getBoolean("approved"));
+      assertEquals("agui-owner", resolved.getJsonObject("value").getString("decidedBy"));
       assertEquals("success", events.get(events.size() - 1).json().getJsonObject("outcome").getString("type"));
     }
     String again = answer.replace("\"runId\":\"r-", "\"runId\":\"r2-");
