@@ -43,6 +43,7 @@ public final class BridgeVerticle extends VerticleBase {
   private Pool pool;
   private BridgeContext bc;
   private EventBusBridge sockJs;
+  private io.agentbus.bridge.sse.EventStreams events;
   private io.agentbus.bridge.sse.SseEndpoint sse;
   private io.agentbus.bridge.agui.AguiEndpoint agui;
 
@@ -102,7 +103,8 @@ public final class BridgeVerticle extends VerticleBase {
     sockJs = new EventBusBridge(bc);
     router.route("/eventbus/*").subRouter(sockJs.router());
     Sections.Uploads uploads = cfg.uploads();
-    sse = new io.agentbus.bridge.sse.SseEndpoint(bc);
+    events = new io.agentbus.bridge.sse.EventStreams(vertx, cfg.http().sseKeepAliveMs(), cfg.limits().sendQueueBytes());
+    sse = new io.agentbus.bridge.sse.SseEndpoint(bc, events);
     HttpApi api = new HttpApi(bc, new UploadHttp(vertx, pool, uploads.tmpDir(), uploads.maxFileBytes(), uploads.maxFiles(),
         cfg.runs(io.agentbus.config.Verticle.UPLOADS)));
     api.mount(router, r -> r.get(Operation.STREAM_EVENTS.http.path())
@@ -113,7 +115,7 @@ public final class BridgeVerticle extends VerticleBase {
                 ctx.next();
               }
             }));
-    agui = new io.agentbus.bridge.agui.AguiEndpoint(bc);
+    agui = new io.agentbus.bridge.agui.AguiEndpoint(bc, events);
     agui.mount(router, api::authenticate);
     // The UI's browser libraries come from WebJars (Maven dependencies), versioned in their paths.
     // Static files answer GET and HEAD only, so another method on an API path is 405, not a 404
@@ -174,8 +176,7 @@ public final class BridgeVerticle extends VerticleBase {
   public Future<?> stop() {
     List<Future<Void>> closing = new java.util.ArrayList<>();
     closing.add(wsEndpoint.shutdown(DRAIN_MS));
-    sse.closeAll();
-    agui.closeAll();
+    events.closeAll();
     closing.add(sockJs.closeAll(1012, "service restart", DRAIN_MS));
     // A graceful shutdown: requests in flight are answered before their connections close.
     return Future.join(closing).transform(x -> server.shutdown(DRAIN_MS, java.util.concurrent.TimeUnit.MILLISECONDS));

@@ -28,6 +28,24 @@ public final class Frame {
     return sb.toString();
   }
 
+  /** The seq of a stored event's frame (as {@link #text(String, long, String)} writes it), or -1 (an ephemeral one). */
+  public static long seqOf(String text) {
+    if (!text.startsWith("{\"stream\":\"")) {
+      return -1;
+    }
+    int at = text.indexOf("\",\"seq\":", 11);
+    if (at < 0) {
+      return -1;
+    }
+    long seq = 0;
+    int i = at + 8;
+    boolean any = false;
+    while (i < text.length() && Character.isDigit(text.charAt(i))) {
+      seq = seq * 10 + (text.charAt(i++) - '0');
+      any = true;
+    }
+    return any ? seq : -1;
+  }
   public String text() {
     return text;
   }

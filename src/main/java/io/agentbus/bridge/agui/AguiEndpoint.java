@@ -2,6 +2,7 @@ package io.agentbus.bridge.agui;
 
 import io.agentbus.bridge.BridgeContext;
 import io.agentbus.bridge.http.HttpApi;
+import io.agentbus.bridge.sse.EventStreams;
 import io.agentbus.bus.Addresses;
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
@@ -23,8 +24,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * AG-UI 1.0 over SSE (PROTOCOL §11): {@code POST /agui} runs a workflow (or answers its gate) and
@@ -38,12 +37,11 @@ public final class AguiEndpoint {
 
   private static final String START = "{\"type\":\"__agui_caught_up\"}";
   private final BridgeContext bc;
-  private final long keepAliveMs;
-  private final Set<HttpServerResponse> open = ConcurrentHashMap.newKeySet();
+  private final EventStreams streams;
 
-  public AguiEndpoint(BridgeContext bc) {
+  public AguiEndpoint(BridgeContext bc, EventStreams streams) {
     this.bc = bc;
-    this.keepAliveMs = Math.max(100, bc.cfg().http().sseKeepAliveMs());
+    this.streams = streams;
   }
 
   public void mount(Router router, Handler<RoutingContext> authenticate) {
@@ -202,7 +200,6 @@ public final class AguiEndpoint {
     boolean[] live = {false};
     boolean[] started = {afterApproval == null}; // a resume run begins after its gate's event
     boolean[] done = {false};
-    long[] keepAlive = {-1};
     Sink sink = new Sink() {
       @Override
       public String userId() {
@@ -260,17 +257,9 @@ public final class AguiEndpoint {
         } else {
           head.addAll(before);
         }
-        resp.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
-            .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
-        resp.setWriteQueueMaxSize(bc.limits().sendQueueBytes());
-        open.add(resp);
-        resp.write("id: " + at + "\ndata: " + mapper.runStarted().encode() + "\n\n");
+        streams.open(resp, () -> bc.hub().unsubscribe(stream, this));
+        resp.write(EventStreams.event(at, mapper.runStarted().encode()));
         live[0] = true;
-        keepAlive[0] = bc.vertx().setPeriodic(keepAliveMs, id -> {
-          if (!resp.closed() && !resp.ended()) {
-            resp.write(": keep-alive\n\n");
-          }
-        });
         return write(head);
       }
 
@@ -280,7 +269,7 @@ public final class AguiEndpoint {
             end(); // far behind: the client resumes from its last id
             return false;
           }
-          resp.write("id: " + o.cursor() + "\ndata: " + o.event().encode() + "\n\n");
+          resp.write(EventStreams.event(o.cursor(), o.event().encode()));
           bc.metrics().deliveries.increment();
           if (AguiRun.terminal(o.event())) {
             end();
@@ -297,15 +286,8 @@ public final class AguiEndpoint {
         }
       }
     };
-    Runnable cleanUp = () -> {
-      open.remove(resp);
-      if (keepAlive[0] >= 0) {
-        bc.vertx().cancelTimer(keepAlive[0]);
-      }
-      bc.hub().unsubscribe(stream, sink);
-    };
-    resp.closeHandler(v -> cleanUp.run());
-    resp.endHandler(v -> cleanUp.run());
+    // A client gone before the head still leaves the hub.
+    resp.closeHandler(v -> bc.hub().unsubscribe(stream, sink));
     bc.hub().subscribe(stream, sink, 0L, seq -> START).onFailure(err -> {
       if (!resp.headWritten()) {
         AppException e = AppException.from(err);
@@ -330,15 +312,5 @@ public final class AguiEndpoint {
       }
     }
     return state;
-  }
-
-  /** A shutdown: every AG-UI stream ends; clients resume with their last id on another node. */
-  public void closeAll() {
-    for (HttpServerResponse r : open) {
-      if (!r.ended()) {
-        r.end();
-      }
-    }
-    open.clear();
   }
 }

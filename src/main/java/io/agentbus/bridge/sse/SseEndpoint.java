@@ -12,20 +12,16 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** The SSE transport: one response per followed stream (see the package documentation). */
 public final class SseEndpoint {
 
   private final BridgeContext bc;
-  /** A comment this often keeps proxies and clients from taking a quiet stream for a dead one. */
-  private final long keepAliveMs;
-  private final Set<HttpServerResponse> open = ConcurrentHashMap.newKeySet();
+  private final EventStreams streams;
 
-  public SseEndpoint(BridgeContext bc) {
+  public SseEndpoint(BridgeContext bc, EventStreams streams) {
     this.bc = bc;
-    this.keepAliveMs = Math.max(100, bc.cfg().http().sseKeepAliveMs());
+    this.streams = streams;
   }
 
   /** Whether the request asks for an event stream rather than a JSON page. */
@@ -80,12 +76,6 @@ public final class SseEndpoint {
     if (resp.closed()) {
       return;
     }
-    resp.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
-    resp.setWriteQueueMaxSize(bc.limits().sendQueueBytes());
-    // The stream is open (and the headers out) before the replay's first event is written.
-    resp.write(": following " + stream + "\n\n");
-    open.add(resp);
     Sink sink = new Sink() {
       @Override
       public String userId() {
@@ -108,21 +98,9 @@ public final class SseEndpoint {
         return true;
       }
     };
-    long keepAlive = bc.vertx().setPeriodic(keepAliveMs, id -> {
-      if (!resp.closed() && !resp.ended()) {
-        resp.write(": keep-alive\n\n");
-      }
-    });
-    resp.closeHandler(v -> {
-      open.remove(resp);
-      bc.vertx().cancelTimer(keepAlive);
-      bc.hub().unsubscribe(stream, sink);
-    });
-    resp.endHandler(v -> {
-      open.remove(resp);
-      bc.vertx().cancelTimer(keepAlive);
-      bc.hub().unsubscribe(stream, sink);
-    });
+    streams.open(resp, () -> bc.hub().unsubscribe(stream, sink));
+    // The stream is open (and the headers out) before the replay's first event is written.
+    resp.write(": following " + stream + "\n\n");
     bc.hub().subscribe(stream, sink, from, null).onFailure(err -> {
       if (!resp.ended()) {
         AppException e = AppException.from(err);
@@ -135,41 +113,10 @@ public final class SseEndpoint {
 
   /** One SSE event: {@code id:} the seq of a stored event (none for an ephemeral one), {@code data:} the frame. */
   static Buffer event(String text) {
-    long seq = seqOf(text);
-    StringBuilder sb = new StringBuilder(text.length() + 32);
-    if (seq >= 0) {
-      sb.append("id: ").append(seq).append('\n');
-    }
+    long seq = Frame.seqOf(text);
     // A frame is one line of JSON (no raw newlines inside), so one data line carries it.
-    return Buffer.buffer(sb.append("data: ").append(text).append("\n\n").toString());
+    return Buffer.buffer(EventStreams.event(seq >= 0 ? String.valueOf(seq) : null, text));
   }
 
-  /** The seq of a stored event's frame ({@code {"stream":…,"seq":N,…}}, Frame.text), or -1. */
-  static long seqOf(String text) {
-    if (!text.startsWith("{\"stream\":\"")) {
-      return -1;
-    }
-    int at = text.indexOf("\",\"seq\":", 11);
-    if (at < 0) {
-      return -1;
-    }
-    long seq = 0;
-    int i = at + 8;
-    boolean any = false;
-    while (i < text.length() && Character.isDigit(text.charAt(i))) {
-      seq = seq * 10 + (text.charAt(i++) - '0');
-      any = true;
-    }
-    return any ? seq : -1;
-  }
 
-  /** A shutdown: every event stream ends (clients resume with their last id on another node). */
-  public void closeAll() {
-    for (HttpServerResponse r : open) {
-      if (!r.ended()) {
-        r.end();
-      }
-    }
-    open.clear();
-  }
 }
