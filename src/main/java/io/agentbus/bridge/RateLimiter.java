@@ -1,7 +1,10 @@
-package io.agentbus.bridge.ws;
+package io.agentbus.bridge;
 
-/** Token bucket per connection: {@code rate} frames a second sustained, {@code burst} at once. */
-final class RateLimiter {
+/**
+ * A token bucket: {@code rate} a second sustained, {@code burst} at once — one per {@code /ws}
+ * connection (frames) and one per user for HTTP writes ({@code http.UserRates}). Not thread-safe.
+ */
+public final class RateLimiter {
 
   private final double rate;
   private final double burst;
@@ -11,13 +14,13 @@ final class RateLimiter {
   int strikes;
   private long windowStart = System.nanoTime();
 
-  RateLimiter(int rate, int burst) {
+  public RateLimiter(int rate, int burst) {
     this.rate = rate;
     this.burst = burst;
     this.tokens = burst;
   }
 
-  boolean tryAcquire() {
+  public boolean tryAcquire() {
     long now = System.nanoTime();
     tokens = Math.min(burst, tokens + (now - lastNanos) / 1e9 * rate);
     lastNanos = now;
@@ -33,7 +36,17 @@ final class RateLimiter {
     return false;
   }
 
-  boolean flooding() {
+  public boolean flooding() {
     return strikes > burst;
+  }
+
+  /** Whole seconds until the next token (at least 1): the {@code Retry-After} of a refusal. */
+  public long secondsToNext() {
+    return Math.max(1, (long) Math.ceil((1 - tokens) / rate));
+  }
+
+  /** Full again by {@code nanos} ({@link System#nanoTime}): nothing is lost by forgetting it. */
+  public boolean fullAt(long nanos) {
+    return tokens + (nanos - lastNanos) / 1e9 * rate >= burst;
   }
 }

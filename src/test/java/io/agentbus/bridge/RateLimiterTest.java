@@ -1,4 +1,4 @@
-package io.agentbus.bridge.ws;
+package io.agentbus.bridge;
 
 import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,5 +38,18 @@ class RateLimiterTest {
     assertFalse(l.tryAcquire());
     Thread.sleep(30); // 100/s: a token every 10 ms
     assertTrue(l.tryAcquire());
+  }
+
+  @Test
+  void aRefusalSaysHowManySecondsUntilTheNextToken() {
+    RateLimiter l = new RateLimiter(1, 2);
+    assertTrue(l.tryAcquire());
+    assertTrue(l.tryAcquire());
+    assertFalse(l.tryAcquire());
+    assertTrue(l.secondsToNext() == 1, "one a second: at most a second");
+    RateLimiter slow = new RateLimiter(1, 1);
+    slow.tryAcquire();
+    assertFalse(slow.fullAt(System.nanoTime()));
+    assertTrue(slow.fullAt(System.nanoTime() + 2_000_000_000L));
   }
 }

@@ -35,7 +35,7 @@ public final class WsConnection implements Sink {
   final BridgeContext bc;
   final ServerWebSocket ws;
   final Metrics metrics;
-  private final RateLimiter limiter;
+  private final io.agentbus.bridge.RateLimiter limiter;
   final WsAuth auth;
   final WsStreams streams;
   private final WsRequests requests;
@@ -57,7 +57,7 @@ public final class WsConnection implements Sink {
     this.metrics = bc.metrics();
     metrics.wsConnections.incrementAndGet();
     endpoint.opened(this);
-    this.limiter = new RateLimiter(bc.limits().ratePerSecond(), bc.limits().rateBurst());
+    this.limiter = new io.agentbus.bridge.RateLimiter(bc.limits().ratePerSecond(), bc.limits().rateBurst());
     this.streams = new WsStreams(this);
     this.requests = new WsRequests(this);
     MultiMap q = queryParams(ws.query());
