@@ -315,9 +315,14 @@ public final class HttpApi {
     return t.equals("application/json") || t.startsWith("application/") && t.endsWith("+json");
   }
 
+  /** The JSON error body of PROTOCOL §5: {@code {"status":"error","code","message"}}. */
+  public static JsonObject errorBody(ErrorCode code, String message) {
+    return new JsonObject().put("status", "error").put("code", code.name()).put("message", message);
+  }
+
   /** A coded JSON error with an explicit HTTP status (for refusals made before any service is asked). */
   public static void fail(RoutingContext ctx, int status, ErrorCode code, String message) {
-    json(ctx, status, new JsonObject().put("status", "error").put("code", code.name()).put("message", message));
+    json(ctx, status, errorBody(code, message));
   }
 
   /** A coded failure on a bare response (the uploads edge answers outside a routing context). */
@@ -326,8 +331,8 @@ public final class HttpApi {
       if (e.code.httpStatus == 401) {
         resp.putHeader("WWW-Authenticate", "Bearer realm=\"agentbus\"");
       }
-      resp.setStatusCode(e.code.httpStatus).putHeader("Content-Type", "application/json").end(new JsonObject()
-          .put("status", "error").put("code", e.code.name()).put("message", e.getMessage()).encode());
+      resp.setStatusCode(e.code.httpStatus).putHeader("Content-Type", "application/json")
+          .end(errorBody(e.code, e.getMessage()).encode());
     }
   }
 
@@ -339,6 +344,6 @@ public final class HttpApi {
   }
 
   public static void fail(RoutingContext ctx, ErrorCode code, String message) {
-    json(ctx, code.httpStatus, new JsonObject().put("status", "error").put("code", code.name()).put("message", message));
+    json(ctx, code.httpStatus, errorBody(code, message));
   }
 }

@@ -66,8 +66,7 @@ final class KeyedWrites {
   /** The coded error answer of a failed request. */
   static Answer failure(Throwable err) {
     AppException e = AppException.from(err);
-    return new Answer(e.code.httpStatus, new JsonObject().put("status", "error").put("code", e.code.name())
-        .put("message", e.getMessage()), false);
+    return new Answer(e.code.httpStatus, HttpApi.errorBody(e.code, e.getMessage()), false);
   }
 
   /** JSON with every object's keys sorted: equal bodies give equal text. */
