@@ -4,16 +4,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { AgentbusClient, AgentbusError, applyWorkflowEvent, workflowStore, channelStore, approvalsStore } from '../src/index.js';
+import { FakeSocket } from '../test-support/fake-socket.js';
 
-class FakeSocket {
-  static all = [];
-  constructor(url) { this.url = url; this.sent = []; FakeSocket.all.push(this); }
-  send(t) { this.sent.push(JSON.parse(t)); }
-  close(code) { this.closed = code; }
-  open() { this.onopen?.(); }
-  recv(f) { this.onmessage?.({ data: JSON.stringify(f) }); }
-  drop(code = 1006, reason = '') { this.onclose?.({ code, reason }); }
-}
 
 function make(token = () => 'tok') {
   FakeSocket.all = [];

@@ -4,6 +4,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { AgentbusClient } from '../src/client.js';
+import { FakeSocket } from '../test-support/fake-socket.js';
 
 const React = (await import('react').catch(() => null))?.default;
 const TestRenderer = (await import('react-test-renderer').catch(() => null))?.default;
@@ -12,14 +13,6 @@ const { useWorkflow, useChannel, useApprovals } = skip ? {} : await import('../s
 const act = TestRenderer?.act;
 globalThis.IS_REACT_ACT_ENVIRONMENT = true;
 
-class FakeSocket {
-  static all = [];
-  constructor(url) { this.url = url; this.sent = []; FakeSocket.all.push(this); }
-  send(t) { this.sent.push(JSON.parse(t)); }
-  close(code) { this.closed = code; }
-  open() { this.onopen?.(); }
-  recv(f) { this.onmessage?.({ data: JSON.stringify(f) }); }
-}
 
 function online() {
   FakeSocket.all = [];
