@@ -48,12 +48,24 @@ public final class SseClient implements AutoCloseable {
     return new SseClient(host, port, "POST", path, body, token, (Object) new String[0]);
   }
 
+  /** As {@link #post}, with more headers (name, value pairs); a null token sends no Authorization. */
+  public static SseClient post(String host, int port, String path, String token, String body, String... headers) {
+    return new SseClient(host, port, "POST", path, body, token, (Object) headers);
+  }
+
   private SseClient(String host, int port, String method, String path, String body, String token, Object headerList) {
     String[] headers = (String[]) headerList;
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
-        .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token)
+        .header("Accept", "text/event-stream")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    boolean typed = false;
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      typed |= headers[i].equalsIgnoreCase("Content-Type");
+    }
+    if (body != null && !typed) {
       b.header("Content-Type", "application/json");
     }
     for (int i = 0; i + 1 < headers.length; i += 2) {

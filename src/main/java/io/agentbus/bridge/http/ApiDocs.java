@@ -267,7 +267,9 @@ public final class ApiDocs {
         .put("paths", paths)
         .put("components", new JsonObject()
             .put("securitySchemes", new JsonObject().put("bearer", new JsonObject().put("type", "http")
-                .put("scheme", "bearer").put("bearerFormat", "JWT")))
+                .put("scheme", "bearer").put("bearerFormat", "JWT"))
+                .put("cookie", new JsonObject().put("type", "apiKey").put("in", "cookie").put("name", "agentbus_token")
+                    .put("description", "a browser's JWT; a POST signed by it must be application/json")))
             .put("schemas", new JsonObject().put("Error", obj("status!", new JsonObject().put("const", "error"),
                 "code!", new JsonObject().put("type", "string").put("enum", errorCodes), "message!", str()))));
   }
@@ -310,10 +312,14 @@ public final class ApiDocs {
     Set<Integer> codes = new TreeSet<>(List.of(400));
     if (d.auth()) {
       codes.addAll(List.of(401, 403, 404));
-      op.put("security", new JsonArray().add(new JsonObject().put("bearer", new JsonArray())));
+      op.put("security", new JsonArray().add(new JsonObject().put("bearer", new JsonArray()))
+          .add(new JsonObject().put("cookie", new JsonArray())));
     }
     if ("post".equals(method)) {
       codes.addAll(List.of(409, 413, 415, 429));
+    }
+    if (path.endsWith("/events") && path.startsWith("/agui/")) {
+      codes.add(410); // a cursor into an event log no longer kept
     }
     codes.add(503);
     for (int c : codes) {

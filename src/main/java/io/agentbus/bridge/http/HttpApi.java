@@ -191,14 +191,23 @@ public final class HttpApi {
     }
   }
 
-  /** Sign-in for every {@code /api} route but the public ones; a 401 says how (RFC 6750). */
+  /**
+   * Sign-in for every {@code /api} and {@code /agui} route but the public ones, by bearer token or
+   * the browser's cookie ({@link RequestToken}); a 401 says how (RFC 6750).
+   */
   public void authenticate(RoutingContext ctx) {
-    String h = ctx.request().getHeader("Authorization");
-    if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      fail(ctx, ErrorCode.NOT_AUTHENTICATED, "Authorization: Bearer <token> required");
+    String token;
+    try {
+      token = RequestToken.of(ctx.request());
+    } catch (AppException e) {
+      fail(ctx, e.code, e.getMessage());
       return;
     }
-    bc.tokens().verify(h.substring(7).trim()).onComplete(ar -> {
+    if (token == null) {
+      fail(ctx, ErrorCode.NOT_AUTHENTICATED, "Authorization: Bearer <token> (or the agentbus_token cookie) required");
+      return;
+    }
+    bc.tokens().verify(token).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.put(PRINCIPAL, ar.result());
         ctx.next();
