@@ -519,7 +519,7 @@ class ServerError(TypedDict, total=False):
     """a refusal (the connection stays usable)"""
 
     type: Literal['error']
-    code: Literal['INVALID_JSON', 'INVALID_MESSAGE', 'UNKNOWN_TYPE', 'NOT_AUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'INTERNAL_ERROR', 'UNAVAILABLE']
+    code: Literal['INVALID_JSON', 'INVALID_MESSAGE', 'UNKNOWN_TYPE', 'NOT_AUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'GONE', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'RATE_LIMITED', 'INTERNAL_ERROR', 'UNAVAILABLE']
     error: str
     recoverable: bool
     replyTo: Union[str, float]

@@ -9,6 +9,8 @@ public enum ErrorCode {
   FORBIDDEN(403),
   NOT_FOUND(404),
   CONFLICT(409),
+  /** What was asked for existed and is no longer kept (an AG-UI cursor into a dropped event log). */
+  GONE(410),
   PAYLOAD_TOO_LARGE(413),
   /** A body of a type the endpoint does not take (a JSON API sent text/plain, an upload's type). */
   UNSUPPORTED_MEDIA_TYPE(415),

@@ -189,6 +189,10 @@ public final class AgentbusConfig {
         problems.add(k.path() + " (" + k.env() + ") must be positive");
       }
     }
+    if (integer(ConfigKeys.EVENTS_KEPT_SECONDS) < 0) {
+      problems.add(ConfigKeys.EVENTS_KEPT_SECONDS.path() + " (" + ConfigKeys.EVENTS_KEPT_SECONDS.env()
+          + ") must be 0 (for ever) or positive");
+    }
     if (isProd() && string(ConfigKeys.JWT_SECRET).isEmpty()) {
       problems.add("the prod profile needs a JWT secret: set AGENTBUS_JWT_SECRET (at least 32 characters)");
     }

@@ -114,6 +114,9 @@ public final class ConfigKeys {
       "role=kind pairs overriding the workflows file, e.g. code=worker,qa=openai (kinds: scripted, worker, openai)");
   public static final Key LEASE_SECONDS = key("orchestrator.leaseSeconds", "AGENTBUS_ORCHESTRATOR_LEASE_SECONDS", 4,
       "how long a workflow's owner holds it without renewing (renewed every third of it); a survivor takes it over after");
+  public static final Key EVENTS_KEPT_SECONDS = key("orchestrator.eventsKeptSeconds",
+      "AGENTBUS_ORCHESTRATOR_EVENTS_KEPT_SECONDS", 0,
+      "how long a finished workflow's event log is kept (0: for ever); after it, resuming the run is 410 and its status and outputs stay");
   public static final Key OPENAI_BASE_URL = key("openai.baseUrl", "AGENTBUS_OPENAI_BASE_URL", "https://api.openai.com/v1",
       "OpenAI-compatible API base for agents of kind openai (POST <baseUrl>/chat/completions)");
   public static final Key OPENAI_MODEL = key("openai.model", "AGENTBUS_OPENAI_MODEL", "gpt-4o-mini",

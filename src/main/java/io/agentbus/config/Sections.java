@@ -78,11 +78,12 @@ public final class Sections {
 
   /** Workflows, their agents and the OpenAI-compatible model; approvals' sweep. */
   public record Orchestrator(String workflowsFile, String agentKinds, int leaseSeconds, int approvalsSweepMs,
-      String openaiBaseUrl, String openaiModel, String openaiApiKey) {
+      String openaiBaseUrl, String openaiModel, String openaiApiKey, int eventsKeptSeconds) {
     static Orchestrator of(AgentbusConfig c) {
       return new Orchestrator(c.string(ConfigKeys.WORKFLOWS_FILE), c.string(ConfigKeys.AGENT_KINDS),
           c.integer(ConfigKeys.LEASE_SECONDS), c.integer(ConfigKeys.APPROVALS_SWEEP_MS),
-          c.string(ConfigKeys.OPENAI_BASE_URL), c.string(ConfigKeys.OPENAI_MODEL), c.string(ConfigKeys.OPENAI_API_KEY));
+          c.string(ConfigKeys.OPENAI_BASE_URL), c.string(ConfigKeys.OPENAI_MODEL), c.string(ConfigKeys.OPENAI_API_KEY),
+          c.integer(ConfigKeys.EVENTS_KEPT_SECONDS));
     }
   }
 

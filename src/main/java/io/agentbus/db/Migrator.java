@@ -47,7 +47,7 @@ public final class Migrator {
       "V11__user_profiles.sql",
       "V12__lease_epoch.sql",
       "V13__idempotency_fingerprint.sql",
-      "V14__agui_runs.sql");
+      "V14__agui_runs.sql", "V15__workflow_events_kept.sql");
 
   private Migrator() {}
 

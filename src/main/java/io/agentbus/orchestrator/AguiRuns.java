@@ -20,7 +20,8 @@ final class AguiRuns {
 
   private static final String CLAIM = "INSERT INTO agui_runs (run_id, thread_id, workflow_id, owner_id, after_approval) "
       + "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (run_id) DO NOTHING RETURNING 1";
-  private static final String GET = "SELECT r.thread_id, r.workflow_id, r.after_approval, r.owner_id, w.owner_id "
+  private static final String GET = "SELECT r.thread_id, r.workflow_id, r.after_approval, r.owner_id, w.owner_id, "
+      + "w.events_dropped_at IS NOT NULL "
       + "FROM agui_runs r LEFT JOIN workflows w ON w.id = r.workflow_id WHERE r.run_id = $1";
 
   private final Pool pool;
@@ -55,7 +56,8 @@ final class AguiRuns {
         return Future.failedFuture(AppException.forbidden("run '" + runId + "' belongs to another user"));
       }
       return Future.succeededFuture(new JsonObject().put("runId", runId).put("threadId", threadId)
-          .put("workflowId", r.getString(1)).put("afterApproval", r.getString(2)));
+          .put("workflowId", r.getString(1)).put("afterApproval", r.getString(2))
+          .put("eventsDropped", Boolean.TRUE.equals(r.getBoolean(5))));
     });
   }
 }

@@ -106,6 +106,7 @@ public final class OrchestratorVerticle extends VerticleBase {
           vertx.setPeriodic(leaseSeconds * 1000L / 3, id -> runs.renewLeases());
           vertx.setPeriodic(LAPSE_CHECK_MS, id -> runs.stopLapsed());
           vertx.setPeriodic(GATE_CHECK_MS, id -> gates.recheck());
+          new EventRetention(pool, oc.eventsKeptSeconds()).start(vertx);
           new Takeover(vertx, store, streams, instanceId, leaseSeconds, runs::held, runs::resume).start();
           List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
               serve(Addresses.WORKFLOW_START, this::startRequest),

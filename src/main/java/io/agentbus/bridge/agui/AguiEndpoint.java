@@ -157,7 +157,15 @@ public final class AguiEndpoint {
       HttpApi.fail(ctx, ErrorCode.INVALID_MESSAGE, "the cursor '" + cursor + "' is not one of this server's");
       return;
     }
-    runOf(ctx, who).onSuccess(run -> follow(ctx, who, run, cursor, cursor == null)).onFailure(err -> {
+    runOf(ctx, who).onSuccess(run -> {
+      if (run.getBoolean("eventsDropped", false)) {
+        HttpApi.fail(ctx, ErrorCode.GONE, "run '" + run.getString("runId") + "' finished and its events are no "
+            + "longer kept (orchestrator.eventsKeptSeconds); GET /api/workflows/" + run.getString("workflowId")
+            + " still has its outcome");
+      } else {
+        follow(ctx, who, run, cursor, cursor == null);
+      }
+    }).onFailure(err -> {
       AppException e = AppException.from(err);
       HttpApi.fail(ctx, e.code, e.getMessage());
     });
@@ -253,7 +261,13 @@ public final class AguiEndpoint {
             return false;
           }
           at = cursor;
-          head.addAll(AguiResume.after(before, i));
+          if (i >= 0 && AguiRun.finalEnd(before.get(i).event())) {
+            head.add(before.get(i)); // the run had ended at the cursor: its end again, nothing after
+          } else {
+            // After an interrupt the stream goes on with the workflow: the decision (whoever made
+            // it, on any transport) and what follows it, up to the next terminal event.
+            head.addAll(AguiResume.after(before, i));
+          }
         } else {
           head.addAll(before);
         }

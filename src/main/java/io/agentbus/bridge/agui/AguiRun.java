@@ -206,6 +206,12 @@ public final class AguiRun {
     return "RUN_FINISHED".equals(t) || "RUN_ERROR".equals(t);
   }
 
+  /** A terminal event after which the workflow goes no further (all but a gate's interrupt). */
+  public static boolean finalEnd(JsonObject event) {
+    JsonObject outcome = event.getValue("outcome") instanceof JsonObject o ? o : null;
+    return terminal(event) && (outcome == null || !"interrupt".equals(outcome.getString("type")));
+  }
+
   private void text(String role, String partial, List<JsonObject> out) {
     if (partial == null || !openText.containsKey(role)) {
       return;

@@ -3,11 +3,13 @@ package io.agentbus.bridge.agui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentbus.stream.StreamName;
 import io.agentbus.support.Http;
 import io.agentbus.support.SseClient;
 import io.agentbus.support.TestCluster;
 import io.agentbus.support.TwoNodeClusterTest;
 import io.agentbus.support.WorkflowKit;
+import io.agentbus.support.WsClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -28,7 +30,9 @@ class AguiEndpointTest extends TwoNodeClusterTest {
 
   @BeforeAll
   static void start() throws Exception {
-    startCluster(Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowKit.testWorkflowsFile()));
+    // Logs are kept 30 s: long enough for every resume here; the 410 test backdates its run.
+    startCluster(Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowKit.testWorkflowsFile(),
+        "AGENTBUS_ORCHESTRATOR_EVENTS_KEPT_SECONDS", "30"));
   }
 
   static String input(String thread, String run, String workflow, String text) {
@@ -182,5 +186,126 @@ class AguiEndpointTest extends TwoNodeClusterTest {
       assertEquals("cancelled", events.get(events.size() - 1).json().getJsonObject("outcome").getString("type"));
     }
     assertEquals(409, cluster.http(1).request("DELETE", path, null, "Authorization", "Bearer " + token).status());
+  }
+
+  static String workflowOf(List<SseClient.Event> events) {
+    return events.stream().map(SseClient.Event::json).filter(j -> "STATE_SNAPSHOT".equals(j.getString("type")))
+        .findFirst().orElseThrow().getJsonObject("snapshot").getString("workflowId");
+  }
+
+  @Test
+  void aBrowserSignsWithItsCookieButACrossSiteFormCannot() {
+    String token = cluster.token("agui-browser");
+    String cookie = "theme=dark; agentbus_token=" + token;
+    String thread = "t-" + UUID.randomUUID();
+    String run = "r-" + UUID.randomUUID();
+    try (SseClient sse = SseClient.post(TestCluster.HOST, cluster.port(0), "/agui", null,
+        input(thread, run, "single", "build a parser"), "Cookie", cookie)) {
+      assertEquals(200, sse.status());
+      List<SseClient.Event> events = untilEnd(sse);
+      assertEquals("RUN_STARTED", events.get(0).json().getString("type"));
+      assertEquals("success", events.get(events.size() - 1).json().getJsonObject("outcome").getString("type"));
+    }
+    String path = "/agui/threads/" + thread + "/runs/" + run + "/events";
+    try (SseClient again = new SseClient(TestCluster.HOST, cluster.port(1), path, null, "Cookie", cookie)) {
+      assertEquals(200, again.status(), "an EventSource sends the cookie, not a header");
+      assertEquals("RUN_STARTED", again.next(10).json().getString("type"));
+    }
+    // A form on another site can POST with the cookie, but only as a form type: refused, nothing run.
+    String formRun = "r-" + UUID.randomUUID();
+    Http.Response form = cluster.http(0).request("POST", "/agui", input(thread, formRun, "single", "rm -rf"),
+        "Cookie", cookie, "Content-Type", "text/plain");
+    assertEquals(403, form.status(), form.body());
+    assertEquals(0, cluster.count("SELECT count(*) FROM agui_runs WHERE run_id = $1", formRun));
+    Http.Response forged = cluster.http(0).request("POST", "/agui", input(thread, formRun, "single", "hi"),
+        "Cookie", "agentbus_token=not-a-token", "Content-Type", "application/json");
+    assertEquals(401, forged.status(), forged.body());
+  }
+
+  @Test
+  void aViewerWaitingAfterAnInterruptLearnsTheDecisionWithinASecondThenFollowsOn() {
+    String token = cluster.token("agui-team");
+    String thread = "t-" + UUID.randomUUID();
+    String run = "r-" + UUID.randomUUID();
+    List<SseClient.Event> first;
+    try (SseClient sse = SseClient.post(TestCluster.HOST, cluster.port(0), "/agui", token,
+        input(thread, run, "gated", "ship it"))) {
+      first = untilEnd(sse);
+    }
+    SseClient.Event interrupt = first.get(first.size() - 1);
+    String approvalId = interrupt.json().getJsonObject("outcome").getJsonArray("interrupts").getJsonObject(0)
+        .getString("id");
+    String workflowId = workflowOf(first);
+    String path = "/agui/threads/" + thread + "/runs/" + run + "/events";
+    List<SseClient.Event> rest;
+    try (SseClient device2 = new SseClient(TestCluster.HOST, cluster.port(1), path, token,
+            "Last-Event-ID", interrupt.id());
+        WsClient ws = WsClient.authed(cluster, 1, token, null)) {
+      assertEquals("RUN_STARTED", device2.next(10).json().getString("type"));
+      ws.replyTo(ws.send(new JsonObject().put("type", "subscribe").put("workflowId", workflowId)));
+      // Decided on another transport (REST, node 0).
+      Http.Response decided = cluster.http(0).request("POST", "/api/approvals/" + approvalId,
+          new JsonObject().put("approved", false).put("feedback", "not today").encode(),
+          "Authorization", "Bearer " + token, "Content-Type", "application/json");
+      long at = System.nanoTime();
+      assertEquals(200, decided.status(), decided.body());
+      JsonObject custom = device2.next(1).json();
+      assertTrue(System.nanoTime() - at < 1_000_000_000L, "the AG-UI viewer knew within a second");
+      assertEquals("agentbus.interrupt_resolved", custom.getString("name"), custom.encode());
+      assertEquals(approvalId, custom.getJsonObject("value").getString("interruptId"));
+      assertEquals(false, custom.getJsonObject("value").getBoolean("approved"));
+      assertEquals("agui-team", custom.getJsonObject("value").getString("decidedBy"));
+      JsonObject resolved = ws.next("approval_resolved");
+      assertTrue(System.nanoTime() - at < 1_000_000_000L, "the /ws viewer knew within a second");
+      assertEquals(approvalId, resolved.getString("approvalId"));
+      rest = untilEnd(device2);
+    }
+    // Rejected: the workflow fails, and that is where the waiting viewer's stream ends.
+    SseClient.Event end = rest.get(rest.size() - 1);
+    assertEquals("RUN_ERROR", end.json().getString("type"), end.data());
+    // A cursor at an end the workflow went no further from: that end again, then the response ends.
+    try (SseClient after = new SseClient(TestCluster.HOST, cluster.port(1), path, token, "Last-Event-ID", end.id())) {
+      List<SseClient.Event> again = untilEnd(after);
+      assertEquals(List.of("RUN_STARTED", end.json().getString("type")),
+          again.stream().map(e -> e.json().getString("type")).toList());
+      assertEquals(end.id(), again.get(1).id());
+    }
+  }
+
+  @Test
+  void aRunWhoseEventsAreNoLongerKeptIsGoneButItsOutcomeStays() throws Exception {
+    String token = cluster.token("agui-archivist");
+    String thread = "t-" + UUID.randomUUID();
+    String run = "r-" + UUID.randomUUID();
+    List<SseClient.Event> events;
+    try (SseClient sse = SseClient.post(TestCluster.HOST, cluster.port(0), "/agui", token,
+        input(thread, run, "single", "old news"))) {
+      events = untilEnd(sse);
+    }
+    String workflowId = workflowOf(events);
+    cluster.count("WITH u AS (UPDATE workflows SET finished_at = now() - interval '1 hour' WHERE id = $1 RETURNING 1) "
+        + "SELECT count(*) FROM u", workflowId);
+    String path = "/agui/threads/" + thread + "/runs/" + run + "/events";
+    int status = 0;
+    for (long until = System.currentTimeMillis() + 20_000; System.currentTimeMillis() < until; Thread.sleep(250)) {
+      try (SseClient again = new SseClient(TestCluster.HOST, cluster.port(1), path, token,
+          "Last-Event-ID", events.get(2).id())) {
+        status = again.status();
+      }
+      if (status == 410) {
+        break;
+      }
+    }
+    assertEquals(410, status, "a cursor into a log no longer kept");
+    try (SseClient join = new SseClient(TestCluster.HOST, cluster.port(0), path, token)) {
+      assertEquals(410, join.status(), "a join needs the log too");
+    }
+    assertEquals(0, cluster.count("SELECT count(*) FROM events WHERE stream = $1", StreamName.workflow(workflowId)));
+    Http.Response wf = cluster.http(0).request("GET", "/api/workflows/" + workflowId, null,
+        "Authorization", "Bearer " + token);
+    assertEquals(200, wf.status(), wf.body());
+    assertEquals("completed", wf.json().getString("status"), "the outcome stays");
+    assertEquals(409, cluster.http(1).request("DELETE", "/agui/threads/" + thread + "/runs/" + run, null,
+        "Authorization", "Bearer " + token).status(), "an ended run is not cancelled");
   }
 }
