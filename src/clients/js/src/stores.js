@@ -46,8 +46,10 @@ export function applyWorkflowEvent(s, f) {
   switch (f.type) {
     case 'workflow_started': next.status = 'running'; break;
     case 'agent_started': next.agents = { ...s.agents, [role]: { role, status: 'running', progress: 0, attempt: f.attempt } }; break;
+    // partialOutput and thinkingProcess are what was produced since the previous event: appended.
     case 'agent_progress': next.agents = { ...s.agents, [role]: { ...s.agents[role], role, progress: f.progress,
-      currentTask: f.currentTask, partialOutput: f.partialOutput, thinkingProcess: f.thinkingProcess } }; break;
+      currentTask: f.currentTask, partialOutput: (s.agents[role]?.partialOutput ?? '') + (f.partialOutput ?? ''),
+      thinkingProcess: (s.agents[role]?.thinkingProcess ?? '') + (f.thinkingProcess ?? '') } }; break;
     case 'agent_completed': next.agents = { ...s.agents, [role]: { ...s.agents[role], role, status: 'completed',
       progress: 1, outputs: f.outputs } }; break;
     case 'approval_required': next.status = 'waiting_approval';

@@ -103,13 +103,17 @@ test('the workflow view folds the events of a run, ignoring replayed ones', () =
   const evs = [
     { type: 'workflow_started', seq: 1 },
     { type: 'agent_started', seq: 2, agentRole: 'code', attempt: 1 },
-    { type: 'agent_progress', seq: 3, agentRole: 'code', progress: 0.5, currentTask: 'typing' },
-    { type: 'agent_completed', seq: 4, agentRole: 'code', outputs: { code: 'x' } },
-    { type: 'approval_required', seq: 5, approvalId: 'a1', title: 'Ship?' },
-    { type: 'approval_resolved', seq: 6, approvalId: 'a1', status: 'approved', decidedBy: 'bo' },
-    { type: 'workflow_completed', seq: 7, finalOutputs: { ok: true } },
+    { type: 'agent_progress', seq: 3, agentRole: 'code', progress: 0.5, currentTask: 'typing', partialOutput: 'def pa' },
+    { type: 'agent_progress', seq: 4, agentRole: 'code', progress: 0.6, partialOutput: 'rse():', thinkingProcess: 'hm' },
+    { type: 'agent_completed', seq: 5, agentRole: 'code', outputs: { code: 'x' } },
+    { type: 'approval_required', seq: 6, approvalId: 'a1', title: 'Ship?' },
+    { type: 'approval_resolved', seq: 7, approvalId: 'a1', status: 'approved', decidedBy: 'bo' },
+    { type: 'workflow_completed', seq: 8, finalOutputs: { ok: true } },
   ];
-  for (const e of evs) s = applyWorkflowEvent(s, e);
+  for (const e of evs.slice(0, 4)) s = applyWorkflowEvent(s, e);
+  assert.equal(s.agents.code.partialOutput, 'def parse():', 'each progress event carries the text since the last: appended');
+  assert.equal(s.agents.code.thinkingProcess, 'hm');
+  for (const e of evs.slice(4)) s = applyWorkflowEvent(s, e);
   const again = applyWorkflowEvent(s, evs[3]);
   assert.equal(again, s, 'a replayed event changes nothing');
   assert.equal(s.status, 'completed');
@@ -117,7 +121,7 @@ test('the workflow view folds the events of a run, ignoring replayed ones', () =
   assert.equal(s.agents.code.progress, 1);
   assert.deepEqual(s.approvals, [{ approvalId: 'a1', title: 'Ship?', status: 'approved', decidedBy: 'bo' }]);
   assert.deepEqual(s.finalOutputs, { ok: true });
-  assert.equal(s.events.length, 7);
+  assert.equal(s.events.length, 8);
 });
 
 test('stores follow the client: a workflow replayed from the start, a channel after its history', async () => {

@@ -61,6 +61,10 @@ class Task:
         self.mode: Optional[str] = inp.get("mode")
         self.partial = ""
         self.thinking = ""
+        # How much of each has been sent: a progress frame carries only what is new since the last
+        # (agent_progress.partialOutput is a delta, as every client appends it).
+        self._partial_sent = 0
+        self._thinking_sent = 0
         self._progress = 0.0
         self._last_sent = 0.0
 
@@ -73,11 +77,16 @@ class Task:
     async def progress(self, progress: float, current_task: Optional[str] = None,
                        partial_output: Optional[str] = None, thinking: Optional[str] = None) -> None:
         """Reports progress (0..1, never going back), what it is doing, and optionally the output
-        so far and its thinking; shown live in every client as agent_progress."""
+        so far and its thinking; shown live in every client as agent_progress. Only what extends
+        the text already sent is streamed; a rewrite shows in the final outputs."""
         self._progress = max(self._progress, min(1.0, max(0.0, progress)))
         if partial_output is not None:
+            if not partial_output.startswith(self.partial[:self._partial_sent]):
+                self._partial_sent = len(partial_output)
             self.partial = partial_output
         if thinking is not None:
+            if not thinking.startswith(self.thinking[:self._thinking_sent]):
+                self._thinking_sent = len(thinking)
             self.thinking = thinking
         await self._send(current_task)
 
@@ -116,10 +125,13 @@ class Task:
         f: Dict[str, Any] = {"type": "task_progress", "taskId": self.task_id, "progress": self._progress}
         if current_task:
             f["currentTask"] = current_task
-        if self.partial:
-            f["partialOutput"] = self.partial[-16000:]
-        if self.thinking:
-            f["thinkingProcess"] = self.thinking[-16000:]
+        # At most 16 000 characters of each per frame (the server's bound); more goes in later frames.
+        if len(self.partial) > self._partial_sent:
+            f["partialOutput"] = self.partial[self._partial_sent:self._partial_sent + 16000]
+            self._partial_sent += len(f["partialOutput"])
+        if len(self.thinking) > self._thinking_sent:
+            f["thinkingProcess"] = self.thinking[self._thinking_sent:self._thinking_sent + 16000]
+            self._thinking_sent += len(f["thinkingProcess"])
         await self._worker.client.send(f)
 
 

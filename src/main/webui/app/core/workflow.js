@@ -47,8 +47,9 @@ export function fold(run, ev) {
       a.status = 'running';
       if (typeof ev.progress === 'number') a.progress = Math.max(0, Math.min(1, ev.progress));
       if (ev.currentTask) a.task = ev.currentTask;
-      if (ev.partialOutput) a.partial += (a.partial && !/\s$/.test(a.partial) ? ' ' : '') + ev.partialOutput;
-      if (ev.thinkingProcess) a.thinking += (a.thinking ? '\n' : '') + ev.thinkingProcess;
+      // partialOutput is the text since the previous event (model tokens cut anywhere): appended as is.
+      if (ev.partialOutput) a.partial += ev.partialOutput;
+      if (ev.thinkingProcess) a.thinking += ev.thinkingProcess;
       break;
     }
     case 'agent_completed': {

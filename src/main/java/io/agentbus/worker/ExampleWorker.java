@@ -231,7 +231,7 @@ public final class ExampleWorker {
     }
     if (step <= 3) {
       send(new JsonObject().put("type", "task_progress").put("taskId", taskId).put("progress", step / 4.0)
-          .put("currentTask", "step " + step + " of 3").put("partialOutput", "part " + step));
+          .put("currentTask", "step " + step + " of 3").put("partialOutput", "part " + step + "\n")); // a delta: the text since the last
       running.put(taskId, vertx.setTimer(STEP_MS, id -> work(task, step + 1)));
       return;
     }

@@ -204,7 +204,7 @@ class AgentKindsTest extends TwoNodeClusterTest {
       assertEquals("workflow_completed", last(events).getString("type"), types(events).toString());
       List<JsonObject> progress = ofRole(events, "ext").stream()
           .filter(e -> "agent_progress".equals(e.getString("type"))).toList();
-      assertEquals(List.of("part 1", "part 2", "part 3"),
+      assertEquals(List.of("part 1\n", "part 2\n", "part 3\n"),
           progress.stream().map(p -> p.getString("partialOutput")).filter(p -> p != null).toList());
       assertEquals("ext worker did: tidy the backlog",
           last(ofRole(events, "ext")).getJsonObject("outputs").getString("text"));

@@ -14,8 +14,9 @@ import java.util.Map;
  * <ul>
  *   <li>{@code agent_started}: {@code STEP_STARTED} (stepName = role, once per step) and
  *       {@code TEXT_MESSAGE_START} (one assistant message per attempt, named after the agent);
- *   <li>{@code agent_progress}: the new part of {@code partialOutput} as {@code TEXT_MESSAGE_CONTENT},
- *       the new part of {@code thinkingProcess} as {@code REASONING_*}, progress as {@code STATE_DELTA};
+ *   <li>{@code agent_progress}: {@code partialOutput} (the text since the previous event) as a
+ *       {@code TEXT_MESSAGE_CONTENT} delta, {@code thinkingProcess} likewise as {@code REASONING_*},
+ *       progress as {@code STATE_DELTA};
  *   <li>{@code agent_completed}: the rest of the output text (the message then ends with
  *       {@code outputs.text}), {@code TEXT_MESSAGE_END}, the reasoning's ends, {@code STEP_FINISHED};
  *   <li>{@code approval_required}: {@code RUN_FINISHED} with an interrupt outcome;
@@ -212,37 +213,32 @@ public final class AguiRun {
     return terminal(event) && (outcome == null || !"interrupt".equals(outcome.getString("type")));
   }
 
+  /**
+   * {@code partialOutput} is the text produced since the previous progress event (PROTOCOL notes),
+   * so each one is the next delta of the agent's message, as it streamed.
+   */
   private void text(String role, String partial, List<JsonObject> out) {
-    if (partial == null || !openText.containsKey(role)) {
+    if (partial == null || partial.isEmpty() || !openText.containsKey(role)) {
       return;
     }
-    String sent = openText.get(role);
-    // Streamed output only grows; a partial that does not extend what was sent (a rewrite) is
-    // left for agent_completed, which makes the message end with the final text.
-    if (partial.length() > sent.length() && partial.startsWith(sent)) {
-      out.add(content(textIds.get(role), partial.substring(sent.length())));
-      openText.put(role, partial);
-    }
+    out.add(content(textIds.get(role), partial));
+    openText.put(role, openText.get(role) + partial);
   }
 
+  /** {@code thinkingProcess} is likewise the thinking since the previous event: one reasoning delta each. */
   private void reasoning(String role, String thinking, long seq, List<JsonObject> out) {
     if (thinking == null || thinking.isEmpty()) {
       return;
     }
-    String sent = reasoningSent.get(role);
-    if (sent == null) {
+    if (!reasoningSent.containsKey(role)) {
       String id = "r-" + state.getString("workflowId") + "-" + seq;
       reasoningIds.put(role, id);
       reasoningSent.put(role, "");
-      sent = "";
       out.add(new JsonObject().put("type", "REASONING_START").put("messageId", id));
       out.add(new JsonObject().put("type", "REASONING_MESSAGE_START").put("messageId", id).put("role", "reasoning"));
     }
-    if (thinking.length() > sent.length() && thinking.startsWith(sent)) {
-      out.add(new JsonObject().put("type", "REASONING_MESSAGE_CONTENT").put("messageId", reasoningIds.get(role))
-          .put("delta", thinking.substring(sent.length())));
-      reasoningSent.put(role, thinking);
-    }
+    out.add(new JsonObject().put("type", "REASONING_MESSAGE_CONTENT").put("messageId", reasoningIds.get(role))
+        .put("delta", thinking));
   }
 
   private static JsonObject content(String messageId, String delta) {

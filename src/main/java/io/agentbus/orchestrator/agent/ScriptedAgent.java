@@ -52,8 +52,9 @@ final class ScriptedAgent implements Agent {
             true, List.of("retry", "check the " + spec.role() + " agent's configuration")));
         return;
       }
-      progress.accept(new Progress((double) done[0] / tasks.size(), current,
-          current + " done", spec.name() + " is " + current.toLowerCase() + " for: " + excerpt(task.content(), 80)));
+      // Deltas (the text since the previous event, as clients append it): one line per task.
+      progress.accept(new Progress((double) done[0] / tasks.size(), current, current + " done\n",
+          spec.name() + " is " + current.toLowerCase() + " for: " + excerpt(task.content(), 80) + "\n"));
       if (last) {
         promise.tryComplete(new Result(outputs(task), quality, 0));
       } else {

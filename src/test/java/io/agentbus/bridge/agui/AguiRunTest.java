@@ -33,8 +33,10 @@ class AguiRunTest {
     l.add(ev("agent_started").put("agentRole", "code").put("agentName", "Coder").put("attempt", 1));
     l.add(ev("agent_progress").put("agentRole", "code").put("progress", 0.2).put("partialOutput", "Hel")
         .put("thinkingProcess", "hmm"));
-    l.add(ev("agent_progress").put("agentRole", "code").put("progress", 0.6).put("partialOutput", "Hello")
-        .put("thinkingProcess", "hmm, ok"));
+    // partialOutput and thinkingProcess are what was produced since the previous event (deltas).
+    l.add(ev("agent_progress").put("agentRole", "code").put("progress", 0.6).put("partialOutput", "lo")
+        .put("thinkingProcess", ", ok"));
+    l.add(ev("agent_progress").put("agentRole", "code").put("progress", 0.7).put("partialOutput", " wor"));
     l.add(ev("agent_completed").put("agentRole", "code").put("outputs", new JsonObject().put("text", "Hello world")));
     l.add(ev("agent_started").put("agentRole", "qa").put("agentName", "Tester").put("attempt", 1));
     l.add(ev("agent_progress").put("agentRole", "qa").put("progress", 0.3).put("partialOutput", "Checking"));
@@ -118,6 +120,11 @@ class AguiRunTest {
     }
     assertEquals(3, assistant.size(), "code, qa attempt 1, qa attempt 2");
     assertEquals("Hello world", texts.get(assistant.get(0)));
+    // While it streamed, each progress event's text was the next delta, as produced.
+    Map<String, String> streaming = new LinkedHashMap<>();
+    long completedSeq = 6; // agent_completed of code: its images come after
+    play(streaming, all.stream().filter(o -> Long.parseLong(o.cursor().split("\\.")[0]) < completedSeq).toList());
+    assertEquals("Hello wor", streaming.get(assistant.get(0)));
     assertEquals("Checking", texts.get(assistant.get(1)));
     assertEquals("All good: 12 tests", texts.get(assistant.get(2)));
     assertTrue(texts.containsValue("hmm, ok"), "thinking is a reasoning message");
