@@ -10,12 +10,8 @@ import io.agentbus.bus.Hashing;
 import io.agentbus.bus.Json;
 import io.agentbus.bus.Principal;
 import io.agentbus.config.Verticle;
-import io.agentbus.stream.Frame;
-import io.agentbus.stream.Sink;
-import io.agentbus.stream.StreamName;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,20 +24,21 @@ import java.util.List;
 /**
  * AG-UI 1.0 over SSE (PROTOCOL §11): {@code POST /agui} runs a workflow (or answers its gate) and
  * streams it as AG-UI events; {@code GET /agui/threads/{t}/runs/{r}/events} resumes a run after a
- * cursor, or joins it without one, on any node; {@code DELETE} cancels it. A stream is a hub
- * subscription of the workflow's stream replayed from its first event, mapped by {@link AguiRun};
- * the head (RUN_STARTED, re-opened STARTs or snapshots) is written on the hub's thread right
- * after the replay, so no live event comes between. A dropped stream never cancels.
+ * cursor, or joins it without one, on any node; {@code DELETE} cancels it. Every stream reads its
+ * workflow's {@link AguiProjection} on this node (the workflow's events mapped once, by
+ * {@link AguiRun}, for every viewer); its head is written on the hub's thread, so no live event
+ * comes between. A dropped stream never cancels.
  */
 public final class AguiEndpoint {
 
-  private static final String START = "{\"type\":\"__agui_caught_up\"}";
   private final BridgeContext bc;
   private final EventStreams streams;
+  private final AguiProjections projections;
 
   public AguiEndpoint(BridgeContext bc, EventStreams streams) {
     this.bc = bc;
     this.streams = streams;
+    this.projections = new AguiProjections(bc.vertx(), bc.hub());
   }
 
   public void mount(Router router, Handler<RoutingContext> authenticate) {
@@ -194,137 +191,20 @@ public final class AguiEndpoint {
   // ---------------------------------------------------------------- the stream
 
   /**
-   * Streams run {@code run}: replays the workflow's events through the mapping, then writes the
-   * head — POST: RUN_STARTED and every image of the run so far; {@code cursor}: RUN_STARTED, the
-   * STARTs open at it, the images after it; {@code join}: RUN_STARTED and the snapshots — then
-   * live images until the run's terminal event, after which the response ends.
+   * Streams run {@code run} from its workflow's projection on this node ({@link AguiStream} says
+   * what each kind of stream starts with); a failure before the head is an HTTP error.
    */
   private void follow(RoutingContext ctx, Principal who, JsonObject run, String cursor, boolean join) {
-    HttpServerResponse resp = ctx.response();
-    String stream = StreamName.workflow(run.getString("workflowId"));
-    String afterApproval = run.getString("afterApproval");
-    AguiRun mapper = new AguiRun(run.getString("threadId"), run.getString("runId"), run.getString("workflowId"));
-    List<AguiRun.Out> before = new ArrayList<>(); // the run's images up to the head
-    boolean[] live = {false};
-    boolean[] started = {afterApproval == null}; // a resume run begins after its gate's event
-    boolean[] done = {false};
-    Sink sink = new Sink() {
-      @Override
-      public String userId() {
-        return who.userId();
-      }
-
-      @Override
-      public boolean write(Frame frame) {
-        if (done[0] || resp.closed()) {
-          return false;
-        }
-        if (START.equals(frame.text())) {
-          return head();
-        }
-        JsonObject e = new JsonObject(frame.text());
-        if (!e.containsKey("seq")) {
-          return true; // ephemeral (typing): not part of a run
-        }
-        boolean wasStarted = started[0];
-        List<AguiRun.Out> images = mapper.apply(e);
-        if (!wasStarted) {
-          started[0] = "approval_required".equals(e.getString("type")) && afterApproval.equals(e.getString("approvalId"));
-          return true;
-        }
-        if (!live[0]) {
-          before.addAll(images);
-          return true;
-        }
-        return write(images);
-      }
-
-      private boolean head() {
-        List<AguiRun.Out> head = new ArrayList<>();
-        String at = before.isEmpty() ? "0" : before.get(before.size() - 1).cursor();
-        if (join) {
-          // A run that already ended: its snapshots as they stood before its terminal event, then that event.
-          int end = 0;
-          while (end < before.size() && !AguiRun.terminal(before.get(end).event())) {
-            end++;
+    String workflowId = run.getString("workflowId");
+    AguiStream[] stream = {null};
+    stream[0] = new AguiStream(ctx.response(), new AguiStream.Ask(run.getString("threadId"), run.getString("runId"),
+        run.getString("afterApproval"), cursor, join), streams, bc.metrics().deliveries::increment, e -> {
+          if (!ctx.response().headWritten()) {
+            HttpApi.fail(ctx, e.code, e.getMessage());
+          } else if (!ctx.response().ended()) {
+            ctx.response().end();
           }
-          List<AguiRun.Out> upTo = before.subList(0, Math.min(end, before.size()));
-          head.addAll(AguiResume.join(upTo, new JsonArray(), end < before.size() ? stateOf(upTo) : mapper.state()));
-          if (end < before.size()) {
-            head.add(before.get(end));
-          }
-        } else if (cursor != null) {
-          int i = AguiResume.indexOf(before, cursor);
-          if (i == -2) {
-            done[0] = true;
-            HttpApi.fail(ctx, ErrorCode.INVALID_MESSAGE, "the cursor '" + cursor + "' is not one of this run's");
-            return false;
-          }
-          at = cursor;
-          if (i >= 0 && AguiRun.finalEnd(before.get(i).event())) {
-            head.add(before.get(i)); // the run had ended at the cursor: its end again, nothing after
-          } else {
-            // After an interrupt the stream goes on with the workflow: the decision (whoever made
-            // it, on any transport) and what follows it, up to the next terminal event.
-            head.addAll(AguiResume.after(before, i));
-          }
-        } else {
-          head.addAll(before);
-        }
-        streams.open(resp, () -> bc.hub().unsubscribe(stream, this));
-        resp.write(EventStreams.event(at, mapper.runStarted().encode()));
-        live[0] = true;
-        return write(head);
-      }
-
-      private boolean write(List<AguiRun.Out> images) {
-        for (AguiRun.Out o : images) {
-          if (resp.writeQueueFull()) {
-            end(); // far behind: the client resumes from its last id
-            return false;
-          }
-          resp.write(EventStreams.event(o.cursor(), o.event().encode()));
-          bc.metrics().deliveries.increment();
-          if (AguiRun.terminal(o.event())) {
-            end();
-            return false;
-          }
-        }
-        return true;
-      }
-
-      private void end() {
-        done[0] = true;
-        if (!resp.ended()) {
-          resp.end();
-        }
-      }
-    };
-    // A client gone before the head still leaves the hub.
-    resp.closeHandler(v -> bc.hub().unsubscribe(stream, sink));
-    bc.hub().subscribe(stream, sink, 0L, seq -> START).onFailure(err -> {
-      if (!resp.headWritten()) {
-        AppException e = AppException.from(err);
-        HttpApi.fail(ctx, e.code, e.getMessage());
-      } else if (!resp.ended()) {
-        resp.end();
-      }
-    });
-  }
-
-  /** The run's state as its images left it (STATE_SNAPSHOT, then each STATE_DELTA's replaces and adds). */
-  static JsonObject stateOf(List<AguiRun.Out> images) {
-    JsonObject state = new JsonObject();
-    for (AguiRun.Out o : images) {
-      JsonObject e = o.event();
-      if ("STATE_SNAPSHOT".equals(e.getString("type"))) {
-        state = e.getJsonObject("snapshot").copy();
-      } else if ("STATE_DELTA".equals(e.getString("type"))) {
-        for (Object op : e.getJsonArray("delta")) {
-          JsonPatch.apply(state, (JsonObject) op);
-        }
-      }
-    }
-    return state;
+        }, () -> projections.detach(workflowId, stream[0]));
+    projections.attach(workflowId, stream[0]);
   }
 }

@@ -86,6 +86,8 @@ public final class AguiResume {
    */
   public static List<AguiRun.Out> join(List<AguiRun.Out> images, JsonArray userMessages, JsonObject state) {
     Map<String, JsonObject> messages = new LinkedHashMap<>();
+    // Each message's text is gathered in a builder: a long answer is thousands of deltas.
+    Map<String, StringBuilder> texts = new LinkedHashMap<>();
     for (Object m : userMessages) {
       if (m instanceof JsonObject u) {
         messages.put(u.getString("id"), u.copy());
@@ -93,17 +95,26 @@ public final class AguiResume {
     }
     for (AguiRun.Out o : images) {
       JsonObject e = o.event();
+      String id = e.getString("messageId");
       switch (e.getString("type", "")) {
-        case "TEXT_MESSAGE_START" -> messages.put(e.getString("messageId"), new JsonObject()
-            .put("id", e.getString("messageId")).put("role", "assistant").put("content", "")
-            .put("name", e.getString("name")));
-        case "TEXT_MESSAGE_CONTENT" -> append(messages.get(e.getString("messageId")), e.getString("delta"));
-        case "REASONING_MESSAGE_START" -> messages.put(e.getString("messageId"), new JsonObject()
-            .put("id", e.getString("messageId")).put("role", "reasoning").put("content", ""));
-        case "REASONING_MESSAGE_CONTENT" -> append(messages.get(e.getString("messageId")), e.getString("delta"));
+        case "TEXT_MESSAGE_START" -> {
+          messages.put(id, new JsonObject().put("id", id).put("role", "assistant").put("name", e.getString("name")));
+          texts.put(id, new StringBuilder());
+        }
+        case "REASONING_MESSAGE_START" -> {
+          messages.put(id, new JsonObject().put("id", id).put("role", "reasoning"));
+          texts.put(id, new StringBuilder());
+        }
+        case "TEXT_MESSAGE_CONTENT", "REASONING_MESSAGE_CONTENT" -> {
+          StringBuilder text = texts.get(id);
+          if (text != null && e.getValue("delta") instanceof String d) {
+            text.append(d);
+          }
+        }
         default -> { }
       }
     }
+    texts.forEach((id, text) -> messages.get(id).put("content", text.toString()));
     String here = images.isEmpty() ? "0" : images.get(images.size() - 1).cursor();
     List<AguiRun.Out> out = new ArrayList<>();
     out.add(new AguiRun.Out(here, new JsonObject().put("type", "MESSAGES_SNAPSHOT")
@@ -115,9 +126,19 @@ public final class AguiResume {
     return out;
   }
 
-  private static void append(JsonObject message, String delta) {
-    if (message != null && delta != null) {
-      message.put("content", message.getString("content", "") + delta);
+  /** The run's state as its images left it (STATE_SNAPSHOT, then each STATE_DELTA's replaces and adds). */
+  static JsonObject stateOf(List<AguiRun.Out> images) {
+    JsonObject state = new JsonObject();
+    for (AguiRun.Out o : images) {
+      JsonObject e = o.event();
+      if ("STATE_SNAPSHOT".equals(e.getString("type"))) {
+        state = e.getJsonObject("snapshot").copy();
+      } else if ("STATE_DELTA".equals(e.getString("type"))) {
+        for (Object op : e.getJsonArray("delta")) {
+          JsonPatch.apply(state, (JsonObject) op);
+        }
+      }
     }
+    return state;
   }
 }

@@ -40,7 +40,7 @@ public final class AguiRun {
   /** The state of PROTOCOL §11: {workflowId, status, steps: [{role, status, progress}]}. */
   private final JsonObject state;
   /** Text sent so far per open assistant message, by role (one open attempt per role). */
-  private final Map<String, String> openText = new LinkedHashMap<>();
+  private final Map<String, StringBuilder> openText = new LinkedHashMap<>();
   private final Map<String, String> textIds = new LinkedHashMap<>();
   private final Map<String, String> reasoningSent = new LinkedHashMap<>();
   private final Map<String, String> reasoningIds = new LinkedHashMap<>();
@@ -95,7 +95,7 @@ public final class AguiRun {
         closeText(role, out); // an attempt left open (a retry after node_lost) ends before the next starts
         String id = "m-" + state.getString("workflowId") + "-" + seq;
         textIds.put(role, id);
-        openText.put(role, "");
+        openText.put(role, new StringBuilder());
         out.add(new JsonObject().put("type", "TEXT_MESSAGE_START").put("messageId", id).put("role", "assistant")
             .put("name", e.getString("agentName", role)));
         out.add(stepDelta(role, "running", 0.0));
@@ -104,8 +104,8 @@ public final class AguiRun {
         text(role, e.getString("partialOutput"), out);
         reasoning(role, e.getString("thinkingProcess"), seq, out);
         Object p = e.getValue("progress");
-        if (p instanceof Number n) {
-          out.add(stepDelta(role, "running", n.doubleValue()));
+        if (p instanceof Number n && !stepIs(role, "running", n.doubleValue())) {
+          out.add(stepDelta(role, "running", n.doubleValue())); // a figure that did not move is no change of state
         }
       }
       case "agent_completed" -> {
@@ -114,17 +114,18 @@ public final class AguiRun {
         if (!openText.containsKey(role)) { // completed without a start seen here: open it to close it
           String id = "m-" + state.getString("workflowId") + "-" + seq;
           textIds.put(role, id);
-          openText.put(role, "");
+          openText.put(role, new StringBuilder());
           out.add(new JsonObject().put("type", "TEXT_MESSAGE_START").put("messageId", id).put("role", "assistant")
               .put("name", role));
         }
-        String sent = openText.get(role);
-        String rest = finalText.startsWith(sent) ? finalText.substring(sent.length())
-            : (sent.isEmpty() ? "" : "\n\n") + finalText;
+        StringBuilder sent = openText.get(role);
+        boolean continues = finalText.length() >= sent.length() && finalText.regionMatches(0, sent.toString(), 0,
+            sent.length());
+        String rest = continues ? finalText.substring(sent.length()) : (sent.isEmpty() ? "" : "\n\n") + finalText;
         if (!rest.isEmpty()) {
           out.add(content(textIds.get(role), rest));
         }
-        openText.put(role, sent + rest);
+        sent.append(rest);
         closeText(role, out);
         closeReasoning(role, out);
         if (openSteps.remove(role) != null) {
@@ -222,7 +223,7 @@ public final class AguiRun {
       return;
     }
     out.add(content(textIds.get(role), partial));
-    openText.put(role, openText.get(role) + partial);
+    openText.get(role).append(partial); // appended, never copied: a long answer streams in linear time
   }
 
   /** {@code thinkingProcess} is likewise the thinking since the previous event: one reasoning delta each. */
@@ -274,6 +275,18 @@ public final class AguiRun {
   }
 
   /** A step's status and progress, as an RFC 6902 patch (the step is added when the state lacks it). */
+  /** Whether the state already shows step {@code role} with this status and progress. */
+  private boolean stepIs(String role, String status, double progress) {
+    for (Object o : state.getJsonArray("steps")) {
+      JsonObject step = (JsonObject) o;
+      if (role.equals(step.getString("role"))) {
+        return status.equals(step.getString("status")) && step.getValue("progress") instanceof Number p
+            && p.doubleValue() == progress;
+      }
+    }
+    return false;
+  }
+
   private JsonObject stepDelta(String role, String status, double progress) {
     JsonArray steps = state.getJsonArray("steps");
     int i = -1;
