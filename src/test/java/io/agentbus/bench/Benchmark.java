@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li><b>persist</b>: many channels at once; prints committed (acknowledged) messages/s with
  *   closed-loop publishers, then ack latency at a fixed rate.</li>
  * </ol>
+ * and phases of their own: {@code failover}, {@code upload}, {@code search}, {@code agui}
+ * ({@link AguiPhase}: late join of a 10 000-event run, append → SSE, idle AG-UI streams).
  * Everything targets 127.0.0.1, is bounded in count and time, and stops by itself.
  *
  * <p>Run: {@code mvn -B -Pbench package -Dbench.args="--subscribers 1000 --rate 100"}.
@@ -64,13 +66,17 @@ public final class Benchmark {
   boolean jfr;
   /** Extra environment for the nodes, from --node-env KEY=VALUE[,KEY=VALUE]. */
   final Map<String, String> nodeEnv = new HashMap<>();
-  Set<String> phases = Set.of("fanout", "idle", "persist", "search");
+  Set<String> phases = Set.of("fanout", "idle", "persist", "search", "agui");
   int failoverRounds = 5;
   int uploadFiles = 20;
   int uploadMib = 10;
   String uploadHeap = "96m";
   int searchMessages = 1_000_000;
   int searchQueries = 200;
+  int aguiEvents = 10_000;
+  int aguiJoins = 50;
+  int aguiStreams = 2000;
+  int aguiLiveSeconds = 10;
 
   private final String db = "agentbus_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   private final List<NodeProcess> nodes = new ArrayList<>();
@@ -123,6 +129,10 @@ public final class Benchmark {
         case "upload-heap" -> uploadHeap = v;
         case "search-messages" -> searchMessages = Integer.parseInt(v);
         case "search-queries" -> searchQueries = Integer.parseInt(v);
+        case "agui-events" -> aguiEvents = Integer.parseInt(v);
+        case "agui-joins" -> aguiJoins = Integer.parseInt(v);
+        case "agui-streams" -> aguiStreams = Integer.parseInt(v);
+        case "agui-live-seconds" -> aguiLiveSeconds = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option --" + k);
       }
     }
@@ -145,6 +155,9 @@ public final class Benchmark {
     }
     if (phases.contains("search")) {
       new SearchPhase(searchMessages, searchQueries, results).run();
+    }
+    if (phases.contains("agui")) {
+      new AguiPhase(aguiEvents, aguiJoins, aguiStreams, aguiLiveSeconds, results).run();
     }
     if (phases.stream().noneMatch(Set.of("fanout", "idle", "persist")::contains)) {
       printSummary();
