@@ -27,7 +27,8 @@ import java.util.Set;
 public final class StreamStore {
 
   /** Events read per page when a hub fills a gap or a subscriber replays. */
-  public static final int PAGE = 500;
+  /** Events per read of a replay: a 10 000-event workflow is five round trips. */
+  public static final int PAGE = 2000;
 
   /**
    * Seq in one statement: upserts {@code streams.last_seq} by each stream's count (rows taken in

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * One workflow seen as AG-UI, on this node: its stream read once from the hub (replayed from its
- * first event, then live), mapped once by {@link AguiRun}, and kept as images with their SSE frames
- * already encoded, for every AG-UI stream of its runs here. A late joiner or a resume is then a
+ * first event, then live), mapped once by {@link AguiRun}, and kept as images (each encoded as an
+ * SSE frame once, when first written), for every AG-UI stream of its runs here. A late joiner or a resume is then a
  * walk over the images, not a replay and a mapping of the whole run for each viewer, and a live
  * event is mapped once however many watch it.
  *
@@ -25,7 +25,7 @@ final class AguiProjection implements Sink {
   /** Maps with placeholder run names: a terminal event names its run, so each stream writes its own. */
   private final AguiRun mapper;
   final List<AguiRun.Out> images = new ArrayList<>();
-  /** The SSE frame of each image (null for RUN_FINISHED, which names the run of the stream it ends). */
+  /** The SSE frame of each image once one stream wrote it (RUN_FINISHED never: it names each stream's run). */
   private final List<String> frames = new ArrayList<>();
   private final List<AguiStream> waiting = new ArrayList<>();
   private final List<AguiStream> live = new ArrayList<>();
@@ -82,9 +82,22 @@ final class AguiProjection implements Sink {
     return mapper.state();
   }
 
-  /** The encoded frame of image {@code i} (null: the stream encodes it, naming its run). */
+  /**
+   * The encoded frame of image {@code i}, made on its first write and kept for the next viewer
+   * (null: the stream encodes it, naming its run). A join writes none of them, so a projection made
+   * for a joiner encodes nothing of the past.
+   */
   String frame(int i) {
-    return frames.get(i);
+    String f = frames.get(i);
+    if (f == null) {
+      AguiRun.Out o = images.get(i);
+      if ("RUN_FINISHED".equals(o.event().getString("type"))) {
+        return null;
+      }
+      f = EventStreams.event(o.cursor(), o.event().encode());
+      frames.set(i, f);
+    }
+    return f;
   }
 
   private void start(AguiStream s) {
@@ -113,8 +126,7 @@ final class AguiProjection implements Sink {
     int first = images.size();
     for (AguiRun.Out o : mapper.apply(new JsonObject(frame.text()))) {
       images.add(o);
-      frames.add("RUN_FINISHED".equals(o.event().getString("type")) ? null
-          : EventStreams.event(o.cursor(), o.event().encode()));
+      frames.add(null);
     }
     if (caughtUp && first < images.size() && !live.isEmpty()) {
       for (AguiStream s : new ArrayList<>(live)) {
