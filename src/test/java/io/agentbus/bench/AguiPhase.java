@@ -60,6 +60,9 @@ final class AguiPhase {
   private final StringBuilder sent = new StringBuilder();
   private final Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean pacing;
+  /** Deltas sent before this (nanoTime) are not timed: a stream replaying them is not a delivery. */
+  private volatile long timedFrom = Long.MAX_VALUE;
+  private volatile long timedUntil = Long.MAX_VALUE;
   private volatile boolean finish;
 
   AguiPhase(int events, int joins, int streams, int liveSeconds, Map<String, String> results) {
@@ -152,13 +155,14 @@ final class AguiPhase {
     synchronized (sent) {
       second = sent.length() > 0;
     }
-    if (second) {
-      // A gated run's code step (the idle streams' run never gets here; if it did, answer at once).
-      send(ws, new JsonObject().put("type", "task_result").put("taskId", taskId)
-          .put("outputs", new JsonObject().put("text", "ok")));
-      return;
-    }
     int[] i = {0};
+    if (second) {
+      // The long run's step again: its run was taken over (a lease lapsed, e.g. the machine stalled
+      // longer than orchestrator.leaseSeconds). It goes on streaming; the figures say so.
+      System.out.println("  WARNING: the run's step was offered again (taken over: see target/bench/agui-node*.log);"
+          + " a new attempt is a new message, so snapshot checks after this fail");
+      i[0] = events;
+    }
     vertx.setPeriodic(1, fill -> { // the fill: as fast as the node takes them (the socket's queue paces it)
       for (int k = 0; k < 20 && i[0] < events && !ws.writeQueueFull(); k++) {
         delta(ws, taskId, "w" + i[0]++ + " ");
@@ -226,8 +230,12 @@ final class AguiPhase {
     while (seen[1].get() < events) {
       Thread.sleep(50);
     }
+    Thread.sleep(500);
     delivery.forEach(LatencyHistogram::reset);
+    timedFrom = System.nanoTime();
     Thread.sleep(liveSeconds * 1000L); // delivery alone first: no join competes with it
+    timedUntil = System.nanoTime();
+    Thread.sleep(500); // the last timed deltas arrive
     List<String> deliveryFigures = new ArrayList<>();
     for (LatencyHistogram h : delivery) {
       deliveryFigures.add(String.format("%.2f / %.2f (%d)", h.percentileMs(0.5), h.percentileMs(0.99), h.count()));
@@ -242,21 +250,33 @@ final class AguiPhase {
       live.record((long) (r[1] * 1000));
       checked += (int) r[2];
     }
+    // Once node 1 has had no stream of the run for longer than it keeps a projection, a join there
+    // replays the run again — now with the node's code warm, as on a node that has been serving.
+    watchers.get(1).close();
+    pacing = false; // the run holds still meanwhile: the replay is of the same 10 000-odd events
+    Thread.sleep(45_000);
+    pacing = true;
+    Thread.sleep(200);
+    double[] again = join(1, path);
+    checked += (int) again[2];
     pacing = false;
     watchers.forEach(Sse::close);
     System.out.printf("  first join on a node with no stream of the run (one replay of %,d+ events there): "
-        + "snapshot %.1f ms, first live delta %.1f ms%n", events, cold[0], cold[1]);
+        + "snapshot %.1f ms, first live delta %.1f ms (the node's first AG-UI use); again after its projection "
+        + "was dropped: %.1f ms, %.1f ms%n", events, cold[0], cold[1], again[0], again[1]);
+    results.put("agui: first join on a node, code warm (replay) -> snapshot / live delta ms",
+        String.format("%.1f / %.1f", again[0], again[1]));
     System.out.printf("  late join of a %,d+-event run (no cursor, either node): request -> snapshot p50 %.1f ms "
         + "p99 %.1f ms; request -> first live delta p50 %.1f ms p99 %.1f ms (%d joins, %d/%d snapshots equal the "
         + "streamed text; deltas every 10 ms)%n", events, head.percentileMs(0.5), head.percentileMs(0.99),
-        live.percentileMs(0.5), live.percentileMs(0.99), joins, checked, joins + 1);
-    results.put("agui: first join on a node (replay) -> snapshot / live delta ms", String.format("%.1f / %.1f",
+        live.percentileMs(0.5), live.percentileMs(0.99), joins, checked, joins + 2);
+    results.put("agui: first join on a node, first AG-UI use (replay) -> snapshot / live delta ms", String.format("%.1f / %.1f",
         cold[0], cold[1]));
     results.put("agui: late join -> snapshot p50/p99 ms", String.format("%.1f / %.1f", head.percentileMs(0.5),
         head.percentileMs(0.99)));
     results.put("agui: late join -> first live delta p50/p99 ms (target p99<=150)", String.format("%.1f / %.1f",
         live.percentileMs(0.5), live.percentileMs(0.99)));
-    results.put("agui: late joins whose snapshot equals the streamed text", checked + "/" + (joins + 1));
+    results.put("agui: late joins whose snapshot equals the streamed text", checked + "/" + (joins + 2));
     for (int n = 0; n < 2; n++) {
       System.out.printf("  append -> AG-UI SSE delivery, watcher on node%d (worker on node0, commit included): "
           + "p50 / p99 ms (deltas) %s%n", n, deliveryFigures.get(n));
@@ -271,7 +291,7 @@ final class AguiPhase {
         seen[node].incrementAndGet();
         String d = new JsonObject(e.data()).getString("delta").trim();
         Long at = sentAt.get(d);
-        if (at != null) {
+        if (at != null && at >= timedFrom && at < timedUntil) {
           delivery.get(node).record((System.nanoTime() - at) / 1000);
         }
       }
