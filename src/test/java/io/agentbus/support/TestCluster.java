@@ -159,7 +159,20 @@ public final class TestCluster implements AutoCloseable {
         .json().getString("token");
   }
 
+  /**
+   * A free port below Linux's ephemeral range (32768–60999): a client that keeps connecting to a
+   * port in that range while nothing listens (a worker waiting for its node) can be given that very
+   * port as its own source and connect to itself, and the node then finds its port taken.
+   */
   public static int freePort() {
+    for (int i = 0; i < 200; i++) {
+      int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+      try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {
