@@ -55,6 +55,7 @@ export class AgentbusClient {
       ...(opts.setTimeout ? { setTimeout: opts.setTimeout } : {}),
       ...(opts.clearTimeout ? { clearTimeout: opts.clearTimeout } : {}),
       ...(opts.random ? { random: opts.random } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
       onFrame: (/** @type {any} */ f) => this.#emit(f),
       onState: (/** @type {State} */ s) => this.#emitLocal('state', s),
       onOnline: (/** @type {any} */ f) => { this.renewing = false; this.#emitLocal('online', f); },

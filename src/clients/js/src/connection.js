@@ -11,7 +11,11 @@
 // DOM-free: the WebSocket constructor, timers and randomness are injectable, so Node tests drive it.
 // Part of the client library (agentbus-client); the web UI imports it from here.
 
-import { delay } from './backoff.js';
+import { BASE_MS, CAP_MS, delay } from './backoff.js';
+
+/** For this long after a connection is lost, retries come within {@link FAST_CAP_MS}. */
+export const FAST_RETRY_WINDOW_MS = 60_000;
+export const FAST_CAP_MS = 2_000;
 
 export const PING_MS = 25_000;
 /** No frame for this long after a ping: the link is dead, reconnect. */
@@ -34,12 +38,12 @@ export class Connection {
   /**
    * opts: url (ws://host/ws, or a function giving one per connect), token(): the current token, null, or a promise of one; session,
    * onFrame(frame), onState(state), onAuthNeeded(), onSessionRefused(), WebSocket, setTimeout,
-   * clearTimeout, random.
+   * clearTimeout, random, now.
    * @param {any} opts
    */
   constructor(opts) {
     this.o = { WebSocket: globalThis.WebSocket, setTimeout: globalThis.setTimeout.bind(globalThis),
-      clearTimeout: globalThis.clearTimeout.bind(globalThis), random: Math.random, ...opts };
+      clearTimeout: globalThis.clearTimeout.bind(globalThis), random: Math.random, now: Date.now, ...opts };
     this.session = opts.session;
     this.streams = new Map();     // stream key → {frame (subscribe frame without lastSeq), lastSeq}
     this.sessionSeq = null;       // last seq of the session stream (resumed with ?sessionSeq=)
@@ -173,6 +177,7 @@ export class Connection {
 
   #onAuth(f) {
     this.attempt = 0;
+    this.offlineSince = null;
     this.session = f.sessionId;
     if (this.sessionSeq === null && f.sessionSeq) this.sessionSeq = f.sessionSeq;
     this.user = { userId: f.userId, roles: f.roles || [] };
@@ -227,10 +232,17 @@ export class Connection {
   }
 
   #retry(fixed) {
-    this.#setState('reconnecting');
-    const wait = fixed ?? delay(this.attempt++, this.o.random);
+    const now = this.o.now();
+    if (this.attempt === 0 || !this.offlineSince) this.offlineSince = now;
+    // The first minute of an outage retries within 2 s (a node that comes back is found at once);
+    // after that the ceiling grows to 30 s, so a long outage is not hammered.
+    const cap = now - this.offlineSince < FAST_RETRY_WINDOW_MS ? FAST_CAP_MS : CAP_MS;
+    const wait = fixed ?? delay(this.attempt++, this.o.random, BASE_MS, cap);
     this.nextRetryMs = wait;
+    this.retryAt = now + wait;
     this.retryTimer = this.o.setTimeout(() => { this.retryTimer = null; this.#open(); }, wait);
+    // Told after the timer is set, and on every retry: a view shows when the next attempt is.
+    this.#setState('reconnecting', true);
   }
 
   #armPing() {
@@ -248,8 +260,8 @@ export class Connection {
     for (const t of ['pingTimer', 'pongTimer', 'retryTimer']) { if (this[t]) this.o.clearTimeout(this[t]); this[t] = null; }
   }
 
-  #setState(s) {
-    if (this.state === s) return;
+  #setState(s, again = false) {
+    if (this.state === s && !again) return;
     this.state = s;
     this.o.onState?.(s, this);
   }

@@ -60,6 +60,35 @@ test('a subscription gets its stream in order and resumes from its last seq afte
   assert.deepEqual(got, [5, 6]);
 });
 
+test('a lost connection says when it tries again, each time: within 2 s for a minute, then backing off', () => {
+  FakeSocket.all = [];
+  const timers = [];
+  let now = 0;
+  const seen = [];
+  const client = new AgentbusClient({ url: 'ws://h/ws', token: () => 'tok', session: 's1', WebSocket: FakeSocket,
+    pingMs: 0, setTimeout: (fn, ms) => { timers.push({ fn, ms }); return timers.length; }, clearTimeout: () => {},
+    random: () => 1, now: () => now });
+  client.on('state', (s) => seen.push([s, client.conn.retryTimer ? client.conn.nextRetryMs : null]));
+  const sock = () => FakeSocket.all.at(-1);
+  client.connect(); sock().open(); authOk(sock());
+  sock().drop();
+  const waits = [];
+  for (let i = 0; i < 6; i++) {
+    waits.push(timers.at(-1).ms);
+    now += timers.at(-1).ms;
+    timers.at(-1).fn(); sock().drop();
+  }
+  assert.deepEqual(waits, [500, 1000, 2000, 2000, 2000, 2000], 'the first retries come within 2 s');
+  assert.deepEqual(seen.filter(([s]) => s === 'reconnecting').map(([, ms]) => ms).slice(0, 3), [500, 1000, 2000],
+    'each retry is announced with its delay, after its timer is set');
+  now += 60_000;
+  timers.at(-1).fn(); sock().drop();
+  assert.ok(timers.at(-1).ms > 2000, `after a minute the delay grows: ${timers.at(-1).ms}`);
+  timers.at(-1).fn(); sock().open(); authOk(sock());
+  sock().drop();
+  assert.equal(timers.at(-1).ms, 500, 'back online, the next outage starts fast again');
+});
+
 test('a workflow start lost with its connection is not resent; a post is', async () => {
   const { client, timers, sock } = make();
   client.connect(); sock().open(); authOk(sock());
