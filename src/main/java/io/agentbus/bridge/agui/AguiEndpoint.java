@@ -204,7 +204,7 @@ public final class AguiEndpoint {
           } else if (!ctx.response().ended()) {
             ctx.response().end();
           }
-        }, () -> projections.detach(workflowId, stream[0]));
+        }, () -> projections.detach(workflowId, stream[0]), bc.hub().context());
     projections.attach(workflowId, stream[0]);
   }
 }

@@ -130,7 +130,7 @@ final class AguiProjection implements Sink {
     }
     if (caughtUp && first < images.size() && !live.isEmpty()) {
       for (AguiStream s : new ArrayList<>(live)) {
-        if (!s.images(this, first, images.size())) {
+        if (!s.pump(this)) { // each from where it is: one still draining its backlog catches up in order
           live.remove(s);
         }
       }

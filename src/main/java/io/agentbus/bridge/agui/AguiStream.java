@@ -3,6 +3,7 @@ package io.agentbus.bridge.agui;
 import io.agentbus.bridge.sse.EventStreams;
 import io.agentbus.bus.AppException;
 import io.agentbus.bus.ErrorCode;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,10 +28,15 @@ final class AguiStream {
   private final Runnable delivered;
   private final Consumer<AppException> refuse;
   private final Runnable gone;
+  private final Context hub;
+  /** The next image of the projection to write: a stream is a reader with its own place in the run. */
+  private int next;
+  private boolean draining;
   private boolean done;
 
   AguiStream(HttpServerResponse resp, Ask ask, EventStreams streams, Runnable delivered, Consumer<AppException> refuse,
-      Runnable gone) {
+      Runnable gone, Context hub) {
+    this.hub = hub;
     this.resp = resp;
     this.ask = ask;
     this.streams = streams;
@@ -54,8 +60,7 @@ final class AguiStream {
     int from = ask.afterApproval() == null ? 0 : afterGate(all, ask.afterApproval());
     List<AguiRun.Out> run = all.subList(from, all.size());
     List<AguiRun.Out> synthesised;
-    int rangeFrom = all.size();
-    int rangeTo = all.size();
+    int rangeFrom = all.size(); // where the stream's reading of the images starts
     String at = "0";
     if (ask.join()) {
       int end = firstTerminal(run);
@@ -64,7 +69,6 @@ final class AguiStream {
       at = synthesised.get(0).cursor();
       if (end >= 0) { // a run that already ended: as it stood before its end, then that end
         rangeFrom = from + end;
-        rangeTo = rangeFrom + 1;
       }
     } else if (ask.cursor() != null) {
       int i = AguiResume.indexOf(run, ask.cursor());
@@ -76,7 +80,6 @@ final class AguiStream {
       if (i >= 0 && AguiRun.finalEnd(run.get(i).event())) {
         synthesised = List.of(); // the run had ended at the cursor: its end again, nothing after
         rangeFrom = from + i;
-        rangeTo = rangeFrom + 1;
       } else {
         // After an interrupt the stream goes on with the workflow: the decision (whoever made it,
         // on any transport) and what follows it, up to the next terminal event.
@@ -94,19 +97,32 @@ final class AguiStream {
       resp.write(EventStreams.event(o.cursor(), o.event().encode()));
       delivered.run();
     }
-    return images(p, rangeFrom, rangeTo);
+    next = rangeFrom;
+    return pump(p);
   }
 
-  /** Writes images [from, to) of the projection; false once the stream is over. */
-  boolean images(AguiProjection p, int from, int to) {
-    for (int k = from; k < to; k++) {
+  /**
+   * Writes the projection's images from {@link #next} on, as fast as the client reads: when the
+   * response's queue is full it waits for the drain and goes on from there (the images stay in the
+   * projection, so a slow reader costs no memory of its own and is never cut off). False once the
+   * stream is over (its run's terminal event written, or the client gone).
+   */
+  boolean pump(AguiProjection p) {
+    while (next < p.images.size()) {
       if (done || resp.closed()) {
         return false;
       }
       if (resp.writeQueueFull()) {
-        end(); // far behind: the client resumes from its last id
-        return false;
+        if (!draining) {
+          draining = true;
+          resp.drainHandler(v -> hub.runOnContext(x -> {
+            draining = false;
+            pump(p);
+          }));
+        }
+        return true;
       }
+      int k = next++;
       AguiRun.Out o = p.images.get(k);
       String frame = p.frame(k);
       resp.write(frame != null ? frame : EventStreams.event(o.cursor(), o.event().copy()
@@ -117,7 +133,7 @@ final class AguiStream {
         return false;
       }
     }
-    return !done;
+    return !done && !resp.closed();
   }
 
   private void end() {
