@@ -421,10 +421,11 @@ final class AguiPhase {
 
     private void chunk(Buffer b) {
       rest.append(b.toString(StandardCharsets.UTF_8));
+      int at = 0; // frames are cut from the front once per chunk: a 1 MB burst stays linear
       int end;
-      while ((end = rest.indexOf("\n\n")) >= 0) {
-        String frame = rest.substring(0, end);
-        rest.delete(0, end + 2);
+      while ((end = rest.indexOf("\n\n", at)) >= 0) {
+        String frame = rest.substring(at, end);
+        at = end + 2;
         String id = null;
         String data = null;
         for (String line : frame.split("\n")) {
@@ -442,6 +443,7 @@ final class AguiPhase {
           queue.add(e);
         }
       }
+      rest.delete(0, at);
     }
 
     /** The first event (from now on, in order) that matches, within {@code seconds}. */
