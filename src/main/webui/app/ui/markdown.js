@@ -1,10 +1,20 @@
-// Message and agent output as markdown: marked renders, DOMPurify sanitises (a stored
-// `<img onerror>` or `javascript:` link never runs), highlight.js colours code, and every code
-// block gets a copy button. The libraries are WebJars loaded by index.html as globals.
+// Message and agent output as markdown: marked renders (HTML in the text is shown as text),
+// DOMPurify sanitises what markdown makes (a `javascript:` link never runs), highlight.js colours
+// code, and every code block gets a copy button. The libraries are WebJars loaded by index.html as globals.
 
 const { marked, DOMPurify, hljs } = globalThis;
 
-marked.use({ gfm: true, breaks: true });
+// Text that looks like HTML is the user's words: shown as typed, never parsed (markdown still renders).
+const escapeHtml = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  .replace(/"/g, '&quot;');
+marked.use({
+  gfm: true,
+  breaks: true,
+  renderer: {
+    html: ({ text, block }) => (block ? `<p>${escapeHtml(text.replace(/\n+$/, '')).replace(/\n/g, '<br>')}</p>`
+      : escapeHtml(text)),
+  },
+});
 
 const PURIFY = {
   ALLOWED_TAGS: ['p', 'br', 'strong', 'em', 'del', 's', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li', 'a', 'h1', 'h2',

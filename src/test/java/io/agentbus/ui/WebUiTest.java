@@ -224,6 +224,11 @@ class WebUiTest {
     assertEquals(0L, ada.browser.eval("document.querySelectorAll('#list img, #list script, #list svg, #list iframe, #list [onerror], #list [onload]').length"));
     assertEquals(0L, ada.browser.eval("[...document.querySelectorAll('#list a')].filter(a => /^javascript:/i.test(a.getAttribute('href') || '')).length"));
     assertTrue(ada.listText().contains("<img src=x onerror=window.__xss=6>"), "code stays visible as text: " + ada.listText());
+    // HTML-looking text is the sender's words: shown literally, not dropped (and still inert).
+    for (String literal : new String[] {"<img src=x onerror=\"window.__xss=1\">", "<script>window.__xss=3</script>",
+        "<svg onload=\"window.__xss=4\"></svg>", "<iframe src=\"javascript:window.__xss=7\"></iframe>"}) {
+      assertTrue(ada.listText().contains(literal), "shown as typed: " + literal + " in " + ada.listText());
+    }
   }
 
   @Test
