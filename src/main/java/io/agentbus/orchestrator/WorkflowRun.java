@@ -351,7 +351,8 @@ final class WorkflowRun implements GatedRun {
 
   private void complete() {
     finish("completed", null).compose(v -> {
-      double q = state.quality.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+      // The mean of the scores the agents reported; null (not 0) when none did, so no client shows "quality 0%".
+      Double q = state.quality.isEmpty() ? null : state.quality.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
       return log.emit("workflow_completed", new JsonObject().put("totalDuration", System.currentTimeMillis() - state.startedAt)
           .put("finalOutputs", outputs.copy()).put("qualityScore", q).put("costBreakdown", state.costs()));
     });

@@ -23,6 +23,7 @@ import static io.agentbus.support.WorkflowKit.startWorkflow;
 import static io.agentbus.support.WorkflowKit.types;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -227,6 +228,9 @@ class AgentKindsTest extends TwoNodeClusterTest {
       JsonObject done = last(ofRole(events, "llm"));
       assertEquals("Hello world", done.getJsonObject("outputs").getString("text"));
       assertEquals(12L, done.getJsonObject("outputs").getLong("totalTokens"));
+      // A model reports no quality score, so neither the step nor the workflow has one (not a "0%").
+      assertNull(done.getValue("qualityScore"), done.encode());
+      assertNull(last(events).getValue("qualityScore"), last(events).encode());
 
       JsonObject req = llmRequests.get(llmRequests.size() - 1);
       assertEquals("test-model", req.getString("model"));
