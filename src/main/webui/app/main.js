@@ -14,7 +14,9 @@ import { createSidebar } from './ui/sidebar.js';
 import { createAdmin } from './ui/admin.js';
 import { initTheme } from './ui/theme.js';
 import { initLayout } from './ui/layout.js';
+import { iconize } from './ui/icons.js';
 
+iconize();
 const boot = $('#boot');
 let token = auth.stored();
 

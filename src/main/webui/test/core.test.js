@@ -3,7 +3,10 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { delay, CAP_MS, FLOOR_MS } from '../app/core/backoff.js';
 import { Timeline, groupsWith, applyChange } from '../app/core/timeline.js';
-import { tokenAt, suggest, complete, mentionsIn } from '../app/core/complete.js';
+import { tokenAt, suggest, complete, mentionsIn, alreadyTyped } from '../app/core/complete.js';
+import { whyReadOnly } from '../app/core/channels.js';
+import { ICONS } from '../app/ui/icon-data.js';
+import { readFileSync, readdirSync } from 'node:fs';
 import { emptyRun, fold, progress, eta, live } from '../app/core/workflow.js';
 import { initials, countdown, bytes, duration, userIdFrom, dayLabel } from '../app/core/format.js';
 
@@ -113,4 +116,38 @@ test('formatting', () => {
   assert.equal(userIdFrom('Zoë O’Brien'), 'zoe-o-brien');
   assert.equal(userIdFrom('__x'), 'x');
   assert.equal(dayLabel(at(0), new Date(Date.parse(at(0)) + 86_400_000)), 'Yesterday');
+});
+
+test('a command or name typed out in full is sent by Enter, a partial one is completed', () => {
+  const cmds = [{ command: 'status', usage: '/status' }, { command: 'stop', usage: '/stop <id>' }];
+  const full = tokenAt('/status', 7);
+  assert.equal(alreadyTyped('/status', full, suggest(full, { commands: cmds })[0]), true);
+  const part = tokenAt('/sta', 4);
+  assert.equal(alreadyTyped('/sta', part, suggest(part, { commands: cmds })[0]), false);
+  const name = tokenAt('hi @code', 8);
+  assert.equal(alreadyTyped('hi @code', name, suggest(name, { agents: ['code', 'coder'] })[0]), true);
+});
+
+test('a channel with write roles says who may post, to those who may not', () => {
+  assert.equal(whyReadOnly({ name: 'general', writeRoles: null }, []), null);
+  assert.equal(whyReadOnly({ name: 'news', writeRoles: ['admin'] }, ['admin']), null);
+  assert.match(whyReadOnly({ name: 'news', writeRoles: ['admin', 'approver'] }, ['user']), /^Only admins and approvers can post in #news\./);
+});
+
+test('every icon the UI names exists, and no control relies on an emoji font', () => {
+  const root = new URL('../', import.meta.url);
+  const files = ['index.html', ...readdirSync(new URL('app/ui/', root)).map((f) => 'app/ui/' + f), ...readdirSync(new URL('app/core/', root)).map((f) => 'app/core/' + f), 'app/main.js'];
+  const named = new Set();
+  for (const f of files) {
+    const src = readFileSync(new URL(f, root), 'utf8');
+    for (const m of src.matchAll(/\bicon\('([a-z0-9-]+)'|data-icon="([a-z0-9-]+)"|icon\([^)]*\? '([a-z0-9-]+)' : '([a-z0-9-]+)'\)/g)) {
+      m.slice(1).filter(Boolean).forEach((n) => named.add(n));
+    }
+    if (f.endsWith('emoji.js') || f.endsWith('icon-data.js')) continue; // the reaction picker is emoji by nature
+    // Pictographs (emoji presentation) in strings of the UI's code would be boxes without an emoji font.
+    const pictographs = src.split('\n').filter((l) => !l.trim().startsWith('//') && /\p{Extended_Pictographic}/u.test(l.replace(/[©®™↔-⇿←-↙]/gu, '')));
+    assert.deepEqual(pictographs, [], `${f} draws with emoji`);
+  }
+  assert.ok(named.size >= 15, [...named].join());
+  for (const n of named) assert.ok(ICONS[n], `icon ${n} is missing from icon-data.js`);
 });

@@ -54,6 +54,14 @@ export function complete(text, token, insert) {
   return { text: out, caret: token.start + insert.length };
 }
 
+/**
+ * Whether `item` adds nothing to what is typed: the token already reads as the suggestion (a
+ * command typed out in full, "/status"), so Enter should send instead of completing it again.
+ */
+export function alreadyTyped(text, token, item) {
+  return !!token && !!item && text.slice(token.start, token.end).toLowerCase() === item.insert.trim().toLowerCase();
+}
+
 /** The `@names` in a message, in order, without repeats (sent as `mentions`). */
 export function mentionsIn(text) {
   const out = [];

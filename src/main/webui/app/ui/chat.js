@@ -4,6 +4,7 @@
 // up, new messages never pull the reader down: a "new messages" pill counts them instead.
 
 import { $, h, perFrame, announce } from './dom.js';
+import { icon } from './icons.js';
 import { Timeline } from '../core/timeline.js';
 import { messageElement, editInline } from './message.js';
 import { createComposer } from './composer.js';
@@ -11,6 +12,7 @@ import { createThread } from './thread.js';
 import { createResults } from './results.js';
 import { dialog } from './layout.js';
 import { newKey } from '../net/connection.js';
+import { whyReadOnly } from '../core/channels.js';
 
 const PAGE = 50;
 /** Within this many pixels of an edge counts as at it. */
@@ -108,6 +110,11 @@ export function createChat(app) {
     $('#channel-name').textContent = '# ' + c.name;
     $('#channel-desc').textContent = c.description || '';
     document.title = `#${c.name} · agentbus`;
+    // A channel the user may not post in says so where the composer would be (its Send could never succeed).
+    const why = whyReadOnly(c, app.me.roles || []);
+    $('#composer').hidden = !!why;
+    $('#read-only').hidden = !why;
+    $('#read-only').textContent = why || '';
     list.replaceChildren(h('p.muted.loading', 'Loading…'));
     composer.channelChanged();
     await loadLatest(gen);
@@ -299,7 +306,7 @@ export function createChat(app) {
   function showCommand(r) {
     const el = h('div.command-result', { class: r.ok === false ? 'failed' : '', role: 'status' },
       h('div.cmd', r.command ? `/${String(r.command).replace(/^\//, '')}` : 'command'), h('pre', r.output || ''),
-      h('button.icon', { type: 'button', 'aria-label': 'Dismiss', onclick: () => { el.remove(); } }, '✕'));
+      h('button.icon', { type: 'button', 'aria-label': 'Dismiss', onclick: () => { el.remove(); } }, icon('x')));
     list.append(el);
     scrollToBottom();
   }

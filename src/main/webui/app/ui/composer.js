@@ -4,7 +4,7 @@
 // come by picker, paste or drag & drop.
 
 import { $, h } from './dom.js';
-import { tokenAt, suggest, complete, mentionsIn } from '../core/complete.js';
+import { tokenAt, suggest, complete, mentionsIn, alreadyTyped } from '../core/complete.js';
 import { uploadTray, dropZone } from './files.js';
 
 const TYPING_EVERY_MS = 3000;
@@ -66,7 +66,9 @@ export function createComposer(app, { input, form, files, suggest: box, channel,
     if (items.length) {
       if (e.key === 'ArrowDown') { e.preventDefault(); active = (active + 1) % items.length; drawSuggestions(); return; }
       if (e.key === 'ArrowUp') { e.preventDefault(); active = (active - 1 + items.length) % items.length; drawSuggestions(); return; }
-      if (e.key === 'Enter' || e.key === 'Tab') { e.preventDefault(); accept(active); return; }
+      // Enter on a command or name typed out in full sends it (one Enter, not a completion then a send).
+      const done = e.key === 'Enter' && alreadyTyped(input.value, token, items[active]);
+      if (!done && (e.key === 'Enter' || e.key === 'Tab')) { e.preventDefault(); accept(active); return; }
       if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); items = []; drawSuggestions(); return; }
     }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); return; }

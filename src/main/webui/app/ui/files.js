@@ -3,6 +3,7 @@
 // messages with download. Files are fetched with the bearer token (as blobs), never by URL token.
 
 import { h } from './dom.js';
+import { icon } from './icons.js';
 import { bytes } from '../core/format.js';
 
 /** An upload tray bound to a container: add(files) uploads each; ids() the finished ones; clear(). */
@@ -46,15 +47,15 @@ export function uploadTray(app, container, onChange = () => {}) {
 
   function render() {
     container.replaceChildren(...items.map((it, i) => h('div.chip', { class: it.state, dataset: { state: it.state } },
-      it.file.type.startsWith('image/') ? h('img.thumb', { src: it.thumb || (it.thumb = URL.createObjectURL(it.file)), alt: '' }) : h('span.ficon', '📄'),
+      it.file.type.startsWith('image/') ? h('img.thumb', { src: it.thumb || (it.thumb = URL.createObjectURL(it.file)), alt: '' }) : h('span.ficon', icon('file-text')),
       h('span.fname', it.file.name), h('span.muted', bytes(it.file.size)),
       it.state === 'uploading' ? h('progress', { max: 1, value: it.progress, 'aria-label': `Uploading ${it.file.name}` }) : null,
-      it.state === 'done' ? h('span.ok', { title: previewText(it.result.processedContent) }, '✓') : null,
+      it.state === 'done' ? h('span.ok', { title: previewText(it.result.processedContent) }, icon('check', 'processed')) : null,
       // What the agents will read of it: the first lines of a text, the first page's text of a PDF.
       it.state === 'done' ? h('span.preview-text', { title: it.result.processedContent?.preview || '' },
         [previewText(it.result.processedContent), String(it.result.processedContent?.preview || '').slice(0, 80)].filter(Boolean).join(' — ')) : null,
       it.error ? h('span.err', it.error) : null,
-      h('button.icon', { type: 'button', 'aria-label': `Remove ${it.file.name}`, onclick: () => { it.xhr?.abort(); items.splice(i, 1); render(); } }, '✕'))));
+      h('button.icon', { type: 'button', 'aria-label': `Remove ${it.file.name}`, onclick: () => { it.xhr?.abort(); items.splice(i, 1); render(); } }, icon('x')))));
     container.hidden = items.length === 0;
     onChange();
   }
@@ -86,7 +87,7 @@ export function attachmentList(app, attachments) {
   return h('div.attachments', attachments.map((a) => {
     const isImage = /^image\//.test(a.contentType || '');
     const card = h('div.attachment', { dataset: { file: a.fileId } },
-      isImage ? h('div.preview.loading') : h('span.ficon', a.contentType === 'application/pdf' ? '📕' : '📄'),
+      isImage ? h('div.preview.loading') : h('span.ficon', icon(a.contentType === 'application/pdf' ? 'file' : 'file-text')),
       h('span.fname', a.originalName || a.fileId), h('span.muted', bytes(a.size)),
       a.removed ? h('span.muted', ' (removed)') : h('button.link', { type: 'button', onclick: () => download(app, a) }, 'Download'));
     if (isImage && !a.removed) {

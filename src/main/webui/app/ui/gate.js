@@ -3,6 +3,7 @@
 // card and in the approvals inbox; a decision made anywhere closes every open view of it.
 
 import { h } from './dom.js';
+import { icon } from './icons.js';
 import { countdown, time } from '../core/format.js';
 import { render as markdown } from './markdown.js';
 
@@ -16,7 +17,7 @@ export function whoMayDecide(requiredBy) {
 export function gateElement(app, g, { compact = false } = {}) {
   const open = g.status === 'pending';
   const el = h('section.gate', { class: open ? 'open' : 'closed', dataset: { approval: g.id, status: g.status }, 'aria-label': `Approval: ${g.title}` });
-  el.append(h('header', h('strong', '⏸ ', g.title || 'Approval needed'),
+  el.append(h('header', h('strong', icon('pause'), ' ', g.title || 'Approval needed'),
     open && g.expiresAt ? h('span.countdown', { dataset: { expires: g.expiresAt }, title: `expires ${time(g.expiresAt)}` }, countdown(g.expiresAt)) : null));
   if (g.description) el.append(h('p', g.description));
   const outputs = Object.entries(g.outputs || {});
@@ -60,9 +61,9 @@ function decisionText(app, g) {
   const by = g.decidedBy ? ` by ${app.name(g.decidedBy)}` : '';
   const fb = g.feedback ? `: “${g.feedback}”` : '';
   switch (g.status) {
-    case 'approved': return `✓ Approved${by}${fb}`;
-    case 'rejected': return `✗ Rejected${by}${fb}`;
-    case 'expired': return '⌛ Expired without a decision';
+    case 'approved': return [icon('circle-check'), ` Approved${by}${fb}`];
+    case 'rejected': return [icon('circle-x'), ` Rejected${by}${fb}`];
+    case 'expired': return [icon('hourglass'), ' Expired without a decision'];
     case 'cancelled': return 'Withdrawn: the workflow was cancelled';
     case 'closed': return 'Closed: the workflow ended';
     default: return g.status;

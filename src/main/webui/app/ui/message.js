@@ -7,6 +7,7 @@ import { render as markdown } from './markdown.js';
 import { initials, hue, time } from '../core/format.js';
 import { attachmentList } from './files.js';
 import { pickEmoji } from './emoji.js';
+import { icon } from './icons.js';
 
 export function messageElement(app, m, { grouped = false, inThread = false, onThread, onEdit, pending = false } = {}) {
   const mine = m.authorId === app.me.userId;
@@ -20,14 +21,14 @@ export function messageElement(app, m, { grouped = false, inThread = false, onTh
   });
   el.append(grouped ? h('div.gutter', h('time', { datetime: m.timestamp }, time(m.timestamp)))
     : h('div.avatar', { style: { '--h': hue(m.authorId) }, 'aria-hidden': 'true' },
-      m.authorType === 'agent' ? '🤖' : m.authorType === 'system' ? 'ℹ' : initials(name)));
+      m.authorType === 'agent' ? icon('bot') : m.authorType === 'system' ? icon('info') : initials(name)));
   const body = h('div.body');
   if (!grouped) {
     body.append(h('header',
       h('span.name', name), m.authorType === 'agent' ? h('span.tag', 'agent') : null,
       m.authorType === 'system' ? h('span.tag', 'system') : null,
       h('time', { datetime: m.timestamp, title: new Date(m.timestamp).toLocaleString() }, time(m.timestamp)),
-      m.pinned ? h('span.tag.pin', { title: m.pinnedBy ? `pinned by ${app.name(m.pinnedBy)}` : 'pinned' }, '📌 pinned') : null));
+      m.pinned ? h('span.tag.pin', { title: m.pinnedBy ? `pinned by ${app.name(m.pinnedBy)}` : 'pinned' }, icon('pin'), ' pinned') : null));
   }
   if (m.deleted) {
     body.append(h('div.content.tombstone', 'This message was deleted.'));
@@ -69,13 +70,13 @@ function actions(app, m, { mine, inThread, onThread, onEdit }) {
   const bar = h('div.actions', { role: 'toolbar', 'aria-label': 'Message actions' });
   bar.append(h('button.icon', { type: 'button', title: 'Add a reaction', 'aria-label': 'Add a reaction',
     onclick: (e) => pickEmoji(e.currentTarget, (emoji) => app.conn.request({ type: 'reaction', channel: m.channel,
-      messageId: m.messageId, emoji, op: 'add' }).catch((err) => app.emit('toast', err.message))) }, '☺'));
-  if (!inThread) bar.append(h('button.icon', { type: 'button', title: 'Reply in thread', 'aria-label': 'Reply in thread', onclick: () => onThread?.(m) }, '💬'));
-  if (mine && m.authorType === 'user') bar.append(h('button.icon', { type: 'button', title: 'Edit', 'aria-label': 'Edit', onclick: () => onEdit?.(m) }, '✎'));
+      messageId: m.messageId, emoji, op: 'add' }).catch((err) => app.emit('toast', err.message))) }, icon('smile-plus')));
+  if (!inThread) bar.append(h('button.icon', { type: 'button', title: 'Reply in thread', 'aria-label': 'Reply in thread', onclick: () => onThread?.(m) }, icon('message-square')));
+  if (mine && m.authorType === 'user') bar.append(h('button.icon', { type: 'button', title: 'Edit', 'aria-label': 'Edit', onclick: () => onEdit?.(m) }, icon('pencil')));
   bar.append(h('button.icon', { type: 'button', title: m.pinned ? 'Unpin' : 'Pin', 'aria-label': m.pinned ? 'Unpin' : 'Pin',
     onclick: () => app.conn.request({ type: 'pin', channel: m.channel, messageId: m.messageId, pinned: !m.pinned })
-      .catch((e) => app.emit('toast', e.code === 'FORBIDDEN' ? 'You may not pin here.' : e.message)) }, '📌'));
-  if (may) bar.append(h('button.icon.danger', { type: 'button', title: 'Delete', 'aria-label': 'Delete', onclick: () => app.emit('delete', m) }, '🗑'));
+      .catch((e) => app.emit('toast', e.code === 'FORBIDDEN' ? 'You may not pin here.' : e.message)) }, icon('pin')));
+  if (may) bar.append(h('button.icon.danger', { type: 'button', title: 'Delete', 'aria-label': 'Delete', onclick: () => app.emit('delete', m) }, icon('trash-2')));
   return bar;
 }
 

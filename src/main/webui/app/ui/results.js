@@ -4,6 +4,8 @@
 import { $, h } from './dom.js';
 import { time } from '../core/format.js';
 import { applyChange } from '../core/timeline.js';
+import { render as markdown } from './markdown.js';
+import { attachmentList } from './files.js';
 
 export function createResults(app, { jump }) {
   const pane = $('#results');
@@ -46,10 +48,13 @@ export function createResults(app, { jump }) {
     try {
       const r = await app.conn.request({ type: 'pins', channel });
       shown = r.pins || [];
-      pane.replaceChildren(h('h2', `Pinned in #${channel}`), shown.length ? h('ul.results', shown.map((m) => h('li',
-        h('button.result', { type: 'button', onclick: () => jump(channel, m.messageId, m.seq) },
-          h('div.meta', h('span', app.name(m.authorId)), ' · ', h('time', time(m.timestamp))),
-          h('div.snippet', String(m.content || '').slice(0, 200)))))) : h('p.muted', 'Nothing is pinned here.'));
+      pane.replaceChildren(h('h2', `Pinned in #${channel}`), shown.length ? h('ul.results.pins', shown.map((m) => h('li.pin',
+        // A pin reads like the message it is (markdown, mentions, attachments); the jump is its own button.
+        h('div.meta', h('span.name', m.authorType === 'agent' ? (m.agentName || m.authorId) : app.name(m.authorId)), ' · ',
+          h('time', { datetime: m.timestamp }, time(m.timestamp)), m.editedAt ? h('span.muted', ' (edited)') : null,
+          h('button.link.jump', { type: 'button', onclick: () => jump(channel, m.messageId, m.seq) }, 'Jump to message')),
+        h('div.content.md', markdown(m.content, { mentions: m.mentions || [], me: app.me.userId })),
+        m.attachments?.length ? attachmentList(app, m.attachments) : null))) : h('p.muted', 'Nothing is pinned here.'));
     } catch (e) {
       pane.replaceChildren(h('p.error', `Pins could not be loaded: ${e.message}`));
     }

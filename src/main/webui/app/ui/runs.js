@@ -5,6 +5,7 @@
 // is the same after a reload, on another node, or in another tab.
 
 import { $, h, perFrame } from './dom.js';
+import { icon } from './icons.js';
 import { emptyRun, fold, progress, eta, live } from '../core/workflow.js';
 import { duration, time } from '../core/format.js';
 import { render as markdown } from './markdown.js';
@@ -36,7 +37,7 @@ export function createRuns(app) {
   function describe() {
     const t = templates.find((x) => x.name === $('#template').value);
     if (!t) return;
-    const chain = (t.steps || []).map((s) => (s.approval ? `⏸ ${s.approval}` : s.roles.join(' + '))).join(' → ');
+    const chain = (t.steps || []).map((s) => (s.approval ? `gate: ${s.approval}` : s.roles.join(' + '))).join(' → ');
     $('#template-desc').textContent = [t.description, chain].filter(Boolean).join(' — ');
   }
   $('#template').addEventListener('change', describe);
@@ -118,7 +119,7 @@ export function createRuns(app) {
     // (replaceChildren does not flatten: the parts are flattened and emptied of nulls first)
     el.replaceChildren(...[
       h('header', h('h3', run.name || 'workflow'), h('span.status', { class: run.status }, run.status.replace('_', ' ')),
-        live(run) ? h('button.ghost.stop', { type: 'button', dataset: { act: 'cancel' }, 'aria-label': 'Stop this workflow', onclick: () => stop(entry) }, '■ Stop') : null),
+        live(run) ? h('button.ghost.stop', { type: 'button', dataset: { act: 'cancel' }, 'aria-label': 'Stop this workflow', onclick: () => stop(entry) }, icon('square'), ' Stop') : null),
       h('div.summary', h('progress', { max: 1, value: p.fraction, 'aria-label': 'Overall progress' }),
         h('span', `${p.done}/${p.total} agents`), left !== null && live(run) ? h('span.muted', ` · about ${duration(left)} left`) : null,
         run.totalMs !== null ? h('span.muted', ` · ${duration(run.totalMs)}`) : null,
@@ -144,7 +145,7 @@ export function createRuns(app) {
   }
 
   function statusText(a) {
-    if (a.status === 'done') return `✓ ${a.durationMs !== null ? duration(a.durationMs) : 'done'}${a.quality !== null ? ` · ${Math.round(a.quality * 100)}%` : ''}`;
+    if (a.status === 'done') return `done${a.durationMs !== null ? ` in ${duration(a.durationMs)}` : ''}${a.quality !== null ? ` · ${Math.round(a.quality * 100)}%` : ''}`;
     if (a.status === 'running') return `${Math.round(a.progress * 100)}%${a.attempt > 1 ? ` · attempt ${a.attempt}` : ''}`;
     return a.status;
   }

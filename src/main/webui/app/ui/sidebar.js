@@ -69,7 +69,7 @@ export function createSidebar(app) {
     const ids = [...online.keys()].sort((a, b) => app.name(a).localeCompare(app.name(b)));
     $('#presence').replaceChildren(...ids.map((id) => h('li', h('span.avatar.small', { style: { '--h': hue(id) }, 'aria-hidden': 'true' },
       initials(app.name(id))), h('span', app.name(id)), id === app.me.userId ? h('span.muted', ' (you)') : null)));
-    $('#online-count').textContent = ids.length ? `● ${ids.length} online` : '';
+    $('#online-count').textContent = ids.length ? `${ids.length} online` : '';
   }
 
   app.on('frame', (f) => {

@@ -2,10 +2,12 @@
 // changes, and a box to reply in the thread.
 
 import { $, h } from './dom.js';
+import { icon } from './icons.js';
 import { messageElement, editInline } from './message.js';
 import { applyChange } from '../core/timeline.js';
 import { mentionsIn } from '../core/complete.js';
 import { newKey } from '../net/connection.js';
+import { whyReadOnly } from '../core/channels.js';
 
 export function createThread(app) {
   const pane = $('#thread');
@@ -39,14 +41,16 @@ export function createThread(app) {
         .catch((e) => { input.value = content; app.emit('toast', `Reply not sent: ${e.message}`); });
     };
     input.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); send(); } });
+    const readOnly = whyReadOnly(app.channels?.find((c) => c.name === state.channel), app.me.roles || []);
     const replies = [...state.replies.values()].sort((a, b) => a.seq - b.seq);
     const onEdit = (m) => { const el = pane.querySelector(`[data-id="${CSS.escape(m.messageId)}"]`); if (el) editInline(app, el, m); };
     pane.replaceChildren(
-      h('div.thread-head', h('h2', 'Thread'), h('button.icon', { type: 'button', 'aria-label': 'Close thread', onclick: close }, '✕')),
+      h('div.thread-head', h('h2', 'Thread'), h('button.icon', { type: 'button', 'aria-label': 'Close thread', title: 'Close thread', onclick: close }, icon('x'))),
       h('div.thread-root', messageElement(app, state.root, { inThread: true, onEdit })),
       h('div.divider', h('span', `${replies.length} ${replies.length === 1 ? 'reply' : 'replies'}`)),
       h('div.thread-replies', { role: 'log', 'aria-label': 'Replies' }, replies.map((m) => messageElement(app, m, { inThread: true, onEdit }))),
-      h('form.thread-form', { onsubmit: (e) => { e.preventDefault(); send(); } }, input, h('button.primary', 'Reply')));
+      readOnly ? h('p.read-only', { role: 'note' }, readOnly)
+        : h('form.thread-form', { onsubmit: (e) => { e.preventDefault(); send(); } }, input, h('button.primary', 'Reply')));
   }
 
   function close() { state = null; pane.replaceChildren(h('p.muted', 'Open a thread from a message ("Reply in thread").')); app.showTab('runs'); }

@@ -221,7 +221,8 @@ class WebUiTest {
     ada.browser.run("document.querySelectorAll('#list a').forEach(a => a.click())");
     Thread.sleep(500);
     assertEquals(null, ada.browser.eval("window.__xss"));
-    assertEquals(0L, ada.browser.eval("document.querySelectorAll('#list img, #list script, #list svg, #list iframe, #list [onerror], #list [onload]').length"));
+    // (the page's own icons are svg.ic, drawn by the UI; nothing from the messages may be an element)
+    assertEquals(0L, ada.browser.eval("document.querySelectorAll('#list img, #list script, #list svg:not(.ic), #list iframe, #list [onerror], #list [onload]').length"));
     assertEquals(0L, ada.browser.eval("[...document.querySelectorAll('#list a')].filter(a => /^javascript:/i.test(a.getAttribute('href') || '')).length"));
     assertTrue(ada.listText().contains("<img src=x onerror=window.__xss=6>"), "code stays visible as text: " + ada.listText());
     // HTML-looking text is the sender's words: shown literally, not dropped (and still inert).
@@ -229,6 +230,53 @@ class WebUiTest {
         "<svg onload=\"window.__xss=4\"></svg>", "<iframe src=\"javascript:window.__xss=7\"></iframe>"}) {
       assertTrue(ada.listText().contains(literal), "shown as typed: " + literal + " in " + ada.listText());
     }
+  }
+
+  @Test
+  void commandsRunOnOneEnterPinsReadLikeMessagesReadOnlyChannelsSayWhyAndIconsNeedNoEmojiFont() throws Exception {
+    TestCluster c = ui.hold(TestCluster.start(Map.of()));
+    assertEquals(201, c.http(0).post("/api/channels", "{\"name\":\"news\",\"writeRoles\":[\"admin\"]}",
+        c.token("root", "admin")).status());
+    WsClient eve = ui.hold(c.wsAuthedAt(c.port(0), c.token("eve"), null));
+    String said = eve.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "**the plan** is `v2`"));
+    String messageId = eve.replyTo(said).getString("messageId");
+    assertEquals("ack", eve.replyTo(eve.send(new JsonObject().put("type", "pin").put("channel", "general")
+        .put("messageId", messageId).put("pinned", true))).getString("type"));
+    UiUser ada = ui.signIn("ada-details", c.url(0), "Ada", "ada");
+    ada.waitForText("the plan");
+
+    // Icons are SVG drawn by the page: every icon button shows a shape with a size, none is an emoji
+    // (which shows as an empty box where no emoji font is installed), and each has a text alternative.
+    String icons = "[...document.querySelectorAll('button.icon, #show-pins')].filter(b => b.offsetParent)";
+    assertEquals(0L, ada.browser.eval("" + icons + ".filter(b => !b.querySelector('svg.ic') && b.id !== 'show-pins')"
+        + ".map(b => b.outerHTML).length"), "icon buttons without an svg");
+    assertEquals(0L, ada.browser.eval("" + icons + ".filter(b => b.querySelector('svg.ic')).filter(b => {"
+        + " const r = b.querySelector('svg.ic').getBoundingClientRect(); return r.width < 8 || r.height < 8"
+        + " || !(b.getAttribute('aria-label') || b.textContent.trim()) || /\\p{Extended_Pictographic}/u.test(b.textContent) }).length"));
+    assertTrue((Long) ada.browser.eval("document.querySelectorAll('#list .msg svg.ic').length") > 0, "message actions are icons");
+
+    // A command typed out in full runs on the first Enter (the completion list is open for it).
+    ada.browser.waitFor("document.querySelector('#suggest') !== null", "''", 5_000);
+    ada.say("/status");
+    ada.browser.waitFor("[...document.querySelectorAll('.command-result .cmd')].some(e => e.textContent === '/status')",
+        "document.getElementById('composer-input').value + ' | ' + document.getElementById('list').innerText.slice(-400)", 10_000);
+    assertEquals("", ada.browser.eval("document.getElementById('composer-input').value"));
+
+    // A pin reads like its message: markdown rendered, not shown as raw asterisks and backticks.
+    ada.browser.run("document.getElementById('show-pins').click()");
+    ada.browser.waitFor("document.querySelector('#results .pin strong')", "document.getElementById('results').innerHTML", 10_000);
+    String pins = (String) ada.browser.eval("document.getElementById('results').innerText");
+    assertTrue(pins.contains("the plan") && !pins.contains("**") && !pins.contains("`"), pins);
+    assertEquals("v2", ada.browser.eval("document.querySelector('#results .pin code').textContent"));
+
+    // A channel Ada may not post in says so instead of offering a composer that cannot succeed.
+    ada.browser.waitFor("document.querySelector('#channels a[data-c=news]')", "document.getElementById('channels').innerText", 25_000);
+    ada.browser.run("document.querySelector('#channels a[data-c=news]').click()");
+    ada.browser.waitFor("!document.getElementById('read-only').hidden", "document.getElementById('chat').innerText", 10_000);
+    assertTrue((Boolean) ada.browser.eval("document.getElementById('composer').hidden"));
+    assertTrue(((String) ada.browser.eval("document.getElementById('read-only').innerText")).startsWith("Only admins can post in #news"));
+    ada.browser.run("document.querySelector('#channels a[data-c=general]').click()");
+    ada.browser.waitFor("!document.getElementById('composer').hidden && document.getElementById('read-only').hidden", "''", 10_000);
   }
 
   @Test
