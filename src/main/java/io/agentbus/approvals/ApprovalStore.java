@@ -43,6 +43,10 @@ final class ApprovalStore {
       + "WHERE ($1::text IS NULL OR status = $1) AND ($2 OR owner_id = $3 OR required_by = 'user:' || $3) "
       + "ORDER BY requested_at DESC LIMIT 100";
 
+  /** What waits in a session (every session when null), oldest first: for {@code /approve} without an id. */
+  private static final String PENDING = "SELECT " + COLUMNS + " FROM approvals WHERE status = 'pending' "
+      + "AND expires_at > now() AND ($1::text IS NULL OR session_id = $1) ORDER BY requested_at LIMIT 50";
+
   private final Pool pool;
 
   ApprovalStore(Pool pool) {
@@ -87,6 +91,14 @@ final class ApprovalStore {
   /** Withdraws the pending approvals of a workflow that ended while waiting; answers them. */
   Future<List<JsonObject>> withdraw(String workflowId, String reason) {
     return pool.preparedQuery(WITHDRAW).execute(Tuple.of(workflowId, reason)).map(rows -> {
+      List<JsonObject> out = new ArrayList<>();
+      rows.forEach(r -> out.add(toJson(r)));
+      return out;
+    });
+  }
+
+  Future<List<JsonObject>> pending(String sessionId) {
+    return pool.preparedQuery(PENDING).execute(Tuple.of(sessionId)).map(rows -> {
       List<JsonObject> out = new ArrayList<>();
       rows.forEach(r -> out.add(toJson(r)));
       return out;

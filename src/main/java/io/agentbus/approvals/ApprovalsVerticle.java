@@ -2,7 +2,6 @@ package io.agentbus.approvals;
 
 import io.agentbus.bus.Addresses;
 import io.agentbus.bus.AppException;
-import io.agentbus.bus.CommandResult;
 import io.agentbus.bus.ErrorCode;
 import io.agentbus.bus.Json;
 import io.agentbus.bus.Principal;
@@ -45,6 +44,7 @@ public final class ApprovalsVerticle extends VerticleBase {
 
   private final Interest interest = new Interest();
   private ApprovalStore store;
+  private ApprovalCommands commands;
   private WorkflowEvents events;
   private boolean sweeping;
   private boolean sweepFailing;
@@ -60,13 +60,14 @@ public final class ApprovalsVerticle extends VerticleBase {
   public Future<?> start() {
     Pool pool = parts.pool();
     store = new ApprovalStore(pool);
+    commands = new ApprovalCommands(store, this::decide);
     metrics = parts.metrics();
     events = new WorkflowEvents(new StreamWriter(vertx, new StreamStore(pool), interest, metrics));
     vertx.setPeriodic(parts.config().orchestrator().approvalsSweepMs(), id -> sweep());
     List<MessageConsumer<?>> consumers = List.of(interest.listen(vertx),
         Services.serve(vertx, LOG, Addresses.APPROVALS_OPEN, this::open),
         Services.serve(vertx, LOG, Addresses.APPROVAL_RESPOND, this::respond),
-        Services.serve(vertx, LOG, Addresses.APPROVAL_COMMAND, this::command),
+        Services.serve(vertx, LOG, Addresses.APPROVAL_COMMAND, m -> commands.run(Principal.of(m), Services.body(m))),
         Services.serve(vertx, LOG, Addresses.APPROVALS_LIST, this::list),
         Services.serve(vertx, LOG, Addresses.APPROVALS_WITHDRAW, this::withdraw),
         Services.serve(vertx, LOG, Addresses.APPROVALS_OF_STEP, this::ofStep));
@@ -116,29 +117,6 @@ public final class ApprovalsVerticle extends VerticleBase {
 
   private Future<JsonObject> respond(Message<Object> msg) {
     return decide(Principal.of(msg), Services.body(msg));
-  }
-
-  /** {@code /approve <id> [feedback]}, {@code /reject <id> [reason]}: a decision like any other. */
-  private Future<JsonObject> command(Message<Object> msg) {
-    Principal who = Principal.of(msg);
-    JsonObject in = Services.body(msg);
-    String command = Json.requireString(in, "command", 32);
-    String[] idAndText = in.getString("args", "").trim().split("\\s+", 2);
-    if (idAndText[0].isEmpty()) {
-      return Future.succeededFuture(CommandResult.failed(command, "usage: /" + command + " <approvalId> ["
-          + ("approve".equals(command) ? "feedback" : "reason") + "]"));
-    }
-    JsonObject ask = new JsonObject().put("approvalId", idAndText[0]).put("action", command)
-        .put("feedback", idAndText.length > 1 ? idAndText[1] : null);
-    Future<JsonObject> decided;
-    try {
-      decided = decide(who, ask);
-    } catch (AppException e) {
-      decided = Future.failedFuture(e);
-    }
-    return decided
-        .map(r -> CommandResult.ok(command, ("approve".equals(command) ? "Approved " : "Rejected ") + idAndText[0], r))
-        .recover(err -> Future.succeededFuture(CommandResult.failed(command, AppException.from(err))));
   }
 
   private Future<JsonObject> decide(Principal who, JsonObject in) {

@@ -19,8 +19,10 @@ public enum SlashCommand {
   CANCEL("/cancel [workflowId]", "stop the running workflow (or the one named)", Addresses.WORKFLOW_COMMAND),
   PAUSE("/pause [workflowId]", "hold the workflow once its running step is done", Addresses.WORKFLOW_COMMAND),
   RESUME("/resume [workflowId]", "continue a paused workflow", Addresses.WORKFLOW_COMMAND),
-  APPROVE("/approve <approvalId> [feedback]", "pass an approval gate", Addresses.APPROVAL_COMMAND),
-  REJECT("/reject <approvalId> [reason]", "reject it (the agent may revise)", Addresses.APPROVAL_COMMAND),
+  APPROVE("/approve [approvalId] [feedback]", "pass an approval gate (without an id: the one waiting in this session)",
+      Addresses.APPROVAL_COMMAND),
+  REJECT("/reject [approvalId] [reason]", "reject it, the agent may revise (without an id: the one waiting here)",
+      Addresses.APPROVAL_COMMAND),
   MODE("/mode [strict|rapid|flow|expert|learning]", "show or set how workflows run here: strict adds a review "
       + "gate after every agent step, rapid skips gates not marked required, flow runs templates as written",
       Addresses.WORKFLOW_COMMAND),

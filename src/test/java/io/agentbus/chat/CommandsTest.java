@@ -116,6 +116,46 @@ class CommandsTest extends TwoNodeClusterTest {
   }
 
   @Test
+  void approveAndRejectWithoutAnIdDecideTheOneGateWaitingHereAndListThemWhenSeveralWait() {
+    String s = session();
+    try (WsClient a = WsClient.authed(cluster, 0, alice, s); WsClient b = WsClient.authed(cluster, 1, bob, session())) {
+      JsonObject none = command(a, "/approve");
+      assertFalse(none.getBoolean("ok"));
+      assertTrue(none.getString("output").startsWith("No approval is waiting for you in this session"), none.encode());
+      ok(a, "/mode strict");
+      String first = startWorkflow(a, "single");
+      String firstGate = event(a, first, "approval_required").getString("approvalId");
+      String second = startWorkflow(a, "single");
+      String secondGate = event(a, second, "approval_required").getString("approvalId");
+
+      // Two wait: the command names them (titles and ids) instead of guessing.
+      JsonObject several = command(a, "/approve looks good");
+      assertFalse(several.getBoolean("ok"));
+      assertTrue(several.getString("output").startsWith("2 approvals are waiting; name one:"), several.encode());
+      assertTrue(several.getString("output").contains("/approve " + firstGate) && several.getString("output").contains(secondGate));
+      assertEquals(2, several.getJsonObject("data").getJsonArray("pending").size());
+      // Another user's session has none of them.
+      assertFalse(command(b, "/approve").getBoolean("ok"));
+
+      JsonObject named = ok(a, "/approve " + firstGate + " fine");
+      assertEquals(firstGate, named.getJsonObject("data").getString("approvalId"));
+      assertEquals("fine", event(a, first, "approval_resolved").getString("feedback"));
+      event(a, first, "workflow_completed");
+
+      // One waits: "/reject <reason>" decides it, the whole text being the reason.
+      JsonObject rejected = ok(a, "/reject too vague");
+      assertTrue(rejected.getString("output").startsWith("Rejected “"), rejected.encode());
+      JsonObject resolved = event(a, second, "approval_resolved");
+      assertEquals(secondGate, resolved.getString("approvalId"));
+      assertEquals("rejected", resolved.getString("status"));
+      assertEquals("too vague", resolved.getString("feedback"));
+      // The same gate answered again by id: refused, as from any transport.
+      assertEquals("CONFLICT", command(a, "/approve " + secondGate).getString("code"));
+      ok(a, "/cancel " + second);
+    }
+  }
+
+  @Test
   void epicsFileWorkflowsAndAreOneAtATime() {
     String s = session();
     try (WsClient a = WsClient.authed(cluster, 0, alice, s)) {
