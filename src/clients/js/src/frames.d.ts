@@ -278,6 +278,15 @@ export interface ServerMessage {
 }
 
 /** a stored event (PROTOCOL §3, §7): stream and seq, then its fields */
+export interface ServerMessageEdited {
+  type: 'message_edited';
+  stream?: string;
+  seq?: number;
+  timestamp?: string;
+  [field: string]: unknown;
+}
+
+/** a stored event (PROTOCOL §3, §7): stream and seq, then its fields */
 export interface ServerMessageUpdated {
   type: 'message_updated';
   stream?: string;
@@ -305,8 +314,8 @@ export interface ServerReactionUpdated {
 }
 
 /** a stored event (PROTOCOL §3, §7): stream and seq, then its fields */
-export interface ServerPinUpdated {
-  type: 'pin_updated';
+export interface ServerMessagePinned {
+  type: 'message_pinned';
   stream?: string;
   seq?: number;
   timestamp?: string;
@@ -526,10 +535,11 @@ export type ServerFrame =
   | ServerSubscribed
   | ServerUnsubscribed
   | ServerMessage
+  | ServerMessageEdited
   | ServerMessageUpdated
   | ServerMessageDeleted
   | ServerReactionUpdated
-  | ServerPinUpdated
+  | ServerMessagePinned
   | ServerThreadUpdated
   | ServerWorkflowStarted
   | ServerAgentStarted

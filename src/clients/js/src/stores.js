@@ -103,8 +103,8 @@ export function applyChannelEvent(s, f) {
   const next = { ...s, lastSeq: f.seq };
   if (f.type === 'message') {
     next.messages = f.threadId ? s.messages : [...s.messages, f];
-  } else if (f.messageId && ['message_updated', 'message_deleted', 'reaction_updated', 'pin_updated',
-    'thread_updated'].includes(f.type)) {
+  } else if (f.messageId && ['message_edited', 'message_updated', 'message_deleted', 'reaction_updated',
+    'message_pinned', 'thread_updated'].includes(f.type)) {
     next.messages = s.messages.map((/** @type {any} */ m) => m.messageId === f.messageId ? { ...m, ...changeOf(f) } : m);
   }
   return next;
@@ -113,7 +113,9 @@ export function applyChannelEvent(s, f) {
 /** @param {any} f */
 function changeOf(f) {
   const { type, stream, seq, timestamp, ...fields } = f;
-  return type === 'message_deleted' ? { ...fields, deleted: true, content: '' } : fields;
+  if (type === 'message_deleted') return { ...fields, deleted: true, content: '' };
+  if (type === 'message_pinned') return { pinned: fields.pinned, pinnedBy: fields.by };
+  return fields;
 }
 
 /**

@@ -175,10 +175,14 @@ test('stores follow the client: a workflow replayed from the start, a channel af
   await tick();
   assert.deepEqual(sock().sent.at(-1), { type: 'subscribe', channel: 'general', lastSeq: 8 });
   sock().recv({ type: 'message', stream: 'channel:general', seq: 9, messageId: 'm3', content: 'c' });
-  sock().recv({ type: 'message_updated', stream: 'channel:general', seq: 10, messageId: 'm1', content: 'a!' });
+  sock().recv({ type: 'message_updated', stream: 'channel:general', seq: 10, messageId: 'm1', content: 'a!', status: 'complete' });
+  sock().recv({ type: 'message_edited', stream: 'channel:general', seq: 11, messageId: 'm2', content: 'b2', editedAt: 't' });
+  sock().recv({ type: 'message_pinned', stream: 'channel:general', seq: 12, messageId: 'm3', pinned: true, by: 'bo' });
   sock().recv({ type: 'typing_update', channel: 'general', users: ['bo'] });
   const view = ch.getSnapshot();
-  assert.deepEqual(view.messages.map((m) => m.content), ['a!', 'b', 'c']);
+  assert.deepEqual(view.messages.map((m) => m.content), ['a!', 'b2', 'c']);
+  assert.equal(view.messages[0].status, 'complete');
+  assert.deepEqual([view.messages[2].pinned, view.messages[2].pinnedBy], [true, 'bo']);
   assert.deepEqual(view.typing, ['bo']);
   ch.close();
 

@@ -309,6 +309,15 @@ class ServerMessage(TypedDict, total=False):
     timestamp: str
 
 
+class ServerMessageEdited(TypedDict, total=False):
+    """a stored event (PROTOCOL §3, §7): stream and seq, then its fields"""
+
+    type: Literal['message_edited']
+    stream: str
+    seq: int
+    timestamp: str
+
+
 class ServerMessageUpdated(TypedDict, total=False):
     """a stored event (PROTOCOL §3, §7): stream and seq, then its fields"""
 
@@ -336,10 +345,10 @@ class ServerReactionUpdated(TypedDict, total=False):
     timestamp: str
 
 
-class ServerPinUpdated(TypedDict, total=False):
+class ServerMessagePinned(TypedDict, total=False):
     """a stored event (PROTOCOL §3, §7): stream and seq, then its fields"""
 
-    type: Literal['pin_updated']
+    type: Literal['message_pinned']
     stream: str
     seq: int
     timestamp: str
@@ -559,10 +568,11 @@ ServerFrame = Union[
     ServerSubscribed,
     ServerUnsubscribed,
     ServerMessage,
+    ServerMessageEdited,
     ServerMessageUpdated,
     ServerMessageDeleted,
     ServerReactionUpdated,
-    ServerPinUpdated,
+    ServerMessagePinned,
     ServerThreadUpdated,
     ServerWorkflowStarted,
     ServerAgentStarted,

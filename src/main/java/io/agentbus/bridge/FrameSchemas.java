@@ -158,8 +158,8 @@ public final class FrameSchemas {
         "messageId", str(), "duplicate", bool()));
     m.put("subscribed", frame("subscribed", "", "stream!", str(), "seq!", integer(), "replyTo", ID));
     m.put("unsubscribed", frame("unsubscribed", "", "stream!", str(), "replyTo", ID));
-    for (String t : List.of("message", "message_updated", "message_deleted", "reaction_updated", "pin_updated",
-        "thread_updated", "workflow_started", "agent_started", "agent_progress", "agent_completed", "agent_failed",
+    for (String t : List.of("message", "message_edited", "message_updated", "message_deleted", "reaction_updated",
+        "message_pinned", "thread_updated", "workflow_started", "agent_started", "agent_progress", "agent_completed", "agent_failed",
         "approval_required", "approval_resolved", "workflow_paused", "workflow_resumed", "workflow_completed",
         "workflow_failed", "cancelled", "files_uploaded", "node_lost")) {
       JsonObject f = frame(t, "a stored event (PROTOCOL §3, §7): stream and seq, then its fields");
