@@ -158,6 +158,8 @@ export class Connection {
       else entry.resolve(f);
       this.o.onOutbox?.(this.outbox.length);
     }
+    // Removed from a private channel (PROTOCOL §7.1): no longer followed, so not resubscribed on reconnect.
+    if (f.type === 'unsubscribed' && f.reason === 'removed' && f.stream) this.streams.delete(f.stream);
     this.o.onFrame(f);
   }
 

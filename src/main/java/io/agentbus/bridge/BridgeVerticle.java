@@ -129,6 +129,15 @@ public final class BridgeVerticle extends VerticleBase {
     router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticHandler.create("webroot").setCachingEnabled(false));
     api.publish(router);
+    // A member removed from a private channel or DM (§7.1), on whichever node: this bridge's
+    // connections, sockets and stream reads of that user stop following it.
+    vertx.eventBus().<JsonObject>consumer(io.agentbus.bus.Addresses.CHANNEL_MEMBER_REMOVED, m -> {
+      String stream = io.agentbus.stream.StreamName.channel(m.body().getString("channel"));
+      String user = m.body().getString("userId");
+      wsEndpoint.revoke(stream, user);
+      sockJs.revoke(stream, user);
+      sse.revoke(stream, user);
+    });
     // Approvers' inboxes: one cluster consumer per bridge, fanned out to its own connections.
     vertx.eventBus().<JsonObject>consumer(io.agentbus.bus.Addresses.APPROVALS_INBOX, m -> {
       io.agentbus.stream.Frame f = new io.agentbus.stream.Frame(m.body().encode());

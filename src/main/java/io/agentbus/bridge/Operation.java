@@ -80,6 +80,17 @@ public enum Operation {
       Http.get("/api/channels"), Flow.PLAIN, Follow.NEVER),
   CHANNELS_CREATE(Verticle.ROUTER, Addresses.CHANNELS_CREATE, List.of(), Body.ALL, null,
       Http.post("/api/channels", 201), Flow.PLAIN, Follow.NEVER),
+  // Private channels and direct messages (PROTOCOL §7.1).
+  CHANNEL_MEMBERS(Verticle.ROUTER, Addresses.CHANNEL_MEMBERS, List.of(), Body.ALL, null,
+      Http.get("/api/channels/:channel/members"), Flow.PLAIN, Follow.NEVER),
+  CHANNEL_MEMBER_ADD(Verticle.ROUTER, Addresses.CHANNEL_MEMBER_ADD, List.of(), Body.ALL, null,
+      Http.post("/api/channels/:channel/members", 200), Flow.PLAIN, Follow.NEVER),
+  CHANNEL_MEMBER_REMOVE(Verticle.ROUTER, Addresses.CHANNEL_MEMBER_REMOVE, List.of(), Body.ALL, null,
+      Http.delete("/api/channels/:channel/members/:userId"), Flow.PLAIN, Follow.NEVER),
+  CHANNEL_LEAVE(Verticle.ROUTER, Addresses.CHANNEL_LEAVE, List.of(), Body.ALL, null,
+      Http.post("/api/channels/:channel/leave", 200), Flow.PLAIN, Follow.NEVER),
+  DM_OPEN(Verticle.ROUTER, Addresses.DM_OPEN, List.of(), Body.ALL, null,
+      Http.post("/api/dms", 200), Flow.PLAIN, Follow.NEVER),
   TEMPLATES(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_TEMPLATES, List.of(), Body.ALL, null,
       Http.get("/api/templates"), Flow.PLAIN, Follow.NEVER),
   WORKFLOW_GET(Verticle.ORCHESTRATOR, Addresses.WORKFLOW_GET, List.of(), Body.ALL, null,
@@ -242,6 +253,11 @@ public enum Operation {
 
     static Http post(String path, int okStatus) {
       return new Http(HttpMethod.POST, path, okStatus, List.of(), List.of(), Map.of(), null, true, null);
+    }
+
+    /** A DELETE: a write like a POST (rate-counted), with no body and no idempotency key (it repeats safely). */
+    static Http delete(String path) {
+      return new Http(HttpMethod.DELETE, path, 200, List.of(), List.of(), Map.of(), null, false, null);
     }
 
     /** Query parameters that must be whole numbers (a bad one is INVALID_MESSAGE). */

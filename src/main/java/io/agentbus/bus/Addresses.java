@@ -89,8 +89,13 @@ public final class Addresses {
   public static final String SUBSCRIBE_CHECK = "internal.router.subscribe-check";
   /** Router: claim or check a session id for this user. */
   public static final String SESSION_CLAIM = "internal.router.session-claim";
-  /** Router: a message from an agent or the system {channel, authorId, authorType, content, replyTo?, threadId?}. */
+  /**
+   * Router: a message from an agent or the system {channel, authorId, authorType, content, replyTo?,
+   * threadId?, agentName?, agentKind?, status?}; {@code status: "streaming"} starts an answer (content may be empty).
+   */
   public static final String ROUTER_POST = "internal.router.post";
+  /** Router: an agent's answer as it grows {messageId, channel, content, status} (PROTOCOL §7.1). */
+  public static final String ROUTER_AGENT_UPDATE = "internal.router.agent-update";
   /** Router: which of {names} are users {known:[…]}. */
   public static final String ROUTER_KNOWN_USERS = "internal.router.known-users";
   /** The caller's identity and display name, the user directory (the web UI). */
@@ -108,6 +113,20 @@ public final class Addresses {
   public static final String APPROVALS_INBOX = "agentbus.approvals.inbox";
   public static final String CHANNELS_LIST = "internal.router.channels.list";
   public static final String CHANNELS_CREATE = "internal.router.channels.create";
+  /** Private channels and DMs (PROTOCOL §7.1): members {channel}, add/remove {channel, userId}, leave {channel}, dm {with}. */
+  public static final String CHANNEL_MEMBERS = "internal.router.channels.members";
+  public static final String CHANNEL_MEMBER_ADD = "internal.router.channels.member-add";
+  public static final String CHANNEL_MEMBER_REMOVE = "internal.router.channels.member-remove";
+  public static final String CHANNEL_LEAVE = "internal.router.channels.leave";
+  public static final String DM_OPEN = "internal.router.dms.open";
+  /**
+   * Published cluster-wide when a member leaves or is removed from a private channel or DM
+   * {channel, userId}: every bridge drops that user's subscriptions to it (they get
+   * {@code unsubscribed {stream, reason: "removed"}}) and nothing more of it.
+   */
+  public static final String CHANNEL_MEMBER_REMOVED = "internal.channels.member-removed";
+  /** Orchestrator: whether an agent role can be given tasks now {role} → {served}. */
+  public static final String AGENT_ROLE_SERVED = "internal.orchestrator.role-served";
 
   /** Orchestrator (any instance): a workflow's row and events {workflowId}; a session's list {sessionId}. */
   public static final String WORKFLOW_GET = "internal.orchestrator.get";

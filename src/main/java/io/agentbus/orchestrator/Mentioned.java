@@ -16,10 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A channel message that mentions agent roles ({@code @code please …}, seed 003): each mentioned
- * role gets the message as its task, and its answer is posted in the same channel as a
- * {@code message} with {@code authorType: "agent"}, replying to the original (in its thread, when it
- * was in one). A name that is neither a role nor a user is answered by the system. Not a workflow: a
- * quick exchange with no session; it is lost if this node stops mid-answer.
+ * role gets the message as its task, and its answer is written in the same channel as a
+ * {@code message} with {@code authorType: "agent"} as it is produced ({@link AgentAnswer}), replying
+ * to the original (in its thread, when it was in one). A name that is neither a role nor a user is
+ * answered by the system. Not a workflow: a quick exchange with no session; if this node stops
+ * mid-answer the message stays "streaming" with the text so far (noticed, not resumed).
  */
 final class Mentioned {
 
@@ -39,6 +40,9 @@ final class Mentioned {
   void answer(JsonObject message) {
     // A name is a role when the workflows file has it or a worker serves it now (asked cluster-wide).
     List<String> names = new ArrayList<>();
+    if (message.getString("dmAgent") != null) {
+      names.add(message.getString("dmAgent")); // a DM with an agent: every message is its task, no mention needed
+    }
     for (Object m : message.getJsonArray("mentions", new JsonArray())) {
       if (m instanceof String name && !names.contains(name)) {
         names.add(name);
@@ -62,20 +66,38 @@ final class Mentioned {
     });
   }
 
+  /**
+   * Each role answers in the channel as it works (§7.1): its message is stored at once, empty and
+   * "streaming" (the page shows "Coder is thinking…"), grows with the agent's output and ends as an
+   * ordinary message.
+   */
   private void ask(JsonObject message, Set<String> roles) {
     for (String role : roles) {
-      Agent.Task task = new Agent.Task(Json.newId(), null, role, 1, message.getString("content"),
-          message.getJsonArray("attachments", new JsonArray()), new JsonObject(), null,
-          System.currentTimeMillis() + TIMEOUT_MS, null);
-      Agent.Run run = agents.of(role).start(task, p -> { });
-      long timer = vertx.setTimer(TIMEOUT_MS, id -> run.cancel("no answer in time"));
-      run.result().onComplete(ar -> {
-        vertx.cancelTimer(timer);
-        String text = ar.succeeded() ? textOf(ar.result().outputs())
-            : "I could not do that: " + ar.cause().getMessage();
-        post(message, role, "agent", text);
-      });
+      JsonObject start = reply(message, role, "agent", "").put("status", "streaming")
+          .put("agentName", agents.name(role)).put("agentKind", agents.kind(role));
+      vertx.eventBus().<JsonObject>request(Addresses.ROUTER_POST, start, Requests.control())
+          .onSuccess(posted -> run(message, role, posted.body().getString("messageId")))
+          .onFailure(e -> LOG.error("could not start the {} answer in {}", role, message.getString("channel"), e));
     }
+  }
+
+  private void run(JsonObject message, String role, String messageId) {
+    Agent.Task task = new Agent.Task(Json.newId(), null, role, 1, message.getString("content"),
+        message.getJsonArray("attachments", new JsonArray()), new JsonObject(), null,
+        System.currentTimeMillis() + TIMEOUT_MS, null);
+    Agent.Run[] run = new Agent.Run[1];
+    AgentAnswer answer = new AgentAnswer(vertx, message.getString("channel"), messageId,
+        () -> run[0].cancel("the answer was deleted"));
+    run[0] = agents.of(role).start(task, p -> answer.grow(p.partialOutput()));
+    long timer = vertx.setTimer(TIMEOUT_MS, id -> run[0].cancel("no answer in time"));
+    run[0].result().onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        answer.end("complete", textOf(ar.result().outputs()));
+      } else {
+        answer.end("failed", "I could not do that: " + ar.cause().getMessage());
+      }
+    });
   }
 
   /**
@@ -97,15 +119,18 @@ final class Mentioned {
         });
   }
 
-  /** Posts the answer in the message's channel (and thread), replying to it, through the router. */
+  /** Posts a system message in the message's channel (and thread), replying to it, through the router. */
   private void post(JsonObject message, String author, String authorType, String text) {
-    String channel = message.getString("channel");
-    JsonObject reply = new JsonObject().put("channel", channel).put("authorId", author).put("authorType", authorType)
-        .put("content", text).put("replyTo", message.getString("messageId"))
+    vertx.eventBus().request(Addresses.ROUTER_POST, reply(message, author, authorType, text), Requests.control())
+        .onFailure(e -> LOG.error("could not post the {} answer in {}", author, message.getString("channel"), e));
+  }
+
+  /** A message answering {@code message}: same channel and thread, replying to it, mentioning its author. */
+  private static JsonObject reply(JsonObject message, String author, String authorType, String text) {
+    return new JsonObject().put("channel", message.getString("channel")).put("authorId", author)
+        .put("authorType", authorType).put("content", text).put("replyTo", message.getString("messageId"))
         .put("threadId", message.getString("threadId"))
         .put("mentions", new JsonArray().add(message.getString("authorId")));
-    vertx.eventBus().request(Addresses.ROUTER_POST, reply, Requests.control())
-        .onFailure(e -> LOG.error("could not post the {} answer in {}", author, channel, e));
   }
 
   private static String textOf(JsonObject outputs) {

@@ -123,6 +123,8 @@ public final class OrchestratorVerticle extends VerticleBase {
               serve(Addresses.WORKFLOW_COMMAND, commands::handle),
               serve(Addresses.orchestratorControl(instanceId), this::control),
               serve(Addresses.APPROVAL_OUTCOME, this::approvalOutcome),
+              serve(Addresses.AGENT_ROLE_SERVED, m -> agents.served(io.agentbus.bus.Json.requireString(
+                  Services.body(m), "role", 32)).map(served -> new JsonObject().put("served", served))),
               vertx.eventBus().<JsonObject>consumer(Addresses.AGENT_MENTION, m -> mentioned.answer(m.body())));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).compose(v -> agentKinds.ready())
               .compose(v -> TemplatesCheck.start(vertx, parts.state(), parts.nodeId(), file));

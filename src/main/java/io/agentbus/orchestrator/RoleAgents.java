@@ -49,6 +49,12 @@ final class RoleAgents {
         : role.substring(0, 1).toUpperCase(Locale.ROOT) + role.substring(1) + " agent";
   }
 
+  /** How a role is played (scripted, worker, openai): a role the file does not name is a worker's. */
+  String kind(String role) {
+    AgentSpec spec = catalog.agent(role);
+    return spec != null ? spec.kind() : "worker";
+  }
+
   /** Makes every role's agent now, so a bad setting stops the node at start, naming the role. */
   void makeAll() {
     for (String role : catalog.roles()) {

@@ -20,20 +20,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class PresenceService {
 
-  /** Only whether the channel exists (the router owns the table). */
-  private static final String CHANNEL_EXISTS = "SELECT 1 FROM channels WHERE name = $1";
+  /**
+   * Only whether the channel exists for the caller (the router owns the tables): public, or a
+   * private channel or DM they are a member of — to anyone else it does not (PROTOCOL §7.1).
+   */
+  private static final String CHANNEL_EXISTS = "SELECT 1 FROM channels c WHERE c.name = $1 AND (c.kind = 'public' "
+      + "OR EXISTS (SELECT 1 FROM channel_members m WHERE m.channel = c.name AND m.user_id = $2))";
 
   private PresenceService() {}
 
   /** Serves presence from {@code presence} on this node. */
   public static MessageConsumer<Object> serve(Vertx vertx, Presence presence, Pool pool) {
     return Services.serve(vertx, LoggerFactory.getLogger(PresenceService.class), Addresses.CHAT_PRESENCE, m -> {
-      Principal.of(m);
+      Principal who = Principal.of(m);
       String channel = Json.requireString(Services.body(m), "channel", 64);
       if (!Names.isChannel(channel)) {
         throw AppException.invalid("'channel' must match [a-z0-9][a-z0-9_-]{0,63}");
       }
-      return pool.preparedQuery(CHANNEL_EXISTS).execute(Tuple.of(channel)).compose(rows -> rows.size() == 0
+      return pool.preparedQuery(CHANNEL_EXISTS).execute(Tuple.of(channel, who.userId())).compose(rows -> rows.size() == 0
           ? Future.failedFuture(AppException.notFound("no channel '" + channel + "'"))
           : presence.online(channel));
     });

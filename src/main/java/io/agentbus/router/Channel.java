@@ -6,22 +6,42 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.util.List;
 
-/** A channel row. {@code writeRoles} null means every authenticated user may post. */
-record Channel(String name, String description, List<String> writeRoles, String createdBy, String createdAt) {
+/**
+ * A channel row. {@code writeRoles} null means every authenticated user may post. {@code kind}:
+ * {@code public} (everyone reads it), {@code private} (its members only) or {@code dm} (two users,
+ * or a user and the agent role {@code dmAgent}) — PROTOCOL §7.1.
+ */
+record Channel(String name, String description, List<String> writeRoles, String createdBy, String createdAt,
+               String kind, String dmAgent) {
+
+  static final String PUBLIC = "public";
+  static final String PRIVATE = "private";
+  static final String DM = "dm";
 
   static Channel of(Row r) {
     String[] roles = r.getArrayOfStrings("write_roles");
     return new Channel(r.getString("name"), r.getString("description"), roles == null ? null : List.of(roles),
-        r.getString("created_by"), String.valueOf(r.getOffsetDateTime("created_at").toInstant()));
+        r.getString("created_by"), String.valueOf(r.getOffsetDateTime("created_at").toInstant()),
+        r.getString("kind"), r.getString("dm_agent"));
+  }
+
+  boolean isPublic() {
+    return PUBLIC.equals(kind);
   }
 
   boolean mayWrite(Principal p) {
     return writeRoles == null || p.hasAny(writeRoles);
   }
 
+  /** As listed: {@code type} is {@code dm} or {@code channel}; {@code private} for both non-public kinds. */
   JsonObject toJson() {
-    return new JsonObject().put("name", name).put("description", description)
+    JsonObject j = new JsonObject().put("name", name).put("description", description)
         .put("writeRoles", writeRoles == null ? null : new JsonArray(writeRoles))
-        .put("createdBy", createdBy).put("createdAt", createdAt);
+        .put("createdBy", createdBy).put("createdAt", createdAt)
+        .put("type", DM.equals(kind) ? "dm" : "channel").put("private", !isPublic());
+    if (dmAgent != null) {
+      j.put("with", "@" + dmAgent);
+    }
+    return j;
   }
 }

@@ -19,35 +19,51 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Listing channels (with each one's last seq and the caller's unread count) and creating them. */
+/**
+ * Listing the channels the caller may see (with each one's last seq and the caller's unread count)
+ * and creating them: public, or private with members (PROTOCOL §7.1; the creator is a member).
+ */
 final class ChannelRequests {
 
   private final Pool pool;
   private final StreamStore streams;
   private final Channels channels;
   private final Reads reads;
+  private final Memberships memberships;
 
-  ChannelRequests(Pool pool, StreamStore streams, Channels channels, Reads reads) {
+  ChannelRequests(Pool pool, StreamStore streams, Channels channels, Reads reads, Memberships memberships) {
     this.pool = pool;
     this.streams = streams;
     this.channels = channels;
     this.reads = reads;
+    this.memberships = memberships;
   }
 
 
   Future<JsonObject> list(Message<Object> msg) {
     Principal who = Principal.of(msg);
-    return pool.query(RouterQueries.CHANNELS).execute().compose(rows -> {
+    return pool.preparedQuery(RouterQueries.CHANNELS_FOR).execute(Tuple.of(who.userId())).compose(rows -> {
       List<Channel> all = new ArrayList<>();
-      rows.forEach(r -> all.add(Channel.of(r)));
+      Map<String, String> peers = new java.util.HashMap<>();
+      rows.forEach(r -> {
+        Channel c = Channel.of(r);
+        all.add(c);
+        if (Channel.DM.equals(c.kind()) && c.dmAgent() == null && r.getString("peer") != null) {
+          peers.put(c.name(), r.getString("peer"));
+        }
+      });
       Future<Map<String, Long>> seqs = streams.lastSeqs(all.stream().map(c -> StreamName.channel(c.name())).toList());
       return Future.all(seqs, reads.unread(who)).map(both -> {
         Map<String, long[]> unread = both.resultAt(1);
         JsonArray list = new JsonArray();
         for (Channel c : all) {
           long[] u = unread.getOrDefault(c.name(), new long[] {0, 0});
-          list.add(c.toJson().put("lastSeq", seqs.result().getOrDefault(StreamName.channel(c.name()), 0L))
-              .put("lastReadSeq", u[0]).put("unread", u[1]));
+          JsonObject j = c.toJson().put("lastSeq", seqs.result().getOrDefault(StreamName.channel(c.name()), 0L))
+              .put("lastReadSeq", u[0]).put("unread", u[1]);
+          if (peers.containsKey(c.name())) {
+            j.put("with", peers.get(c.name())); // the other person of a DM, as this caller sees it
+          }
+          list.add(j);
         }
         return new JsonObject().put("channels", list);
       });
@@ -60,6 +76,9 @@ final class ChannelRequests {
     String name = Json.requireString(in, "name", 64);
     if (!Names.isChannel(name)) {
       throw AppException.invalid("'name' must match [a-z0-9][a-z0-9_-]{0,63}");
+    }
+    if (name.startsWith(Memberships.DM_PREFIX)) {
+      throw AppException.invalid("names starting '" + Memberships.DM_PREFIX + "' are direct messages' (POST /api/dms)");
     }
     String description = Json.optString(in, "description", 500);
     JsonArray writeRoles = in.containsKey("writeRoles") && in.getValue("writeRoles") != null
@@ -74,16 +93,41 @@ final class ChannelRequests {
         }
       }
     }
+    Object priv = in.getValue("private", Boolean.FALSE);
+    if (!(priv instanceof Boolean)) {
+      throw AppException.invalid("'private' must be true or false");
+    }
+    JsonArray asked = Json.optStringArray(in, "members", Memberships.MAX_MEMBERS, 64);
+    if (!(Boolean) priv && !asked.isEmpty()) {
+      throw AppException.invalid("'members' is for a private channel ('private': true)");
+    }
     String[] roles = writeRoles == null ? null : writeRoles.stream().map(String::valueOf).toArray(String[]::new);
     Tuple t = Tuple.tuple().addValue(name).addValue(description == null ? "" : description).addValue(roles)
-        .addValue(who.userId());
-    return pool.preparedQuery(RouterQueries.CREATE_CHANNEL).execute(t).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.failedFuture(new AppException(ErrorCode.CONFLICT, "channel '" + name + "' already exists"));
+        .addValue(who.userId()).addValue((Boolean) priv ? Channel.PRIVATE : Channel.PUBLIC).addValue(null);
+    List<String> members = new ArrayList<>(List.of(who.userId()));
+    asked.forEach(m -> {
+      if (!members.contains((String) m)) {
+        members.add((String) m);
       }
-      Channel c = Channel.of(rows.iterator().next());
-      channels.remember(c);
-      return Future.succeededFuture(c.toJson().put("lastSeq", 0L));
     });
+    // Members must be known users (signed in at least once); then the channel and its members in one transaction.
+    Future<Void> known = members.size() == 1 ? Future.succeededFuture() : memberships.requireKnown(members.subList(1, members.size()));
+    return known.compose(v -> pool.withTransaction(conn -> conn.preparedQuery(RouterQueries.CREATE_CHANNEL).execute(t)
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new AppException(ErrorCode.CONFLICT, "channel '" + name + "' already exists"));
+          }
+          Channel c = Channel.of(rows.iterator().next());
+          if (c.isPublic()) {
+            return Future.succeededFuture(c);
+          }
+          return conn.preparedQuery(RouterQueries.ADD_MEMBER).executeBatch(members.stream()
+              .map(m -> Tuple.of(name, m, who.userId())).toList()).map(c);
+        })))
+        .map(c -> {
+          channels.remember(c);
+          JsonObject j = c.toJson().put("lastSeq", 0L);
+          return c.isPublic() ? j : j.put("members", new JsonArray(members));
+        });
   }
 }

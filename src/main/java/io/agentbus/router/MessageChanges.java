@@ -144,7 +144,7 @@ final class MessageChanges {
     }
     String given = optChannel(in);
     JsonArray mentions = Mentions.of(content, new JsonArray());
-    return channelOf(id, given).compose(channel -> {
+    return channelOf(id, given).compose(channel -> channels.visible(channel, who).map(channel)).compose(channel -> {
       String stream = StreamName.channel(channel);
       JsonObject[] edited = new JsonObject[1];
       return writer.appendWith(stream, conn -> lockStanding(conn, id)
@@ -167,7 +167,7 @@ final class MessageChanges {
     JsonObject in = Services.body(msg);
     String id = messageId(in);
     String given = optChannel(in);
-    return channelOf(id, given).compose(channel -> {
+    return channelOf(id, given).compose(channel -> channels.visible(channel, who).map(channel)).compose(channel -> {
       String stream = StreamName.channel(channel);
       JsonObject[] deleted = new JsonObject[1];
       return writer.appendWith(stream, conn -> lockStanding(conn, id)
@@ -220,7 +220,7 @@ final class MessageChanges {
     }
     boolean add = "add".equals(op);
     String given = optChannel(in);
-    return channelOf(id, given).compose(channel -> channels.get(channel).compose(ch -> {
+    return channelOf(id, given).compose(channel -> channels.visible(channel, who).compose(ch -> {
       String stream = StreamName.channel(channel);
       JsonObject[] counts = new JsonObject[1];
       return writer.appendWith(stream, conn -> lockStanding(conn, id)
@@ -256,7 +256,7 @@ final class MessageChanges {
     }
     boolean pin = (Boolean) pinned;
     String given = optChannel(in);
-    return channelOf(id, given).compose(channel -> channels.get(channel).compose(ch -> {
+    return channelOf(id, given).compose(channel -> channels.visible(channel, who).compose(ch -> {
       if (!who.has("admin") && !who.has("approver") && !ch.mayWrite(who)) {
         return Future.failedFuture(AppException.forbidden("pinning in '" + channel
             + "' needs the admin or approver role or the right to post there"));

@@ -11,7 +11,7 @@ final class MessageQueries {
   /** What history, pins and search read of a message: {@link MessageView#of} takes the columns by name. */
   static final String COLUMNS = "m.message_id, m.seq, m.frame::text AS frame, m.content, m.thread_id, m.edited_at, "
       + "m.edited_by, m.mentions::text AS mentions, m.deleted_at, m.deleted_by, m.pinned, m.pinned_by, m.pinned_at, "
-      + "m.reply_count, m.last_reply_at, m.participants";
+      + "m.reply_count, m.last_reply_at, m.participants, m.status";
 
   static final String CHANNEL_OF = "SELECT channel, thread_id, deleted_at FROM messages WHERE message_id = $1";
   static final String LOCK = "SELECT channel, thread_id, author_id, deleted_at, pinned FROM messages "
@@ -36,6 +36,10 @@ final class MessageQueries {
       + "WHERE message_id = $1 RETURNING edited_at";
   static final String DELETE = "UPDATE messages SET content = NULL, deleted_at = now(), deleted_by = $2, "
       + "pinned = false, pinned_by = NULL, pinned_at = NULL WHERE message_id = $1 RETURNING deleted_at";
+  /** An agent's answer as it grows (§7.1); never a deleted one (a delete mid-answer stops it). */
+  static final String AGENT_UPDATE = "UPDATE messages SET content = $2, status = $3 "
+      + "WHERE message_id = $1 AND channel = $4 AND deleted_at IS NULL AND coalesce(status, 'streaming') = 'streaming' "
+      + "AND frame->>'authorType' = 'agent' RETURNING message_id";
   static final String DELETE_REACTIONS = "DELETE FROM message_reactions WHERE message_id = $1";
   static final String PIN = "UPDATE messages SET pinned = $2, pinned_by = CASE WHEN $2 THEN $3 END, "
       + "pinned_at = CASE WHEN $2 THEN now() END WHERE message_id = $1";
@@ -70,7 +74,8 @@ final class MessageQueries {
   static final String UNREAD = "SELECT c.name, coalesce(r.seq, 0) AS read_seq, (SELECT count(*) FROM "
       + "(SELECT 1 FROM messages m WHERE m.channel = c.name AND m.seq > coalesce(r.seq, 0) AND m.author_id <> $1 "
       + "AND m.deleted_at IS NULL LIMIT " + Reads.UNREAD_CAP + ") x) AS unread "
-      + "FROM channels c LEFT JOIN channel_reads r ON r.channel = c.name AND r.user_id = $1";
+      + "FROM channels c LEFT JOIN channel_reads r ON r.channel = c.name AND r.user_id = $1 "
+      + "WHERE c.kind = 'public' OR EXISTS (SELECT 1 FROM channel_members cm WHERE cm.channel = c.name AND cm.user_id = $1)";
 
   /** A search ranks the newest this many matches (see {@link #SEARCH}). */
   static final int SEARCH_WINDOW = 300;
@@ -82,13 +87,15 @@ final class MessageQueries {
    * bounds it (a common word walks the newest messages until it has the window, a rare one comes
    * from the text index), and recent matches are what chat search is for. Pages go by (rank, id)
    * below the cursor; snippets are made for the page only, since {@code ts_headline} re-parses
-   * each text. $2 channel (null: all), $3/$4 the cursor (null: from the top), $5 the page size + 1.
+   * each text. $2 channel (null: all), $3/$4 the cursor (null: from the top), $5 the page size + 1,
+   * $6 the channels the caller may not read (private ones they are not in).
    */
   static final String SEARCH = "SELECT " + COLUMNS + ", m.channel, p.rank, p.id, "
       + "ts_headline('english', m.content, p.q, 'MaxFragments=1, MaxWords=24, MinWords=8, StartSel=**, StopSel=**') "
       + "AS snippet FROM (SELECT r.message_id, r.id, ts_rank_cd(r.search, r.q) AS rank, r.q "
       + "FROM (SELECT s.message_id, s.id, s.search, q FROM messages s, websearch_to_tsquery('english', $1) q "
       + "WHERE s.search @@ q AND s.deleted_at IS NULL AND ($2::text IS NULL OR s.channel = $2) "
+      + "AND NOT (s.channel = ANY($6::text[])) "
       + "ORDER BY s.id DESC LIMIT " + SEARCH_WINDOW + ") r "
       + "WHERE ($3::real IS NULL OR (ts_rank_cd(r.search, r.q), r.id) < ($3::real, $4::bigint)) "
       + "ORDER BY rank DESC, r.id DESC LIMIT $5) p JOIN messages m ON m.message_id = p.message_id "

@@ -62,6 +62,9 @@ final class MessageView {
     } else {
       out.put("content", r.getString("content"));
     }
+    if (r.getString("status") != null) {
+      out.put("status", r.getString("status")); // an agent's answer: streaming, complete or failed
+    }
     out.put("pinned", r.getBoolean("pinned"));
     if (r.getBoolean("pinned")) {
       out.put("pinnedBy", r.getString("pinned_by")).put("pinnedAt", time(r.getOffsetDateTime("pinned_at")));

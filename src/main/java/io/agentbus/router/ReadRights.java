@@ -14,7 +14,7 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * Who may read a stream — follow it live ({@code /ws}, the bridge, SSE) or page through it: a
- * channel anyone signed in (it must exist), a session its owner or an admin, a user stream that
+ * public channel anyone signed in (it must exist), a private channel or DM its members, a session its owner or an admin, a user stream that
  * user, a workflow whoever the orchestrator says (it owns workflows and that rule).
  */
 final class ReadRights {
@@ -38,7 +38,7 @@ final class ReadRights {
       return Future.failedFuture(AppException.invalid("'" + stream + "' is no stream name"));
     }
     return switch (name.kind()) {
-      case CHANNEL -> channels.get(name.id()).mapEmpty();
+      case CHANNEL -> channels.visible(name.id(), who).mapEmpty();
       case SESSION -> sessionOwner(name.id()).compose(owner -> who.isOwnerOr(owner, "admin") ? Future.succeededFuture()
           : Future.failedFuture(AppException.forbidden("session '" + name.id() + "' belongs to another user")));
       case USER -> name.id().equals(who.userId()) ? Future.succeededFuture()

@@ -86,7 +86,7 @@ final class Reads {
     if (after != null && (before != null || threadId != null)) {
       throw AppException.invalid("'after' pages a channel forward: not with 'before' or 'threadId'");
     }
-    return channels.get(name).compose(ch -> {
+    return channels.visible(name, who).compose(ch -> {
       if (after != null) {
         String sql = (Boolean) topLevel ? MessageQueries.PAGE_AFTER_TOP_LEVEL : MessageQueries.PAGE_AFTER;
         return page(sql, Tuple.of(name, after, limit + 1), limit, who, false)
@@ -132,7 +132,7 @@ final class Reads {
   Future<JsonObject> pins(Message<Object> msg) {
     Principal who = Principal.of(msg);
     String name = channelName(Services.body(msg));
-    return channels.get(name)
+    return channels.visible(name, who)
         .compose(ch -> pool.preparedQuery(MessageQueries.PINS).execute(Tuple.of(name)))
         .compose(rows -> MessageView.withReactions(pool, rows, who.userId()))
         .map(views -> new JsonObject().put("channel", name).put("pins", new JsonArray(views)));
@@ -171,11 +171,14 @@ final class Reads {
     } else if (before != null) {
       throw AppException.invalid("'before' must be a cursor from 'nextBefore' or a rank");
     }
-    // Every channel is readable by every signed-in user today; a channel filter must still exist.
-    Future<?> scope = channel == null ? Future.succeededFuture() : channels.get(channel);
-    Tuple args = Tuple.tuple().addValue(query).addValue(channel).addValue(rank).addValue(rank == null ? null : id)
-        .addValue(limit + 1);
-    return scope.compose(x -> searchPool.preparedQuery(MessageQueries.SEARCH).execute(args)).compose(rows -> {
+    // Only what the caller may read: a named channel they see, and never a private one they are not in.
+    Future<?> scope = channel == null ? Future.succeededFuture() : channels.visible(channel, who);
+    Float cursorRank = rank;
+    Long cursorId = rank == null ? null : id;
+    return scope.compose(x -> hiddenFrom(who))
+        .compose(hidden -> searchPool.preparedQuery(MessageQueries.SEARCH).execute(Tuple.tuple().addValue(query)
+            .addValue(channel).addValue(cursorRank).addValue(cursorId).addValue(limit + 1).addValue(hidden)))
+        .compose(rows -> {
       Map<String, Row> extra = new HashMap<>();
       rows.forEach(r -> extra.put(r.getString("message_id"), r));
       return MessageView.withReactions(pool, rows, who.userId()).map(views -> {
@@ -205,14 +208,23 @@ final class Reads {
     if (seq == null) {
       throw AppException.invalid("'seq' is required");
     }
-    return channels.get(name)
+    return channels.visible(name, who)
         .compose(ch -> streams.lastSeq(StreamName.channel(name)))
         .compose(last -> pool.preparedQuery(MessageQueries.READ).execute(Tuple.of(who.userId(), name,
             Math.min(seq, last))))
         .map(rows -> new JsonObject().put("channel", name).put("seq", rows.iterator().next().getLong(0)));
   }
 
-  /** The caller's read seq and unread count of every channel. */
+  /** The private channels and DMs {@code who} is not in: left out of their search. */
+  private Future<String[]> hiddenFrom(Principal who) {
+    return pool.preparedQuery(RouterQueries.HIDDEN_FROM).execute(Tuple.of(who.userId())).map(rows -> {
+      List<String> names = new ArrayList<>();
+      rows.forEach(r -> names.add(r.getString(0)));
+      return names.toArray(String[]::new);
+    });
+  }
+
+  /** The caller's read seq and unread count of every channel they may see. */
   Future<Map<String, long[]>> unread(Principal who) {
     return pool.preparedQuery(MessageQueries.UNREAD).execute(Tuple.of(who.userId())).map(rows -> {
       Map<String, long[]> out = new HashMap<>();

@@ -79,6 +79,7 @@ public final class RouterVerticle extends VerticleBase {
     List<MessageConsumer<?>> consumers = new ArrayList<>(List.of(interest.listen(vertx)));
     serve(consumers, Addresses.CHAT_SEND, this::chatSend);
     serve(consumers, Addresses.ROUTER_POST, this::systemPost);
+    serve(consumers, Addresses.ROUTER_AGENT_UPDATE, new AgentAnswers(writer, maxContent)::update);
     serve(consumers, Addresses.ROUTER_KNOWN_USERS, this::knownUsers);
     serve(consumers, Addresses.ROUTER_ADMIN_PUBLISH, this::adminPublish);
     serve(consumers, Addresses.ROUTER_IDEMPOTENT_RECORD, m -> idempotency.remember(
@@ -110,9 +111,15 @@ public final class RouterVerticle extends VerticleBase {
     StreamPages pages = new StreamPages(streams, rights);
     serve(consumers, Addresses.STREAM_EVENTS, pages::page);
     serve(consumers, Addresses.SESSION_CLAIM, this::sessionClaim);
-    ChannelRequests channelRequests = new ChannelRequests(pool, streams, channels, reads);
+    Memberships memberships = new Memberships(vertx, pool, channels);
+    ChannelRequests channelRequests = new ChannelRequests(pool, streams, channels, reads, memberships);
     serve(consumers, Addresses.CHANNELS_LIST, channelRequests::list);
     serve(consumers, Addresses.CHANNELS_CREATE, channelRequests::create);
+    serve(consumers, Addresses.CHANNEL_MEMBERS, memberships::members);
+    serve(consumers, Addresses.CHANNEL_MEMBER_ADD, memberships::add);
+    serve(consumers, Addresses.CHANNEL_MEMBER_REMOVE, memberships::remove);
+    serve(consumers, Addresses.CHANNEL_LEAVE, memberships::leave);
+    serve(consumers, Addresses.DM_OPEN, memberships::dm);
     Profiles profiles = new Profiles(pool);
     serve(consumers, Addresses.PROFILE_ME, profiles::me);
     serve(consumers, Addresses.PROFILE_SET, profiles::setName);
@@ -161,7 +168,7 @@ public final class RouterVerticle extends VerticleBase {
     JsonArray mentions = Json.optStringArray(in, "mentions", 50, 64);
     JsonArray attachments = Json.optStringArray(in, "attachments", 20, ID_MAX);
     String key = idempotencyKey(in);
-    return channel(name).compose(ch -> {
+    return channels.visible(name, who).compose(ch -> {
       if (!ch.mayWrite(who)) {
         return Future.failedFuture(AppException.forbidden("posting in '" + name + "' needs one of the roles "
             + ch.writeRoles()));
@@ -176,7 +183,8 @@ public final class RouterVerticle extends VerticleBase {
               .put("authorId", who.userId()).put("authorType", "user").put("content", content)
               .put("replyTo", replyTo).put("threadId", threadId)
               .put("mentions", Mentions.of(content, mentions)).put("attachments", Attachments.metadata(files))
-              .put("sessionId", who.sessionId()).put("timestamp", Json.now()), "user:" + who.userId(), key, files));
+              .put("sessionId", who.sessionId()).put("timestamp", Json.now()), "user:" + who.userId(), key, files,
+              ch.dmAgent()));
     });
   }
 
@@ -185,15 +193,16 @@ public final class RouterVerticle extends VerticleBase {
    * {@code threadId}; answers its id, stream and seq. Mentions go to the orchestrator once stored.
    */
   private Future<JsonObject> post(JsonObject frame) {
-    return post(frame, null, null, null);
+    return post(frame, null, null, null, null);
   }
 
   /**
    * The same, once per ({@code principal}, {@code key}) when a key is given ({@link Idempotency}).
    * {@code files}: the attachments as the uploads verticle answered them (processed content and
    * extracted text), which mentioned agents get; the stored message carries only their metadata.
+   * {@code dmAgent}: the agent role of a DM with an agent, for whom every user message is a task.
    */
-  private Future<JsonObject> post(JsonObject frame, String principal, String key, JsonArray files) {
+  private Future<JsonObject> post(JsonObject frame, String principal, String key, JsonArray files, String dmAgent) {
     MessageFrame.withInitialState(frame);
     String stream = StreamName.channel(frame.getString("channel"));
     boolean thread = frame.getString("threadId") != null;
@@ -213,11 +222,12 @@ public final class RouterVerticle extends VerticleBase {
           .put("messageId", frame.getString("messageId")).put("stream", stream).put("seq", seq));
     }
     return stored.onSuccess(ack -> {
-      if (!ack.getBoolean("duplicate", false) && !frame.getJsonArray("mentions").isEmpty()
+      if (!ack.getBoolean("duplicate", false) && (!frame.getJsonArray("mentions").isEmpty() || dmAgent != null)
           && "user".equals(frame.getString("authorType"))) {
-        // Mentioned agent roles answer in the channel (seed 003); the orchestrator knows the roles.
-        vertx.eventBus().send(Addresses.AGENT_MENTION, files == null || files.isEmpty() ? frame
-            : frame.copy().put("attachments", files));
+        // Mentioned agent roles answer in the channel (seed 003), and the agent of a DM with one
+        // (§7.1); the orchestrator knows the roles.
+        JsonObject asked = files == null || files.isEmpty() ? frame : frame.copy().put("attachments", files);
+        vertx.eventBus().send(Addresses.AGENT_MENTION, dmAgent == null ? asked : asked.copy().put("dmAgent", dmAgent));
       }
     });
   }
@@ -233,13 +243,24 @@ public final class RouterVerticle extends VerticleBase {
     if (!type.equals("agent") && !type.equals("system")) {
       throw AppException.invalid("'authorType' must be agent or system");
     }
-    return channel(name).compose(ch -> post(new JsonObject()
+    // An agent's answer may start empty, as "streaming" (§7.1), and grows by ROUTER_AGENT_UPDATE.
+    boolean streaming = "streaming".equals(in.getString("status"));
+    String content = streaming ? AgentAnswers.clip(in.getString("content", ""), maxContent)
+        : Json.requireText(in, "content", maxContent);
+    JsonObject frame = new JsonObject()
         .put("type", "message").put("messageId", Json.newId()).put("channel", name)
         .put("authorId", Json.requireString(in, "authorId", 64)).put("authorType", type)
-        .put("content", Json.requireText(in, "content", maxContent))
+        .put("content", content)
         .put("replyTo", Json.optString(in, "replyTo", ID_MAX)).put("threadId", Json.optString(in, "threadId", ID_MAX))
         .put("mentions", Json.optStringArray(in, "mentions", 50, 64)).put("attachments", new JsonArray())
-        .put("timestamp", Json.now())));
+        .put("timestamp", Json.now());
+    if (type.equals("agent")) {
+      frame.put("agentName", Json.optString(in, "agentName", 64)).put("agentKind", Json.optString(in, "agentKind", 16));
+    }
+    if (streaming) {
+      frame.put("status", "streaming");
+    }
+    return channel(name).compose(ch -> post(frame));
   }
 
   /** The optional {@code idempotencyKey} of a request (1–128 characters). */
@@ -274,7 +295,7 @@ public final class RouterVerticle extends VerticleBase {
           .put("authorId", actor).put("authorType", "system").put("content", content)
           .put("replyTo", null).put("threadId", Json.optString(event, "threadId", ID_MAX))
           .put("mentions", Mentions.of(content, new JsonArray())).put("attachments", new JsonArray())
-          .put("timestamp", Json.now()), principal, key, null));
+          .put("timestamp", Json.now()), principal, key, null, null));
     }
     String type = Json.requireString(event, "type", 64);
     if (!type.matches("[a-z][a-z0-9_]*") || type.equals("message")) {
@@ -293,7 +314,7 @@ public final class RouterVerticle extends VerticleBase {
   private Future<JsonObject> knownUsers(Message<Object> msg) {
     JsonArray names = Json.optStringArray(body(msg), "names", 50, 64);
     String[] asked = names.stream().map(String::valueOf).toArray(String[]::new);
-    return pool.preparedQuery(RouterQueries.KNOWN_USERS).execute(Tuple.tuple().addValue(asked).addValue(asked)).map(rows -> {
+    return pool.preparedQuery(RouterQueries.KNOWN_USERS).execute(Tuple.tuple().addValue(asked).addValue(asked).addValue(asked)).map(rows -> {
       JsonArray known = new JsonArray();
       rows.forEach(r -> known.add(r.getString(0)));
       return new JsonObject().put("known", known);
@@ -343,7 +364,7 @@ public final class RouterVerticle extends VerticleBase {
     if (!(typing instanceof Boolean)) {
       throw AppException.invalid("'typing' must be true or false");
     }
-    return channel(name).map(ch -> {
+    return channels.visible(name, who).map(ch -> {
       JsonObject event = new JsonObject().put("type", "typing").put("channel", name)
           .put("userId", who.userId()).put("typing", typing);
       vertx.eventBus().publish(Addresses.EPHEMERAL, event.encode(), new DeliveryOptions()

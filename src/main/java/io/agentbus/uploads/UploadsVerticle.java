@@ -266,7 +266,10 @@ public final class UploadsVerticle extends VerticleBase {
     for (Object o : links) {
       JsonObject l = (JsonObject) o;
       if ("channel".equals(l.getString("kind"))) {
-        return Future.succeededFuture(true); // every authenticated user reads channels
+        // Whoever may read the channel: everyone for a public one, the members of a private one or DM.
+        checks.add(vertx.eventBus().request(Addresses.SUBSCRIBE_CHECK, new JsonObject().put("stream",
+            io.agentbus.stream.StreamName.channel(l.getString("ref"))), Requests.as(who)).map(true).otherwise(false));
+        continue;
       }
       checks.add(vertx.eventBus().request(Addresses.WORKFLOW_READ_CHECK, new JsonObject().put("workflowId",
           l.getString("ref")), Requests.as(who)).map(true).otherwise(false));

@@ -319,20 +319,43 @@ class WorkflowTest extends TwoNodeClusterTest {
   }
 
   @Test
-  void aMentionedRoleAnswersInTheChannelAsAnAgent() {
+  void aMentionedRoleAnswersInTheChannelAsItWorks() {
     try (WsClient writer = WsClient.authed(cluster, 0, alice, session());
          WsClient reader = WsClient.authed(cluster, 1, bob, session())) {
       reader.replyTo(reader.send(new JsonObject().put("type", "subscribe").put("channel", "agents")));
       JsonObject ack = writer.replyTo(writer.send(new JsonObject().put("type", "chat").put("channel", "agents")
           .put("content", "@code please review the auth module")));
       String messageId = ack.getString("messageId");
-      JsonObject answer = reader.next(f -> "message".equals(f.getString("type")) && "agent".equals(f.getString("authorType")),
-          "the agent's answer");
+      List<JsonObject> frames = WorkflowKit.agentAnswer(reader, messageId);
+      // At once: the agent's message, empty and streaming, named and linked to the question.
+      JsonObject answer = frames.get(0);
       assertEquals("code", answer.getString("authorId"));
+      assertEquals("streaming", answer.getString("status"));
+      assertEquals("", answer.getString("content"));
+      assertEquals("Code", answer.getString("agentName")); // the role's name in the workflows file (its default)
+      assertEquals("scripted", answer.getString("agentKind"));
       assertEquals(messageId, answer.getString("replyTo"));
       assertEquals("channel:agents", answer.getString("stream"));
-      assertTrue(answer.getString("content").contains("review the auth module"), answer.getString("content"));
       assertEquals(List.of("alice"), answer.getJsonArray("mentions").getList());
+      // Then the text as it grows (each update the whole text so far, stored), then the end.
+      List<JsonObject> updates = frames.subList(1, frames.size());
+      assertTrue(updates.size() >= 2 && "streaming".equals(updates.get(0).getString("status"))
+          && !updates.get(0).getString("content").isEmpty(), "streamed in pieces: " + updates);
+      for (int i = 1; i < updates.size() - 1; i++) {
+        assertTrue(updates.get(i).getString("content").startsWith(updates.get(i - 1).getString("content")), updates.toString());
+        assertTrue(updates.get(i).getLong("seq") > updates.get(i - 1).getLong("seq"));
+      }
+      JsonObject end = WorkflowKit.last(frames);
+      assertEquals("complete", end.getString("status"));
+      assertTrue(end.getString("content").contains("review the auth module"), end.getString("content"));
+      // History (and so a late or resuming client) has the finished message, an ordinary one.
+      JsonObject page = reader.replyTo(reader.send(new JsonObject().put("type", "history").put("channel", "agents")
+          .put("limit", 5)));
+      JsonObject stored = page.getJsonArray("messages").stream().map(JsonObject.class::cast)
+          .filter(m -> answer.getString("messageId").equals(m.getString("messageId"))).findFirst().orElseThrow();
+      assertEquals("complete", stored.getString("status"));
+      assertEquals(end.getString("content"), stored.getString("content"));
+      assertEquals("Code", stored.getString("agentName"));
       // A mention of someone who is not an agent gets no agent answer.
       writer.replyTo(writer.send(new JsonObject().put("type", "chat").put("channel", "agents").put("content", "@bob hi")));
       assertTrue(reader.drain(1000).stream().noneMatch(f -> "agent".equals(f.getString("authorType"))));

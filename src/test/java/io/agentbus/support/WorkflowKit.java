@@ -64,6 +64,26 @@ public final class WorkflowKit {
     return 0;
   }
 
+  /**
+   * An agent's answer to the message {@code questionId} in a channel {@code ws} follows (PROTOCOL
+   * §7.1): its {@code message} (streaming), then its updates until it ends. Answers the frames in
+   * order: the message first, its last update (complete or failed) last.
+   */
+  public static List<JsonObject> agentAnswer(WsClient ws, String questionId) {
+    JsonObject first = ws.next(f -> "message".equals(f.getString("type")) && "agent".equals(f.getString("authorType"))
+        && questionId.equals(f.getString("replyTo")), "the agent's answer to " + questionId);
+    List<JsonObject> frames = new java.util.ArrayList<>(List.of(first));
+    String id = first.getString("messageId");
+    while (true) {
+      JsonObject u = ws.next(f -> "message_updated".equals(f.getString("type")) && id.equals(f.getString("messageId")),
+          "an update of answer " + id);
+      frames.add(u);
+      if (!"streaming".equals(u.getString("status"))) {
+        return frames;
+      }
+    }
+  }
+
   public static JsonObject last(List<JsonObject> l) {
     return l.get(l.size() - 1);
   }

@@ -258,8 +258,8 @@ class UploadsTest extends TwoNodeClusterTest {
       JsonObject asked = ws.replyTo(ws.send(new JsonObject().put("type", "chat").put("channel", "general")
           .put("content", "@code what do the notes say?").put("attachments", files)));
       assertEquals("ack", asked.getString("type"), asked.encode());
-      JsonObject answer = ws.next(f -> "message".equals(f.getString("type")) && "agent".equals(f.getString("authorType"))
-          && asked.getString("messageId").equals(f.getString("replyTo")), "the agent's answer");
+      JsonObject answer = WorkflowKit.last(WorkflowKit.agentAnswer(ws, asked.getString("messageId")));
+      assertEquals("complete", answer.getString("status"), answer.encode());
       assertTrue(answer.getString("content").contains("The answer is forty-two"), answer.encode());
 
       // /assign and /parallel: the workflow's agents get the file.

@@ -105,8 +105,20 @@ public final class ApiDocs {
         obj("approvalId!", str(), "status!", str(), "workflowId", str()), 200, true, null));
     TABLE.put(Operation.CHANNELS_LIST, new Doc("List channels", "chat", null, obj("channels!", array(any())), 200, true,
         null));
-    TABLE.put(Operation.CHANNELS_CREATE, new Doc("Create a channel", "chat",
-        obj("name!", str(), "description", str(), "writeRoles", array(str())), any(), 201, true, null));
+    TABLE.put(Operation.CHANNELS_CREATE, new Doc("Create a channel (private with members: `private: true`, `members`)",
+        "chat", obj("name!", str(), "description", str(), "writeRoles", array(str()), "private", bool(),
+            "members", array(str())), any(), 201, true, null));
+    TABLE.put(Operation.CHANNEL_MEMBERS, new Doc("The members of a private channel (members only)", "chat", null,
+        obj("channel!", str(), "createdBy", str(), "members!", array(any())), 200, true, null));
+    TABLE.put(Operation.CHANNEL_MEMBER_ADD, new Doc("Add a member to a private channel (its creator or an admin)", "chat",
+        obj("userId!", str()), obj("channel!", str(), "userId!", str(), "added!", bool()), 200, true, null));
+    TABLE.put(Operation.CHANNEL_MEMBER_REMOVE, new Doc("Remove a member (its creator or an admin; anyone removes "
+        + "themselves); their live subscriptions end on every node", "chat", null,
+        obj("channel!", str(), "userId!", str(), "removed!", bool()), 200, true, null));
+    TABLE.put(Operation.CHANNEL_LEAVE, new Doc("Leave a private channel or DM", "chat", null,
+        obj("channel!", str(), "userId!", str(), "removed!", bool()), 200, true, null));
+    TABLE.put(Operation.DM_OPEN, new Doc("The direct message with a user or `@role` (the same channel from either side)",
+        "chat", obj("with!", str()), obj("channel!", str(), "type!", str(), "with!", str()), 200, true, null));
     TABLE.put(Operation.TEMPLATES, new Doc("The workflow templates this cluster runs", "workflows", null, any(), 200,
         true, null));
     TABLE.put(Operation.WORKFLOW_GET, new Doc("A workflow with its events", "workflows", null,

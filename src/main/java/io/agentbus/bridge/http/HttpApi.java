@@ -219,7 +219,7 @@ public final class HttpApi {
   }
 
   /**
-   * One table operation over HTTP. A write (POST) is first counted against its user's rate (429
+   * One table operation over HTTP. A write (POST, DELETE) is first counted against its user's rate (429
    * with Retry-After, nothing stored), then, with an {@code Idempotency-Key}, run once for that key
    * (PROTOCOL §12).
    */
@@ -227,7 +227,7 @@ public final class HttpApi {
     JsonObject body;
     Principal who = ctx.get(PRINCIPAL);
     String key = ctx.request().getHeader("Idempotency-Key");
-    boolean write = op.http.method() == HttpMethod.POST;
+    boolean write = op.http.method() == HttpMethod.POST || op.http.method() == HttpMethod.DELETE;
     try {
       body = requestBody(ctx, op.http);
       if (write) {

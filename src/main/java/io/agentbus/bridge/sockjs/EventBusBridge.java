@@ -51,6 +51,8 @@ public final class EventBusBridge {
     final Map<String, Integer> registrations = new HashMap<>();
     /** Channel addresses this socket is present in, and as whom (the token may change later). */
     final Map<String, String> presentAs = new HashMap<>();
+    /** Channel addresses taken from it by a removal (§7.1): nothing more is delivered on them. */
+    final java.util.Set<String> revoked = new java.util.HashSet<>();
     /** Reply addresses of its requests not yet answered (a shutdown waits for them). */
     final java.util.Set<String> awaitingReplies = new java.util.HashSet<>();
   }
@@ -139,6 +141,10 @@ public final class EventBusBridge {
         SocketState receiving = sockets.get(sock);
         if (receiving != null && addressOf(be) != null) {
           receiving.awaitingReplies.remove(addressOf(be));
+          if (receiving.revoked.contains(addressOf(be))) {
+            be.complete(false); // a channel the user was removed from: nothing more of it
+            return;
+          }
         }
         if (sock.writeQueueFull()) {
           metrics.sendQueueOverflows.increment();
@@ -177,6 +183,7 @@ public final class EventBusBridge {
             be.complete(false);
             return;
           }
+          st.revoked.remove(address); // a member again (registered after being added back)
           if (st.registrations.merge(address, 1, Integer::sum) == 1) {
             presence(st, address, true);
           }
@@ -213,6 +220,28 @@ public final class EventBusBridge {
       }
     });
     return done.future();
+  }
+
+  /**
+   * {@code userId} is no longer in the channel {@code stream} (§7.1): each of their sockets that
+   * listens to it is told {@code unsubscribed {stream, reason: "removed"}} on that address and gets
+   * nothing more of it (its handler stays registered in the browser, so deliveries are refused here).
+   */
+  public void revoke(String stream, String userId) {
+    String address = StreamName.browserAddress(stream);
+    sockets.forEach((sock, st) -> {
+      Integer n = st.principal != null && st.principal.userId().equals(userId) ? st.registrations.remove(address) : null;
+      if (n == null) {
+        return;
+      }
+      st.revoked.add(address);
+      presence(st, address, false);
+      for (int i = 0; i < n; i++) {
+        bc.hub().releaseBridge(stream);
+      }
+      sock.write(new JsonObject().put("type", "rec").put("address", address).put("body", new JsonObject()
+          .put("type", "unsubscribed").put("stream", stream).put("reason", "removed")).encode());
+    });
   }
 
   /** Listening to a channel's address is being present in it (PROTOCOL §7). */

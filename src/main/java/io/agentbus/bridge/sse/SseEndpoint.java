@@ -18,6 +18,8 @@ public final class SseEndpoint {
 
   private final BridgeContext bc;
   private final EventStreams streams;
+  /** The stream reads open now (this bridge instance's event loop only). */
+  private final java.util.Set<Following> following = new java.util.HashSet<>();
 
   public SseEndpoint(BridgeContext bc, EventStreams streams) {
     this.bc = bc;
@@ -98,7 +100,12 @@ public final class SseEndpoint {
         return true;
       }
     };
-    streams.open(resp, () -> bc.hub().unsubscribe(stream, sink));
+    Following f = new Following(resp, who.userId(), stream, sink);
+    following.add(f);
+    streams.open(resp, () -> {
+      following.remove(f);
+      bc.hub().unsubscribe(stream, sink);
+    });
     // The stream is open (and the headers out) before the replay's first event is written.
     resp.write(": following " + stream + "\n\n");
     bc.hub().subscribe(stream, sink, from, null).onFailure(err -> {
@@ -109,6 +116,23 @@ public final class SseEndpoint {
         resp.end();
       }
     });
+  }
+
+  /** An open stream read: whose, of what, and its sink in the hub. */
+  private record Following(HttpServerResponse resp, String userId, String stream, Sink sink) {}
+
+  /**
+   * {@code userId} is no longer in the channel {@code stream} (§7.1): their reads of it end, the
+   * last event saying so ({@code unsubscribed {stream, reason: "removed"}}).
+   */
+  public void revoke(String stream, String userId) {
+    for (Following f : java.util.List.copyOf(following)) {
+      if (f.userId.equals(userId) && f.stream.equals(stream) && !f.resp.ended()) {
+        bc.hub().unsubscribe(stream, f.sink);
+        f.resp.end(EventStreams.event(null, new JsonObject().put("type", "unsubscribed").put("stream", stream)
+            .put("reason", "removed").encode()));
+      }
+    }
   }
 
   /** One SSE event: {@code id:} the seq of a stored event (none for an ephemeral one), {@code data:} the frame. */

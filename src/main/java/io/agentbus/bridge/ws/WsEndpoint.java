@@ -47,6 +47,15 @@ public final class WsEndpoint {
     new ArrayList<>(connections).forEach(c -> c.toApprovers(frame));
   }
 
+  /** {@code userId} is no longer in the channel {@code stream}: their connections stop following it. */
+  public void revoke(String stream, String userId) {
+    for (WsConnection c : new ArrayList<>(connections)) {
+      if (c.principal != null && c.principal.userId().equals(userId)) {
+        c.streams.revoke(stream);
+      }
+    }
+  }
+
   /** Every connection answers what it accepted, then closes with 1012 ({@link WsConnection#shutdown}). */
   public Future<Void> shutdown(long waitMs) {
     List<Future<Void>> closing = new ArrayList<>();

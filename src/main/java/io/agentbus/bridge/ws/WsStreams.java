@@ -81,6 +81,21 @@ final class WsStreams {
     return c.bc.hub().subscribe(stream, c, lastSeq, null).<Void>mapEmpty().onFailure(e -> streams.remove(stream));
   }
 
+  /**
+   * The caller was removed from (or left) the private channel {@code stream} (PROTOCOL §7.1): it is
+   * followed no more, and the client is told so, {@code unsubscribed {stream, reason: "removed"}}.
+   */
+  void revoke(String stream) {
+    if (!streams.remove(stream)) {
+      return;
+    }
+    // Out of the hub first, so not even the presence change of their own leaving reaches them.
+    c.bc.hub().unsubscribe(stream, c).onComplete(ar -> {
+      presence(stream, false);
+      c.send(new JsonObject().put("type", "unsubscribed").put("stream", stream).put("reason", "removed"));
+    });
+  }
+
   /** Following a channel is being present in it (PROTOCOL §7). */
   private void presence(String stream, boolean joined) {
     StreamName name = StreamName.parse(stream);
