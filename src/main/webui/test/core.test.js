@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { delay, CAP_MS, FLOOR_MS } from '../app/core/backoff.js';
 import { Timeline, groupsWith, applyChange } from '../app/core/timeline.js';
 import { tokenAt, suggest, complete, mentionsIn, alreadyTyped } from '../app/core/complete.js';
-import { whyReadOnly } from '../app/core/channels.js';
+import { whyReadOnly, channelTitle, grouped } from '../app/core/channels.js';
 import { ICONS } from '../app/ui/icon-data.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { emptyRun, fold, progress, eta, live } from '../app/core/workflow.js';
@@ -150,4 +150,17 @@ test('every icon the UI names exists, and no control relies on an emoji font', (
   }
   assert.ok(named.size >= 15, [...named].join());
   for (const n of named) assert.ok(ICONS[n], `icon ${n} is missing from icon-data.js`);
+});
+
+test('direct messages are titled by who is in them and listed apart from channels', () => {
+  const names = { bob: 'Bob Smith' };
+  const nameOf = (id) => names[id] || id;
+  const list = [{ name: 'general', type: 'channel' }, { name: 'dm-2', type: 'dm', with: '@code' },
+    { name: 'secret', type: 'channel', private: true }, { name: 'dm-1', type: 'dm', with: 'bob' }];
+  assert.equal(channelTitle(list[1], nameOf), 'code');
+  assert.equal(channelTitle(list[3], nameOf), 'Bob Smith');
+  assert.equal(channelTitle(list[0], nameOf), 'general');
+  const g = grouped(list, nameOf);
+  assert.deepEqual(g.channels.map((c) => c.name), ['general', 'secret']);
+  assert.deepEqual(g.dms.map((c) => c.name), ['dm-1', 'dm-2']);
 });

@@ -1,5 +1,5 @@
-// Channel rules the page applies before asking the server (which decides anyway): who may post.
-// Pure functions.
+// Channel rules the page applies before asking the server (which decides anyway): who may post,
+// how a channel is titled (a DM by who is in it), and how the list is grouped. Pure functions.
 
 const PLURAL = { admin: 'admins', approver: 'approvers', user: 'users', agent: 'agents' };
 
@@ -13,4 +13,24 @@ export function whyReadOnly(channel, roles = []) {
   const who = w.map((r) => PLURAL[r] || r);
   const list = who.length <= 1 ? who.join('') : `${who.slice(0, -1).join(', ')} and ${who[who.length - 1]}`;
   return `Only ${list || 'nobody'} can post in #${channel.name}. You can still read, react, search and follow its threads.`;
+}
+
+/** A DM is with a person (their user id) or an agent ("@code"); null for a channel. */
+export function dmPeer(channel) {
+  return channel?.type === 'dm' ? channel.with || null : null;
+}
+
+/** The title of a channel in the list and its header: "#name", or the DM's other side by name. */
+export function channelTitle(channel, nameOf = (id) => id) {
+  const peer = dmPeer(channel);
+  if (channel?.type !== 'dm') return channel?.name || '';
+  if (!peer) return 'Direct message';
+  return peer.startsWith('@') ? peer.slice(1) : nameOf(peer);
+}
+
+/** The list split in two, as the sidebar shows it: channels (public and private), then DMs by title. */
+export function grouped(channels, nameOf = (id) => id) {
+  const dms = channels.filter((c) => c.type === 'dm')
+    .sort((a, b) => channelTitle(a, nameOf).localeCompare(channelTitle(b, nameOf)));
+  return { channels: channels.filter((c) => c.type !== 'dm'), dms };
 }

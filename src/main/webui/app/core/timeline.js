@@ -134,6 +134,9 @@ export function applyChange(m, ev, me) {
   switch (ev.type) {
     case 'message_edited':
       m.content = ev.content; m.editedAt = ev.editedAt; m.editedBy = ev.editedBy; break;
+    case 'message_updated': // an agent's answer growing: the whole text so far, and whether it is over
+      if (m.status && m.status !== 'streaming') return null; // an end is final
+      m.content = ev.content; m.status = ev.status; break;
     case 'message_deleted':
       m.deleted = true; m.content = null; m.attachments = []; m.deletedAt = ev.deletedAt; break;
     case 'reaction_updated': {

@@ -12,7 +12,8 @@ import { createThread } from './thread.js';
 import { createResults } from './results.js';
 import { dialog } from './layout.js';
 import { newKey } from '../net/connection.js';
-import { whyReadOnly } from '../core/channels.js';
+import { whyReadOnly, channelTitle, dmPeer } from '../core/channels.js';
+import { membersDialog } from './members.js';
 
 const PAGE = 50;
 /** Within this many pixels of an edge counts as at it. */
@@ -43,6 +44,7 @@ export function createChat(app) {
 
   // ------------------------------------------------------------------ rendering
   const draw = perFrame(renderNow);
+  const authorName = (m) => (m.authorType === 'agent' ? m.agentName || m.authorId : app.name(m.authorId));
 
   function renderNow() {
     const atBottom = nearBottom();
@@ -107,9 +109,12 @@ export function createChat(app) {
     pending.length = 0;
     belowCount = 0;
     lastRead = 0;
-    $('#channel-name').textContent = '# ' + c.name;
-    $('#channel-desc').textContent = c.description || '';
-    document.title = `#${c.name} · agentbus`;
+    const title = channelTitle(c, (id) => app.name(id));
+    $('#channel-name').replaceChildren(c.type === 'dm' ? '' : c.private ? icon('lock', 'private') : '# ', c.type === 'dm' ? title : ' ' + title);
+    $('#channel-desc').textContent = c.type === 'dm' && dmPeer(c)?.startsWith('@')
+      ? `A conversation with the ${title} agent: every message is a task for it.` : c.description || '';
+    $('#show-members').hidden = !(c.private && c.type !== 'dm');
+    document.title = `${c.type === 'dm' ? title : '#' + c.name} · agentbus`;
     // A channel the user may not post in says so where the composer would be (its Send could never succeed).
     const why = whyReadOnly(c, app.me.roles || []);
     $('#composer').hidden = !!why;
@@ -220,14 +225,16 @@ export function createChat(app) {
           const mine = pending.find((x) => x.ackedId === f.messageId || (!x.ackedId && x.p.content === f.content));
           if (mine) pending.splice(pending.indexOf(mine), 1);
         }
-        if (f.authorId !== app.me.userId && r === 'appended') announce(`${app.name(f.authorId)}: ${String(f.content).slice(0, 140)}`);
+        if (f.authorId !== app.me.userId && r === 'appended') announce(f.status === 'streaming' ? `${authorName(f)} is thinking…`
+          : `${authorName(f)}: ${String(f.content).slice(0, 140)}`);
         draw();
         if (wasBottom) markRead();
       } else if (r === 'unseen') {
         updatePill();
       }
-    } else if (['message_edited', 'message_deleted', 'reaction_updated', 'message_pinned', 'thread_updated'].includes(f.type)) {
+    } else if (['message_edited', 'message_updated', 'message_deleted', 'reaction_updated', 'message_pinned', 'thread_updated'].includes(f.type)) {
       const m = tl.apply(f, app.me.userId);
+      if (m && f.type === 'message_updated' && f.status !== 'streaming') announce(`${authorName(m)}: ${String(m.content).slice(0, 140)}`);
       thread.change(f);
       results.change(f);
       if (m) draw();
@@ -336,6 +343,7 @@ export function createChat(app) {
   });
 
   $('#show-pins').addEventListener('click', () => results.pins(channel));
+  $('#show-members').addEventListener('click', () => membersDialog(app, channel));
 }
 
 function waitFor(cond, ms = 5000) {

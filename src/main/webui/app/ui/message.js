@@ -25,7 +25,7 @@ export function messageElement(app, m, { grouped = false, inThread = false, onTh
   const body = h('div.body');
   if (!grouped) {
     body.append(h('header',
-      h('span.name', name), m.authorType === 'agent' ? h('span.tag', 'agent') : null,
+      h('span.name', name), m.authorType === 'agent' ? h('span.tag', { title: `${m.authorId} agent` }, kindLabel(m.agentKind)) : null,
       m.authorType === 'system' ? h('span.tag', 'system') : null,
       h('time', { datetime: m.timestamp, title: new Date(m.timestamp).toLocaleString() }, time(m.timestamp)),
       m.pinned ? h('span.tag.pin', { title: m.pinnedBy ? `pinned by ${app.name(m.pinnedBy)}` : 'pinned' }, icon('pin'), ' pinned') : null));
@@ -33,13 +33,18 @@ export function messageElement(app, m, { grouped = false, inThread = false, onTh
   if (m.deleted) {
     body.append(h('div.content.tombstone', 'This message was deleted.'));
   } else {
-    body.append(h('div.content.md', markdown(m.content, { mentions: m.mentions || [], me: app.me.userId })));
+    const streaming = m.status === 'streaming';
+    if (!streaming || m.content) body.append(h('div.content.md', { class: m.status === 'failed' ? 'failed' : '' },
+      markdown(m.content, { mentions: m.mentions || [], me: app.me.userId })));
+    // An agent's answer while it is produced (§7.1): who is at it, then the text as it grows.
+    if (streaming) body.append(h('div.working', { role: 'status' }, h('span.dots', { 'aria-hidden': 'true' }),
+      m.content ? `${name} is writing…` : `${name} is thinking…`));
     if (m.editedAt) body.append(h('span.edited', { title: new Date(m.editedAt).toLocaleString() }, '(edited)'));
     if (m.attachments?.length) body.append(attachmentList(app, m.attachments));
   }
   if (pending) body.append(h('div.status', m.failed ? h('span.err', `Not sent: ${m.failed} `) : 'Sending…',
     m.failed ? h('button.link', { type: 'button', onclick: m.retry }, 'Retry') : null));
-  if (!m.deleted && !pending) {
+  if (!m.deleted && !pending && m.status !== 'streaming') {
     body.append(reactions(app, m));
     if (!inThread && m.threadSummary && m.threadSummary.replies > 0) {
       const s = m.threadSummary;
@@ -48,8 +53,13 @@ export function messageElement(app, m, { grouped = false, inThread = false, onTh
     }
   }
   el.append(body);
-  if (!m.deleted && !pending && m.messageId) el.append(actions(app, m, { mine, inThread, onThread, onEdit }));
+  if (!m.deleted && !pending && m.messageId && m.status !== 'streaming') el.append(actions(app, m, { mine, inThread, onThread, onEdit }));
   return el;
+}
+
+/** How an agent is played, as its tag says: "model" reads better than the kind's name "openai". */
+export function kindLabel(kind) {
+  return { openai: 'agent · model', scripted: 'agent · scripted', worker: 'agent · worker' }[kind] || 'agent';
 }
 
 function reactions(app, m) {

@@ -1,9 +1,12 @@
-// The channel list (with unread badges, refreshed every 20 s and on focus), creating a channel,
-// and who is online in the open channel (presence, live).
+// The channel list (with unread badges, refreshed every 20 s and on focus): channels, public and
+// private, then direct messages with people and agents; creating a channel (private ones with
+// members), opening a DM, and who is online in the open channel (presence, live).
 
 import { $, h } from './dom.js';
 import { dialog } from './layout.js';
 import { initials, hue } from '../core/format.js';
+import { icon } from './icons.js';
+import { grouped, channelTitle, dmPeer } from '../core/channels.js';
 
 export function createSidebar(app) {
   const list = $('#channels');
@@ -28,15 +31,24 @@ export function createSidebar(app) {
   }
 
   function render() {
-    list.replaceChildren(...app.channels.map((c) => {
-      const unread = c.name === app.current ? 0 : c.unread || 0;
-      return h('li', h('a', { href: '#/c/' + encodeURIComponent(c.name), dataset: { c: c.name },
-        class: (c.name === app.current ? 'active' : '') + (unread ? ' has-unread' : ''),
-        'aria-current': c.name === app.current ? 'page' : false,
-        onclick: (e) => { e.preventDefault(); open(c.name); } },
-      h('span.hash', '#'), h('span.cname', c.name),
-      unread ? h('span.badge', { 'aria-label': `${unread} unread` }, unread > 99 ? '99+' : String(unread)) : null));
-    }));
+    const g = grouped(app.channels, (id) => app.name(id));
+    list.replaceChildren(...g.channels.map(item));
+    $('#dms').replaceChildren(...(g.dms.length ? g.dms.map(item) : [h('li.muted.empty', 'No direct messages yet')]));
+  }
+
+  function item(c) {
+    const unread = c.name === app.current ? 0 : c.unread || 0;
+    const peer = dmPeer(c);
+    const mark = c.type === 'dm'
+      ? (peer?.startsWith('@') ? h('span.hash', icon('bot', 'agent')) : h('span.avatar.small', { style: { '--h': hue(peer || c.name) },
+        'aria-hidden': 'true' }, initials(channelTitle(c, (id) => app.name(id)))))
+      : c.private ? h('span.hash', icon('lock', 'private')) : h('span.hash', '#');
+    return h('li', h('a', { href: '#/c/' + encodeURIComponent(c.name), dataset: { c: c.name },
+      class: (c.name === app.current ? 'active' : '') + (unread ? ' has-unread' : ''),
+      'aria-current': c.name === app.current ? 'page' : false,
+      onclick: (e) => { e.preventDefault(); open(c.name); } },
+    mark, h('span.cname', channelTitle(c, (id) => app.name(id))),
+    unread ? h('span.badge', { 'aria-label': `${unread} unread` }, unread > 99 ? '99+' : String(unread)) : null));
   }
 
   function open(name) {
@@ -77,6 +89,16 @@ export function createSidebar(app) {
       online.clear();
       (f.online || []).forEach((u) => { online.set(u, true); app.learn(u); });
       renderPresence();
+    } else if (f.type === 'unsubscribed' && f.reason === 'removed') {
+      // Removed from a private channel (or left it on another tab): it goes from the list at once.
+      const name = String(f.stream || '').replace(/^channel:/, '');
+      app.channels = app.channels.filter((c) => c.name !== name);
+      if (name === app.current) {
+        app.emit('toast', `You are no longer a member of #${name}.`);
+        app.current = null;
+        open((app.channels.find((c) => c.name === 'general') || app.channels[0])?.name);
+      }
+      render();
     } else if (f.type === 'message' && f.channel !== app.current) {
       const c = app.channels.find((x) => x.name === f.channel);
       if (c && f.authorId !== app.me.userId) { c.unread = (c.unread || 0) + 1; render(); }
@@ -98,19 +120,50 @@ export function createSidebar(app) {
   $('#new-channel').addEventListener('click', async () => {
     const name = h('input', { required: true, pattern: '[a-z0-9][a-z0-9_\\-]{0,63}', maxlength: 64, placeholder: 'design-review', 'aria-label': 'Channel name' });
     const desc = h('input', { maxlength: 500, placeholder: 'What is it for?', 'aria-label': 'Description' });
+    const priv = h('input', { type: 'checkbox', id: 'new-channel-private' });
+    const members = h('input', { id: 'new-channel-members', placeholder: 'user ids, separated by commas', 'aria-label': 'Members', list: 'known-users' });
     const note = h('p.note', { role: 'alert' });
-    const body = h('div', h('label', 'Name ', name), h('label', 'Description ', desc), note,
-      h('p.hint', 'Lower-case letters, digits, - and _.'));
+    const body = h('div', h('label', 'Name ', name), h('label', 'Description ', desc),
+      h('label.check', priv, ' Private: only members see it'), h('label', 'Members ', members), note,
+      h('p.hint', 'Lower-case letters, digits, - and _.'), knownUsers());
     for (;;) {
       const choice = await dialog('Create a channel', body, [['Create', 'create', 'primary'], ['Cancel', 'cancel']]);
       if (choice !== 'create') return;
       try {
-        await app.api.post('/api/channels', { name: name.value.trim(), description: desc.value.trim() });
+        const invited = members.value.split(/[\s,]+/).map((x) => x.replace(/^@/, '')).filter(Boolean);
+        await app.api.post('/api/channels', priv.checked ? { name: name.value.trim(), description: desc.value.trim(), private: true, members: invited }
+          : { name: name.value.trim(), description: desc.value.trim() });
         await refresh();
         open(name.value.trim());
         return;
       } catch (e) {
         note.textContent = e.code === 'CONFLICT' ? 'That channel exists already.' : e.message;
+      }
+    }
+  });
+  /** A datalist of the people the page knows, for the member and DM fields. */
+  function knownUsers() {
+    return h('datalist', { id: 'known-users' }, [...app.users.values()].filter((u) => u.userId !== app.me.userId)
+      .map((u) => h('option', { value: u.userId }, u.displayName || u.userId)));
+  }
+
+  $('#new-dm').addEventListener('click', async () => {
+    const who = h('input', { id: 'new-dm-with', required: true, maxlength: 65, placeholder: 'a user id, or @code for an agent',
+      'aria-label': 'Who', list: 'known-users' });
+    const note = h('p.note', { role: 'alert' });
+    const agents = (app.agentRoles || []).map((r) => '@' + r).join(', ');
+    const body = h('div', h('label', 'With ', who), note, knownUsers(),
+      h('p.hint', agents ? `A person, or an agent: ${agents}. In a DM with an agent every message is a task for it.` : 'A person or @an-agent.'));
+    for (;;) {
+      const choice = await dialog('Direct message', body, [['Open', 'open', 'primary'], ['Cancel', 'cancel']]);
+      if (choice !== 'open') return;
+      try {
+        const r = await app.api.post('/api/dms', { with: who.value.trim() });
+        await refresh();
+        open(r.channel);
+        return;
+      } catch (e) {
+        note.textContent = e.code === 'NOT_FOUND' ? 'No one by that name has signed in here (or no such agent).' : e.message;
       }
     }
   });

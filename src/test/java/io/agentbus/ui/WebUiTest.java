@@ -280,6 +280,57 @@ class WebUiTest {
   }
 
   @Test
+  void agentsAnswerInTheConversationAndDirectMessagesAndPrivateChannelsWork() throws Exception {
+    TestCluster c = ui.hold(TestCluster.start(Map.of(), Map.of()));
+    UiUser ada = ui.signIn("ada-agents", c.url(0), "Ada", "ada");
+    UiUser bob = ui.signIn("bob-agents", c.url(1), "Bob", "bob");
+    // A mention: on the other node the agent's message shows at once that it is at work, named
+    // with its kind, then its answer grows in place and ends as an ordinary message.
+    ada.say("@code please look at the login form");
+    bob.browser.waitFor("[...document.querySelectorAll('#list .msg.agent')].some(m => m.querySelector('.working'))",
+        "document.getElementById('list').innerText.slice(-600)", 10_000);
+    String working = (String) bob.browser.eval("[...document.querySelectorAll('#list .msg.agent .working')].pop().innerText");
+    assertTrue(working.startsWith("Coder is"), working);
+    assertTrue(((String) bob.browser.eval("document.querySelector('#list .msg.agent .tag').innerText")).contains("scripted"));
+    bob.browser.waitFor("[...document.querySelectorAll('#list .msg.agent')].some(m => !m.querySelector('.working')"
+        + " && m.innerText.includes('please look at the login form'))", "document.getElementById('list').innerText.slice(-600)",
+        20_000);
+    assertTrue((Long) bob.browser.eval("document.querySelectorAll('#list .msg.agent button[aria-label=\"Add a reaction\"]').length") > 0,
+        "the finished answer takes reactions like any message");
+
+    // A DM with an agent, opened from the sidebar: no mention needed.
+    ada.browser.run("document.getElementById('new-dm').click()");
+    ada.browser.waitFor("document.getElementById('new-dm-with')", "document.body.innerText.slice(-300)", 5_000);
+    ada.browser.run("document.getElementById('new-dm-with').value = '@code';"
+        + "document.querySelector('#dialog button[value=open]').click()");
+    ada.browser.waitFor("document.getElementById('channel-name').innerText.trim() === 'code'",
+        "document.getElementById('channel-name').innerText", 10_000);
+    ada.waitOnline();
+    ada.say("write a haiku about queues");
+    ada.browser.waitFor("[...document.querySelectorAll('#list .msg.agent')].some(m => !m.querySelector('.working')"
+        + " && m.innerText.includes('write a haiku about queues'))", "document.getElementById('list').innerText.slice(-600)", 20_000);
+    assertTrue(((String) ada.browser.eval("document.getElementById('dms').innerText")).contains("code"));
+
+    // A private channel with Bob: Carol (signed in on node 0) neither sees it listed nor reads it.
+    ada.browser.run("document.getElementById('new-channel').click()");
+    ada.browser.waitFor("document.getElementById('new-channel-private')", "document.body.innerText.slice(-300)", 5_000);
+    ada.browser.run("const d = document.getElementById('dialog'); d.querySelector('input[aria-label=\"Channel name\"]').value = 'inner';"
+        + "document.getElementById('new-channel-private').checked = true;"
+        + "document.getElementById('new-channel-members').value = 'bob';"
+        + "d.querySelector('button[value=create]').click()");
+    ada.browser.waitFor("document.querySelector('#channels a[data-c=inner] svg.ic-lock')", "document.getElementById('channels').innerHTML", 10_000);
+    ada.waitOnline();
+    ada.say("just between us");
+    UiUser carol = ui.signIn("carol-agents", c.url(0), "Carol", "carol");
+    assertFalse(((String) carol.browser.eval("document.getElementById('channels').innerText")).contains("inner"));
+    assertEquals(404, c.http(0).get("/api/channels/inner/messages", c.token("carol")).status());
+    bob.browser.run("window.dispatchEvent(new Event('focus'))"); // the list refreshes on focus
+    bob.browser.waitFor("document.querySelector('#channels a[data-c=inner]')", "document.getElementById('channels').innerText", 10_000);
+    bob.browser.run("document.querySelector('#channels a[data-c=inner]').click()");
+    bob.waitForText("just between us");
+  }
+
+  @Test
   void aChannelOfAHundredThousandMessagesOpensInUnderASecondAndStaysBounded() throws Exception {
     TestCluster c = ui.hold(TestCluster.start(Map.of()));
     LongChannel.create(c, "long", 100_000);
