@@ -33,16 +33,32 @@ export function createAdmin(app) {
       cluster.replaceChildren(h('p.muted', 'Asking every node…'));
       try {
         const r = await app.api.get('/admin/cluster');
-        cluster.replaceChildren(h('p', `Answered by ${r.nodeId} · ${r.members.length} member${r.members.length === 1 ? '' : 's'}`), h('div.table-wrap', h('table',
-          h('thead', h('tr', ['Node', 'Address', 'HTTP', 'Verticles', '/ws', 'SockJS', 'Streams', 'Up', 'Version'].map((x) => h('th', x)))),
+        // Nodes that play the agents differently (a model here, scripted there) or run other templates are flagged:
+        // a workflow taken over between them would behave differently.
+        const differ = [r.agentKindsAgree === false ? 'agent kinds' : null, r.templatesAgree === false ? 'workflow templates' : null].filter(Boolean);
+        cluster.replaceChildren(h('p', `Answered by ${r.nodeId} · ${r.members.length} member${r.members.length === 1 ? '' : 's'}`),
+          differ.length ? h('p.error.differ', { role: 'alert' }, `The nodes differ in their ${differ.join(' and ')}: see the flagged rows.`) : null,
+          h('div.table-wrap', h('table',
+          h('thead', h('tr', ['Node', 'Address', 'HTTP', 'Verticles', 'Agents', '/ws', 'SockJS', 'Streams', 'Up', 'Version'].map((x) => h('th', x)))),
           h('tbody', r.members.map((m) => h('tr', { class: m.reachable === false ? 'unreachable' : '' },
             h('td', m.nodeId + (m.nodeId === r.nodeId ? ' (this)' : '') + (m.reachable === false ? ' — unreachable' : '')),
             h('td', m.address ?? ''), h('td', m.httpPort ?? ''), h('td', (m.verticles || []).join(', ')),
+            h('td', { class: m.agentKindsMatch === false || m.templatesMatch === false ? 'flag' : '',
+              title: m.agentKinds || '' }, kindsText(m.agentKinds) + (m.agentKindsMatch === false ? ' — differs' : '')
+              + (m.templatesMatch === false ? ' (other templates)' : '')),
             h('td', m.connections?.ws ?? ''), h('td', m.connections?.sockjs ?? ''), h('td', m.followedStreams ?? ''),
             h('td', m.uptimeSeconds !== undefined ? duration(m.uptimeSeconds * 1000) : ''), h('td', m.version ?? '')))))));
       } catch (e) {
         cluster.replaceChildren(h('p.error', `The cluster view failed: ${e.message}`));
       }
+    }
+
+    /** "code: openai, qa: scripted" → "openai 3 · scripted 2": what kinds play the roles, at a glance. */
+    function kindsText(kinds) {
+      if (!kinds) return '';
+      const counts = {};
+      kinds.split(',').forEach((pair) => { const k = pair.split('=')[1]; counts[k] = (counts[k] || 0) + 1; });
+      return Object.entries(counts).map(([k, n]) => `${k === 'openai' ? 'model' : k} ${n}`).join(' · ');
     }
 
     async function loadAudit(more = false) {

@@ -15,7 +15,9 @@ import java.util.Map;
  * {@code GET /admin/cluster}: every member's {@link NodeInfo}, asked over the bus at once with a
  * deadline, so the view is answered within {@link #ASK_MS} plus a little whatever a member does: a
  * member that is slow, frozen or gone is listed with {@code reachable: false}. Members whose
- * workflow templates differ from the most common ones are marked {@code templatesMatch: false}.
+ * workflow templates differ from the most common ones are marked {@code templatesMatch: false}, and
+ * those whose agents are played by other kinds (a model on one node, scripted on another)
+ * {@code agentKindsMatch: false}: the same step would behave differently after a takeover.
  */
 final class ClusterView {
 
@@ -31,23 +33,35 @@ final class ClusterView {
     }
     return Future.join(asks).transform(x -> {
       JsonArray members = new JsonArray();
-      Map<String, Integer> hashes = new HashMap<>();
       for (Future<JsonObject> f : asks) {
-        JsonObject m = f.result();
-        members.add(m);
-        if (m.getString("templatesHash") != null) {
-          hashes.merge(m.getString("templatesHash"), 1, Integer::sum);
-        }
+        members.add(f.result());
       }
-      String common = hashes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
-      for (Object o : members) {
-        JsonObject m = (JsonObject) o;
-        String h = m.getString("templatesHash");
-        m.put("templatesMatch", h == null ? null : h.equals(common));
-      }
+      String common = mark(members, "templatesHash", "templatesMatch");
+      String kinds = mark(members, "agentKinds", "agentKindsMatch");
       return Future.succeededFuture(new JsonObject().put("nodeId", ClusterMembers.nodeId(vertx))
-          .put("members", members).put("templatesHash", common).put("templatesAgree", hashes.size() <= 1));
+          .put("members", members).put("templatesHash", common).put("templatesAgree", agree(members, "templatesHash"))
+          .put("agentKinds", kinds).put("agentKindsAgree", agree(members, "agentKinds")));
     });
   }
 
+  /** Marks each member whose {@code field} differs from the most common value ({@code flag}: false); answers that value. */
+  private static String mark(JsonArray members, String field, String flag) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (Object o : members) {
+      String v = ((JsonObject) o).getString(field);
+      if (v != null) {
+        counts.merge(v, 1, Integer::sum);
+      }
+    }
+    String common = counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+    for (Object o : members) {
+      JsonObject m = (JsonObject) o;
+      m.put(flag, m.getString(field) == null ? null : m.getString(field).equals(common));
+    }
+    return common;
+  }
+
+  private static boolean agree(JsonArray members, String field) {
+    return members.stream().map(o -> ((JsonObject) o).getString(field)).filter(java.util.Objects::nonNull).distinct().count() <= 1;
+  }
 }

@@ -49,7 +49,8 @@ public final class NodeInfo {
               .put("sockjs", metrics.bridgeSockets.get()))
           .put("followedStreams", hub.followedStreams())
           .put("uptimeSeconds", (System.currentTimeMillis() - started) / 1000).put("version", VERSION)
-          .put("templatesHash", parts.state().templatesHash()).put("reachable", true));
+          .put("templatesHash", parts.state().templatesHash()).put("agentKinds", parts.state().agentKinds())
+          .put("reachable", true));
     }).completion();
   }
 

@@ -13,6 +13,17 @@ public final class NodeState {
   /** The hash of the orchestrator's workflow templates once loaded (the cluster view compares them). */
   private volatile String templatesHash;
 
+  /** How this node's orchestrator plays each role ({@code code=openai,…}); the cluster view flags nodes that differ. */
+  private volatile String agentKinds;
+
+  public String agentKinds() {
+    return agentKinds;
+  }
+
+  public void agentKinds(String kinds) {
+    agentKinds = kinds;
+  }
+
   public String templatesHash() {
     return templatesHash;
   }

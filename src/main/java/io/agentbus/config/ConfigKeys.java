@@ -111,7 +111,8 @@ public final class ConfigKeys {
   public static final Key WORKFLOWS_FILE = key("orchestrator.workflowsFile", "AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE",
       "conf/workflows.json", "workflow templates and the agent of each role; the copy built into the jar when the file is absent");
   public static final Key AGENT_KINDS = key("orchestrator.agentKinds", "AGENTBUS_ORCHESTRATOR_AGENT_KINDS", "",
-      "role=kind pairs overriding the workflows file, e.g. code=worker,qa=openai (kinds: scripted, worker, openai)");
+      "role=kind pairs overriding the workflows file, e.g. code=worker,qa=openai (kinds: scripted, worker, openai); "
+          + "*=openai plays every scripted role by the model, the default when openai.apiKey is set and this is empty");
   public static final Key LEASE_SECONDS = key("orchestrator.leaseSeconds", "AGENTBUS_ORCHESTRATOR_LEASE_SECONDS", 4,
       "how long a workflow's owner holds it without renewing (renewed every third of it); a survivor takes it over after");
   public static final Key EVENTS_KEPT_SECONDS = key("orchestrator.eventsKeptSeconds",

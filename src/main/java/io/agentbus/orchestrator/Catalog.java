@@ -57,14 +57,21 @@ public final class Catalog {
         throw bad("agents", "role '" + role + "' must match " + ROLE.pattern());
       }
       JsonObject s = a.getJsonObject(role);
-      String kind = kindOverrides.getOrDefault(role, s.getString("kind", "scripted"));
+      String fileKind = s.getString("kind", "scripted");
+      // "*=kind" plays every scripted role so (a model key alone turns the demo team into models).
+      String kind = kindOverrides.getOrDefault(role, "scripted".equals(fileKind) && kindOverrides.containsKey(EVERY)
+          ? kindOverrides.get(EVERY) : fileKind);
       if (!KINDS.contains(kind)) {
         throw bad("agents." + role, "kind '" + kind + "' is not one of " + KINDS);
       }
       agents.put(role, new AgentSpec(role, kind, s.getString("name", capitalise(role)), s));
     }
     for (String role : kindOverrides.keySet()) {
-      if (!agents.containsKey(role)) {
+      if (EVERY.equals(role)) {
+        if (!KINDS.contains(kindOverrides.get(role))) {
+          throw bad("orchestrator.agentKinds", "'*=" + kindOverrides.get(role) + "' is not *=kind");
+        }
+      } else if (!agents.containsKey(role)) {
         if (!ROLE.matcher(role).matches() || !KINDS.contains(kindOverrides.get(role))) {
           throw bad("orchestrator.agentKinds", "'" + role + "=" + kindOverrides.get(role) + "' is not role=kind");
         }
@@ -100,7 +107,16 @@ public final class Catalog {
     }
   }
 
-  /** Parses a kinds override list: {@code code=worker,qa=openai}. */
+  /** In a kinds override list, the role that stands for every scripted role of the file. */
+  static final String EVERY = "*";
+
+  /** Every role and how it is played, sorted: {@code code=openai,design=scripted} (the cluster view compares them). */
+  public String kindsSummary() {
+    return agents.values().stream().sorted(java.util.Comparator.comparing(AgentSpec::role))
+        .map(s -> s.role() + "=" + s.kind()).collect(java.util.stream.Collectors.joining(","));
+  }
+
+  /** Parses a kinds override list: {@code code=worker,qa=openai}; {@code *=openai} for every scripted role. */
   public static Map<String, String> parseKinds(String list) {
     Map<String, String> m = new LinkedHashMap<>();
     for (String pair : list.split(",")) {

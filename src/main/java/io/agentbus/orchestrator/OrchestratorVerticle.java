@@ -85,12 +85,15 @@ public final class OrchestratorVerticle extends VerticleBase {
     WorkflowEvents emitter = new WorkflowEvents(new StreamWriter(vertx, streams, interest, parts.metrics()));
     agentKinds = new Agents(vertx, instanceId, openAiDefaults);
     String file = oc.workflowsFile();
-    String kinds = oc.agentKinds();
+    // One variable pair makes a real team: with a model key (and base URL) and no kinds of its own,
+    // every scripted role of the workflows file is played by the model (docs/workflows.md).
+    String kinds = oc.agentKinds().isBlank() && !oc.openaiApiKey().isBlank() ? Catalog.EVERY + "=openai" : oc.agentKinds();
     Sessions sessions = new Sessions(pool);
     AguiRuns aguiRuns = new AguiRuns(pool);
     return vertx.executeBlocking(() -> new Catalog(Catalog.readFile(file), Catalog.parseKinds(kinds)))
         .compose(c -> {
           catalog = c;
+          parts.state().agentKinds(c.kindsSummary());
           agents = new RoleAgents(c, agentKinds);
           try {
             agents.makeAll();

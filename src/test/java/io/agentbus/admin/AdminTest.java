@@ -157,12 +157,13 @@ class AdminTest extends TwoNodeClusterTest {
       JsonObject m = (JsonObject) o;
       assertTrue(m.getBoolean("reachable"), m.encode());
       for (String f : List.of("nodeId", "address", "httpPort", "verticles", "connections", "followedStreams",
-          "uptimeSeconds", "version", "templatesHash")) {
+          "uptimeSeconds", "version", "templatesHash", "agentKinds")) {
         assertNotNull(m.getValue(f), f + " in " + m.encode());
       }
       assertTrue(m.getBoolean("templatesMatch"));
     }
     assertTrue(view.getBoolean("templatesAgree"));
+    assertTrue(view.getBoolean("agentKindsAgree"), view.encode());
     assertEquals(cluster.node(1).nodeId(), view.getString("nodeId"));
   }
 

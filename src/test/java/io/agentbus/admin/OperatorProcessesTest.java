@@ -160,12 +160,14 @@ class OperatorProcessesTest {
   }
 
   @Test
-  void aFrozenMemberIsUnreachableInTheViewAndDifferentTemplatesAreReported() throws Exception {
+  void aFrozenMemberIsUnreachableInTheViewAndDifferentTemplatesAndAgentKindsAreReported() throws Exception {
     String other = Path.of(OperatorProcessesTest.class.getResource("/workflows-chaos.json").toURI()).toString();
     try (NodeProcesses nodes = new NodeProcesses(db, Map.of("AGENTBUS_ADMIN_TOKEN", ADMIN))) {
       NodeProc a = nodes.start(0);
       NodeProcesses.awaitUp(a, 1, 90_000);
-      NodeProc b = nodes.start(1, "256m", Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", other));
+      // b has other templates, and a model key: its scripted roles are played by the model.
+      NodeProc b = nodes.start(1, "256m", Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", other,
+          "AGENTBUS_OPENAI_API_KEY", "sk-test-not-used"));
       NodeProcesses.awaitUp(b, 2, 90_000);
       long deadline = System.currentTimeMillis() + 10_000;
       while (!b.logText().contains("differ from node") && System.currentTimeMillis() < deadline) {
@@ -174,6 +176,11 @@ class OperatorProcessesTest {
       assertTrue(b.logText().contains("differ from node"), "no warning in the log of the node with other templates");
       JsonObject view = nodes.http(a).request("GET", "/admin/cluster", null, "Authorization", "Bearer " + ADMIN).json();
       assertFalse(view.getBoolean("templatesAgree"), view.encode());
+      assertFalse(view.getBoolean("agentKindsAgree"), view.encode());
+      JsonObject bView = view.getJsonArray("members").stream().map(JsonObject.class::cast)
+          .filter(m -> !view.getString("nodeId").equals(m.getString("nodeId"))).findFirst().orElseThrow();
+      assertTrue(bView.getString("agentKinds").contains("=openai") && !bView.getString("agentKinds").contains("=scripted"),
+          bView.encode());
 
       b.signal("STOP");
       try {
