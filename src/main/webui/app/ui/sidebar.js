@@ -1,4 +1,4 @@
-// The channel list (with unread badges, refreshed every 20 s and on focus): channels, public and
+// The channel list (with unread badges, live: refreshed on channels_changed, on focus, and every minute): channels, public and
 // private, then direct messages with people and agents; creating a channel (private ones with
 // members), opening a DM, and who is online in the open channel (presence, live).
 
@@ -24,11 +24,30 @@ export function createSidebar(app) {
         open(app.channels.find((c) => c.name === wanted) ? wanted : (app.channels.find((c) => c.name === 'general') || app.channels[0])?.name);
       }
     } catch (e) {
-      list.replaceChildren(h('li.error', `Channels could not be loaded: ${e.message} `,
-        h('button.link', { type: 'button', onclick: refresh }, 'Retry')));
+      // The last list stays (marked stale) when there is one: an outage is no reason to lose it.
+      if (!app.channels.length) {
+        list.replaceChildren(h('li.error', `Channels could not be loaded: ${e.message} `,
+          h('button.link', { type: 'button', onclick: refresh }, 'Retry')));
+      }
       if (e.transient) setTimeout(refresh, 3000);
     }
   }
+
+  /**
+   * Offline, what the page shows is what it last knew: the lists stay, marked stale with the time,
+   * and nobody is shown as online (presence is only ever live).
+   */
+  let staleSince = null;
+  app.on('conn', ({ state }) => {
+    const offline = state !== 'online';
+    if (offline && !staleSince) staleSince = new Date();
+    if (!offline) staleSince = null;
+    $('#sidebar').classList.toggle('stale', offline);
+    const note = $('#stale-note');
+    note.hidden = !offline;
+    if (offline) note.textContent = `Offline — as of ${staleSince.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+    if (offline) { online.clear(); renderPresence(); }
+  });
 
   function render() {
     const g = grouped(app.channels, (id) => app.name(id));
@@ -82,6 +101,7 @@ export function createSidebar(app) {
     $('#presence').replaceChildren(...ids.map((id) => h('li', h('span.avatar.small', { style: { '--h': hue(id) }, 'aria-hidden': 'true' },
       initials(app.name(id))), h('span', app.name(id)), id === app.me.userId ? h('span.muted', ' (you)') : null)));
     $('#online-count').textContent = ids.length ? `${ids.length} online` : '';
+    $('#presence-empty').hidden = ids.length > 0 || !staleSince;
   }
 
   app.on('frame', (f) => {
@@ -89,6 +109,8 @@ export function createSidebar(app) {
       online.clear();
       (f.online || []).forEach((u) => { online.set(u, true); app.learn(u); });
       renderPresence();
+    } else if (f.type === 'channels_changed') {
+      refreshSoon(); // a channel created, or this user added to one, anywhere in the cluster
     } else if (f.type === 'unsubscribed' && f.reason === 'removed') {
       // Removed from a private channel (or left it on another tab): it goes from the list at once.
       const name = String(f.stream || '').replace(/^channel:/, '');
@@ -114,7 +136,11 @@ export function createSidebar(app) {
     const next = app.channels[(i + d + app.channels.length) % app.channels.length];
     if (next) open(next.name);
   });
-  setInterval(refresh, 20_000);
+  let soon = null;
+  function refreshSoon() {
+    if (!soon) soon = setTimeout(() => { soon = null; refresh(); }, 100);
+  }
+  setInterval(refresh, 60_000); // a fallback: changes arrive as channels_changed
   addEventListener('focus', refresh);
 
   $('#new-channel').addEventListener('click', async () => {

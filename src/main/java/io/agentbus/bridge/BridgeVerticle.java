@@ -138,6 +138,12 @@ public final class BridgeVerticle extends VerticleBase {
       sockJs.revoke(stream, user);
       sse.revoke(stream, user);
     });
+    // A channel list changed (created, a member added): the users concerned refresh theirs.
+    vertx.eventBus().<JsonObject>consumer(io.agentbus.bus.Addresses.CHANNELS_CHANGED, m -> {
+      io.vertx.core.json.JsonArray users = m.body().getJsonArray("users");
+      wsEndpoint.toUsers(users == null ? null : new java.util.HashSet<>(users.getList()),
+          new JsonObject().put("type", "channels_changed").put("channel", m.body().getString("channel")));
+    });
     // Approvers' inboxes: one cluster consumer per bridge, fanned out to its own connections.
     vertx.eventBus().<JsonObject>consumer(io.agentbus.bus.Addresses.APPROVALS_INBOX, m -> {
       io.agentbus.stream.Frame f = new io.agentbus.stream.Frame(m.body().encode());

@@ -125,6 +125,12 @@ public final class Addresses {
    * {@code unsubscribed {stream, reason: "removed"}}) and nothing more of it.
    */
   public static final String CHANNEL_MEMBER_REMOVED = "internal.channels.member-removed";
+  /**
+   * Published cluster-wide when the channel list changes for some users {channel, users} (users
+   * null: everyone — a public channel was created): every bridge tells those users' /ws
+   * connections {@code channels_changed {channel}}, so lists refresh within a second everywhere.
+   */
+  public static final String CHANNELS_CHANGED = "internal.channels.changed";
   /** Orchestrator: whether an agent role can be given tasks now {role} → {served}. */
   public static final String AGENT_ROLE_SERVED = "internal.orchestrator.role-served";
 

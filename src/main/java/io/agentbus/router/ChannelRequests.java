@@ -126,6 +126,7 @@ final class ChannelRequests {
         })))
         .map(c -> {
           channels.remember(c);
+          memberships.changed(name, c.isPublic() ? null : members);
           JsonObject j = c.toJson().put("lastSeq", 0L);
           return c.isPublic() ? j : j.put("members", new JsonArray(members));
         });

@@ -70,7 +70,12 @@ final class Memberships {
     return manageable(name, who)
         .compose(c -> requireKnown(List.of(user)))
         .compose(v -> pool.preparedQuery(RouterQueries.ADD_MEMBER).execute(Tuple.of(name, user, who.userId())))
-        .map(rows -> new JsonObject().put("channel", name).put("userId", user).put("added", rows.rowCount() > 0));
+        .map(rows -> {
+          if (rows.rowCount() > 0) {
+            changed(name, List.of(user));
+          }
+          return new JsonObject().put("channel", name).put("userId", user).put("added", rows.rowCount() > 0);
+        });
   }
 
   /** {channel, userId}: removes a member (any member may remove themselves: that is leaving). */
@@ -142,7 +147,16 @@ final class Memberships {
                 .addValue(agent ? other : null))
             .compose(x -> conn.preparedQuery(RouterQueries.ADD_MEMBER)
                 .executeBatch(members.stream().map(m -> Tuple.of(name, m, who.userId())).toList()))))
-        .map(x -> new JsonObject().put("channel", name).put("type", "dm").put("with", with));
+        .map(x -> {
+          changed(name, members);
+          return new JsonObject().put("channel", name).put("type", "dm").put("with", with);
+        });
+  }
+
+  /** Tells {@code users}' pages (null: everyone's) that their channel list changed ({@link Addresses#CHANNELS_CHANGED}). */
+  void changed(String channel, List<String> users) {
+    vertx.eventBus().publish(Addresses.CHANNELS_CHANGED, new JsonObject().put("channel", channel)
+        .put("users", users == null ? null : new JsonArray(users)));
   }
 
   /** A DM's name from who is in it (sorted for two users): stable, and no user id leaks into it. */

@@ -165,6 +165,22 @@ class PrivateChannelsTest extends TwoNodeClusterTest {
   }
 
   @Test
+  void channelListsChangeLiveForThoseConcernedOnEveryNode() {
+    try (WsClient b = WsClient.authed(cluster, 1, bob, null); WsClient c = WsClient.authed(cluster, 0, carol, null)) {
+      String room = name();
+      assertEquals(201, create(room, alice, "bob").status());
+      JsonObject told = b.next(f -> "channels_changed".equals(f.getString("type")), "channels_changed for bob");
+      assertEquals(room, told.getString("channel"));
+      assertTrue(c.drain(500).stream().noneMatch(f -> "channels_changed".equals(f.getString("type"))),
+          "carol is not told of a private channel she is not in");
+      String open = name();
+      assertEquals(201, cluster.http(0).post("/api/channels", new JsonObject().put("name", open).encode(), alice).status());
+      assertEquals(open, c.next(f -> "channels_changed".equals(f.getString("type")), "a public channel, for everyone")
+          .getString("channel"));
+    }
+  }
+
+  @Test
   void aDirectMessageIsOneChannelFromEitherSideAndRefusalsCreateNothing() {
     int before = listed(0, alice).size();
     assertEquals(400, cluster.http(0).post("/api/dms", "{\"with\":\"alice\"}", alice).status(), "with yourself");

@@ -16,6 +16,9 @@ public final class TcpProxy implements AutoCloseable {
   private final NetServer server;
   private final NetClient client;
   private final List<Integer> backends;
+  private final java.util.Set<NetSocket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean down;
 
   private TcpProxy(Vertx vertx, List<Integer> backends) {
     this.backends = backends;
@@ -34,8 +37,30 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   private void accept(NetSocket in) {
+    accepted.incrementAndGet();
+    if (down) {
+      in.close(); // the network is out: connections are refused at once
+      return;
+    }
     in.pause();
+    open.add(in);
+    in.closeHandler(v -> open.remove(in));
     connect(in, 0);
+  }
+
+  /** Cuts every client off (their connections close) and refuses new ones until {@link #up}: a network outage. */
+  public void down() {
+    down = true;
+    open.forEach(NetSocket::close);
+  }
+
+  public void up() {
+    down = false;
+  }
+
+  /** Connections clients have tried so far (refused ones included). */
+  public int attempts() {
+    return accepted.get();
   }
 
   private void connect(NetSocket in, int i) {

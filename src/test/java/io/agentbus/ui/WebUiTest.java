@@ -206,6 +206,39 @@ class WebUiTest {
   }
 
   @Test
+  void offlineThePageKeepsWhatItKnewMarkedStaleShowsNobodyOnlineAndRetryNowRetries() throws Exception {
+    TestCluster c = ui.hold(TestCluster.start(Map.of()));
+    TcpProxy net = ui.hold(TcpProxy.start(c.clientVertx(), c.port(0)));
+    UiUser ada = ui.signIn("ada-offline", "http://127.0.0.1:" + net.port() + "/", "Ada", "ada");
+    ada.say("said while online");
+    ada.waitForText("said while online");
+    ada.browser.waitFor("document.querySelectorAll('#presence li').length === 1", "document.getElementById('presence').innerText", 10_000);
+    net.down();
+    ada.browser.waitFor("document.getElementById('conn').dataset.state === 'reconnecting'"
+        + " && [...document.querySelectorAll('#conn button')].some(b => b.innerText === 'Retry now')",
+        "document.getElementById('conn').innerText", 10_000);
+    // What the page knew stays, marked stale; presence is not shown as live.
+    assertTrue((Boolean) ada.browser.eval("document.getElementById('sidebar').classList.contains('stale')"));
+    assertTrue(((String) ada.browser.eval("document.getElementById('stale-note').innerText")).startsWith("Offline — as of"));
+    assertTrue((Boolean) ada.browser.eval("!!document.querySelector('#channels a[data-c=general]')"), "the channel list stays");
+    assertTrue(ada.listText().contains("said while online"), "the conversation stays");
+    assertEquals(0L, ada.browser.eval("document.querySelectorAll('#presence li').length"));
+    assertTrue((Boolean) ada.browser.eval("!document.getElementById('presence-empty').hidden"));
+    // Retry now tries at once (not at the timer's time), and once the network is back the page is online.
+    int before = net.attempts();
+    ada.browser.run("[...document.querySelectorAll('#conn button')].find(b => b.innerText === 'Retry now').click()");
+    long t0 = System.currentTimeMillis();
+    while (net.attempts() == before && System.currentTimeMillis() - t0 < 300) {
+      Thread.sleep(20);
+    }
+    assertTrue(net.attempts() > before, "Retry now made an attempt at once");
+    net.up();
+    ada.waitOnline();
+    assertFalse((Boolean) ada.browser.eval("document.getElementById('sidebar').classList.contains('stale')"));
+    ada.browser.waitFor("document.querySelectorAll('#presence li').length === 1", "document.getElementById('presence').innerText", 10_000);
+  }
+
+  @Test
   void storedScriptsStayInert() throws Exception {
     TestCluster c = ui.hold(TestCluster.start(Map.of()));
     UiUser ada = ui.signIn("ada-xss", c.url(0), "Ada <img src=x onerror=window.__xss=9>", "ada");

@@ -47,6 +47,15 @@ public final class WsEndpoint {
     new ArrayList<>(connections).forEach(c -> c.toApprovers(frame));
   }
 
+  /** An ephemeral notice to the connections of {@code users} (null: every signed-in connection). */
+  public void toUsers(java.util.Set<Object> users, io.vertx.core.json.JsonObject frame) {
+    for (WsConnection c : new ArrayList<>(connections)) {
+      if (c.principal != null && (users == null || users.contains(c.principal.userId()))) {
+        c.send(frame.copy());
+      }
+    }
+  }
+
   /** {@code userId} is no longer in the channel {@code stream}: their connections stop following it. */
   public void revoke(String stream, String userId) {
     for (WsConnection c : new ArrayList<>(connections)) {
