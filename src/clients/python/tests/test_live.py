@@ -149,13 +149,18 @@ async def test_a_worker_serves_a_role_no_node_was_configured_for(nodes):
             sub = c.subscribe(channel=ch)
             await asyncio.sleep(0.3)
             await c.post(ch, "@scribe the meeting moved to 3pm")
-            answer = None
-            while answer is None:
+            # The answer is in the channel at once, "streaming", then grows (PROTOCOL §7.1): each
+            # message_updated has the whole text so far, the last one is "complete".
+            answer, texts = None, []
+            while not texts or texts[-1][1] == "streaming":
                 e = await sub.next(15)
                 if e.get("type") == "message" and e.get("authorId") == "scribe":
                     answer = e
-            assert answer["authorType"] == "agent"
-            assert answer["content"] == "noted: @scribe the meeting moved to 3pm"
+                elif answer and e.get("type") == "message_updated" and e.get("messageId") == answer["messageId"]:
+                    texts.append((e["content"], e["status"]))
+            assert answer["authorType"] == "agent" and answer["status"] == "streaming"
+            assert texts[-1] == ("noted: @scribe the meeting moved to 3pm", "complete")
+            assert all(b.startswith(a) for (a, _), (b, _) in zip(texts, texts[1:])), texts
 
             result = await c.post(ch, '/assign scribe "tidy the notes"')
             assert result["type"] == "command_result" and result.get("ok", True), result
