@@ -48,7 +48,8 @@ public final class Migrator {
       "V12__lease_epoch.sql",
       "V13__idempotency_fingerprint.sql",
       "V14__agui_runs.sql", "V15__workflow_events_kept.sql",
-      "V16__message_status.sql", "V17__private_channels.sql");
+      "V16__message_status.sql", "V17__private_channels.sql",
+      "V18__agent_durations.sql");
 
   private Migrator() {}
 

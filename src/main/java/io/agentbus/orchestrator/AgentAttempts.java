@@ -84,6 +84,7 @@ final class AgentAttempts {
     log.emit("agent_started", new JsonObject().put("agentRole", a.role()).put("agentName", env.agentNames().apply(a.role()))
         .put("position", position).put("totalAgents", totalAgents).put("attempt", attempt)
         .put("estimatedCompletionTime", Instant.ofEpochMilli(t0 + (long) (a.estimatedTime() * 60_000)).toString())
+        .put("expectedMs", env.durations().expectedMs(a.role())).put("agentKind", env.agentKinds().apply(a.role()))
         .put("inputs", new JsonObject().put("content", content).put("attachments", Attachments.withoutText(task.attachments()))
             .put("previousOutputs", state.outputNames()).put("feedback", feedback)))
         .onComplete(ar -> {
@@ -136,6 +137,7 @@ final class AgentAttempts {
           emitProgress(a.role(), 1.0, "Done", null, null);
         }
         state.complete(position, a.role(), r.outputs(), r.qualityScore(), r.cost());
+        env.durations().record(a.role(), System.currentTimeMillis() - t0);
         log.emit("agent_completed", new JsonObject().put("agentRole", a.role()).put("position", position)
             .put("duration", System.currentTimeMillis() - t0).put("outputs", r.outputs())
             .put("qualityScore", r.qualityScore()).put("cost", r.cost()).put("nextAgent", nextAgent.get()))

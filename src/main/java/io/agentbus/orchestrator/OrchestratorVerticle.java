@@ -100,11 +100,14 @@ public final class OrchestratorVerticle extends VerticleBase {
           } catch (IllegalArgumentException e) {
             return Future.failedFuture(e);
           }
-          RunEnv env = new RunEnv(vertx, store, emitter, agents::of, agents::name, instanceId, gates,
-              parts.metrics());
+          Durations durations = new Durations(pool, agents::kind);
+          durations.start(vertx);
+          RunEnv env = new RunEnv(vertx, store, emitter, agents::of, agents::name, agents::kind, instanceId, gates,
+              durations, parts.metrics());
           runs = new Runs(vertx, store, emitter, sessions, gates, env, leaseSeconds);
           WorkflowCommands commands = new WorkflowCommands(runs, new SessionCommands(runs, sessions, store), store, c,
-              agents::served, maxContent);
+              agents::served, maxContent, card -> vertx.eventBus().request(Addresses.ROUTER_POST, card, Requests.control())
+                  .onFailure(e -> LOG.warn("a run's card could not be posted in {}: {}", card.getString("channel"), e.getMessage())));
           Mentioned mentioned = new Mentioned(vertx, c, agents);
           vertx.setPeriodic(leaseSeconds * 1000L / 3, id -> runs.renewLeases());
           vertx.setPeriodic(LAPSE_CHECK_MS, id -> runs.stopLapsed());
@@ -237,14 +240,11 @@ public final class OrchestratorVerticle extends VerticleBase {
       if (row == null) {
         return Future.failedFuture(AppException.notFound("no workflow '" + id + "'"));
       }
-      if (!mayRead(who, row)) {
-        return Future.failedFuture(AppException.forbidden("workflow '" + id + "' belongs to another user"));
-      }
-      return streams.after(StreamName.workflow(id), 0, Long.MAX_VALUE, MAX_EVENTS).map(events -> {
+      return allowed(who, row, id).compose(ok -> streams.after(StreamName.workflow(id), 0, Long.MAX_VALUE, MAX_EVENTS).map(events -> {
         JsonArray list = new JsonArray();
         events.forEach(e -> list.add(new JsonObject(e.frame())));
         return row.put("events", list);
-      });
+      }));
     });
   }
 
@@ -255,14 +255,30 @@ public final class OrchestratorVerticle extends VerticleBase {
         .map(statuses -> new JsonObject().put("statuses", statuses));
   }
 
-  /** May the caller read {workflowId} (its events, its stream)? Answers {} or fails NOT_FOUND / FORBIDDEN. */
+  /**
+   * May the caller read {workflowId} (its events, its stream)? Answers {} or fails NOT_FOUND /
+   * FORBIDDEN. A run started from a channel is shown there as a card, so whoever may read that
+   * channel may follow it too (asked of the router, which owns channel rights).
+   */
   private Future<JsonObject> readCheck(Message<Object> msg) {
     Principal who = Principal.of(msg);
     String id = Json.requireId(Services.body(msg), "workflowId");
-    return store.get(id).compose(row -> row == null
-        ? Future.failedFuture(AppException.notFound("no workflow '" + id + "'"))
-        : mayRead(who, row) ? Future.succeededFuture(new JsonObject())
-        : Future.failedFuture(AppException.forbidden("workflow '" + id + "' belongs to another user")));
+    return store.get(id).compose(row -> row == null ? Future.failedFuture(AppException.notFound("no workflow '" + id + "'"))
+        : allowed(who, row, id).map(ok -> new JsonObject()));
+  }
+
+  /** {@link #mayRead}, or a reader of the channel the run was started from. */
+  private Future<Void> allowed(Principal who, JsonObject row, String id) {
+    if (mayRead(who, row)) {
+      return Future.succeededFuture();
+    }
+    JsonObject input = row.getValue("input") instanceof JsonObject i ? i : new JsonObject();
+    AppException refused = AppException.forbidden("workflow '" + id + "' belongs to another user");
+    if (!(input.getValue("channel") instanceof String channel)) {
+      return Future.failedFuture(refused);
+    }
+    return vertx.eventBus().request(Addresses.SUBSCRIBE_CHECK, new JsonObject().put("stream", StreamName.channel(channel)),
+        Requests.as(who)).<Void>mapEmpty().recover(e -> Future.failedFuture(refused));
   }
 
   /** The owner, approvers and admins may see a workflow (PROTOCOL §4, agentbus.workflow.*). */

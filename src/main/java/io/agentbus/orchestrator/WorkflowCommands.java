@@ -28,9 +28,13 @@ final class WorkflowCommands {
   /** Whether a role can be given a task now: the file's, or one a worker serves ({@link RoleAgents#served}). */
   private final java.util.function.Function<String, Future<Boolean>> served;
   private final int maxContent;
+  /** Posts a message through the router ({@link #card}). */
+  private final java.util.function.Consumer<JsonObject> post;
 
   WorkflowCommands(Workflows workflows, SessionCommands session, WorkflowStore store, Catalog catalog,
-      java.util.function.Function<String, Future<Boolean>> served, int maxContent) {
+      java.util.function.Function<String, Future<Boolean>> served, int maxContent,
+      java.util.function.Consumer<JsonObject> post) {
+    this.post = post;
     this.workflows = workflows;
     this.session = session;
     this.store = store;
@@ -59,8 +63,8 @@ final class WorkflowCommands {
       case RESUME -> workflows.act(who, args.isEmpty() ? null : args, "resume").map(r -> ok(command,
           r.getBoolean("success") ? "Workflow " + r.getString("workflowId") + " continues"
               : "Workflow " + r.getString("workflowId") + " is not paused (" + r.getString("status") + ")", r));
-      case ASSIGN -> assign(who, args, Json.optStringArray(in, "attachments", 20, 64));
-      case PARALLEL -> parallel(who, args, Json.optStringArray(in, "attachments", 20, 64));
+      case ASSIGN -> assign(who, args, Json.optStringArray(in, "attachments", 20, 64), in.getString("channel"));
+      case PARALLEL -> parallel(who, args, Json.optStringArray(in, "attachments", 20, 64), in.getString("channel"));
       case MODE -> session.mode(who, requireSession(who), args);
       case EPIC -> session.epic(who, requireSession(who), args);
       case SPRINT -> session.sprint(who, requireSession(who), args);
@@ -89,10 +93,7 @@ final class WorkflowCommands {
       JsonArray data = new JsonArray();
       for (Object x : list) {
         JsonObject w = (JsonObject) x;
-        sb.append(sb.length() == 0 ? "" : "\n").append(w.getString("workflowId")).append("  ")
-            .append(w.getString("name")).append("  ").append(w.getString("status")).append("  step ")
-            .append(Math.min(w.getInteger("currentStep") + 1, w.getInteger("totalSteps"))).append('/')
-            .append(w.getInteger("totalSteps"));
+        sb.append(sb.length() == 0 ? "" : "\n").append(StatusLine.of(w, java.time.Instant.now()));
         data.add(new JsonObject().put("workflowId", w.getString("workflowId")).put("name", w.getString("name"))
             .put("status", w.getString("status")).put("currentStep", w.getInteger("currentStep"))
             .put("totalSteps", w.getInteger("totalSteps")));
@@ -102,7 +103,7 @@ final class WorkflowCommands {
   }
 
   /** {@code files}: file ids sent with the command; the agents get each one's processed content and text. */
-  private Future<JsonObject> assign(Principal who, String args, JsonArray files) {
+  private Future<JsonObject> assign(Principal who, String args, JsonArray files, String channel) {
     List<String> words = CommandWords.split(args);
     if (words.size() != 2) {
       throw AppException.invalid("usage: /assign <role> \"<task>\"");
@@ -112,11 +113,12 @@ final class WorkflowCommands {
     String session = requireSession(who);
     Template t = catalog.adHoc("assign", List.<String[]>of(new String[] {role, task}));
     return checkRoles(List.of(role)).compose(v -> workflows.start(who, session, t, new JsonObject().put("content", task)
-        .put("attachments", files)))
-        .map(r -> ok("assign", "Assigned to " + role + ": workflow " + r.getString("workflowId"), r));
+        .put("attachments", files).put("channel", channel)))
+        .map(r -> card(who, channel, task, r))
+        .map(r -> ok("assign", "Assigned to " + role + ": “" + task + "”", r));
   }
 
-  private Future<JsonObject> parallel(Principal who, String args, JsonArray files) {
+  private Future<JsonObject> parallel(Principal who, String args, JsonArray files, String channel) {
     List<String> tasks = CommandWords.split(args);
     if (tasks.size() < 2) {
       throw AppException.invalid("usage: /parallel \"<task>\" \"<task>\" … (a task may start with @role)");
@@ -139,8 +141,22 @@ final class WorkflowCommands {
     Template t = catalog.adHoc("parallel", pairs);
     return checkRoles(pairs.stream().map(p -> p[0]).distinct().toList())
         .compose(v -> workflows.start(who, session, t, new JsonObject().put("content", String.join("\n", tasks))
-            .put("attachments", files)))
-        .map(r -> ok("parallel", "Running " + pairs.size() + " tasks at once: workflow " + r.getString("workflowId"), r));
+            .put("attachments", files).put("channel", channel)))
+        .map(r -> card(who, channel, String.join(" · ", tasks), r))
+        .map(r -> ok("parallel", "Running " + pairs.size() + " tasks at once", r));
+  }
+
+  /**
+   * A run started from a channel shows there as a card (the web UI draws the workflow live in place
+   * of the message): a message naming the workflow, titled by its request, posted once it started.
+   * Whoever reads the channel may then follow the workflow ({@code OrchestratorVerticle.readCheck}).
+   */
+  private JsonObject card(Principal who, String channel, String request, JsonObject started) {
+    if (channel != null) {
+      post.accept(new JsonObject().put("channel", channel).put("authorId", who.userId())
+          .put("authorType", "system").put("content", request).put("workflowId", started.getString("workflowId")));
+    }
+    return started;
   }
 
   /** Fails NOT_FOUND naming the first role that is neither the file's nor served by a worker now. */

@@ -119,8 +119,11 @@ final class WorkflowRun implements GatedRun {
     env.metrics().workflowsRunning.incrementAndGet();
     JsonArray agents = new JsonArray();
     for (int i = 0; i < order.size(); i++) {
-      agents.add(new JsonObject().put("role", order.get(i).role()).put("position", i + 1)
-          .put("estimatedTime", order.get(i).estimatedTime()));
+      // estimatedTime: the template's guess (minutes); expectedMs: measured for this role as played now, or null.
+      String role = order.get(i).role();
+      agents.add(new JsonObject().put("role", role).put("position", i + 1)
+          .put("estimatedTime", order.get(i).estimatedTime()).put("expectedMs", env.durations().expectedMs(role))
+          .put("agentKind", env.agentKinds().apply(role)));
     }
     log.emit("workflow_started", new JsonObject().put("workflowName", template.name())
         .put("estimatedDuration", template.estimatedDuration()).put("agents", agents)

@@ -257,6 +257,9 @@ public final class RouterVerticle extends VerticleBase {
     if (type.equals("agent")) {
       frame.put("agentName", Json.optString(in, "agentName", 64)).put("agentKind", Json.optString(in, "agentKind", 16));
     }
+    if (in.getValue("workflowId") != null) {
+      frame.put("workflowId", Json.requireId(in, "workflowId")); // a run started here: clients draw it as its card
+    }
     if (streaming) {
       frame.put("status", "streaming");
     }

@@ -156,6 +156,30 @@ class CommandsTest extends TwoNodeClusterTest {
   }
 
   @Test
+  void aRunStartedInAChannelIsPostedThereAndItsReadersMayFollowIt() {
+    try (WsClient a = WsClient.authed(cluster, 0, alice, session()); WsClient b = WsClient.authed(cluster, 1, bob, session())) {
+      b.replyTo(b.send(new JsonObject().put("type", "subscribe").put("channel", "general")));
+      JsonObject r = ok(a, "/assign code \"summarise the incident\"");
+      String wf = r.getJsonObject("data").getString("workflowId");
+      JsonObject card = b.next(f -> "message".equals(f.getString("type")) && wf.equals(f.getString("workflowId")), "the run's card");
+      assertEquals("summarise the incident", card.getString("content"));
+      assertEquals("alice", card.getString("authorId"));
+      // Bob reads the channel, so he may follow the run (not his: before, FORBIDDEN).
+      assertEquals(200, cluster.http(1).get("/api/workflows/" + wf, bob).status());
+      assertEquals("subscribed", b.replyTo(b.send(new JsonObject().put("type", "subscribe").put("workflowId", wf)))
+          .getString("type"));
+      // A run started from a private channel is not his to follow.
+      String secret = "s-" + UUID.randomUUID().toString().substring(0, 8);
+      assertEquals(201, cluster.http(0).post("/api/channels", new JsonObject().put("name", secret).put("private", true)
+          .encode(), alice).status());
+      JsonObject hidden = a.replyTo(a.send(new JsonObject().put("type", "chat").put("channel", secret)
+          .put("content", "/assign code \"quietly\"")));
+      assertTrue(hidden.getBoolean("ok"), hidden.encode());
+      assertEquals(403, cluster.http(1).get("/api/workflows/" + hidden.getJsonObject("data").getString("workflowId"), bob).status());
+    }
+  }
+
+  @Test
   void epicsFileWorkflowsAndAreOneAtATime() {
     String s = session();
     try (WsClient a = WsClient.authed(cluster, 0, alice, s)) {

@@ -132,6 +132,17 @@ class WorkflowTest extends TwoNodeClusterTest {
       String metrics = cluster.http(0).get("/metrics", null).body();
       assertTrue(metricValue(metrics, "agentbus_workflows_total{outcome=\"completed\"}") >= 1, metrics);
       assertTrue(metricValue(metrics, "agentbus_agent_runs_total{outcome=\"succeeded\"}") >= 5, metrics);
+
+      // Each step's duration is learnt (per role and kind): the next run of these roles expects as long.
+      String again = startWorkflow(ws, null, "Build a signup page");
+      JsonObject next = eventsUntilEnd(ws, again).get(0);
+      for (Object o : next.getJsonArray("agents")) {
+        JsonObject a = (JsonObject) o;
+        assertEquals("scripted", a.getString("agentKind"), a.encode());
+        long measured = last(ofRole(events, a.getString("role"))).getLong("duration");
+        assertNotNull(a.getLong("expectedMs"), a.encode());
+        assertTrue(a.getLong("expectedMs") > 0 && a.getLong("expectedMs") < 20 * Math.max(measured, 50), a.encode());
+      }
     }
   }
 
@@ -294,8 +305,13 @@ class WorkflowTest extends TwoNodeClusterTest {
 
       r = ws.replyTo(ws.send(chat("/status")));
       assertTrue(r.getBoolean("ok"));
-      assertTrue(r.getString("output").contains(assigned) && r.getString("output").contains(parallel), r.getString("output"));
+      // Readable: each workflow by what it was asked, its template, where it is and since when; no ids or status words.
+      String said = r.getString("output");
+      assertTrue(said.contains("“write the tests”") && said.contains(": done "), said);
+      assertFalse(said.contains(assigned) || said.contains(parallel) || said.contains("completed"), said);
+      assertTrue(said.matches("(?s).*\\d+ (s|min) ago.*"), said);
       assertEquals("completed", r.getJsonArray("data").getJsonObject(0).getString("status"));
+      assertEquals(parallel, r.getJsonArray("data").getJsonObject(0).getString("workflowId"));
 
       r = ws.replyTo(ws.send(chat("/cancel")));
       assertFalse(r.getBoolean("ok"));
