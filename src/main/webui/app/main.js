@@ -15,6 +15,7 @@ import { createAdmin } from './ui/admin.js';
 import { initTheme } from './ui/theme.js';
 import { initLayout } from './ui/layout.js';
 import { iconize } from './ui/icons.js';
+import { createNotify } from './ui/notify.js';
 
 iconize();
 const boot = $('#boot');
@@ -141,6 +142,7 @@ async function start() {
   initTheme();
   initLayout(app);
   connIndicator(app);
+  createNotify(app);
   createSidebar(app);
   createChat(app);
   createRuns(app);

@@ -6,6 +6,7 @@ import { Timeline, groupsWith, applyChange } from '../app/core/timeline.js';
 import { tokenAt, suggest, complete, mentionsIn, alreadyTyped } from '../app/core/complete.js';
 import { whyReadOnly, channelTitle, grouped } from '../app/core/channels.js';
 import { ICONS } from '../app/ui/icon-data.js';
+import { noticeFor, titled } from '../app/core/notices.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { emptyRun, fold, progress, eta, live } from '../app/core/workflow.js';
 import { initials, countdown, bytes, duration, userIdFrom, dayLabel } from '../app/core/format.js';
@@ -91,16 +92,21 @@ test('completion finds the token at the caret and ranks prefix matches first', (
 test('a workflow card folds its events, ignores replays and closes its gates when it ends', () => {
   const run = emptyRun('w1');
   const ev = (seq, type, x = {}) => ({ stream: 'workflow:w1', seq, type, workflowId: 'w1', timestamp: at(seq), ...x });
-  fold(run, ev(1, 'workflow_started', { workflowName: 'reviewed', estimatedDuration: 6, agents: [{ role: 'design', estimatedTime: 2 }, { role: 'code', estimatedTime: 4 }] }));
-  fold(run, ev(2, 'agent_started', { agentRole: 'design', agentName: 'Designer' }));
+  fold(run, ev(1, 'workflow_started', { workflowName: 'reviewed', estimatedDuration: 6,
+    agents: [{ role: 'design', estimatedTime: 2, expectedMs: 4000 }, { role: 'code', estimatedTime: 4, expectedMs: null }] }));
+  assert.equal(eta(run), null, 'a step never measured: no ETA (not the template\'s minutes)');
+  fold(run, ev(2, 'agent_started', { agentRole: 'design', agentName: 'Designer', expectedMs: 4000 }));
   fold(run, ev(3, 'agent_progress', { agentRole: 'design', progress: 0.5, partialOutput: 'half' }));
   fold(run, ev(3, 'agent_progress', { agentRole: 'design', progress: 0.5, partialOutput: 'half' }));
   assert.equal(run.byRole.design.partial, 'half', 'a replayed event is not applied twice');
   assert.deepEqual(progress(run), { done: 0, total: 2, fraction: 0.25 });
-  assert.equal(eta(run), 5 * 60_000, 'estimates are minutes: half of design (2) and all of code (4)');
+  run.byRole.code.estimatedMs = 6000;
+  const startedDesign = new Date(run.byRole.design.startedAt).getTime();
+  assert.equal(eta(run, startedDesign + 1000), 3000 + 6000, 'measured: what design has left by its clock, and all of code');
   fold(run, ev(4, 'agent_completed', { agentRole: 'design', outputs: { text: 'ok' }, duration: 1200, qualityScore: 0.9 }));
   fold(run, ev(5, 'approval_required', { approvalId: 'a1', title: 'Design review', expiresAt: at(60) }));
   assert.equal(run.status, 'waiting_approval');
+  assert.equal(eta(run), null, 'no clock runs at a gate');
   fold(run, ev(6, 'cancelled', { success: true }));
   assert.equal(live(run), false);
   assert.equal(run.approvals.a1.status, 'cancelled', 'a cancelled run offers no decision');
@@ -163,4 +169,21 @@ test('direct messages are titled by who is in them and listed apart from channel
   const g = grouped(list, nameOf);
   assert.deepEqual(g.channels.map((c) => c.name), ['general', 'secret']);
   assert.deepEqual(g.dms.map((c) => c.name), ['dm-1', 'dm-2']);
+});
+
+test('mentions, DMs and gates waiting for me are noticed; my own, muted and watched ones are not', () => {
+  const channels = [{ name: 'general', type: 'channel' }, { name: 'dm-1', type: 'dm', with: 'bob' }];
+  const ctx = { me: 'ada', channels, muted: new Set(), looking: 'random', nameOf: (id) => (id === 'bob' ? 'Bob' : id) };
+  const msg = (o) => ({ type: 'message', messageId: 'm', channel: 'general', authorId: 'bob', authorType: 'user', content: 'hi', mentions: [], ...o });
+  assert.equal(noticeFor(msg({}), ctx), null, 'a plain message');
+  assert.deepEqual(noticeFor(msg({ mentions: ['ada'] }), ctx), { title: 'Bob in #general', body: 'hi', link: '#/c/general', tag: 'msg-m' });
+  assert.equal(noticeFor(msg({ channel: 'dm-1' }), ctx).title, 'Bob', 'a DM needs no mention');
+  assert.equal(noticeFor(msg({ mentions: ['ada'], authorId: 'ada' }), ctx), null, 'my own');
+  assert.equal(noticeFor(msg({ mentions: ['ada'] }), { ...ctx, muted: new Set(['general']) }), null, 'muted');
+  assert.equal(noticeFor(msg({ mentions: ['ada'] }), { ...ctx, looking: 'general' }), null, 'being read');
+  assert.equal(noticeFor({ type: 'approval_required', approvalId: 'a1', title: 'Ship it?' }, ctx).link, '#/approval/a1');
+  assert.equal(noticeFor({ type: 'approvals_changed', approvalId: 'a1', status: 'pending' }, ctx), null, 'not an approver');
+  assert.equal(noticeFor({ type: 'approvals_changed', approvalId: 'a1', status: 'pending' }, { ...ctx, approver: true }).tag, 'gate-a1');
+  assert.equal(titled('#general · agentbus', 3), '(3) #general · agentbus');
+  assert.equal(titled('#general · agentbus', 0), '#general · agentbus');
 });

@@ -5,7 +5,6 @@
 export const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
 /** Templates give estimates in minutes (`estimatedTime`, `estimatedDuration`). */
-const minutesToMs = (m) => (typeof m === 'number' ? Math.round(m * 60_000) : null);
 
 export function emptyRun(id) {
   return { id, name: '', status: 'running', startedAt: null, estimatedMs: null, agents: [], byRole: {},
@@ -31,14 +30,17 @@ export function fold(run, ev) {
   }
   switch (ev.type) {
     case 'workflow_started':
-      run.name = ev.workflowName || run.name; run.startedAt = ev.timestamp; run.estimatedMs = minutesToMs(ev.estimatedDuration);
+      run.name = ev.workflowName || run.name; run.startedAt = ev.timestamp;
       run.epicId = ev.epicId || null; run.status = 'running';
-      (ev.agents || []).forEach((x) => { const a = agent(run, x.role); a.estimatedMs = minutesToMs(x.estimatedTime); });
+      // ETAs come from measured durations (expectedMs, per role and kind), never the template's guess.
+      (ev.agents || []).forEach((x) => { const a = agent(run, x.role); a.estimatedMs = x.expectedMs ?? null; a.kind = x.agentKind || a.kind; });
       break;
     case 'agent_started': {
       const a = agent(run, ev.agentRole);
       Object.assign(a, { name: ev.agentName || a.name, status: 'running', progress: 0, task: 'starting', partial: '',
-        thinking: '', attempt: ev.attempt || 1, startedAt: ev.timestamp });
+        thinking: '', attempt: ev.attempt || 1, startedAt: ev.timestamp, kind: ev.agentKind || a.kind });
+      if (ev.expectedMs !== undefined) a.estimatedMs = ev.expectedMs;
+      if (!run.request && ev.inputs?.content) run.request = ev.inputs.content; // what the run was asked: its title
       if (run.status !== 'paused') run.status = 'running';
       break;
     }
@@ -100,14 +102,17 @@ export function progress(run) {
   return { done, total, fraction: Math.min(1, (done + partial) / total) };
 }
 
-/** Milliseconds left, estimated from the template's estimates scaled by how the run is going; null when unknown. */
+/**
+ * Milliseconds left from the measured duration of each step still to run (a running one by the
+ * time it has had), or null — unknown, so not shown: a step never measured, a run waiting at a gate
+ * or paused (no clock runs there), or one that has ended.
+ */
 export function eta(run, now = Date.now()) {
-  if (FINAL.has(run.status) || !run.startedAt) return null;
-  const left = run.agents.filter((a) => a.status !== 'done')
-    .reduce((s, a) => s + (a.estimatedMs || 0) * (1 - (a.status === 'running' ? a.progress : 0)), 0);
-  if (left > 0) return Math.round(left);
-  if (!run.estimatedMs) return null;
-  return Math.max(0, run.estimatedMs - (now - new Date(run.startedAt).getTime()));
+  if (run.status !== 'running' || !run.startedAt) return null;
+  const left = run.agents.filter((a) => a.status !== 'done');
+  if (!left.length || left.some((a) => typeof a.estimatedMs !== 'number')) return null;
+  return Math.round(left.reduce((s, a) => s + (a.status === 'running' && a.startedAt
+    ? Math.max(a.estimatedMs * 0.1, a.estimatedMs - (now - new Date(a.startedAt).getTime())) : a.estimatedMs), 0));
 }
 
 /** Whether the viewer may still act on the run (stop it, decide its gates). */

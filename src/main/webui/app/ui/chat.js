@@ -44,6 +44,8 @@ export function createChat(app) {
 
   // ------------------------------------------------------------------ rendering
   const draw = perFrame(renderNow);
+  // What a message replies to, if this page has it (an agent's answer links to its question).
+  app.findMessage = (id) => tl?.byId.get(id) || null;
   const authorName = (m) => (m.authorType === 'agent' ? m.agentName || m.authorId : app.name(m.authorId));
 
   function renderNow() {
@@ -114,7 +116,8 @@ export function createChat(app) {
     $('#channel-desc').textContent = c.type === 'dm' && dmPeer(c)?.startsWith('@')
       ? `A conversation with the ${title} agent: every message is a task for it.` : c.description || '';
     $('#show-members').hidden = !(c.private && c.type !== 'dm');
-    document.title = `${c.type === 'dm' ? title : '#' + c.name} · agentbus`;
+    app.setTitle(`${c.type === 'dm' ? title : '#' + c.name} · agentbus`);
+    drawMute();
     // A channel the user may not post in says so where the composer would be (its Send could never succeed).
     const why = whyReadOnly(c, app.me.roles || []);
     $('#composer').hidden = !!why;
@@ -344,6 +347,13 @@ export function createChat(app) {
 
   $('#show-pins').addEventListener('click', () => results.pins(channel));
   $('#show-members').addEventListener('click', () => membersDialog(app, channel));
+  function drawMute() {
+    const m = app.isMuted(channel);
+    $('#mute').replaceChildren(icon(m ? 'bell-off' : 'bell'));
+    $('#mute').setAttribute('aria-pressed', String(m));
+    $('#mute').title = m ? 'Muted: no notifications from here (click to unmute)' : 'Mute this channel\'s notifications';
+  }
+  $('#mute').addEventListener('click', () => { app.toggleMute(channel); drawMute(); });
 }
 
 function waitFor(cond, ms = 5000) {

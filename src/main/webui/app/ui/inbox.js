@@ -7,6 +7,16 @@ import { gateElement } from './gate.js';
 import { time } from '../core/format.js';
 
 export function createInbox(app) {
+  // A gate's link (from a notification): the inbox with that gate, or the workflows for an owner.
+  const toGate = () => {
+    const m = location.hash.match(/^#\/approval\/(.+)$/);
+    if (!m) return;
+    const id = decodeURIComponent(m[1]);
+    app.showTab(app.has('approver') || app.has('admin') ? 'inbox' : 'runs');
+    setTimeout(() => document.querySelector(`.gate[data-approval="${CSS.escape(id)}"]`)?.scrollIntoView({ block: 'center' }), 300);
+  };
+  addEventListener('hashchange', toGate);
+  app.on('ready', toGate);
   if (!app.has('approver') && !app.has('admin')) return;
   $('#inbox-tab').hidden = false;
   const pane = $('#inbox');

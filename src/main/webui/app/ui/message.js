@@ -30,8 +30,17 @@ export function messageElement(app, m, { grouped = false, inThread = false, onTh
       h('time', { datetime: m.timestamp, title: new Date(m.timestamp).toLocaleString() }, time(m.timestamp)),
       m.pinned ? h('span.tag.pin', { title: m.pinnedBy ? `pinned by ${app.name(m.pinnedBy)}` : 'pinned' }, icon('pin'), ' pinned') : null));
   }
+  if (m.replyTo && !inThread) {
+    const q = app.findMessage?.(m.replyTo);
+    body.append(h('div.reply-to', { title: q ? String(q.content || '').slice(0, 300) : '' }, icon('arrow-left'),
+      q ? ` ${q.authorType === 'agent' ? q.agentName || q.authorId : app.name(q.authorId)}: ${String(q.content || '').slice(0, 80)}`
+        : ' in reply to an earlier message'));
+  }
   if (m.deleted) {
     body.append(h('div.content.tombstone', 'This message was deleted.'));
+  } else if (m.workflowId && app.runCard) {
+    // A run started from this channel: its live card (steps, progress, gate, result), the panel's twin.
+    body.append(h('div.started', `${app.name(m.authorId)} started a workflow`), app.runCard(m.workflowId));
   } else {
     const streaming = m.status === 'streaming';
     if (!streaming || m.content) body.append(h('div.content.md', { class: m.status === 'failed' ? 'failed' : '' },

@@ -60,7 +60,12 @@ export function createRuns(app) {
   $('#new-session').addEventListener('click', () => app.newSession());
 
   async function loadSessionRuns() {
-    for (const [id, r] of runs) { if (r.watched !== 'inbox') { app.conn.unfollow('workflow:' + id, { workflowId: id }); runs.delete(id); } }
+    for (const [id, r] of runs) {
+      if (r.watched === 'inbox') continue;
+      if (r.card) { r.el?.remove(); r.el = null; r.watched = 'channel'; continue; } // still shown in a channel
+      app.conn.unfollow('workflow:' + id, { workflowId: id });
+      runs.delete(id);
+    }
     box.replaceChildren();
     try {
       const r = await app.api.get('/api/workflows?sessionId=' + encodeURIComponent(app.conn.session));
@@ -74,15 +79,29 @@ export function createRuns(app) {
   // ---------------------------------------------------------------- following a run
   /** Shows a run: its events so far by REST, then live from its workflow stream. */
   async function watch(id, why = 'session') {
-    if (runs.has(id)) return runs.get(id);
-    const entry = { run: emptyRun(id), el: h('article.run', { dataset: { workflow: id } }), watched: why };
+    const panel = why !== 'channel';
+    if (runs.has(id)) {
+      const known = runs.get(id);
+      if (panel && !known.el) { // a channel's card, now also in the panel
+        known.el = h('article.run', { dataset: { workflow: id } });
+        known.watched = why;
+        box.querySelector('.empty')?.remove();
+        box.prepend(known.el);
+        draw(known);
+      }
+      return known;
+    }
+    const entry = { run: emptyRun(id), el: panel ? h('article.run', { dataset: { workflow: id } }) : null, watched: why };
     runs.set(id, entry);
-    box.querySelector('.empty')?.remove();
-    box.prepend(entry.el);
+    if (panel) {
+      box.querySelector('.empty')?.remove();
+      box.prepend(entry.el);
+    }
     entry.redraw = perFrame(() => draw(entry));
     try {
       const w = await app.api.get('/api/workflows/' + encodeURIComponent(id));
       entry.run.name = w.name || entry.run.name;
+      entry.run.ownerId = w.ownerId;
       (w.events || []).forEach((ev) => fold(entry.run, ev));
       // The row's status decides a run that ended without a final event (its owner was lost).
       if (['completed', 'failed', 'cancelled'].includes(w.status) && live(entry.run)) fold(entry.run, { type: w.status === 'cancelled' ? 'cancelled' : 'workflow_' + w.status });
@@ -94,6 +113,19 @@ export function createRuns(app) {
     return entry;
   }
   app.watchWorkflow = (id) => { watch(id, 'inbox'); app.showTab('runs'); };
+  /**
+   * The card of a run started from a channel, drawn where its message is (one element per run,
+   * kept across re-renders of the message); the panel shows the same run when it is in the session.
+   */
+  app.runCard = (id) => {
+    if (!runs.has(id)) watch(id, 'channel'); // (its entry exists at once; the history loads after)
+    const entry = runs.get(id);
+    if (!entry.card) {
+      entry.card = h('article.run.in-channel', { dataset: { workflow: id } });
+      draw(entry);
+    }
+    return entry.card;
+  };
 
   app.on('frame', (f) => {
     if (!f.workflowId || !f.stream) return;
@@ -109,8 +141,13 @@ export function createRuns(app) {
   app.on('online', () => { loadSessions(); });
 
   // ---------------------------------------------------------------- drawing
+  /** Draws the run into each of its cards: the panel's and the channel's (the same run, one state). */
   function draw(entry) {
-    const { run, el } = entry;
+    [entry.el, entry.card].filter(Boolean).forEach((el) => drawInto(entry, el));
+  }
+
+  function drawInto(entry, el) {
+    const { run } = entry;
     const p = progress(run);
     const left = eta(run);
     el.dataset.status = run.status;
@@ -118,15 +155,16 @@ export function createRuns(app) {
     const gates = Object.values(run.approvals);
     // (replaceChildren does not flatten: the parts are flattened and emptied of nulls first)
     el.replaceChildren(...[
-      h('header', h('h3', run.name || 'workflow'), h('span.status', { class: run.status }, run.status.replace('_', ' ')),
-        live(run) ? h('button.ghost.stop', { type: 'button', dataset: { act: 'cancel' }, 'aria-label': 'Stop this workflow', onclick: () => stop(entry) }, icon('square'), ' Stop') : null),
+      h('header', h('h3', { title: run.request || '' }, titleOf(run)), run.request ? h('span.muted.template', run.name) : null, h('span.status', { class: run.status }, run.status.replace('_', ' ')),
+        live(run) && (!run.ownerId || run.ownerId === app.me.userId || app.has('admin')) ? h('button.ghost.stop', { type: 'button', dataset: { act: 'cancel' }, 'aria-label': 'Stop this workflow', onclick: () => stop(entry) }, icon('square'), ' Stop') : null),
       h('div.summary', h('progress', { max: 1, value: p.fraction, 'aria-label': 'Overall progress' }),
         h('span', `${p.done}/${p.total} agents`), left !== null && live(run) ? h('span.muted', ` · about ${duration(left)} left`) : null,
         run.totalMs !== null ? h('span.muted', ` · ${duration(run.totalMs)}`) : null,
         run.quality !== null ? h('span.muted', ` · quality ${Math.round(run.quality * 100)}%`) : null,
         run.startedAt ? h('span.muted', ` · started ${time(run.startedAt)}`) : null),
       h('ol.chain', run.agents.map((a) => h('li.agent', { class: a.status, dataset: { role: a.role } },
-        h('div.agent-head', h('span.role', a.name !== a.role ? `${a.name} (${a.role})` : a.role), h('span.astatus', statusText(a))),
+        h('div.agent-head', h('span.role', a.name !== a.role ? `${a.name} (${a.role})` : a.role),
+          a.kind ? h('span.tag.kind', a.kind === 'openai' ? 'model' : a.kind) : null, h('span.astatus', statusText(a))),
         a.status === 'running' ? h('progress', { max: 1, value: a.progress, 'aria-label': `${a.role} progress` }) : null,
         a.task && a.status === 'running' ? h('div.task.muted', a.task) : null,
         a.thinking ? h('details.thinking', { dataset: { key: a.role + '-t' }, open: openDetails.has(a.role + '-t') }, h('summary', 'Thinking'), h('pre', a.thinking)) : null,
@@ -142,6 +180,12 @@ export function createRuns(app) {
       run.finalOutputs && run.status === 'completed' ? h('details.final', { dataset: { key: 'final' }, open: openDetails.has('final') },
         h('summary', 'Final outputs'), h('div.md', markdown('```json\n' + JSON.stringify(run.finalOutputs, null, 2) + '\n```'))) : null,
       entry.loadError ? h('p.error', `Could not load its history: ${entry.loadError}`) : null].flat().filter(Boolean));
+  }
+
+  /** A run is titled by what it was asked ("Refactor the login form"), its template shown beside. */
+  function titleOf(run) {
+    const r = String(run.request || '').replace(/\s+/g, ' ').trim();
+    return r ? (r.length > 80 ? r.slice(0, 79) + '…' : r) : run.name || 'workflow';
   }
 
   function statusText(a) {

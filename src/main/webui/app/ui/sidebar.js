@@ -141,6 +141,11 @@ export function createSidebar(app) {
     if (!soon) soon = setTimeout(() => { soon = null; refresh(); }, 100);
   }
   setInterval(refresh, 60_000); // a fallback: changes arrive as channels_changed
+  // A notification's link (or a pasted one) opens its channel.
+  addEventListener('hashchange', () => {
+    const m = location.hash.match(/^#\/c\/(.+)$/);
+    if (m) open(decodeURIComponent(m[1]));
+  });
   addEventListener('focus', refresh);
 
   $('#new-channel').addEventListener('click', async () => {

@@ -239,6 +239,60 @@ class WebUiTest {
   }
 
   @Test
+  void aMentionRaisesANotificationAndCountsInTheTitleUnlessTheChannelIsMuted() throws Exception {
+    TestCluster c = ui.hold(TestCluster.start(Map.of(), Map.of()));
+    UiUser ada = ui.signIn("ada-notify", c.url(0), "Ada", "ada");
+    // The browser's notifications, granted (headless Chrome cannot click "Allow"), and a page in the background.
+    ada.browser.run("window.__notes = []; window.Notification = class { static permission = 'granted';"
+        + " static requestPermission() { return Promise.resolve('granted'); }"
+        + " constructor(title, o) { window.__notes.push({ title, body: o.body }); } close() {} };"
+        + " document.hasFocus = () => false;");
+    WsClient bob = ui.hold(c.wsAuthedAt(c.port(1), c.token("bob"), null));
+    String id = bob.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "@ada can you look?")
+        .put("mentions", new io.vertx.core.json.JsonArray().add("ada")));
+    assertEquals("ack", bob.replyTo(id).getString("type"));
+    ada.browser.waitFor("window.__notes.length === 1", "JSON.stringify(window.__notes) + document.title", 10_000);
+    assertEquals("bob in #general", ada.browser.eval("window.__notes[0].title"));
+    assertEquals("@ada can you look?", ada.browser.eval("window.__notes[0].body"));
+    assertTrue(((String) ada.browser.eval("document.title")).startsWith("(1) "), (String) ada.browser.eval("document.title"));
+    // Muted from the channel's header: nothing is raised for it any more.
+    ada.browser.run("document.getElementById('mute').click()");
+    assertEquals("true", ada.browser.eval("document.getElementById('mute').getAttribute('aria-pressed')"));
+    bob.replyTo(bob.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "@ada again")));
+    ada.waitForText("@ada again");
+    Thread.sleep(300);
+    assertEquals(1L, ada.browser.eval("window.__notes.length"));
+  }
+
+  @Test
+  void aRunStartedInAChannelIsACardThereDecidedFromTheChannelOnTheOtherNodeAndEveryViewUpdates() throws Exception {
+    TestCluster c = ui.hold(TestCluster.start(Map.of(), Map.of()));
+    UiUser ada = ui.signIn("ada-card", c.url(0), "Ada", "ada");
+    UiUser bob = ui.signIn("bob-card", c.url(1), "Bob", "bob", "approver");
+    ada.say("/mode strict"); // a review gate after every agent step
+    ada.browser.waitFor("[...document.querySelectorAll('.command-result .cmd')].some(e => e.textContent === '/mode')", "''", 10_000);
+    ada.say("/assign code \"draft the release notes\"");
+    // On the other node the channel shows the run as a live card titled by its request, stopping at its gate.
+    bob.browser.waitFor("document.querySelector('#list .run.in-channel .gate.open button[data-act=approve]')",
+        "document.getElementById('list').innerText.slice(-800)", 30_000);
+    assertEquals("draft the release notes", bob.browser.eval("document.querySelector('#list .run.in-channel h3').innerText"));
+    String approval = (String) bob.browser.eval("document.querySelector('#list .run.in-channel .gate.open').dataset.approval");
+    // The same gate waits in Bob's inbox and in Ada's panel.
+    bob.browser.waitFor("document.querySelector('#inbox .gate[data-approval=\"" + approval + "\"]')", "document.getElementById('inbox').innerText", 10_000);
+    ada.browser.waitFor("document.querySelector('#runs .gate.open[data-approval=\"" + approval + "\"]')", "document.getElementById('runs').innerText", 10_000);
+    bob.browser.run("document.querySelector('#list .run.in-channel .gate.open button[data-act=approve]').click()");
+    // Every view changes at once: Ada's channel card and panel card (other node), Bob's inbox.
+    ada.browser.waitFor("[...document.querySelectorAll('.gate[data-approval=\"" + approval + "\"]')].length >= 2"
+        + " && [...document.querySelectorAll('.gate[data-approval=\"" + approval + "\"]')].every(g => g.dataset.status === 'approved')",
+        "[...document.querySelectorAll('.gate')].map(g => g.dataset.status).join()", 10_000);
+    assertTrue(((String) ada.browser.eval("document.querySelector('#list .gate[data-approval=\"" + approval + "\"] .decision').innerText"))
+        .toLowerCase().contains("approved by bob"));
+    bob.browser.waitFor("!document.querySelector('#inbox .gate[data-approval=\"" + approval + "\"]')", "document.getElementById('inbox').innerText", 10_000);
+    ada.browser.waitFor("document.querySelector('#list .run.in-channel').dataset.status === 'completed'",
+        "document.querySelector('#list .run.in-channel').innerText", 20_000);
+  }
+
+  @Test
   void storedScriptsStayInert() throws Exception {
     TestCluster c = ui.hold(TestCluster.start(Map.of()));
     UiUser ada = ui.signIn("ada-xss", c.url(0), "Ada <img src=x onerror=window.__xss=9>", "ada");
