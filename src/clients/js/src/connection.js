@@ -17,9 +17,14 @@ import { BASE_MS, CAP_MS, delay } from './backoff.js';
 export const FAST_RETRY_WINDOW_MS = 60_000;
 export const FAST_CAP_MS = 2_000;
 
-export const PING_MS = 25_000;
+export const PING_MS = 15_000;
 /** No frame for this long after a ping: the link is dead, reconnect. */
-export const PONG_TIMEOUT_MS = 10_000;
+export const PONG_TIMEOUT_MS = 5_000;
+/**
+ * A connect that has not authenticated within this is given up and retried: a node that is down
+ * behind a black hole (no RST) would otherwise hold the attempt for the browser's TCP timeout.
+ */
+export const CONNECT_TIMEOUT_MS = 5_000;
 /** Frames kept for sending while offline. */
 export const OUTBOX_MAX = 200;
 /**
@@ -137,6 +142,13 @@ export class Connection {
       return;
     }
     this.ws = ws;
+    const limit = this.o.connectTimeoutMs ?? CONNECT_TIMEOUT_MS; // (0: none, for tests that count timers)
+    if (limit > 0) {
+      this.connectTimer = this.o.setTimeout(() => {
+        this.connectTimer = null;
+        if (this.ws === ws && this.state !== 'online') ws.close(4000, 'connect timeout'); // onclose follows: retried
+      }, limit);
+    }
     ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', id: 'auth', token }));
     ws.onmessage = (e) => this.#onText(e.data);
     ws.onerror = () => { /* onclose follows */ };
@@ -178,6 +190,7 @@ export class Connection {
   }
 
   #onAuth(f) {
+    if (this.connectTimer) { this.o.clearTimeout(this.connectTimer); this.connectTimer = null; }
     this.attempt = 0;
     this.offlineSince = null;
     this.session = f.sessionId;
@@ -259,7 +272,7 @@ export class Connection {
   }
 
   #clearTimers() {
-    for (const t of ['pingTimer', 'pongTimer', 'retryTimer']) { if (this[t]) this.o.clearTimeout(this[t]); this[t] = null; }
+    for (const t of ['pingTimer', 'pongTimer', 'retryTimer', 'connectTimer']) { if (this[t]) this.o.clearTimeout(this[t]); this[t] = null; }
   }
 
   #setState(s, again = false) {

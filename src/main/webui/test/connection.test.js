@@ -14,7 +14,7 @@ function make(extra = {}) {
   const c = new Connection({ url: 'ws://h/ws', token: () => 'tok', session: 's1', onFrame: () => {}, WebSocket: FakeSocket,
     setTimeout: (fn, ms) => { timers.push({ fn, ms }); return timers.length; }, clearTimeout: () => {}, random: () => 1,
     onAuthNeeded: () => { events.auth++; }, onSessionRefused: () => { events.refused++; return 's2'; },
-    onState: (s) => events.states.push(s), pingMs: 0, ...extra });
+    onState: (s) => events.states.push(s), pingMs: 0, connectTimeoutMs: 0, ...extra });
   return { c, timers, events, sock: () => FakeSocket.all[FakeSocket.all.length - 1] };
 }
 const authOk = (sock, extra = {}) => sock.recv({ type: 'auth_response', replyTo: 'auth', success: true, userId: 'ada', sessionId: 's1', ...extra });
@@ -123,4 +123,16 @@ test('after a drop, reads and keyed chats are resent; a workflow start or a deci
   assert.deepEqual(resent.map((f) => f.type), ['chat']);
   sock().recv({ type: 'ack', replyTo: resent[0].id, seq: 3 });
   assert.equal((await chat).seq, 3);
+});
+
+test('a connect that does not authenticate in time is given up and retried (a node behind a black hole)', () => {
+  const { c, timers, sock } = make({ connectTimeoutMs: 5000 });
+  c.start();
+  const first = sock();
+  const limit = timers.find((t) => t.ms === 5000);
+  assert.ok(limit, 'a connect timer is set');
+  limit.fn(); // nothing answered: the attempt is closed (the browser then fires onclose)
+  assert.equal(first.closed, 4000);
+  first.drop(1006);
+  assert.ok(timers.some((t) => t.ms <= 2000 && t !== limit), 'and a retry is scheduled within the fast cap');
 });
