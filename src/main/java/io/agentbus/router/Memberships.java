@@ -187,6 +187,17 @@ final class Memberships {
         });
   }
 
+  /** {names}: which of them are users who have signed in (claimed a session) or posted. */
+  Future<JsonObject> knownUsers(Message<Object> msg) {
+    JsonArray names = Json.optStringArray(Services.body(msg), "names", 50, 64);
+    String[] asked = names.stream().map(String::valueOf).toArray(String[]::new);
+    return pool.preparedQuery(RouterQueries.KNOWN_USERS).execute(Tuple.tuple().addValue(asked).addValue(asked).addValue(asked)).map(rows -> {
+      JsonArray known = new JsonArray();
+      rows.forEach(r -> known.add(r.getString(0)));
+      return new JsonObject().put("known", known);
+    });
+  }
+
   private Future<Void> roleServed(String role) {
     return vertx.eventBus().<JsonObject>request(Addresses.AGENT_ROLE_SERVED, new JsonObject().put("role", role), Requests.control())
         .compose(m -> m.body().getBoolean("served", false) ? Future.<Void>succeededFuture()

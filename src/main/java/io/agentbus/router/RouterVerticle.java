@@ -80,7 +80,6 @@ public final class RouterVerticle extends VerticleBase {
     serve(consumers, Addresses.CHAT_SEND, this::chatSend);
     serve(consumers, Addresses.ROUTER_POST, this::systemPost);
     serve(consumers, Addresses.ROUTER_AGENT_UPDATE, new AgentAnswers(writer, maxContent)::update);
-    serve(consumers, Addresses.ROUTER_KNOWN_USERS, this::knownUsers);
     serve(consumers, Addresses.ROUTER_ADMIN_PUBLISH, this::adminPublish);
     serve(consumers, Addresses.ROUTER_IDEMPOTENT_RECORD, m -> idempotency.remember(
         Json.requireString(body(m), "principal", 200), Json.requireString(body(m), "key", Idempotency.KEY_MAX),
@@ -120,6 +119,7 @@ public final class RouterVerticle extends VerticleBase {
     serve(consumers, Addresses.CHANNEL_MEMBER_REMOVE, memberships::remove);
     serve(consumers, Addresses.CHANNEL_LEAVE, memberships::leave);
     serve(consumers, Addresses.DM_OPEN, memberships::dm);
+    serve(consumers, Addresses.ROUTER_KNOWN_USERS, memberships::knownUsers);
     Profiles profiles = new Profiles(pool);
     serve(consumers, Addresses.PROFILE_ME, profiles::me);
     serve(consumers, Addresses.PROFILE_SET, profiles::setName);
@@ -311,17 +311,6 @@ public final class RouterVerticle extends VerticleBase {
     return idempotency.once(principal, key, stream, Idempotency.fingerprint(stream, event),
         conn -> Future.succeededFuture(List.of(new StreamWriter.Append(type, payload))),
         seqs -> new JsonObject().put("stream", stream).put("seq", seqs.get(0)));
-  }
-
-  /** {names}: which of them are users who have signed in (claimed a session) or posted. */
-  private Future<JsonObject> knownUsers(Message<Object> msg) {
-    JsonArray names = Json.optStringArray(body(msg), "names", 50, 64);
-    String[] asked = names.stream().map(String::valueOf).toArray(String[]::new);
-    return pool.preparedQuery(RouterQueries.KNOWN_USERS).execute(Tuple.tuple().addValue(asked).addValue(asked).addValue(asked)).map(rows -> {
-      JsonArray known = new JsonArray();
-      rows.forEach(r -> known.add(r.getString(0)));
-      return new JsonObject().put("known", known);
-    });
   }
 
   /** A slash command: {@code /help} and {@code /whoami} answered here, the others by their owner. */
