@@ -169,6 +169,12 @@ test('direct messages are titled by who is in them and listed apart from channel
   const g = grouped(list, nameOf);
   assert.deepEqual(g.channels.map((c) => c.name), ['general', 'secret']);
   assert.deepEqual(g.dms.map((c) => c.name), ['dm-1', 'dm-2']);
+  // Renamed channels sort by their title; archived ones go last, and say why they take no message.
+  const more = grouped([{ name: 'zeta', type: 'channel', title: 'Alpha team' }, { name: 'beta', type: 'channel' },
+    { name: 'old', type: 'channel', archived: true }]);
+  assert.deepEqual(more.channels.map((c) => c.name), ['zeta', 'beta']);
+  assert.deepEqual(more.archived.map((c) => c.name), ['old']);
+  assert.match(whyReadOnly({ name: 'old', archived: true }, ['admin']), /^#old is archived/);
 });
 
 test('mentions, DMs and gates waiting for me are noticed; my own, muted and watched ones are not', () => {

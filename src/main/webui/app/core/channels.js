@@ -8,6 +8,7 @@ const PLURAL = { admin: 'admins', approver: 'approvers', user: 'users', agent: '
  * null when they may. `writeRoles` null means everyone may post.
  */
 export function whyReadOnly(channel, roles = []) {
+  if (channel?.archived) return `#${channelTitle(channel)} is archived: it takes no new messages. Its history stays readable and searchable.`;
   const w = channel?.writeRoles;
   if (!Array.isArray(w) || w.some((r) => roles.includes(r))) return null;
   const who = w.map((r) => PLURAL[r] || r);
@@ -23,14 +24,17 @@ export function dmPeer(channel) {
 /** The title of a channel in the list and its header: "#name", or the DM's other side by name. */
 export function channelTitle(channel, nameOf = (id) => id) {
   const peer = dmPeer(channel);
-  if (channel?.type !== 'dm') return channel?.name || '';
+  if (channel?.type !== 'dm') return channel?.title || channel?.name || '';
   if (!peer) return 'Direct message';
   return peer.startsWith('@') ? peer.slice(1) : nameOf(peer);
 }
 
-/** The list split in two, as the sidebar shows it: channels (public and private), then DMs by title. */
+/** The list as the sidebar shows it: channels (public and private), DMs, then archived channels, each by title. */
 export function grouped(channels, nameOf = (id) => id) {
-  const dms = channels.filter((c) => c.type === 'dm')
-    .sort((a, b) => channelTitle(a, nameOf).localeCompare(channelTitle(b, nameOf)));
-  return { channels: channels.filter((c) => c.type !== 'dm'), dms };
+  const byTitle = (a, b) => channelTitle(a, nameOf).localeCompare(channelTitle(b, nameOf));
+  return {
+    channels: channels.filter((c) => c.type !== 'dm' && !c.archived).sort(byTitle),
+    dms: channels.filter((c) => c.type === 'dm').sort(byTitle),
+    archived: channels.filter((c) => c.type !== 'dm' && c.archived).sort(byTitle),
+  };
 }

@@ -14,6 +14,7 @@ import { dialog } from './layout.js';
 import { newKey } from '../net/connection.js';
 import { whyReadOnly, channelTitle, dmPeer } from '../core/channels.js';
 import { membersDialog } from './members.js';
+import { channelSettings } from './channel-settings.js';
 
 const PAGE = 50;
 /** Within this many pixels of an edge counts as at it. */
@@ -111,22 +112,33 @@ export function createChat(app) {
     pending.length = 0;
     belowCount = 0;
     lastRead = 0;
+    header(c);
+    list.replaceChildren(h('p.muted.loading', 'Loading…'));
+    composer.channelChanged();
+    await loadLatest(gen);
+  }
+
+  /** The channel's header and whether it can be written in (again when it is renamed or archived). */
+  function header(c) {
     const title = channelTitle(c, (id) => app.name(id));
     $('#channel-name').replaceChildren(c.type === 'dm' ? '' : c.private ? icon('lock', 'private') : '# ', c.type === 'dm' ? title : ' ' + title);
     $('#channel-desc').textContent = c.type === 'dm' && dmPeer(c)?.startsWith('@')
       ? `A conversation with the ${title} agent: every message is a task for it.` : c.description || '';
     $('#show-members').hidden = !(c.private && c.type !== 'dm');
-    app.setTitle(`${c.type === 'dm' ? title : '#' + c.name} · agentbus`);
+    app.setTitle(`${c.type === 'dm' ? title : '#' + title} · agentbus`);
     drawMute();
     // A channel the user may not post in says so where the composer would be (its Send could never succeed).
     const why = whyReadOnly(c, app.me.roles || []);
     $('#composer').hidden = !!why;
     $('#read-only').hidden = !why;
     $('#read-only').textContent = why || '';
-    list.replaceChildren(h('p.muted.loading', 'Loading…'));
-    composer.channelChanged();
-    await loadLatest(gen);
+    $('#channel-settings').hidden = c.type === 'dm' || !(app.has('admin') || c.createdBy === app.me.userId);
   }
+  app.on('channel-meta', (c) => { if (c.name === channel) header(c); });
+  $('#channel-settings').addEventListener('click', () => {
+    const c = app.channels.find((x) => x.name === channel);
+    if (c) channelSettings(app, c);
+  });
 
   /** The newest page, then live from its last seq (nothing between is missed: the subscribe replays it). */
   async function loadLatest(gen = generation) {

@@ -19,6 +19,8 @@ export function createSidebar(app) {
       const r = await app.api.get('/api/channels');
       app.channels = r.channels || [];
       render();
+      const current = app.channels.find((c) => c.name === app.current);
+      if (current) app.emit('channel-meta', current); // renamed or archived meanwhile
       if (!app.current) {
         const wanted = decodeURIComponent((location.hash.match(/^#\/c\/(.+)$/) || [])[1] || '') || localStorage.getItem('agentbus.channel');
         open(app.channels.find((c) => c.name === wanted) ? wanted : (app.channels.find((c) => c.name === 'general') || app.channels[0])?.name);
@@ -51,7 +53,9 @@ export function createSidebar(app) {
 
   function render() {
     const g = grouped(app.channels, (id) => app.name(id));
-    list.replaceChildren(...g.channels.map(item));
+    list.replaceChildren(...g.channels.map(item), ...(g.archived.length ? [h('li.archived', h('details',
+      { open: g.archived.some((c) => c.name === app.current) }, h('summary', `Archived (${g.archived.length})`),
+      h('ul.channels', g.archived.map(item))))] : []));
     $('#dms').replaceChildren(...(g.dms.length ? g.dms.map(item) : [h('li.muted.empty', 'No direct messages yet')]));
   }
 

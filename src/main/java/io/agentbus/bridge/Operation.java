@@ -80,6 +80,8 @@ public enum Operation {
       Http.get("/api/channels"), Flow.PLAIN, Follow.NEVER),
   CHANNELS_CREATE(Verticle.ROUTER, Addresses.CHANNELS_CREATE, List.of(), Body.ALL, null,
       Http.post("/api/channels", 201), Flow.PLAIN, Follow.NEVER),
+  CHANNEL_UPDATE(Verticle.ROUTER, Addresses.CHANNEL_UPDATE, List.of(), Body.ALL, null,
+      Http.post("/api/channels/:channel", 200), Flow.PLAIN, Follow.NEVER),
   // Private channels and direct messages (PROTOCOL §7.1).
   CHANNEL_MEMBERS(Verticle.ROUTER, Addresses.CHANNEL_MEMBERS, List.of(), Body.ALL, null,
       Http.get("/api/channels/:channel/members"), Flow.PLAIN, Follow.NEVER),

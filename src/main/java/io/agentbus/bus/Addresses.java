@@ -115,6 +115,8 @@ public final class Addresses {
   public static final String CHANNELS_CREATE = "internal.router.channels.create";
   /** Private channels and DMs (PROTOCOL §7.1): members {channel}, add/remove {channel, userId}, leave {channel}, dm {with}. */
   public static final String CHANNEL_MEMBERS = "internal.router.channels.members";
+  /** {channel, title?, description?, archived?}: rename (its title), describe, archive or restore a channel. */
+  public static final String CHANNEL_UPDATE = "internal.router.channels.update";
   public static final String CHANNEL_MEMBER_ADD = "internal.router.channels.member-add";
   public static final String CHANNEL_MEMBER_REMOVE = "internal.router.channels.member-remove";
   public static final String CHANNEL_LEAVE = "internal.router.channels.leave";

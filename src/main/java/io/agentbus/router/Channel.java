@@ -12,7 +12,7 @@ import java.util.List;
  * or a user and the agent role {@code dmAgent}) — PROTOCOL §7.1.
  */
 record Channel(String name, String description, List<String> writeRoles, String createdBy, String createdAt,
-               String kind, String dmAgent) {
+               String kind, String dmAgent, String title, String archivedAt) {
 
   static final String PUBLIC = "public";
   static final String PRIVATE = "private";
@@ -22,7 +22,12 @@ record Channel(String name, String description, List<String> writeRoles, String 
     String[] roles = r.getArrayOfStrings("write_roles");
     return new Channel(r.getString("name"), r.getString("description"), roles == null ? null : List.of(roles),
         r.getString("created_by"), String.valueOf(r.getOffsetDateTime("created_at").toInstant()),
-        r.getString("kind"), r.getString("dm_agent"));
+        r.getString("kind"), r.getString("dm_agent"), r.getString("title"),
+        r.getOffsetDateTime("archived_at") == null ? null : r.getOffsetDateTime("archived_at").toInstant().toString());
+  }
+
+  boolean archived() {
+    return archivedAt != null;
   }
 
   boolean isPublic() {
@@ -38,7 +43,8 @@ record Channel(String name, String description, List<String> writeRoles, String 
     JsonObject j = new JsonObject().put("name", name).put("description", description)
         .put("writeRoles", writeRoles == null ? null : new JsonArray(writeRoles))
         .put("createdBy", createdBy).put("createdAt", createdAt)
-        .put("type", DM.equals(kind) ? "dm" : "channel").put("private", !isPublic());
+        .put("type", DM.equals(kind) ? "dm" : "channel").put("private", !isPublic())
+        .put("title", title == null ? name : title).put("archived", archived()).put("archivedAt", archivedAt);
     if (dmAgent != null) {
       j.put("with", "@" + dmAgent);
     }

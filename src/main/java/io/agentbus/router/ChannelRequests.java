@@ -131,4 +131,50 @@ final class ChannelRequests {
           return c.isPublic() ? j : j.put("members", new JsonArray(members));
         });
   }
+
+  /**
+   * {channel, title?, description?, archived?}: by the channel's creator or an admin (a DM has none
+   * of these). The name is the stream's key and never changes: renaming sets the title people see
+   * ("" restores the name). An archived channel stays readable and searchable and takes no new
+   * messages. Those who see the channel are told ({@code channels_changed}).
+   */
+  Future<JsonObject> update(Message<Object> msg) {
+    Principal who = Principal.of(msg);
+    JsonObject in = Services.body(msg);
+    String name = Reads.channelName(in);
+    String title = Json.optString(in, "title", 80);
+    if (title != null && (title.strip().length() != title.length() || title.chars().anyMatch(Character::isISOControl))) {
+      throw AppException.invalid("'title' must be trimmed, without control characters (\"\" restores the name)");
+    }
+    String description = Json.optString(in, "description", 500);
+    Object archived = in.getValue("archived");
+    if (archived != null && !(archived instanceof Boolean)) {
+      throw AppException.invalid("'archived' must be true or false");
+    }
+    if (title == null && description == null && archived == null) {
+      throw AppException.invalid("nothing to change: give 'title', 'description' or 'archived'");
+    }
+    return channels.visible(name, who).compose(c -> {
+      if (Channel.DM.equals(c.kind())) {
+        return Future.failedFuture(AppException.invalid("a DM has no title, description or archive"));
+      }
+      if (!who.has("admin") && !who.userId().equals(c.createdBy())) {
+        return Future.failedFuture(AppException.forbidden("only the creator of '" + name + "' or an admin changes it"));
+      }
+      return pool.preparedQuery(RouterQueries.UPDATE_CHANNEL).execute(Tuple.of(name, title, description, archived))
+          .map(rows -> Channel.of(rows.iterator().next()));
+    }).compose(c -> {
+      channels.remember(c);
+      Future<List<String>> told = c.isPublic() ? Future.succeededFuture(null)
+          : pool.preparedQuery(RouterQueries.MEMBER_IDS).execute(Tuple.of(name)).map(rows -> {
+            List<String> ids = new ArrayList<>();
+            rows.forEach(r -> ids.add(r.getString(0)));
+            return ids;
+          });
+      return told.map(ids -> {
+        memberships.changed(name, ids);
+        return c.toJson();
+      });
+    });
+  }
 }

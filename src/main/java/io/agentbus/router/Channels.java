@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The channels a router instance has seen, by name. A miss goes to the database, so a channel
- * created on another node is found; channels are never renamed or dropped, so a hit stays true.
+ * created on another node is found; a channel is never dropped and its name never changes, and a
+ * change of title or archived state is announced cluster-wide, which drops the entry ({@link #forget}).
  * Membership of a private channel or DM is not cached: it is read on every check, so a member
  * removed on one node is refused at once on every node.
  */
@@ -54,6 +55,11 @@ final class Channels {
 
   static AppException notFound(String name) {
     return AppException.notFound("no channel '" + name + "'");
+  }
+
+  /** Read again next time: it was renamed or archived (on any node: {@code Addresses.CHANNELS_CHANGED}). */
+  void forget(String name) {
+    seen.remove(name);
   }
 
   void remember(Channel c) {

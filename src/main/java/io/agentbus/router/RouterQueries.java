@@ -4,12 +4,20 @@ package io.agentbus.router;
 final class RouterQueries {
 
   /** What {@link Channel#of} reads. */
-  static final String CHANNEL_COLUMNS = "c.name, c.description, c.write_roles, c.created_by, c.created_at, c.kind, c.dm_agent";
+  static final String CHANNEL_COLUMNS = "c.name, c.description, c.write_roles, c.created_by, c.created_at, c.kind, c.dm_agent, "
+      + "c.title, c.archived_at";
+  /** A channel's title, description and archived state ($2–$4 null: unchanged; $5 true: archive, false: restore). */
+  static final String UPDATE_CHANNEL = "UPDATE channels c SET title = CASE WHEN $2::text IS NULL THEN c.title "
+      + "WHEN $2 = '' THEN NULL ELSE $2 END, description = coalesce($3, c.description), "
+      + "archived_at = CASE WHEN $4::boolean IS NULL THEN c.archived_at WHEN $4 THEN coalesce(c.archived_at, now()) END "
+      + "WHERE c.name = $1 RETURNING " + CHANNEL_COLUMNS;
   static final String CHANNEL_BY_NAME = "SELECT " + CHANNEL_COLUMNS + " FROM channels c WHERE c.name = $1";
   /** The channels $1 may see: the public ones and those they are a member of; for a DM, the other member as peer. */
   static final String CHANNELS_FOR = "SELECT " + CHANNEL_COLUMNS + ", (SELECT min(m.user_id) FROM channel_members m "
       + "WHERE m.channel = c.name AND m.user_id <> $1) AS peer FROM channels c WHERE c.kind = 'public' "
-      + "OR EXISTS (SELECT 1 FROM channel_members m WHERE m.channel = c.name AND m.user_id = $1) ORDER BY c.created_at, c.name";
+      + "OR EXISTS (SELECT 1 FROM channel_members m WHERE m.channel = c.name AND m.user_id = $1) "
+      + "ORDER BY c.archived_at IS NOT NULL, c.created_at, c.name";
+  static final String MEMBER_IDS = "SELECT user_id FROM channel_members WHERE channel = $1";
   static final String CREATE_CHANNEL =
       "INSERT INTO channels AS c (name, description, write_roles, created_by, kind, dm_agent) VALUES ($1, $2, $3, $4, $5, $6) "
           + "ON CONFLICT (name) DO NOTHING RETURNING " + CHANNEL_COLUMNS;

@@ -114,6 +114,10 @@ public final class RouterVerticle extends VerticleBase {
     ChannelRequests channelRequests = new ChannelRequests(pool, streams, channels, reads, memberships);
     serve(consumers, Addresses.CHANNELS_LIST, channelRequests::list);
     serve(consumers, Addresses.CHANNELS_CREATE, channelRequests::create);
+    serve(consumers, Addresses.CHANNEL_UPDATE, channelRequests::update);
+    // A channel renamed or archived on any node: this router reads it again next time.
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.CHANNELS_CHANGED,
+        m -> channels.forget(m.body().getString("channel"))));
     serve(consumers, Addresses.CHANNEL_MEMBERS, memberships::members);
     serve(consumers, Addresses.CHANNEL_MEMBER_ADD, memberships::add);
     serve(consumers, Addresses.CHANNEL_MEMBER_REMOVE, memberships::remove);
@@ -169,6 +173,9 @@ public final class RouterVerticle extends VerticleBase {
     JsonArray attachments = Json.optStringArray(in, "attachments", 20, ID_MAX);
     String key = idempotencyKey(in);
     return channels.visible(name, who).compose(ch -> {
+      if (ch.archived()) {
+        return Future.failedFuture(AppException.forbidden("channel '" + name + "' is archived: it takes no new messages"));
+      }
       if (!ch.mayWrite(who)) {
         return Future.failedFuture(AppException.forbidden("posting in '" + name + "' needs one of the roles "
             + ch.writeRoles()));

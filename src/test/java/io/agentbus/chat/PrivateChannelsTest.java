@@ -181,6 +181,37 @@ class PrivateChannelsTest extends TwoNodeClusterTest {
   }
 
   @Test
+  void aChannelIsRenamedAndArchivedByItsCreatorAndEveryNodeKnowsAtOnce() {
+    String ch = name();
+    assertEquals(201, cluster.http(0).post("/api/channels", new JsonObject().put("name", ch).encode(), alice).status());
+    try (WsClient b = WsClient.authed(cluster, 1, bob, null)) {
+      // Node 1 has the channel in its cache once Bob posts there.
+      JsonObject ok = b.replyTo(b.send(new JsonObject().put("type", "chat").put("channel", ch).put("content", "first")));
+      assertEquals("ack", ok.getString("type"), ok.encode());
+      assertEquals(403, cluster.http(1).post("/api/channels/" + ch, "{\"title\":\"Mine now\"}", bob).status(), "not his");
+      Http.Response renamed = cluster.http(0).post("/api/channels/" + ch, "{\"title\":\"Launch room\"}", alice);
+      assertEquals(200, renamed.status(), renamed.body());
+      assertEquals("Launch room", renamed.json().getString("title"));
+      assertEquals(ch, b.next(f -> "channels_changed".equals(f.getString("type")), "told of the rename").getString("channel"));
+      JsonObject listed = cluster.http(1).get("/api/channels", bob).json().getJsonArray("channels").stream()
+          .map(JsonObject.class::cast).filter(c -> ch.equals(c.getString("name"))).findFirst().orElseThrow();
+      assertEquals("Launch room", listed.getString("title"));
+      // Archived on node 0: node 1 refuses a post at once (its cached channel was dropped), history stays.
+      assertEquals(200, cluster.http(0).post("/api/channels/" + ch, "{\"archived\":true}", alice).status());
+      b.next(f -> "channels_changed".equals(f.getString("type")), "told of the archive");
+      JsonObject refused = b.replyTo(b.send(new JsonObject().put("type", "chat").put("channel", ch).put("content", "late")));
+      assertEquals("FORBIDDEN", refused.getString("code"), refused.encode());
+      assertTrue(refused.getString("error").contains("archived"), refused.encode());
+      assertEquals(1, cluster.http(1).get("/api/channels/" + ch + "/messages", bob).json().getJsonArray("messages").size());
+      assertEquals(400, cluster.http(0).post("/api/channels/" + ch, "{\"archived\":\"yes\"}", alice).status());
+      assertEquals(200, cluster.http(0).post("/api/channels/" + ch, "{\"archived\":false}", alice).status());
+      b.next(f -> "channels_changed".equals(f.getString("type")), "told of the restore");
+      assertEquals("ack", b.replyTo(b.send(new JsonObject().put("type", "chat").put("channel", ch).put("content", "again")))
+          .getString("type"));
+    }
+  }
+
+  @Test
   void aDirectMessageIsOneChannelFromEitherSideAndRefusalsCreateNothing() {
     int before = listed(0, alice).size();
     assertEquals(400, cluster.http(0).post("/api/dms", "{\"with\":\"alice\"}", alice).status(), "with yourself");

@@ -108,6 +108,9 @@ public final class ApiDocs {
     TABLE.put(Operation.CHANNELS_CREATE, new Doc("Create a channel (private with members: `private: true`, `members`)",
         "chat", obj("name!", str(), "description", str(), "writeRoles", array(str()), "private", bool(),
             "members", array(str())), any(), 201, true, null));
+    TABLE.put(Operation.CHANNEL_UPDATE, new Doc("Rename (its title), describe, archive or restore a channel (its "
+        + "creator or an admin)", "chat", obj("title", str(), "description", str(), "archived", bool()), any(), 200, true,
+        null));
     TABLE.put(Operation.CHANNEL_MEMBERS, new Doc("The members of a private channel (members only)", "chat", null,
         obj("channel!", str(), "createdBy", str(), "members!", array(any())), 200, true, null));
     TABLE.put(Operation.CHANNEL_MEMBER_ADD, new Doc("Add a member to a private channel (its creator or an admin)", "chat",
