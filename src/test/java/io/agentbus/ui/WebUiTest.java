@@ -415,6 +415,17 @@ class WebUiTest {
     bob.browser.waitFor("document.querySelector('#channels a[data-c=inner]')", "document.getElementById('channels').innerText", 10_000);
     bob.browser.run("document.querySelector('#channels a[data-c=inner]').click()");
     bob.waitForText("just between us");
+    // Its creator renames it from the header: Bob's list and header (other node) follow within a second, no reload.
+    ada.browser.run("document.getElementById('channel-settings').click()");
+    ada.browser.waitFor("document.getElementById('channel-title')", "document.body.innerText.slice(-300)", 5_000);
+    ada.browser.run("document.getElementById('channel-title').value = 'Inner circle';"
+        + "document.querySelector('#dialog button[value=save]').click()");
+    long t0 = System.currentTimeMillis();
+    bob.browser.waitFor("document.querySelector('#channels a[data-c=inner]').innerText.includes('Inner circle')"
+        + " && document.getElementById('channel-name').innerText.includes('Inner circle')",
+        "document.getElementById('channels').innerText", 5_000);
+    assertTrue(System.currentTimeMillis() - t0 < 2_000, "the rename reached the other node's page in "
+        + (System.currentTimeMillis() - t0) + " ms");
   }
 
   @Test
