@@ -100,7 +100,7 @@ public final class ApprovalsVerticle extends VerticleBase {
                 userStream(requiredBy, owner))
             .map(v -> {
               inboxChanged(id, "pending");
-              metrics.approvals.increment("requested");
+              metrics.approvalsRequested.increment();
               return new JsonObject().put("approvalId", id).put("expiresAt", expiresAt);
             }));
   }

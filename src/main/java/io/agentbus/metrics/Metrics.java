@@ -25,14 +25,20 @@ public final class Metrics {
   public final AtomicLong bridgeSockets = new AtomicLong();
   public final Histogram persistBatchSize = new Histogram(new double[] {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000});
   public final Histogram persistSeconds = new Histogram(new double[] {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1});
-  /** Workflows run by this node's orchestrators, by outcome (started, completed, failed, cancelled). */
+  /** Workflows started by this node's orchestrators (a start is no outcome: counted apart). */
+  public final LongAdder workflowsStarted = new LongAdder();
+  /** Workflows ended on this node, by outcome (completed, failed, cancelled). */
   public final Labeled workflows = new Labeled("outcome");
   public final AtomicLong workflowsRunning = new AtomicLong();
   /** Agent attempts by outcome (succeeded, failed) and how long they took. */
   public final Labeled agentRuns = new Labeled("outcome");
   public final Histogram agentSeconds = new Histogram(new double[] {0.1, 0.5, 1, 5, 15, 60, 300, 900});
-  /** Approvals opened and resolved here, by outcome (requested, approved, rejected, expired). */
+  /** Approvals opened here (a request is no outcome: counted apart). */
+  public final LongAdder approvalsRequested = new LongAdder();
+  /** Approvals resolved here, by outcome (approved, rejected, expired, cancelled). */
   public final Labeled approvals = new Labeled("outcome");
+  /** This build's version, as {@code agentbus_build_info{version}} (the jar's, "dev" from classes). */
+  static final String VERSION = java.util.Objects.requireNonNullElse(Metrics.class.getPackage().getImplementationVersion(), "dev");
 
 
   /** A counter with one label, e.g. {@code outcome}. */
@@ -145,10 +151,14 @@ public final class Metrics {
     }
     persistBatchSize.render(sb, "agentbus_persist_batch_size", "events per persistence statement");
     persistSeconds.render(sb, "agentbus_persist_seconds", "latency of one persistence statement");
-    workflows.render(sb, "agentbus_workflows_total", "workflows run by this node, by outcome");
+    counter(sb, "agentbus_workflows_started_total", "workflows started by this node", workflowsStarted.sum());
+    workflows.render(sb, "agentbus_workflows_total", "workflows ended on this node, by outcome");
     agentRuns.render(sb, "agentbus_agent_runs_total", "agent attempts, by outcome");
     agentSeconds.render(sb, "agentbus_agent_seconds", "duration of one agent attempt");
-    approvals.render(sb, "agentbus_approvals_total", "approvals opened and resolved on this node, by outcome");
+    counter(sb, "agentbus_approvals_requested_total", "approvals opened on this node", approvalsRequested.sum());
+    approvals.render(sb, "agentbus_approvals_total", "approvals resolved on this node, by outcome");
+    sb.append("# HELP agentbus_build_info the build this node runs\n# TYPE agentbus_build_info gauge\n")
+        .append("agentbus_build_info{version=\"").append(VERSION).append("\"} 1\n");
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     gauge(sb, "jvm_memory_heap_used_bytes", "JVM heap in use", heap.getUsed());
     gauge(sb, "jvm_memory_heap_committed_bytes", "JVM heap committed", heap.getCommitted());

@@ -115,7 +115,7 @@ final class WorkflowRun implements GatedRun {
 
 
   void start() {
-    env.metrics().workflows.increment("started");
+    env.metrics().workflowsStarted.increment();
     env.metrics().workflowsRunning.incrementAndGet();
     JsonArray agents = new JsonArray();
     for (int i = 0; i < order.size(); i++) {

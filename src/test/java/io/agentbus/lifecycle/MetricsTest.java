@@ -28,7 +28,7 @@ class MetricsTest {
   }
 
   @Test
-  void standardJvmVertxAndAgentbusMetersWithoutPerAddressSeries() {
+  void standardJvmVertxAndAgentbusMetersWithoutPerAddressSeriesAndEveryDashboardQueryExported() throws Exception {
     String alice = cluster.token("alice");
     try (WsClient ws = WsClient.authed(cluster, 0, alice, null)) {
       ws.replyTo(ws.send(new JsonObject().put("type", "subscribe").put("channel", "general")));
@@ -45,6 +45,20 @@ class MetricsTest {
           && !l.endsWith(" 0")), "deliveries counted");
       assertFalse(text.lines().anyMatch(l -> l.startsWith("vertx_eventbus") && l.contains("address=")),
           "an event-bus meter with an address label");
+      assertTrue(text.contains("agentbus_build_info{version=\""), "build info");
+      // Every metric the shipped Grafana dashboard queries is one this node exports (a renamed
+      // metric would leave a panel silently empty).
+      String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("docker", "grafana", "dashboards", "agentbus.json"));
+      java.util.Set<String> queried = new java.util.TreeSet<>();
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b((?:agentbus|jvm|process|vertx)_[a-z_]+)").matcher(dashboard);
+      while (m.find()) {
+        queried.add(m.group(1));
+      }
+      assertTrue(queried.size() >= 8, "the dashboard's queries: " + queried);
+      for (String name : queried) {
+        assertTrue(text.contains("# TYPE " + name + " ") || text.lines().anyMatch(l -> l.startsWith(name + "{") || l.startsWith(name + " ")),
+            name + " is queried by the dashboard but not exported");
+      }
     }
   }
 }

@@ -131,6 +131,8 @@ class WorkflowTest extends TwoNodeClusterTest {
       // The node that ran it counts it (the /ws connection's node runs its workflows).
       String metrics = cluster.http(0).get("/metrics", null).body();
       assertTrue(metricValue(metrics, "agentbus_workflows_total{outcome=\"completed\"}") >= 1, metrics);
+      assertTrue(metricValue(metrics, "agentbus_workflows_started_total") >= 1, metrics);
+      assertFalse(metrics.contains("agentbus_workflows_total{outcome=\"started\"}"), "a start is no outcome");
       assertTrue(metricValue(metrics, "agentbus_agent_runs_total{outcome=\"succeeded\"}") >= 5, metrics);
 
       // Each step's duration is learnt (per role and kind): the next run of these roles expects as long.
