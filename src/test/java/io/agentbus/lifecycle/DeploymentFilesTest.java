@@ -107,4 +107,41 @@ class DeploymentFilesTest {
     }
     assertTrue(n >= 8);
   }
+
+  @Test
+  void theImageAndThePodsRunHardened() throws Exception {
+    String docker = read("docker/Dockerfile");
+    String runtime = docker.substring(docker.lastIndexOf("\nFROM "));
+    assertTrue(runtime.startsWith("\nFROM eclipse-temurin:17-jre"), "a JRE base");
+    assertTrue(runtime.contains("\nUSER 10001"), "not root");
+    assertTrue(runtime.indexOf("COPY --from=build /src/target/lib") < runtime.indexOf("original-agentbus.jar"),
+        "the dependencies' layer before the application's");
+    assertTrue(runtime.contains("\"-XX:+UseG1GC\"") && runtime.contains("\"-XX:+ExitOnOutOfMemoryError\""));
+    // The flags Hazelcast needs are the fat jar's manifest entries, one by one, and the main class is the pom's.
+    String pom = read("pom.xml");
+    Matcher opens = Pattern.compile("<Add-Opens>([^<]+)</Add-Opens>").matcher(pom);
+    assertTrue(opens.find());
+    for (String o : opens.group(1).trim().split("\\s+")) {
+      assertTrue(runtime.contains("--add-opens=" + o + "=ALL-UNNAMED"), "--add-opens " + o);
+    }
+    Matcher exports = Pattern.compile("<Add-Exports>([^<]+)</Add-Exports>").matcher(pom);
+    assertTrue(exports.find() && runtime.contains("--add-exports=" + exports.group(1).trim() + "=ALL-UNNAMED"));
+    Matcher main = Pattern.compile("<main.class>([^<]+)</main.class>").matcher(pom);
+    assertTrue(main.find() && runtime.contains("\"" + main.group(1) + "\"]"), "the pom's main class");
+    String ignore = read(".dockerignore");
+    for (String excluded : List.of(".git", "target", "**/node_modules", "**/.venv")) {
+      assertTrue(ignore.lines().anyMatch(excluded::equals), excluded + " in .dockerignore");
+    }
+    String deployment = read("docker/k8s/deployment.yaml");
+    for (String s : List.of("runAsNonRoot: true", "readOnlyRootFilesystem: true", "allowPrivilegeEscalation: false",
+        "drop: [\"ALL\"]", "mountPath: /tmp", "automountServiceAccountToken: false")) {
+      assertTrue(deployment.contains(s), s + " in deployment.yaml");
+    }
+    String policy = read("docker/k8s/networkpolicy.yaml");
+    int hz = DEFAULTS.cluster().port();
+    assertTrue(policy.contains("app: agentbus") && policy.contains("port: " + hz) && policy.contains("port: 5801")
+        && policy.contains("port: " + DEFAULTS.http().port()), "the cluster ports for agentbus pods only, HTTP for the ingress");
+    String compose = read("docker/compose.yml");
+    assertTrue(compose.contains("read_only: true") && compose.contains("cap_drop: [\"ALL\"]"));
+  }
 }
