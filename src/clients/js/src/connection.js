@@ -95,6 +95,16 @@ export class Connection {
     });
   }
 
+  /**
+   * Gives the live connection a fresh token (an `auth` frame on an authenticated connection): the
+   * server swaps the credentials and moves the connection's expiry, no reconnect. Offline, nothing
+   * to do: the next connect asks `token()` anyway.
+   */
+  renew(token) {
+    if (this.state !== 'online') return Promise.resolve(null);
+    return this.request({ type: 'auth', token });
+  }
+
   /** Fire-and-forget (typing, read markers): dropped while offline (they are moot by then). */
   send(frame) {
     if (this.state === 'online') this.ws.send(JSON.stringify(frame));

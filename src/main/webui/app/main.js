@@ -134,9 +134,12 @@ async function start() {
   };
   app.newSession = () => app.switchSession(newSessionId());
   app.signOut = () => { auth.forget(); sessionStorage.removeItem('agentbus.session'); location.reload(); };
-  // A dev token is renewed before it expires (a prod one cannot be: the user is asked when it does).
+  // A dev token is renewed before it expires (a prod one cannot be: the user is asked when it does),
+  // and handed to the live connection, which the server would otherwise close when the old one expires.
   setInterval(() => {
-    if (auth.secondsLeft(token) < 120 && app.config.devLogin && auth.devIdentity()) reauthenticate();
+    if (auth.secondsLeft(token) < 120 && app.config.devLogin && auth.devIdentity()) {
+      reauthenticate().then(() => app.conn?.renew(token)).catch(() => {});
+    }
   }, 30_000);
 
   initTheme();

@@ -136,3 +136,18 @@ test('a connect that does not authenticate in time is given up and retried (a no
   first.drop(1006);
   assert.ok(timers.some((t) => t.ms <= 2000 && t !== limit), 'and a retry is scheduled within the fast cap');
 });
+
+test('a fresh token is handed to the live connection in an auth frame, without reconnecting', async () => {
+  const { c, sock } = make();
+  c.start(); sock().open(); authOk(sock());
+  const before = FakeSocket.all.length;
+  const renewed = c.renew('tok2');
+  const frame = sock().sent.at(-1);
+  assert.equal(frame.type, 'auth');
+  assert.equal(frame.token, 'tok2');
+  sock().recv({ type: 'auth_response', replyTo: frame.id, success: true, renewed: true, userId: 'ada' });
+  assert.equal((await renewed).renewed, true);
+  assert.equal(FakeSocket.all.length, before, 'no new socket');
+  sock().drop();
+  assert.equal(await c.renew('tok3'), null, 'offline: nothing to renew, the next connect asks token()');
+});

@@ -15,7 +15,10 @@ import java.util.UUID;
  * Authentication of one {@code /ws} connection and the session it joins (PROTOCOL §3): a token on
  * the URL or in an {@code auth} frame (or, in dev, a user id), within {@code authTimeoutMs}; then
  * the router claims the session for the user. Frames that arrive while this settles are held
- * (bounded) and handled in order afterwards, instead of being refused.
+ * (bounded) and handled in order afterwards, instead of being refused. A connection lives as
+ * long as its token: at the token's {@code exp} it is closed with 4401 unless an {@code auth} frame
+ * with a fresh token of the same user arrived first, which swaps the credentials (roles included)
+ * without a reconnect — subscriptions, session and outbox stay.
  */
 final class WsAuth {
 
@@ -28,6 +31,10 @@ final class WsAuth {
   private final ArrayDeque<String> held = new ArrayDeque<>(0);
   private boolean authenticating;
   private long timer = -1;
+  /** Fires at the token's expiry (-1: none set; dev login has no token). */
+  private long expiryTimer = -1;
+  /** The token being verified, whose {@code exp} bounds the connection once it is established. */
+  private String pendingToken;
 
   WsAuth(WsConnection c, String requestedSession, String sessionSeq) {
     this.c = c;
@@ -54,6 +61,7 @@ final class WsAuth {
       return;
     }
     authenticating = true;
+    pendingToken = urlToken;
     c.bc.tokens().verify(urlToken).onComplete(ar -> {
       if (ar.succeeded()) {
         establish(ar.result(), null);
@@ -80,12 +88,17 @@ final class WsAuth {
   }
 
   void onAuthFrame(JsonObject f, Object id) {
-    if (c.principal != null || authenticating) {
-      throw new AppException(ErrorCode.CONFLICT, "already authenticated");
+    if (authenticating) {
+      throw new AppException(ErrorCode.CONFLICT, "authentication is in progress");
+    }
+    if (c.principal != null) {
+      renew(f, id);
+      return;
     }
     Object token = f.getValue("token");
     Future<Principal> who;
     if (token instanceof String t) {
+      pendingToken = t;
       who = c.bc.tokens().verify(t);
     } else if (token == null && c.bc.cfg().devLogin() && f.getValue("userId") instanceof String) {
       who = Future.succeededFuture(DevLogin.principal(f.getValue("userId"), f.getValue("role")));
@@ -132,6 +145,7 @@ final class WsAuth {
           cancelTimer();
           c.sessionId = wanted;
           c.principal = p.withSession(wanted);
+          armExpiry(pendingToken);
           // A session that already has events (a reconnect) is followed at once, settled before
           // auth_response; a fresh one from its first workflow request (WsStreams.followSession).
           long sessionSeq = ar.result().body().getLong("lastSeq", 0L);
@@ -145,6 +159,70 @@ final class WsAuth {
             settled();
           });
         });
+  }
+
+  /**
+   * An {@code auth} frame on an authenticated connection: a fresh token of the same user replaces
+   * the credentials (new roles apply to what is asked from now on) and moves the expiry; another
+   * user's token is refused (CONFLICT: a connection stays one user's) and changes nothing.
+   */
+  private void renew(JsonObject f, Object id) {
+    if (!(f.getValue("token") instanceof String t)) {
+      throw AppException.invalid("'token' is required to renew an authenticated connection");
+    }
+    String user = c.principal.userId();
+    c.bc.tokens().verify(t).onComplete(ar -> {
+      if (c.closed) {
+        return;
+      }
+      if (ar.failed()) {
+        c.sendError(id, AppException.from(ar.cause()).code, "the new token was refused: " + ar.cause().getMessage());
+        return;
+      }
+      Principal p = ar.result();
+      if (!p.userId().equals(user)) {
+        c.sendError(id, ErrorCode.CONFLICT, "this connection is " + user + "'s: reconnect to sign in as " + p.userId());
+        return;
+      }
+      c.principal = p.withSession(c.sessionId);
+      armExpiry(t);
+      c.send(WsConnection.reply("auth_response", id).put("success", true).put("renewed", true).put("userId", p.userId())
+          .put("roles", new JsonArray(p.roles())).put("sessionId", c.sessionId));
+    });
+  }
+
+  /** Closes the connection (4401) when {@code token} expires, unless renewed first. */
+  private void armExpiry(String token) {
+    if (expiryTimer >= 0) {
+      c.bc.vertx().cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
+    long exp = expiryOf(token);
+    if (exp <= 0) {
+      return;
+    }
+    expiryTimer = c.bc.vertx().setTimer(Math.max(1, exp * 1000 - System.currentTimeMillis()), t -> {
+      expiryTimer = -1;
+      if (!c.closed) {
+        c.sendError(null, ErrorCode.NOT_AUTHENTICATED, "the token expired: renew it with an auth frame before it does");
+        c.close(CloseCodes.NOT_AUTHENTICATED, "token expired");
+      }
+    });
+  }
+
+  /** A verified JWT's {@code exp} (seconds), or 0 when it has none (or {@code token} is null: dev login). */
+  static long expiryOf(String token) {
+    String[] parts = token == null ? new String[0] : token.split("\\.");
+    if (parts.length < 2) {
+      return 0;
+    }
+    try {
+      JsonObject claims = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]),
+          java.nio.charset.StandardCharsets.UTF_8));
+      return claims.getValue("exp") instanceof Number n ? n.longValue() : 0;
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   /** Authentication finished either way: handle the frames that arrived meanwhile, in order. */
@@ -166,5 +244,9 @@ final class WsAuth {
 
   void closed() {
     cancelTimer();
+    if (expiryTimer >= 0) {
+      c.bc.vertx().cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
   }
 }
