@@ -96,8 +96,13 @@ public final class Node {
     AgentbusConfig cfg0 = loaded;
     Sections.Cluster cluster = cfg0.cluster();
     String host = cluster.host();
-    VertxOptions opts = new VertxOptions().setEventBusOptions(new EventBusOptions()
-        .setHost(host).setPort(cluster.eventBusPort()).setClusterPublicHost(host));
+    VertxOptions opts;
+    try {
+      opts = new VertxOptions().setEventBusOptions(io.agentbus.node.ClusterTls.apply(new EventBusOptions()
+          .setHost(host).setPort(cluster.eventBusPort()).setClusterPublicHost(host), cluster));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     StartProgress progress = new StartProgress();
     progress.phase("the Hazelcast cluster '" + cluster.name() + "' (members "
         + cluster.membersText() + ", AGENTBUS_CLUSTER_MEMBERS; binding " + host + ":" + cluster.port() + ")");
@@ -148,7 +153,8 @@ public final class Node {
   }
 
   /** Hazelcast from {@code cluster.xml} (classpath), with name, ports, members and interface from config. */
-  static Config hazelcast(AgentbusConfig cfg) {
+  /** The Hazelcast configuration of a node (public for the closed-cluster test, which joins as an outsider). */
+  public static Config hazelcast(AgentbusConfig cfg) {
     Sections.Cluster c = cfg.cluster();
     Config hz = ConfigUtil.loadConfig();
     String host = c.host();

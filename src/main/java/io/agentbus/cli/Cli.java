@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "agentbus", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
     description = "The agentbus node and its operator tools. With no command: serve.",
     subcommands = {ServeCommand.class, TokenCommand.class, MigrateCommand.class, CheckConfigCommand.class,
-        PublishCommand.class, TailCommand.class})
+        PublishCommand.class, TailCommand.class, ClusterCertCommand.class})
 public final class Cli implements Callable<Integer> {
 
   @Override

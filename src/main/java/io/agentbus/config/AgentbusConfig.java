@@ -193,6 +193,15 @@ public final class AgentbusConfig {
       problems.add(ConfigKeys.EVENTS_KEPT_SECONDS.path() + " (" + ConfigKeys.EVENTS_KEPT_SECONDS.env()
           + ") must be 0 (for ever) or positive");
     }
+    String tls = string(ConfigKeys.CLUSTER_TLS);
+    if (!tls.equals("on") && !tls.equals("off")) {
+      problems.add(ConfigKeys.CLUSTER_TLS.path() + " (" + ConfigKeys.CLUSTER_TLS.env() + ") must be on or off");
+    } else if (isProd() && tls.equals("off")) {
+      problems.add("the prod profile keeps the clustered event bus closed: AGENTBUS_CLUSTER_TLS=off is for dev only");
+    } else if (isProd() && (string(ConfigKeys.CLUSTER_TLS_CERT).isEmpty() || string(ConfigKeys.CLUSTER_TLS_KEY).isEmpty())) {
+      problems.add("the prod profile needs the cluster's TLS pair: AGENTBUS_CLUSTER_TLS_CERT and AGENTBUS_CLUSTER_TLS_KEY "
+          + "(PEM files; `java -jar agentbus.jar cluster-cert --out <dir>` makes them)");
+    }
     if (isProd() && string(ConfigKeys.JWT_SECRET).isEmpty()) {
       problems.add("the prod profile needs a JWT secret: set AGENTBUS_JWT_SECRET (at least 32 characters)");
     }

@@ -58,6 +58,16 @@ public final class ConfigKeys {
           + "its streams from PostgreSQL every 500 ms, and one that sees at most half past the heartbeat limit is not ready");
   public static final Key CLUSTER_MERGE_SECONDS = key("cluster.mergeSeconds", "AGENTBUS_CLUSTER_MERGE_SECONDS", 5,
       "how often Hazelcast looks for the other side of a healed partition to merge with (its default waits 300 s, then 120 s)");
+  public static final Key CLUSTER_TLS = key("cluster.tls", "AGENTBUS_CLUSTER_TLS", "on",
+      "on: the clustered event bus speaks TLS with mutual authentication (a node without the cluster's key "
+          + "material can neither send nor receive); off: plain, dev only");
+  public static final Key CLUSTER_TLS_CERT = key("cluster.tlsCert", "AGENTBUS_CLUSTER_TLS_CERT", "",
+      "PEM certificate of this node on the event bus (empty in dev: a pair generated once per machine and cluster "
+          + "name under the temp directory; required in prod; `java -jar agentbus.jar cluster-cert` makes one)");
+  public static final Key CLUSTER_TLS_KEY = key("cluster.tlsKey", "AGENTBUS_CLUSTER_TLS_KEY", "",
+      "PEM private key of that certificate");
+  public static final Key CLUSTER_TLS_CA = key("cluster.tlsCa", "AGENTBUS_CLUSTER_TLS_CA", "",
+      "PEM certificates a peer's must chain to (empty: the node's own certificate, for a pair shared by the nodes)");
   public static final Key DB_URL = key("db.url", "AGENTBUS_DB_URL", "",
       "postgresql://user[:password]@host:port/database; empty = 127.0.0.1:5432, user postgres, database agentbus");
   public static final Key DB_POOL_SIZE = key("db.poolSize", "AGENTBUS_DB_POOL_SIZE", 4,

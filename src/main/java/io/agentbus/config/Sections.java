@@ -23,13 +23,16 @@ public final class Sections {
 
   /** Hazelcast and the clustered event bus. */
   public record Cluster(String name, String host, int port, List<String> members, String kubernetesService,
-      int eventBusPort, int heartbeatSeconds, int maxNoHeartbeatSeconds, int expectedMembers, int mergeSeconds) {
+      int eventBusPort, int heartbeatSeconds, int maxNoHeartbeatSeconds, int expectedMembers, int mergeSeconds,
+      boolean tls, String tlsCert, String tlsKey, String tlsCa) {
     static Cluster of(AgentbusConfig c) {
       return new Cluster(c.string(ConfigKeys.CLUSTER_NAME), c.string(ConfigKeys.CLUSTER_HOST),
           c.integer(ConfigKeys.CLUSTER_PORT), commaList(c.string(ConfigKeys.CLUSTER_MEMBERS)),
           c.string(ConfigKeys.CLUSTER_KUBERNETES_SERVICE), c.integer(ConfigKeys.CLUSTER_EVENT_BUS_PORT),
           c.integer(ConfigKeys.CLUSTER_HEARTBEAT_SECONDS), c.integer(ConfigKeys.CLUSTER_MAX_NO_HEARTBEAT_SECONDS),
-          c.integer(ConfigKeys.CLUSTER_EXPECTED_MEMBERS), c.integer(ConfigKeys.CLUSTER_MERGE_SECONDS));
+          c.integer(ConfigKeys.CLUSTER_EXPECTED_MEMBERS), c.integer(ConfigKeys.CLUSTER_MERGE_SECONDS),
+          !"off".equals(c.string(ConfigKeys.CLUSTER_TLS)), c.string(ConfigKeys.CLUSTER_TLS_CERT),
+          c.string(ConfigKeys.CLUSTER_TLS_KEY), c.string(ConfigKeys.CLUSTER_TLS_CA));
     }
 
     /** The members as written ({@code cluster.members}, comma-separated). */

@@ -85,7 +85,16 @@ class ConfigTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> AgentbusConfig.load(Map.of("AGENTBUS_PROFILE", "prod")));
     assertTrue(e.getMessage().contains("AGENTBUS_JWT_SECRET"), e.getMessage());
-    AgentbusConfig prod = AgentbusConfig.load(Map.of("AGENTBUS_PROFILE", "prod", "AGENTBUS_JWT_SECRET", "x".repeat(40)));
+    // Prod keeps the clustered event bus closed: the TLS pair is required, and TLS cannot be turned off.
+    e = assertThrows(IllegalArgumentException.class,
+        () -> AgentbusConfig.load(Map.of("AGENTBUS_PROFILE", "prod", "AGENTBUS_JWT_SECRET", "x".repeat(40))));
+    assertTrue(e.getMessage().contains("AGENTBUS_CLUSTER_TLS_CERT"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> AgentbusConfig.load(Map.of("AGENTBUS_PROFILE", "prod",
+        "AGENTBUS_JWT_SECRET", "x".repeat(40), "AGENTBUS_CLUSTER_TLS", "off")));
+    assertTrue(e.getMessage().contains("dev only"), e.getMessage());
+    AgentbusConfig prod = AgentbusConfig.load(Map.of("AGENTBUS_PROFILE", "prod", "AGENTBUS_JWT_SECRET", "x".repeat(40),
+        "AGENTBUS_CLUSTER_TLS_CERT", "/etc/agentbus/cert.pem", "AGENTBUS_CLUSTER_TLS_KEY", "/etc/agentbus/key.pem"));
     assertFalse(prod.devLogin());
+    assertTrue(prod.cluster().tls());
   }
 }

@@ -20,7 +20,7 @@ class DatabaseTest {
   @Test
   void itIsRefusedInProdWithOtherMembersOrWithMembersOnOtherHosts() {
     String prod = Database.embeddedRefusal(AgentbusConfig.load(Map.of("AGENTBUS_PROFILE", "prod",
-        "AGENTBUS_JWT_SECRET", "x".repeat(40))), 1);
+        "AGENTBUS_JWT_SECRET", "x".repeat(40), "AGENTBUS_CLUSTER_TLS_CERT", "c.pem", "AGENTBUS_CLUSTER_TLS_KEY", "k.pem")), 1);
     assertNotNull(prod);
     assertTrue(prod.contains("prod"), prod);
     assertTrue(Database.embeddedRefusal(AgentbusConfig.load(Map.of()), 2).contains("2 members"));

@@ -143,5 +143,11 @@ class DeploymentFilesTest {
         && policy.contains("port: " + DEFAULTS.http().port()), "the cluster ports for agentbus pods only, HTTP for the ingress");
     String compose = read("docker/compose.yml");
     assertTrue(compose.contains("read_only: true") && compose.contains("cap_drop: [\"ALL\"]"));
+    // Every node of a deployment presents the same cluster TLS pair (prod requires one; containers share no temp dir).
+    for (String f : List.of(deployment, compose)) {
+      assertTrue(f.contains("AGENTBUS_CLUSTER_TLS_CERT") && f.contains("AGENTBUS_CLUSTER_TLS_KEY")
+          && f.contains("/etc/agentbus/cluster-tls/cert.pem"), "the cluster's TLS pair is mounted and named");
+    }
+    assertTrue(deployment.contains("secretName: agentbus-cluster-tls"));
   }
 }

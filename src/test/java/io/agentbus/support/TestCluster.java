@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,12 @@ public final class TestCluster implements AutoCloseable {
     env.put("AGENTBUS_HTTP_HOST", "127.0.0.1");
     // A port free a moment ago may be taken by then (any socket's ephemeral port, e.g. a browser's):
     // a node that cannot bind its HTTP port is started again on another one.
+    if ("prod".equals(extra.get("AGENTBUS_PROFILE")) && !extra.containsKey("AGENTBUS_CLUSTER_TLS_CERT")) {
+      // Prod needs the cluster's TLS pair configured: one made for this cluster, as an operator would.
+      Path tls = prodTlsPair();
+      env.put("AGENTBUS_CLUSTER_TLS_CERT", tls.resolve("cert.pem").toString());
+      env.put("AGENTBUS_CLUSTER_TLS_KEY", tls.resolve("key.pem").toString());
+    }
     for (int attempt = 1; ; attempt++) {
       env.put("AGENTBUS_HTTP_PORT", String.valueOf(freePort()));
       env.putAll(extra);
@@ -77,6 +84,20 @@ public final class TestCluster implements AutoCloseable {
         }
       }
     }
+  }
+
+  private Path prodTls;
+
+  private synchronized Path prodTlsPair() {
+    if (prodTls == null) {
+      try {
+        prodTls = java.nio.file.Files.createTempDirectory("agentbus-test-tls");
+        io.agentbus.node.ClusterTls.write(prodTls, "agentbus-" + clusterName);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return prodTls;
   }
 
   public Node node(int i) {
