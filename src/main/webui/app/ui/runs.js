@@ -129,7 +129,8 @@ export function createRuns(app) {
 
   app.on('frame', (f) => {
     if (!f.workflowId || !f.stream) return;
-    if (f.stream.startsWith('session:') && f.type === 'workflow_started' && !runs.has(f.workflowId)) { watch(f.workflowId); return; }
+    // (watch also when a channel's card already follows it: the panel gets its own card of the run)
+    if (f.stream.startsWith('session:') && f.type === 'workflow_started') { watch(f.workflowId); return; }
     if (!f.stream.startsWith('workflow:')) return;
     const entry = runs.get(f.workflowId);
     if (!entry) return;

@@ -109,6 +109,12 @@ export function createSidebar(app) {
   }
 
   app.on('frame', (f) => {
+    if (f.type === 'subscribed' && f.stream === 'channel:' + app.current) {
+      // Who is online is asked once the page follows the channel again (after a reconnect too):
+      // asked before, the answer could predate this page's own return.
+      loadPresence(app.current);
+      return;
+    }
     if (f.type === 'presence_update' && f.channel === app.current) {
       online.clear();
       (f.online || []).forEach((u) => { online.set(u, true); app.learn(u); });
@@ -131,10 +137,7 @@ export function createSidebar(app) {
     }
   });
   app.on('users', renderPresence);
-  app.on('online', () => {
-    refresh();
-    if (app.current) loadPresence(app.current);
-  });
+  app.on('online', () => refresh());
   app.on('channel-step', (d) => {
     const i = app.channels.findIndex((c) => c.name === app.current);
     const next = app.channels[(i + d + app.channels.length) % app.channels.length];
