@@ -8,7 +8,6 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -57,21 +56,32 @@ public final class ClusterTls {
    */
   static Path devPair(String cluster) {
     Path dir = Path.of(System.getProperty("java.io.tmpdir"), "agentbus-cluster-tls-" + cluster.replaceAll("[^A-Za-z0-9_.-]", "_"));
-    if (Files.exists(dir.resolve("key.pem"))) {
-      return dir;
-    }
-    Path fresh = dir.resolveSibling(dir.getFileName() + ".new-" + UUID.randomUUID());
-    try {
-      write(fresh, "agentbus-" + cluster);
-      try {
-        Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException taken) {
-        deleteTree(fresh); // another node made it first: theirs is the cluster's
+    IOException last = null;
+    // Nodes started together race for it: whoever moves theirs into place first wins, the others
+    // use that one (a failed attempt is retried: a lost race may show as any error of the move).
+    for (int attempt = 0; attempt < 5; attempt++) {
+      if (Files.exists(dir.resolve("key.pem")) && Files.exists(dir.resolve("cert.pem"))) {
+        return dir;
       }
-      return dir;
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not make the dev cluster's TLS pair in " + dir, e);
+      Path fresh = dir.resolveSibling(dir.getFileName() + ".new-" + UUID.randomUUID());
+      try {
+        write(fresh, "agentbus-" + cluster);
+        Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
+        return dir;
+      } catch (IOException e) {
+        last = e;
+        try {
+          deleteTree(fresh);
+          Thread.sleep(50L * (attempt + 1));
+        } catch (IOException | InterruptedException ignored) {
+          // best effort: a leftover temp directory holds nothing anyone uses
+        }
+      }
     }
+    if (Files.exists(dir.resolve("key.pem")) && Files.exists(dir.resolve("cert.pem"))) {
+      return dir;
+    }
+    throw new UncheckedIOException("could not make the dev cluster's TLS pair in " + dir + ": " + last, last);
   }
 
   /** Writes a new self-signed pair as {@code cert.pem} and {@code key.pem} (key readable by its owner only) into {@code dir}. */
@@ -93,6 +103,9 @@ public final class ClusterTls {
   }
 
   private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
     try (var files = Files.walk(p)) {
       for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(f);

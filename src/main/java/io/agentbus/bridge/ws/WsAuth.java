@@ -163,20 +163,22 @@ final class WsAuth {
 
   /**
    * An {@code auth} frame on an authenticated connection: a fresh token of the same user replaces
-   * the credentials (new roles apply to what is asked from now on) and moves the expiry; another
-   * user's token is refused (CONFLICT: a connection stays one user's) and changes nothing.
+   * the credentials (new roles apply to what is asked from now on) and moves the expiry. Anything
+   * else — no token, an invalid one, another user's — is CONFLICT, as an auth frame on an
+   * authenticated connection always was, and changes nothing: a connection stays one user's.
    */
   private void renew(JsonObject f, Object id) {
-    if (!(f.getValue("token") instanceof String t)) {
-      throw AppException.invalid("'token' is required to renew an authenticated connection");
-    }
     String user = c.principal.userId();
+    if (!(f.getValue("token") instanceof String t)) {
+      throw new AppException(ErrorCode.CONFLICT, "already authenticated as " + user + ": only a fresh token renews it");
+    }
     c.bc.tokens().verify(t).onComplete(ar -> {
       if (c.closed) {
         return;
       }
       if (ar.failed()) {
-        c.sendError(id, AppException.from(ar.cause()).code, "the new token was refused: " + ar.cause().getMessage());
+        c.sendError(id, ErrorCode.CONFLICT, "already authenticated as " + user + "; the new token was refused: "
+            + AppException.from(ar.cause()).getMessage());
         return;
       }
       Principal p = ar.result();
