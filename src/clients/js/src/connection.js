@@ -42,8 +42,9 @@ export function resendable(frame) {
 export class Connection {
   /**
    * opts: url (ws://host/ws, or a function giving one per connect), token(): the current token, null, or a promise of one; session,
-   * onFrame(frame), onState(state), onAuthNeeded(), onSessionRefused(), WebSocket, setTimeout,
-   * clearTimeout, random, now.
+   * cookieAuth: true when a browser's HttpOnly session cookie signs the upgrade (single sign-on: no
+   * token in script reach; the server answers auth_response itself), onFrame(frame), onState(state),
+   * onAuthNeeded(), onSessionRefused(), WebSocket, setTimeout, clearTimeout, random, now.
    * @param {any} opts
    */
   constructor(opts) {
@@ -126,6 +127,7 @@ export class Connection {
 
   #open() {
     if (this.stopped) return;
+    if (this.o.cookieAuth) { this.#openWith(null); return; }
     const t = this.o.token();
     // A token provider may be asynchronous (a refresh against an identity provider).
     if (t && typeof t.then === 'function') {
@@ -138,7 +140,7 @@ export class Connection {
 
   #openWith(token) {
     if (this.stopped) return;
-    if (!token) { this.#setState('signed-out'); this.o.onAuthNeeded?.(); return; }
+    if (!token && !this.o.cookieAuth) { this.#setState('signed-out'); this.o.onAuthNeeded?.(); return; }
     this.#setState(this.attempt ? 'reconnecting' : 'connecting');
     const q = new URLSearchParams({ session: this.session });
     if (this.sessionSeq) q.set('sessionSeq', String(this.sessionSeq));
@@ -159,7 +161,8 @@ export class Connection {
         if (this.ws === ws && this.state !== 'online') ws.close(4000, 'connect timeout'); // onclose follows: retried
       }, limit);
     }
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', id: 'auth', token }));
+    // With the session cookie the upgrade itself signs in: the server's auth_response comes unasked.
+    ws.onopen = () => { if (token) ws.send(JSON.stringify({ type: 'auth', id: 'auth', token })); };
     ws.onmessage = (e) => this.#onText(e.data);
     ws.onerror = () => { /* onclose follows */ };
     ws.onclose = (e) => this.#onClose(e.code, e.reason);
@@ -169,7 +172,8 @@ export class Connection {
     let f;
     try { f = JSON.parse(text); } catch (e) { return; }
     this.#armPing();
-    if (f.type === 'auth_response' && f.replyTo === 'auth') { if (f.success) this.#onAuth(f); return; }
+    const answersAuth = f.replyTo === 'auth' || (this.o.cookieAuth && f.replyTo === undefined && this.state !== 'online');
+    if (f.type === 'auth_response' && answersAuth) { if (f.success) this.#onAuth(f); return; }
     if (f.replyTo === 'auth') { this.#onAuthRefused(f); return; }
     if (f.stream && typeof f.seq === 'number') this.#track(f);
     if (f.replyTo !== undefined && this.pending.has(f.replyTo)) {

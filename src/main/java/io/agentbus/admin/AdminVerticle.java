@@ -34,6 +34,7 @@ public final class AdminVerticle extends VerticleBase {
   private AuditLog audit;
   private StreamStore streams;
   private int maxBody;
+  private io.agentbus.auth.BrowserSessions sessions;
 
   private final NodeParts parts;
 
@@ -45,7 +46,8 @@ public final class AdminVerticle extends VerticleBase {
   public Future<?> start() {
     AgentbusConfig cfg = parts.config();
     Pool pool = parts.pool();
-    TokenService tokens = TokenService.of(vertx, cfg.auth());
+    TokenService tokens = parts.tokens();
+    sessions = tokens.sessions();
     auth = new AdminAuth(cfg.admin().token(), tokens);
     bus = new AdminBus(vertx, cfg.admin().allowedAddresses(), cfg.runs(io.agentbus.config.Verticle.ROUTER));
     audit = new AuditLog(pool);
@@ -111,6 +113,19 @@ public final class AdminVerticle extends VerticleBase {
       rec.address = in.getValue("address") instanceof String a ? a : null;
       rec.mode = in.getValue("mode") instanceof String md ? md : "publish";
       return bus.run(bus.parse(in), rec.actor);
+    }
+    if (method.equals("POST") && path.startsWith("/admin/users/") && path.endsWith("/revoke")) {
+      // Signs a user out everywhere: every token of theirs issued before now refused, browser
+      // sessions ended, live connections closed on every node (4401) within seconds.
+      String user = URLDecoder.decode(path.substring("/admin/users/".length(), path.length() - "/revoke".length()),
+          StandardCharsets.UTF_8);
+      if (!io.agentbus.bus.Names.isUserId(user)) {
+        throw AppException.invalid("'" + user + "' is no user id");
+      }
+      rec.address = "user:" + user;
+      rec.mode = "revoke";
+      return sessions.revokeUser(user, "revoked by " + rec.actor).map(n -> new AdminBus.Answer(200,
+          new JsonObject().put("userId", user).put("revoked", true).put("browserSessions", n), "ok"));
     }
     if (!method.equals("GET")) {
       throw AppException.notFound("no admin resource " + method + " " + path);

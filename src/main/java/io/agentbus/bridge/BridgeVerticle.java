@@ -55,7 +55,7 @@ public final class BridgeVerticle extends VerticleBase {
   public Future<?> start() {
     AgentbusConfig cfg = parts.config();
     pool = parts.pool();
-    TokenService tokens = TokenService.of(vertx, cfg.auth());
+    TokenService tokens = parts.tokens();
     // The first bridge instance's event loop becomes the hub's (and presence's, beside it).
     if (parts.hub().startOn(context)) {
       parts.presence().start();
@@ -117,6 +117,8 @@ public final class BridgeVerticle extends VerticleBase {
             }));
     agui = new io.agentbus.bridge.agui.AguiEndpoint(bc, events);
     agui.mount(router, api::authenticate);
+    // Browser single sign-on (auth.oidc.*): /auth/login, /auth/callback, /auth/refresh, /auth/logout, /auth/session.
+    new io.agentbus.bridge.http.SignIn(tokens, cfg.auth().oidc()).mount(router);
     // The UI's browser libraries come from WebJars (Maven dependencies), versioned in their paths.
     // Static files answer GET and HEAD only, so another method on an API path is 405, not a 404
     // from a static lookup that matched every method.
@@ -129,6 +131,13 @@ public final class BridgeVerticle extends VerticleBase {
     router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
         .handler(StaticHandler.create("webroot").setCachingEnabled(false));
     api.publish(router);
+    // An identity signed out on whichever node (a browser session, or a user an operator revoked):
+    // this bridge's connections that carry it close, on this verticle's own event loop.
+    stopSignOuts = tokens.sessions().onRevoked(r -> context.runOnContext(v -> {
+      wsEndpoint.signOut(r);
+      sockJs.signOut(r);
+      sse.signOut(r);
+    }));
     // A member removed from a private channel or DM (§7.1), on whichever node: this bridge's
     // connections, sockets and stream reads of that user stop following it.
     vertx.eventBus().<JsonObject>consumer(io.agentbus.bus.Addresses.CHANNEL_MEMBER_REMOVED, m -> {
@@ -189,6 +198,9 @@ public final class BridgeVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    if (stopSignOuts != null) {
+      stopSignOuts.run();
+    }
     List<Future<Void>> closing = new java.util.ArrayList<>();
     closing.add(wsEndpoint.shutdown(DRAIN_MS));
     events.closeAll();
@@ -199,6 +211,7 @@ public final class BridgeVerticle extends VerticleBase {
 
   static final long DRAIN_MS = 3_000;
   private int maxNoHeartbeatSeconds;
+  private Runnable stopSignOuts;
   private WsEndpoint wsEndpoint;
 
   /**

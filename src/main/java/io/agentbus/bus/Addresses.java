@@ -133,6 +133,15 @@ public final class Addresses {
    * connections {@code channels_changed {channel}}, so lists refresh within a second everywhere.
    */
   public static final String CHANNELS_CHANGED = "internal.channels.changed";
+  /**
+   * Published cluster-wide when an identity is signed out: {sid} (one browser session: signed out,
+   * or refused by its provider on renewal) or {userId, before} (an operator revoked everything of
+   * that user issued before {@code before}, epoch ms). Every node refuses those tokens from then on
+   * and its bridges close the connections that carry them (4401).
+   */
+  public static final String AUTH_REVOKED = "internal.auth.revoked";
+  /** Published cluster-wide when a browser session is renewed {sid, until}: its live connections stay past their token. */
+  public static final String AUTH_RENEWED = "internal.auth.renewed";
   /** Orchestrator: whether an agent role can be given tasks now {role} → {served}. */
   public static final String AGENT_ROLE_SERVED = "internal.orchestrator.role-served";
 

@@ -202,6 +202,15 @@ public final class AgentbusConfig {
       problems.add("the prod profile needs the cluster's TLS pair: AGENTBUS_CLUSTER_TLS_CERT and AGENTBUS_CLUSTER_TLS_KEY "
           + "(PEM files; `java -jar agentbus.jar cluster-cert --out <dir>` makes them)");
     }
+    if (!string(ConfigKeys.OIDC_ISSUER).isBlank() && isProd() && string(ConfigKeys.OIDC_REDIRECT_URL).isBlank()) {
+      problems.add("single sign-on in the prod profile needs the public callback URL: set AGENTBUS_AUTH_OIDC_REDIRECT_URL "
+          + "(https://<your host>/auth/callback, as registered at the provider)");
+    }
+    try {
+      io.agentbus.auth.RoleMapping.parse(string(ConfigKeys.ROLE_MAP));
+    } catch (IllegalArgumentException e) {
+      problems.add(ConfigKeys.ROLE_MAP.path() + " (" + ConfigKeys.ROLE_MAP.env() + "): " + e.getMessage());
+    }
     if (isProd() && string(ConfigKeys.JWT_SECRET).isEmpty()) {
       problems.add("the prod profile needs a JWT secret: set AGENTBUS_JWT_SECRET (at least 32 characters)");
     }

@@ -83,9 +83,33 @@ public final class ConfigKeys {
   public static final Key JWT_AUDIENCE = key("auth.audience", "AGENTBUS_AUTH_AUDIENCE", "",
       "required aud of tokens (empty: not checked); also put in tokens this cluster issues");
   public static final Key JWKS_URL = key("auth.jwksUrl", "AGENTBUS_AUTH_JWKS_URL", "",
-      "an identity provider's JWKS URL: its RS256/ES256 tokens are accepted beside the cluster's HS256 ones");
+      "an identity provider's JWKS URL (when it has no discovery; auth.oidc.issuer finds it itself): its RS256/ES256 "
+          + "tokens are accepted beside the cluster's HS256 ones, keys re-read on an unknown kid");
   public static final Key JWT_ROLES_CLAIM = key("auth.rolesClaim", "AGENTBUS_AUTH_ROLES_CLAIM", "roles",
       "where a token's roles are, as a dot path (an identity provider's, e.g. realm_access.roles)");
+  public static final Key USER_CLAIM = key("auth.userClaim", "AGENTBUS_AUTH_USER_CLAIM", "sub",
+      "the claim an identity provider's token (or sign-in) names its user by, e.g. preferred_username or email; "
+          + "its value must be a valid user id");
+  public static final Key ROLE_MAP = key("auth.roleMap", "AGENTBUS_AUTH_ROLE_MAP", "",
+      "how an identity provider's role-claim values become agentbus roles, e.g. agentbus-approvers=approver,"
+          + "ops=admin; empty: values that are agentbus roles count as themselves");
+  public static final Key OIDC_ISSUER = key("auth.oidc.issuer", "AGENTBUS_AUTH_OIDC_ISSUER", "",
+      "an OpenID Connect provider (its issuer URL, discovered at /.well-known/openid-configuration): browser "
+          + "sign-in through it and its tokens accepted; empty: no single sign-on");
+  public static final Key OIDC_CLIENT_ID = key("auth.oidc.clientId", "AGENTBUS_AUTH_OIDC_CLIENT_ID", "agentbus",
+      "this service's client id at the provider (also the audience its ID tokens carry)");
+  public static final Key OIDC_CLIENT_SECRET = key("auth.oidc.clientSecret", "AGENTBUS_AUTH_OIDC_CLIENT_SECRET", "",
+      "the client's secret at the provider (empty: a public client, PKCE only)");
+  public static final Key OIDC_SCOPES = key("auth.oidc.scopes", "AGENTBUS_AUTH_OIDC_SCOPES", "openid profile email",
+      "scopes asked at sign-in, space separated (add offline_access where the provider wants it for refresh tokens)");
+  public static final Key OIDC_REDIRECT_URL = key("auth.oidc.redirectUrl", "AGENTBUS_AUTH_OIDC_REDIRECT_URL", "",
+      "the public URL of /auth/callback as the provider knows it; empty: from the request (dev only; prod requires it)");
+  public static final Key OIDC_SESSION_TTL_SECONDS = key("auth.oidc.sessionTtlSeconds",
+      "AGENTBUS_AUTH_OIDC_SESSION_TTL_SECONDS", 600,
+      "lifetime of the sign-in cookie's token; the web UI renews it (POST /auth/refresh, asking the provider) before then");
+  public static final Key OIDC_SESSION_MAX_SECONDS = key("auth.oidc.sessionMaxSeconds",
+      "AGENTBUS_AUTH_OIDC_SESSION_MAX_SECONDS", 43200,
+      "a browser session ends this long after sign-in whatever its renewals (then the user signs in again)");
   public static final Key TOKEN_TTL_SECONDS = key("auth.tokenTtlSeconds", "AGENTBUS_AUTH_TOKEN_TTL_SECONDS", 86400,
       "lifetime of tokens issued by dev login");
   public static final Key DEV_LOGIN = key("auth.devLogin", "AGENTBUS_AUTH_DEV_LOGIN", "",

@@ -51,11 +51,28 @@ public final class Sections {
 
   /** Tokens: who may connect, and for how long. {@code jwtSecret} is resolved at start. */
   public record Auth(String jwtSecret, String issuer, String audience, String jwksUrl, String rolesClaim,
-      int tokenTtlSeconds, int authTimeoutMs) {
+      int tokenTtlSeconds, int authTimeoutMs, String userClaim, String roleMap, Oidc oidc) {
     static Auth of(AgentbusConfig c) {
       return new Auth(c.string(ConfigKeys.JWT_SECRET), c.string(ConfigKeys.JWT_ISSUER),
           c.string(ConfigKeys.JWT_AUDIENCE), c.string(ConfigKeys.JWKS_URL), c.string(ConfigKeys.JWT_ROLES_CLAIM),
-          c.integer(ConfigKeys.TOKEN_TTL_SECONDS), c.integer(ConfigKeys.AUTH_TIMEOUT_MS));
+          c.integer(ConfigKeys.TOKEN_TTL_SECONDS), c.integer(ConfigKeys.AUTH_TIMEOUT_MS),
+          c.string(ConfigKeys.USER_CLAIM).trim(), c.string(ConfigKeys.ROLE_MAP).trim(), Oidc.of(c));
+    }
+  }
+
+  /** Single sign-on through an OpenID Connect provider ({@code auth.oidc.*}); {@link #enabled} when an issuer is set. */
+  public record Oidc(String issuer, String clientId, String clientSecret, List<String> scopes, String redirectUrl,
+      String userClaim, String roleMap, int sessionTtlSeconds, int sessionMaxSeconds) {
+    static Oidc of(AgentbusConfig c) {
+      return new Oidc(c.string(ConfigKeys.OIDC_ISSUER).trim(), c.string(ConfigKeys.OIDC_CLIENT_ID),
+          c.string(ConfigKeys.OIDC_CLIENT_SECRET), List.of(c.string(ConfigKeys.OIDC_SCOPES).trim().split("\\s+")),
+          c.string(ConfigKeys.OIDC_REDIRECT_URL).trim(), c.string(ConfigKeys.USER_CLAIM),
+          c.string(ConfigKeys.ROLE_MAP), c.integer(ConfigKeys.OIDC_SESSION_TTL_SECONDS),
+          c.integer(ConfigKeys.OIDC_SESSION_MAX_SECONDS));
+    }
+
+    public boolean enabled() {
+      return !issuer.isEmpty();
     }
   }
 

@@ -49,7 +49,7 @@ public final class Migrator {
       "V13__idempotency_fingerprint.sql",
       "V14__agui_runs.sql", "V15__workflow_events_kept.sql",
       "V16__message_status.sql", "V17__private_channels.sql",
-      "V18__agent_durations.sql", "V19__channel_title_archive.sql");
+      "V18__agent_durations.sql", "V19__channel_title_archive.sql", "V20__browser_sessions.sql");
 
   private Migrator() {}
 

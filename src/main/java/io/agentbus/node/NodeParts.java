@@ -37,6 +37,8 @@ public final class NodeParts {
   private final NodeState state;
   private Pool pool;
   private Pool searchPool;
+  private io.agentbus.auth.TokenService tokens;
+  private io.agentbus.auth.BrowserSessions sessions;
 
   private NodeParts(Vertx vertx, AgentbusConfig config, String nodeId, Metrics metrics, ClusterSize clusterSize,
       NodeState state) {
@@ -108,6 +110,21 @@ public final class NodeParts {
     return presence;
   }
 
+  /**
+   * The node's one token service (its identity provider discovered once, not per verticle) with the
+   * cluster's browser sessions behind it; {@link io.agentbus.auth.TokenService#ready} says when it
+   * can check every kind of token.
+   */
+  public synchronized io.agentbus.auth.TokenService tokens() {
+    if (tokens == null) {
+      sessions = new io.agentbus.auth.BrowserSessions(vertx, pool(), config.auth().jwtSecret());
+      tokens = io.agentbus.auth.TokenService.of(vertx, config.auth(), sessions);
+      io.vertx.core.Future<Void> providerReady = tokens.ready();
+      tokens = tokens.readyAfter(sessions.start().compose(v -> providerReady));
+    }
+    return tokens;
+  }
+
   /** How many members this node sees against how many it should. */
   public ClusterSize clusterSize() {
     return clusterSize;
@@ -122,6 +139,9 @@ public final class NodeParts {
   public synchronized Future<Void> close() {
     if (presence != null) {
       presence.close();
+    }
+    if (sessions != null) {
+      sessions.close();
     }
     if (hub != null) {
       hub.close();

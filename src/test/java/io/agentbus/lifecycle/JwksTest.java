@@ -29,6 +29,15 @@ class JwksTest {
   static TestCluster cluster;
   static KeyPair key;
   static KeyPair stranger;
+  /** What the provider publishes now (the test rotates it), and how often it was read. */
+  static final java.util.concurrent.atomic.AtomicReference<JsonObject> jwks = new java.util.concurrent.atomic.AtomicReference<>();
+  static final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+
+  static JsonObject jwk(KeyPair k, String kid) {
+    RSAPublicKey pub = (RSAPublicKey) k.getPublic();
+    return new JsonObject().put("kty", "RSA").put("kid", kid).put("use", "sig").put("alg", "RS256")
+        .put("n", b64(pub.getModulus())).put("e", b64(pub.getPublicExponent()));
+  }
 
   static KeyPair rsa() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
@@ -49,12 +58,11 @@ class JwksTest {
     vertx = Vertx.vertx();
     key = rsa();
     stranger = rsa();
-    RSAPublicKey pub = (RSAPublicKey) key.getPublic();
-    JsonObject jwks = new JsonObject().put("keys", new JsonArray().add(new JsonObject().put("kty", "RSA")
-        .put("kid", "idp-1").put("use", "sig").put("alg", "RS256").put("n", b64(pub.getModulus()))
-        .put("e", b64(pub.getPublicExponent()))));
-    idp = vertx.createHttpServer().requestHandler(r -> r.response().putHeader("Content-Type", "application/json")
-        .end(jwks.encode())).listen(0, "127.0.0.1").await();
+    jwks.set(new JsonObject().put("keys", new JsonArray().add(jwk(key, "idp-1"))));
+    idp = vertx.createHttpServer().requestHandler(r -> {
+      reads.incrementAndGet();
+      r.response().putHeader("Content-Type", "application/json").end(jwks.get().encode());
+    }).listen(0, "127.0.0.1").await();
     cluster = TestCluster.start(Map.of("AGENTBUS_AUTH_JWKS_URL", "http://127.0.0.1:" + idp.actualPort() + "/jwks",
         "AGENTBUS_AUTH_ISSUER", "https://idp.example", "AGENTBUS_AUTH_ROLES_CLAIM", "realm_access.roles"));
   }
@@ -88,5 +96,21 @@ class JwksTest {
     // The cluster's own HS256 tokens still work beside them.
     assertEquals(200, cluster.http(0).request("GET", "/api/channels", null, "Authorization", "Bearer "
         + cluster.token("alice")).status());
+  }
+
+  @Test
+  void aKeyTheProviderRotatedToIsReadAtOnceAndMadeUpKeyIdsDoNotHammerIt() throws Exception {
+    KeyPair next = rsa();
+    jwks.set(new JsonObject().put("keys", new JsonArray().add(jwk(key, "idp-1")).add(jwk(next, "idp-2"))));
+    String rotated = sign(next, "idp-2", "https://idp.example");
+    // An unknown kid makes the node read the keys again before it answers: accepted on the first try.
+    assertEquals(200, cluster.http(0).request("GET", "/api/channels", null, "Authorization", "Bearer " + rotated).status());
+    int before = reads.get();
+    for (int i = 0; i < 20; i++) {
+      assertEquals(401, cluster.http(0).request("GET", "/api/channels", null, "Authorization", "Bearer "
+          + sign(stranger, "made-up-" + i, "https://idp.example")).status());
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(reads.get() - before <= 1,
+        "20 made-up key ids within seconds read the keys at most once more: " + (reads.get() - before));
   }
 }

@@ -135,6 +135,11 @@ public final class TestCluster implements AutoCloseable {
     return WsClient.connect(wsClient, port(node), "/ws" + (query == null ? "" : "?" + query));
   }
 
+  /** A /ws connection to node {@code node} whose upgrade carries {@code headers} (name, value pairs). */
+  public WsClient ws(int node, String query, String... headers) {
+    return WsClient.connect(wsClient, port(node), "/ws" + (query == null ? "" : "?" + query), headers);
+  }
+
   /** The stored events of a stream, oldest first, as their payloads. */
   public List<io.vertx.core.json.JsonObject> storedEvents(String stream) {
     List<io.vertx.core.json.JsonObject> out = new ArrayList<>();

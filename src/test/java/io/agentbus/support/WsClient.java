@@ -53,6 +53,18 @@ public final class WsClient implements AutoCloseable {
     return c;
   }
 
+  /** The same with request headers (name, value pairs): a browser's Cookie, a proxy's Authorization. */
+  public static WsClient connect(io.vertx.core.http.WebSocketClient client, int port, String uri, String... headers) {
+    io.vertx.core.http.ClientWebSocket ws = client.webSocket();
+    WsClient c = new WsClient(ws);
+    WebSocketConnectOptions o = new WebSocketConnectOptions().setHost(TestCluster.HOST).setPort(port).setURI(uri);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      o.addHeader(headers[i], headers[i + 1]);
+    }
+    ws.connect(o).await();
+    return c;
+  }
+
   /** Connects with a token and waits for the successful auth_response. */
   public static WsClient authed(TestCluster c, int node, String token, String session) {
     WsClient w = c.ws(node, "token=" + token + (session == null ? "" : "&session=" + session));

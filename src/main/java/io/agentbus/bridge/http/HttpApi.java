@@ -171,6 +171,7 @@ public final class HttpApi {
   private void clientConfig(RoutingContext ctx) {
     io.agentbus.config.AgentbusConfig cfg = bc.cfg();
     json(ctx, 200, new JsonObject().put("devLogin", cfg.devLogin()).put("profile", cfg.node().profile())
+        .put("sso", cfg.auth().oidc().enabled()).put("ssoSessionTtlSeconds", cfg.auth().oidc().sessionTtlSeconds())
         .put("maxContentChars", cfg.limits().maxContentChars())
         .put("uploads", new JsonObject().put("maxFileBytes", cfg.uploads().maxFileBytes())
             .put("maxFiles", cfg.uploads().maxFiles())

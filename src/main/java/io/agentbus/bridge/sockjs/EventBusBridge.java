@@ -244,6 +244,15 @@ public final class EventBusBridge {
     });
   }
 
+  /** An identity was signed out: its sockets close (4401), on this node at once. */
+  public void signOut(JsonObject revocation) {
+    sockets.forEach((sock, st) -> {
+      if (st.principal != null && io.agentbus.auth.BrowserSessions.covers(revocation, st.principal.userId(), st.verifiedToken)) {
+        sock.close(4401, "signed out");
+      }
+    });
+  }
+
   /** Listening to a channel's address is being present in it (PROTOCOL §7). */
   private void presence(SocketState st, String address, boolean joined) {
     StreamName name = StreamName.parse(StreamName.ofBrowserAddress(address));

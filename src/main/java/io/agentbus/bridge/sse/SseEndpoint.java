@@ -135,6 +135,18 @@ public final class SseEndpoint {
     }
   }
 
+  /** An identity was signed out: its stream reads end (a user-wide revocation; a session's ends at its token's next check). */
+  public void signOut(JsonObject revocation) {
+    String user = revocation.getString("userId");
+    for (Following f : java.util.List.copyOf(following)) {
+      if (user != null && f.userId.equals(user) && !f.resp.ended()) {
+        bc.hub().unsubscribe(f.stream, f.sink);
+        f.resp.end(EventStreams.event(null, new JsonObject().put("type", "error").put("code", "NOT_AUTHENTICATED")
+            .put("error", "signed out").encode()));
+      }
+    }
+  }
+
   /** One SSE event: {@code id:} the seq of a stored event (none for an ephemeral one), {@code data:} the frame. */
   static Buffer event(String text) {
     long seq = Frame.seqOf(text);

@@ -145,7 +145,8 @@ final class WsAuth {
           cancelTimer();
           c.sessionId = wanted;
           c.principal = p.withSession(wanted);
-          armExpiry(pendingToken);
+          c.token = pendingToken;
+          armExpiry(pendingToken, WsAuth.expiryOf(pendingToken) * 1000);
           // A session that already has events (a reconnect) is followed at once, settled before
           // auth_response; a fresh one from its first workflow request (WsStreams.followSession).
           long sessionSeq = ar.result().body().getLong("lastSeq", 0L);
@@ -187,28 +188,43 @@ final class WsAuth {
         return;
       }
       c.principal = p.withSession(c.sessionId);
-      armExpiry(t);
+      c.token = t;
+      armExpiry(t, expiryOf(t) * 1000);
       c.send(WsConnection.reply("auth_response", id).put("success", true).put("renewed", true).put("userId", p.userId())
           .put("roles", new JsonArray(p.roles())).put("sessionId", c.sessionId));
     });
   }
 
-  /** Closes the connection (4401) when {@code token} expires, unless renewed first. */
-  private void armExpiry(String token) {
+  /**
+   * Closes the connection (4401) when {@code token} stops holding at {@code atMs}, unless renewed
+   * first: by an auth frame, or — a browser session's token — by the session's renewal on any node
+   * (checked then; the connection stays, re-armed to the renewal's end).
+   */
+  private void armExpiry(String token, long atMs) {
     if (expiryTimer >= 0) {
       c.bc.vertx().cancelTimer(expiryTimer);
       expiryTimer = -1;
     }
-    long exp = expiryOf(token);
-    if (exp <= 0) {
+    if (atMs <= 0) {
       return;
     }
-    expiryTimer = c.bc.vertx().setTimer(Math.max(1, exp * 1000 - System.currentTimeMillis()), t -> {
+    expiryTimer = c.bc.vertx().setTimer(Math.max(1, atMs - System.currentTimeMillis()), t -> {
       expiryTimer = -1;
-      if (!c.closed) {
-        c.sendError(null, ErrorCode.NOT_AUTHENTICATED, "the token expired: renew it with an auth frame before it does");
-        c.close(CloseCodes.NOT_AUTHENTICATED, "token expired");
+      if (c.closed || !token.equals(c.token)) {
+        return;
       }
+      c.bc.tokens().claims(token).onComplete(ar -> {
+        long until = ar.succeeded() ? ar.result().getLong("renewedUntil", 0L) : 0L;
+        if (c.closed || !token.equals(c.token)) {
+          return;
+        }
+        if (until > System.currentTimeMillis()) {
+          armExpiry(token, until);
+        } else {
+          c.sendError(null, ErrorCode.NOT_AUTHENTICATED, "the token expired: renew it with an auth frame before it does");
+          c.close(CloseCodes.NOT_AUTHENTICATED, "token expired");
+        }
+      });
     });
   }
 

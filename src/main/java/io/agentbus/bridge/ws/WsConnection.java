@@ -42,6 +42,8 @@ public final class WsConnection implements Sink {
   private WorkerLink worker;
   private final WsEndpoint endpoint;
   volatile Principal principal;
+  /** The token the connection is signed in with now (null: dev login by user id). */
+  String token;
   String sessionId;
   volatile boolean closed;
   /** For logs: short and unique enough within a node. */

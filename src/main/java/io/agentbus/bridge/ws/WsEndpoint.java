@@ -65,6 +65,16 @@ public final class WsEndpoint {
     }
   }
 
+  /** An identity was signed out ({@link io.agentbus.auth.BrowserSessions#covers}): its connections close with 4401. */
+  public void signOut(io.vertx.core.json.JsonObject revocation) {
+    for (WsConnection c : new ArrayList<>(connections)) {
+      if (c.principal != null && io.agentbus.auth.BrowserSessions.covers(revocation, c.principal.userId(), c.token)) {
+        c.sendError(null, io.agentbus.bus.ErrorCode.NOT_AUTHENTICATED, "signed out: sign in again");
+        c.close(CloseCodes.NOT_AUTHENTICATED, "signed out");
+      }
+    }
+  }
+
   /** Every connection answers what it accepted, then closes with 1012 ({@link WsConnection#shutdown}). */
   public Future<Void> shutdown(long waitMs) {
     List<Future<Void>> closing = new ArrayList<>();
