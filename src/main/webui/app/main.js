@@ -1,5 +1,6 @@
 // The web UI's entry: load the client config (retrying while the node is unreachable), sign in
-// (dev login or a pasted token), open the one connection, then hand the page to the views.
+// (single sign-on through the node's identity provider, dev login, or a pasted token), open the
+// one connection, then hand the page to the views.
 
 import { createApi, retrying, ApiError } from './net/api.js';
 import { Connection } from './net/connection.js';
@@ -21,7 +22,9 @@ iconize();
 const boot = $('#boot');
 let token = auth.stored();
 
-const api = createApi(() => token, undefined, () => signedOut());
+/** Signed in by single sign-on: the HttpOnly cookie signs every request; {expiresAt} of its token. */
+let sso = null;
+const api = createApi(() => token, undefined, () => signedOut(), () => !!sso);
 let reauth = null;
 /** The token stopped working (a 401, a refused auth frame): one new sign-in, then reconnect. */
 function signedOut(reason) {
@@ -70,12 +73,38 @@ function loading(what, fn) {
 async function signIn(reason) {
   $('#shell').hidden = true;
   boot.hidden = true;
-  token = await showLogin(app, reason);
+  token = await showLogin(app, reason); // single sign-on leaves the page instead of resolving
   auth.store(token);
+}
+
+/** The single sign-on session of this browser, if its cookie holds one (null otherwise). */
+async function ssoSession() {
+  if (!app.config.sso) return null;
+  try {
+    return await api.get('/auth/session', { quiet: true });
+  } catch (e) {
+    return null;
+  }
+}
+
+/** Renews the single sign-on session before its token ends (the node asks the provider); false once it has ended. */
+async function renewSso() {
+  try {
+    sso = await api.post('/auth/refresh', {}, { quiet: true });
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return false;
+    return true; // the node is unreachable: tried again on the next tick
+  }
 }
 
 /** A new token without asking when dev login can mint one for the same identity; else the sign-in screen. */
 async function reauthenticate(reason) {
+  if (sso) {
+    sso = null;
+    await signIn(reason || 'Your sign-in ended. Sign in again.');
+    return;
+  }
   const dev = auth.devIdentity();
   if (app.config.devLogin && dev) {
     try {
@@ -92,7 +121,8 @@ async function reauthenticate(reason) {
 
 async function start() {
   app.config = await loading('the configuration', () => api.get('/api/auth/config'));
-  if (!token) await signIn();
+  sso = token ? null : await ssoSession();
+  if (!token && !sso) await signIn();
   // Who am I (also proves the token); a refused token goes back to sign-in, never a loop.
   for (;;) {
     try {
@@ -112,6 +142,7 @@ async function start() {
   app.conn = new Connection({
     url: (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws',
     token: () => (auth.secondsLeft(token) > 0 ? token : null), // an expired one is not even tried
+    cookieAuth: !!sso, // single sign-on: the upgrade carries the session cookie
     session,
     onFrame: (f) => app.emit('frame', f),
     onState: (s, c) => app.emit('conn', { state: s, conn: c }),
@@ -133,14 +164,29 @@ async function start() {
     app.conn.restart();
   };
   app.newSession = () => app.switchSession(newSessionId());
-  app.signOut = () => { auth.forget(); sessionStorage.removeItem('agentbus.session'); location.reload(); };
+  app.signOut = async () => {
+    auth.forget();
+    sessionStorage.removeItem('agentbus.session');
+    if (sso) {
+      // Signed out on every node (its connections close); then out at the provider too, when it says how.
+      const r = await api.post('/auth/logout', {}, { quiet: true }).catch(() => ({}));
+      sso = null;
+      if (r.endSessionUrl) { location.assign(r.endSessionUrl); return; }
+    }
+    location.reload();
+  };
   // A dev token is renewed before it expires (a prod one cannot be: the user is asked when it does),
   // and handed to the live connection, which the server would otherwise close when the old one expires.
   setInterval(() => {
+    // A single sign-on session is renewed in its last third; the live connection learns of it from the node.
+    if (sso && Date.parse(sso.expiresAt) - Date.now() < ssoRenewAheadMs()) {
+      renewSso().then((ok) => { if (!ok) signedOut('Your sign-in ended. Sign in again.'); });
+      return;
+    }
     if (auth.secondsLeft(token) < 120 && app.config.devLogin && auth.devIdentity()) {
       reauthenticate().then(() => app.conn?.renew(token)).catch(() => {});
     }
-  }, 30_000);
+  }, 10_000);
 
   initTheme();
   initLayout(app);
@@ -154,6 +200,12 @@ async function start() {
   app.refreshUsers();
   app.conn.start();
   app.emit('ready');
+}
+
+/** How long before the single sign-on token ends the UI renews it: a third of its life, at least 20 s, at most 2 min. */
+function ssoRenewAheadMs() {
+  const life = app.config.ssoSessionTtlSeconds ? app.config.ssoSessionTtlSeconds * 1000 : 600_000;
+  return Math.min(120_000, Math.max(20_000, life / 3));
 }
 
 function newSessionId() {

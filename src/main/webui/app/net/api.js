@@ -14,8 +14,12 @@ export class ApiError extends Error {
   get transient() { return this.status === 0 || this.status >= 500 || this.code === 'UNAVAILABLE'; }
 }
 
-/** `onUnauthorized()` is told when a call with the current token answers 401 (it expired, or was revoked). */
-export function createApi(getToken, fetchImpl = globalThis.fetch.bind(globalThis), onUnauthorized = () => {}) {
+/**
+ * `onUnauthorized()` is told when a call with the current token answers 401 (it expired, or was
+ * revoked). `byCookie()`: signed in by the single sign-on cookie, which the browser sends itself
+ * (same-origin fetches carry it; no token is in script reach), so its 401 means signed out too.
+ */
+export function createApi(getToken, fetchImpl = globalThis.fetch.bind(globalThis), onUnauthorized = () => {}, byCookie = () => false) {
   async function call(method, path, body, extra = {}) {
     const headers = { ...(extra.headers || {}) };
     const token = getToken();
@@ -30,7 +34,7 @@ export function createApi(getToken, fetchImpl = globalThis.fetch.bind(globalThis
     }
     const type = res.headers.get('Content-Type') || '';
     const data = type.includes('json') ? await res.json().catch(() => null) : null;
-    if (res.status === 401 && token && !extra.headers?.Authorization) onUnauthorized();
+    if (res.status === 401 && (token || byCookie()) && !extra.headers?.Authorization && !extra.quiet) onUnauthorized();
     if (!res.ok) throw new ApiError(res.status, data?.code, data?.message || data?.error || res.statusText);
     return data ?? {};
   }
@@ -40,7 +44,8 @@ export function createApi(getToken, fetchImpl = globalThis.fetch.bind(globalThis
     raw: call,
     /** GETs a file as a blob (images and previews cannot send the Authorization header themselves). */
     async blob(path) {
-      const res = await fetchImpl(path, { headers: { Authorization: 'Bearer ' + getToken() } });
+      const token = getToken();
+      const res = await fetchImpl(path, { headers: token ? { Authorization: 'Bearer ' + token } : {} });
       if (!res.ok) throw new ApiError(res.status, null, res.statusText);
       return res.blob();
     },

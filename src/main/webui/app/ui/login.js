@@ -1,5 +1,7 @@
-// Sign-in: dev login (a display name the user picks; user id and roles under "advanced") when
-// the node has it on, else a token pasted from `agentbus token` (prod). Resolves with the token.
+// Sign-in: single sign-on through the node's identity provider when it has one (the browser
+// leaves for the provider and comes back signed in by an HttpOnly cookie), dev login (a display
+// name the user picks; user id and roles under "advanced") when the node has it on, else a token
+// pasted from `agentbus token` (prod). Resolves with the token (dev login, pasted).
 
 import { $, $$ } from './dom.js';
 import { userIdFrom } from '../core/format.js';
@@ -7,10 +9,17 @@ import * as auth from '../core/auth.js';
 
 export function showLogin(app, reason) {
   const dev = app.config.devLogin;
+  const sso = app.config.sso;
   const form = $('#login-form');
   $('#login').hidden = false;
   $('#login-dev').hidden = !dev;
-  $('#login-token').hidden = dev;
+  $('#login-token').hidden = dev || sso;
+  $('#login-sso').hidden = !sso;
+  $('#login-submit').hidden = !dev && sso;
+  $('#login-sso-go').onclick = () => {
+    const back = location.pathname + location.search + location.hash;
+    location.assign('/auth/login?returnTo=' + encodeURIComponent(back));
+  };
   $('#login-note').textContent = reason || '';
   const name = $('#login-name');
   const user = $('#login-user');
@@ -26,6 +35,9 @@ export function showLogin(app, reason) {
     user.addEventListener('input', () => { userEdited = true; });
     name.addEventListener('input', () => { if (!userEdited) user.value = userIdFrom(name.value); });
     name.focus();
+  } else if (sso) {
+    name.required = false;
+    $('#login-sso-go').focus();
   } else {
     name.required = false;
     $('#login-token-input').focus();
