@@ -10,12 +10,14 @@ export interface ClientAuth {
   role?: string;
   session?: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** pong */
 export interface ClientPing {
   type: 'ping';
   id?: string | number;
+  traceparent?: string;
 }
 
 /** follow a stream: subscribed {stream, seq}, replaying seq > lastSeq first */
@@ -27,6 +29,7 @@ export interface ClientSubscribe {
   sessionId?: string;
   lastSeq?: number;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** unsubscribed {stream} */
@@ -36,6 +39,7 @@ export interface ClientUnsubscribe {
   workflowId?: string;
   executionId?: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** post to a channel: ack {stream, seq, messageId}; `/` commands: command_result */
@@ -49,6 +53,7 @@ export interface ClientChat {
   attachments?: string[];
   idempotencyKey?: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** alias of chat */
@@ -62,6 +67,7 @@ export interface ClientMessage {
   attachments?: string[];
   idempotencyKey?: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** start a workflow in this session: ack {workflowId, stream} */
@@ -71,6 +77,7 @@ export interface ClientUserInput {
   workflow?: string;
   attachments?: string[];
   id?: string | number;
+  traceparent?: string;
 }
 
 /** decide an approval: ack {approvalId, status} */
@@ -82,6 +89,7 @@ export interface ClientApprovalResponse {
   feedback?: string;
   modifications?: Record<string, unknown>;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** cancel a workflow (default: the session's running one): cancelled */
@@ -89,6 +97,7 @@ export interface ClientCancel {
   type: 'cancel';
   workflowId?: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** typing_update to the channel's others (ephemeral) */
@@ -96,6 +105,7 @@ export interface ClientTypingStart {
   type: 'typing_start';
   channel: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** typing_update to the channel's others (ephemeral) */
@@ -103,6 +113,7 @@ export interface ClientTypingStop {
   type: 'typing_stop';
   channel: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** message_history {channel, messages, hasMore} */
@@ -115,6 +126,7 @@ export interface ClientHistory {
   threadId?: string;
   topLevel?: boolean;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** edit one's message: ack, message_updated to all */
@@ -124,6 +136,7 @@ export interface ClientMessageEdit {
   messageId: string;
   content: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** delete one's message: ack, message_deleted to all */
@@ -132,6 +145,7 @@ export interface ClientMessageDelete {
   channel: string;
   messageId: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** add or remove an emoji: ack {counts} */
@@ -142,6 +156,7 @@ export interface ClientReaction {
   emoji: string;
   op?: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** pin or unpin a message */
@@ -151,6 +166,7 @@ export interface ClientPin {
   messageId: string;
   pinned?: boolean;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** pins {channel, pins} */
@@ -158,6 +174,7 @@ export interface ClientPins {
   type: 'pins';
   channel: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** search_results */
@@ -168,6 +185,7 @@ export interface ClientSearch {
   limit?: number;
   before?: number;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** read marker: ack */
@@ -176,6 +194,7 @@ export interface ClientRead {
   channel: string;
   seq: number;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** presence {channel, online} */
@@ -183,6 +202,7 @@ export interface ClientPresence {
   type: 'presence';
   channel: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** a worker serves roles: agent_registered */
@@ -191,6 +211,7 @@ export interface ClientAgentRegister {
   roles: string[];
   capacity?: number;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** a worker's progress on a task it was given: ack */
@@ -202,6 +223,7 @@ export interface ClientTaskProgress {
   partialOutput?: string;
   thinkingProcess?: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** a worker's result (once per idempotencyKey): ack */
@@ -211,6 +233,7 @@ export interface ClientTaskResult {
   outputs?: Record<string, unknown>;
   idempotencyKey?: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** a worker could not do the task: ack */
@@ -219,6 +242,7 @@ export interface ClientTaskFailed {
   taskId: string;
   error?: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 /** a worker asks a human mid-task: a gate on its step (approval_required to the approvers); answered approval_decided once decided or expired */
@@ -230,6 +254,7 @@ export interface ClientTaskApproval {
   timeoutMinutes?: number;
   requiredBy?: string;
   id?: string | number;
+  traceparent?: string;
 }
 
 export interface ServerAuthResponse {

@@ -17,6 +17,7 @@ class ClientAuth(TypedDict, total=False):
     role: str
     session: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientPing(TypedDict, total=False):
@@ -24,6 +25,7 @@ class ClientPing(TypedDict, total=False):
 
     type: Literal['ping']
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientSubscribe(TypedDict, total=False):
@@ -36,6 +38,7 @@ class ClientSubscribe(TypedDict, total=False):
     sessionId: str
     lastSeq: int
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientUnsubscribe(TypedDict, total=False):
@@ -46,6 +49,7 @@ class ClientUnsubscribe(TypedDict, total=False):
     workflowId: str
     executionId: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientChat(TypedDict, total=False):
@@ -60,6 +64,7 @@ class ClientChat(TypedDict, total=False):
     attachments: List[str]
     idempotencyKey: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientMessage(TypedDict, total=False):
@@ -74,6 +79,7 @@ class ClientMessage(TypedDict, total=False):
     attachments: List[str]
     idempotencyKey: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientUserInput(TypedDict, total=False):
@@ -84,6 +90,7 @@ class ClientUserInput(TypedDict, total=False):
     workflow: str
     attachments: List[str]
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientApprovalResponse(TypedDict, total=False):
@@ -96,6 +103,7 @@ class ClientApprovalResponse(TypedDict, total=False):
     feedback: str
     modifications: Dict[str, Any]
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientCancel(TypedDict, total=False):
@@ -104,6 +112,7 @@ class ClientCancel(TypedDict, total=False):
     type: Literal['cancel']
     workflowId: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientTypingStart(TypedDict, total=False):
@@ -112,6 +121,7 @@ class ClientTypingStart(TypedDict, total=False):
     type: Literal['typing_start']
     channel: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientTypingStop(TypedDict, total=False):
@@ -120,6 +130,7 @@ class ClientTypingStop(TypedDict, total=False):
     type: Literal['typing_stop']
     channel: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientHistory(TypedDict, total=False):
@@ -133,6 +144,7 @@ class ClientHistory(TypedDict, total=False):
     threadId: str
     topLevel: bool
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientMessageEdit(TypedDict, total=False):
@@ -143,6 +155,7 @@ class ClientMessageEdit(TypedDict, total=False):
     messageId: str
     content: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientMessageDelete(TypedDict, total=False):
@@ -152,6 +165,7 @@ class ClientMessageDelete(TypedDict, total=False):
     channel: str
     messageId: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientReaction(TypedDict, total=False):
@@ -163,6 +177,7 @@ class ClientReaction(TypedDict, total=False):
     emoji: str
     op: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientPin(TypedDict, total=False):
@@ -173,6 +188,7 @@ class ClientPin(TypedDict, total=False):
     messageId: str
     pinned: bool
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientPins(TypedDict, total=False):
@@ -181,6 +197,7 @@ class ClientPins(TypedDict, total=False):
     type: Literal['pins']
     channel: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientSearch(TypedDict, total=False):
@@ -192,6 +209,7 @@ class ClientSearch(TypedDict, total=False):
     limit: int
     before: int
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientRead(TypedDict, total=False):
@@ -201,6 +219,7 @@ class ClientRead(TypedDict, total=False):
     channel: str
     seq: int
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientPresence(TypedDict, total=False):
@@ -209,6 +228,7 @@ class ClientPresence(TypedDict, total=False):
     type: Literal['presence']
     channel: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientAgentRegister(TypedDict, total=False):
@@ -218,6 +238,7 @@ class ClientAgentRegister(TypedDict, total=False):
     roles: List[str]
     capacity: int
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientTaskProgress(TypedDict, total=False):
@@ -230,6 +251,7 @@ class ClientTaskProgress(TypedDict, total=False):
     partialOutput: str
     thinkingProcess: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientTaskResult(TypedDict, total=False):
@@ -240,6 +262,7 @@ class ClientTaskResult(TypedDict, total=False):
     outputs: Dict[str, Any]
     idempotencyKey: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientTaskFailed(TypedDict, total=False):
@@ -249,6 +272,7 @@ class ClientTaskFailed(TypedDict, total=False):
     taskId: str
     error: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ClientTaskApproval(TypedDict, total=False):
@@ -261,6 +285,7 @@ class ClientTaskApproval(TypedDict, total=False):
     timeoutMinutes: int
     requiredBy: str
     id: Union[str, float]
+    traceparent: str
 
 
 class ServerAuthResponse(TypedDict, total=False):

@@ -92,8 +92,9 @@ test('completion finds the token at the caret and ranks prefix matches first', (
 test('a workflow card folds its events, ignores replays and closes its gates when it ends', () => {
   const run = emptyRun('w1');
   const ev = (seq, type, x = {}) => ({ stream: 'workflow:w1', seq, type, workflowId: 'w1', timestamp: at(seq), ...x });
-  fold(run, ev(1, 'workflow_started', { workflowName: 'reviewed', estimatedDuration: 6,
+  fold(run, ev(1, 'workflow_started', { workflowName: 'reviewed', estimatedDuration: 6, traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
     agents: [{ role: 'design', estimatedTime: 2, expectedMs: 4000 }, { role: 'code', estimatedTime: 4, expectedMs: null }] }));
+  assert.equal(run.traceId, '4bf92f3577b34da6a3ce929d0e0e4736', 'the run details show its trace id');
   assert.equal(eta(run), null, 'a step never measured: no ETA (not the template\'s minutes)');
   fold(run, ev(2, 'agent_started', { agentRole: 'design', agentName: 'Designer', expectedMs: 4000 }));
   fold(run, ev(3, 'agent_progress', { agentRole: 'design', progress: 0.5, partialOutput: 'half' }));

@@ -87,6 +87,11 @@ public final class Node {
   }
 
   public static Future<Node> start(Map<String, String> env) {
+    return start(env, io.agentbus.tracing.Tracing.fromEnvironment(env));
+  }
+
+  /** A node whose tracing is handed in (tests: one SDK with an in-memory exporter for every node). */
+  public static Future<Node> start(Map<String, String> env, io.agentbus.tracing.Tracing tracing) {
     AgentbusConfig loaded;
     try {
       loaded = AgentbusConfig.load(env);
@@ -111,10 +116,15 @@ public final class Node {
     Metrics metrics = new Metrics();
     NodeState state = new NodeState();
     ClusterSize[] size = new ClusterSize[1];
-    return Vertx.builder().with(opts).withTransport(transport(cfg0.node().transport()))
+    io.vertx.core.VertxBuilder builder = Vertx.builder().with(opts).withTransport(transport(cfg0.node().transport()))
         .withClusterManager(new HazelcastClusterManager(hazelcast(cfg0)))
-        .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(registry))
-        .buildClustered()
+        .withMetrics(new io.vertx.micrometer.MicrometerMetricsFactory(registry));
+    if (tracing.enabled()) {
+      // Vert.x traces HTTP, the event bus (its traceparent crosses the cluster) and the SQL client itself.
+      opts.setTracingOptions(new io.vertx.tracing.opentelemetry.OpenTelemetryOptions());
+      builder.with(opts).withTracer(new io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory(tracing.openTelemetry()));
+    }
+    return builder.buildClustered()
         .onSuccess(v -> metrics.attach(registry))
         .onSuccess(v -> size[0] = ClusterSize.listening(v, cluster.expectedMembers()))
         .onSuccess(v -> {
@@ -128,7 +138,7 @@ public final class Node {
             .onSuccess(db -> progress.phase("the schema migrations of " + db.describe()))
             .compose(db -> prepareSchemaAndSecret(vertx, db, cfg0)
                 .onSuccess(c -> progress.phase("the verticles to deploy"))
-                .map(cfg -> NodeParts.build(vertx, cfg, metrics, size[0], state))
+                .map(cfg -> NodeParts.build(vertx, cfg, metrics, size[0], state, tracing))
                 .compose(parts -> deploy(parts).compose(ids -> io.agentbus.admin.NodeInfo.register(parts)
                     .map(v -> {
                       state.markDeployed();

@@ -8,7 +8,7 @@ export const FINAL = new Set(['completed', 'failed', 'cancelled']);
 
 export function emptyRun(id) {
   return { id, name: '', status: 'running', startedAt: null, estimatedMs: null, agents: [], byRole: {},
-    approvals: {}, errors: [], finalOutputs: null, quality: null, totalMs: null, lastSeq: 0, epicId: null };
+    approvals: {}, errors: [], finalOutputs: null, quality: null, totalMs: null, lastSeq: 0, epicId: null, traceId: null };
 }
 
 function agent(run, role) {
@@ -32,6 +32,7 @@ export function fold(run, ev) {
     case 'workflow_started':
       run.name = ev.workflowName || run.name; run.startedAt = ev.timestamp;
       run.epicId = ev.epicId || null; run.status = 'running';
+      run.traceId = ev.traceId || null; // the run's OpenTelemetry trace (when the node traces)
       // ETAs come from measured durations (expectedMs, per role and kind), never the template's guess.
       (ev.agents || []).forEach((x) => { const a = agent(run, x.role); a.estimatedMs = x.expectedMs ?? null; a.kind = x.agentKind || a.kind; });
       break;

@@ -162,7 +162,9 @@ export function createRuns(app) {
         h('span', `${p.done}/${p.total} agents`), left !== null && live(run) ? h('span.muted', ` · about ${duration(left)} left`) : null,
         run.totalMs !== null ? h('span.muted', ` · ${duration(run.totalMs)}`) : null,
         run.quality !== null ? h('span.muted', ` · quality ${Math.round(run.quality * 100)}%`) : null,
-        run.startedAt ? h('span.muted', ` · started ${time(run.startedAt)}`) : null),
+        run.startedAt ? h('span.muted', ` · started ${time(run.startedAt)}`) : null,
+        // The trace id to look the run up in the tracing backend (Jaeger, Tempo …) and the JSON logs.
+        run.traceId ? h('span.muted.trace', { title: 'OpenTelemetry trace id (select to copy)' }, ' · trace ', h('code', run.traceId)) : null),
       h('ol.chain', run.agents.map((a) => h('li.agent', { class: a.status, dataset: { role: a.role } },
         h('div.agent-head', h('span.role', a.name !== a.role ? `${a.name} (${a.role})` : a.role),
           a.kind ? h('span.tag.kind', a.kind === 'openai' ? 'model' : a.kind) : null, h('span.astatus', statusText(a))),

@@ -20,11 +20,12 @@ import java.util.Set;
  * connections themselves belong to their endpoint ({@code ws.WsEndpoint}, {@code sockjs.EventBusBridge}).
  */
 public record BridgeContext(Vertx vertx, AgentbusConfig cfg, TokenService tokens, StreamHub hub, Presence presence,
-                            Metrics metrics, Limits limits, Set<String> localVerticles) {
+                            Metrics metrics, Limits limits, Set<String> localVerticles,
+                            io.agentbus.tracing.Tracing tracing) {
 
   public BridgeContext(NodeParts parts, TokenService tokens) {
     this(parts.vertx(), parts.config(), tokens, parts.hub(), parts.presence(), parts.metrics(),
-        Limits.of(parts.config()), Set.copyOf(parts.config().verticles()));
+        Limits.of(parts.config()), Set.copyOf(parts.config().verticles()), parts.tracing());
   }
 
   /** Delivery options for {@code op} as {@code p}: on this node when it runs the serving verticle. */

@@ -140,6 +140,9 @@ public final class FrameSchemas {
         "taskId!", str(), "title!", str(), "description", str(), "timeoutMinutes", integer(), "requiredBy", str(),
         "id", ID), new JsonObject().put("type", "task_approval").put("taskId", "no-such-task")
         .put("title", "Deploy to production?").put("id", "ta1")));
+    // Any client frame may name the trace it belongs to: what it does is traced under it (when the node traces).
+    m.values().forEach(p -> p[0].getJsonObject("properties").put("traceparent", str().put("maxLength", 128)
+        .put("description", "W3C trace context (00-<trace id>-<span id>-<flags>): the frame's span continues that trace")));
     return m;
   }
 

@@ -35,13 +35,15 @@ public final class NodeParts {
   private Presence presence;
   private final ClusterSize clusterSize;
   private final NodeState state;
+  private final io.agentbus.tracing.Tracing tracing;
   private Pool pool;
   private Pool searchPool;
   private io.agentbus.auth.TokenService tokens;
   private io.agentbus.auth.BrowserSessions sessions;
 
   private NodeParts(Vertx vertx, AgentbusConfig config, String nodeId, Metrics metrics, ClusterSize clusterSize,
-      NodeState state) {
+      NodeState state, io.agentbus.tracing.Tracing tracing) {
+    this.tracing = tracing;
     this.vertx = vertx;
     this.config = config;
     this.nodeId = nodeId;
@@ -52,8 +54,13 @@ public final class NodeParts {
 
   /** The parts of a node whose cluster is joined and whose database is migrated. */
   public static NodeParts build(Vertx vertx, AgentbusConfig cfg, Metrics metrics, ClusterSize clusterSize,
-      NodeState state) {
-    return new NodeParts(vertx, cfg, ClusterMembers.nodeId(vertx), metrics, clusterSize, state);
+      NodeState state, io.agentbus.tracing.Tracing tracing) {
+    return new NodeParts(vertx, cfg, ClusterMembers.nodeId(vertx), metrics, clusterSize, state, tracing);
+  }
+
+  /** The node's tracing (off unless OTEL_* names an exporter). */
+  public io.agentbus.tracing.Tracing tracing() {
+    return tracing;
   }
 
   public Vertx vertx() {
@@ -153,6 +160,6 @@ public final class NodeParts {
     if (searchPool != null) {
       closing.add(searchPool.close());
     }
-    return Future.join(closing).mapEmpty();
+    return Future.join(closing).<Void>mapEmpty().onComplete(x -> tracing.close());
   }
 }

@@ -42,11 +42,13 @@ final class AgentAttempts {
   private final Supplier<String> nextAgent;
   /** Opens an approval for an agent that asks one mid-task (a worker); completes with the outcome. */
   private final Function<JsonObject, Future<JsonObject>> approvals;
+  private final RunTrace trace;
 
   /** The parts of one run its attempts use; the run hands them in (the attempts never see the run). */
   AgentAttempts(RunEnv env, String workflowId, JsonObject input, JsonObject outputs, RunLog log, int totalAgents,
       RunState state, BooleanSupplier finished, Map<Integer, Agent.Run> running, List<Long> timers,
-      Supplier<String> nextAgent, Function<JsonObject, Future<JsonObject>> approvals) {
+      Supplier<String> nextAgent, Function<JsonObject, Future<JsonObject>> approvals, RunTrace trace) {
+    this.trace = trace;
     this.env = env;
     this.workflowId = workflowId;
     this.input = input;
@@ -71,8 +73,19 @@ final class AgentAttempts {
     }
   }
 
+  /**
+   * The agent at {@code position} as one step of the run, from attempt {@code attempt} on (a run
+   * taken over starts at the next attempt): traced as one {@code agent} span, each attempt under it.
+   */
+  Future<Agent.Result> step(Template.AgentStep a, int position, int attempt, String feedback) {
+    io.opentelemetry.api.trace.Span span = trace.span("agent " + a.role(), trace.context())
+        .setAttribute(io.agentbus.tracing.Tracing.Keys.AGENT_ROLE, a.role()).setAttribute("agentbus.agent.position", position);
+    return RunTrace.ending(span, run(a, position, attempt, feedback, trace.context().with(span)));
+  }
+
   /** Runs attempt {@code attempt} of the agent at {@code position}, and the retries its policy allows. */
-  Future<Agent.Result> run(Template.AgentStep a, int position, int attempt, String feedback) {
+  private Future<Agent.Result> run(Template.AgentStep a, int position, int attempt, String feedback,
+      io.opentelemetry.context.Context stepTrace) {
     Promise<Agent.Result> done = Promise.promise();
     Agent agent = env.agents().apply(a.role());
     long t0 = System.currentTimeMillis();
@@ -91,7 +104,13 @@ final class AgentAttempts {
           if (ar.failed() || finished.getAsBoolean()) {
             done.tryFail(ar.failed() ? ar.cause() : AgentFailure.cancelled("workflow ended"));
           } else {
-            startAgent(agent, a, task, position, attempt, feedback, t0, deadline, done);
+            // The attempt's span is current while the agent starts: its model call is traced under it.
+            io.opentelemetry.api.trace.Span span = trace.span("attempt " + attempt, stepTrace)
+                .setAttribute(io.agentbus.tracing.Tracing.Keys.AGENT_ROLE, a.role())
+                .setAttribute(io.agentbus.tracing.Tracing.Keys.ATTEMPT, (long) attempt);
+            RunTrace.ending(span, done.future());
+            env.tracing().within(stepTrace.with(span),
+                () -> startAgent(agent, a, task, position, attempt, feedback, t0, deadline, done, stepTrace));
           }
         });
     return done.future();
@@ -99,7 +118,7 @@ final class AgentAttempts {
 
   /** Starts one attempt whose {@code agent_started} is stored; its outcome completes {@code done}. */
   private void startAgent(Agent agent, Template.AgentStep a, Agent.Task task, int position, int attempt,
-      String feedback, long t0, long deadline, Promise<Agent.Result> done) {
+      String feedback, long t0, long deadline, Promise<Agent.Result> done, io.opentelemetry.context.Context stepTrace) {
     double[] shown = {0};
     Agent.Run handle;
     try {
@@ -166,7 +185,7 @@ final class AgentAttempts {
       }
       timers.add(env.vertx().setTimer(Math.max(1, a.retryDelayMs()), tid -> {
         if (!finished.getAsBoolean()) {
-          run(a, position, attempt + 1, feedback).onComplete(done);
+          run(a, position, attempt + 1, feedback, stepTrace).onComplete(done);
         }
       }));
     });

@@ -53,6 +53,10 @@ final class ApprovalGates implements Gates {
    */
   @Override
   public Future<JsonObject> open(GatedRun run, int step, JsonObject gate, JsonObject outputs) {
+    return RunTrace.ending(run.trace().span("approval wait", run.trace().context()), opening(run, step, gate, outputs));
+  }
+
+  private Future<JsonObject> opening(GatedRun run, int step, JsonObject gate, JsonObject outputs) {
     JsonObject ask = new JsonObject().put("workflowId", run.workflowId()).put("sessionId", run.sessionId())
         .put("ownerId", run.ownerId()).put("step", step).put("gate", gate).put("agentOutputs", outputs);
     // The node's own approvals verticle when it has one: no cluster hop, and the creator is known.
@@ -86,14 +90,16 @@ final class ApprovalGates implements Gates {
   @Override
   public Future<JsonObject> resume(GatedRun run, int step, JsonObject gate, JsonObject outputs) {
     JsonObject ask = new JsonObject().put("workflowId", run.workflowId()).put("step", step);
-    return vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OF_STEP, ask,
+    io.opentelemetry.api.trace.Span wait = run.trace().span("approval wait", run.trace().context())
+        .setAttribute("agentbus.resumed", true);
+    return RunTrace.ending(wait, vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OF_STEP, ask,
             Requests.control().setLocalOnly(localApprovals))
         .map(Message::body)
         .compose(found -> {
           JsonObject a = found.getJsonObject("approval");
           String status = a == null ? null : a.getString("status");
           if (status == null || "cancelled".equals(status)) {
-            return open(run, step, gate, outputs);
+            return opening(run, step, gate, outputs);
           }
           if (!"pending".equals(status)) {
             return Future.succeededFuture(a);
@@ -105,7 +111,7 @@ final class ApprovalGates implements Gates {
           Gate waiting = new Gate(run.workflowId(), step, Promise.promise());
           open.put(a.getString("approvalId"), waiting);
           return waiting.decided().future();
-        });
+        }));
   }
 
   /** Withdraws the workflow's pending approvals (none deployed: nothing to withdraw). */

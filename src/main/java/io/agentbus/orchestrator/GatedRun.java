@@ -13,4 +13,7 @@ interface GatedRun {
   boolean finished();
 
   String status();
+
+  /** The run's trace, which its approval waits hang under. */
+  RunTrace trace();
 }

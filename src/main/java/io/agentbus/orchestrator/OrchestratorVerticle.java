@@ -83,7 +83,7 @@ public final class OrchestratorVerticle extends VerticleBase {
     store = new WorkflowStore(pool);
     streams = new StreamStore(pool);
     WorkflowEvents emitter = new WorkflowEvents(new StreamWriter(vertx, streams, interest, parts.metrics()));
-    agentKinds = new Agents(vertx, instanceId, openAiDefaults);
+    agentKinds = new Agents(vertx, instanceId, openAiDefaults, parts.tracing());
     String file = oc.workflowsFile();
     // One variable pair makes a real team: with a model key (and base URL) and no kinds of its own,
     // every scripted role of the workflows file is played by the model (docs/workflows.md).
@@ -103,7 +103,7 @@ public final class OrchestratorVerticle extends VerticleBase {
           Durations durations = new Durations(pool, agents::kind);
           durations.start(vertx);
           RunEnv env = new RunEnv(vertx, store, emitter, agents::of, agents::name, agents::kind, instanceId, gates,
-              durations, parts.metrics());
+              durations, parts.metrics(), parts.tracing());
           runs = new Runs(vertx, store, emitter, sessions, gates, env, leaseSeconds);
           WorkflowCommands commands = new WorkflowCommands(runs, new SessionCommands(runs, sessions, store), store, c,
               agents::served, maxContent, card -> vertx.eventBus().request(Addresses.ROUTER_POST, card, Requests.control())

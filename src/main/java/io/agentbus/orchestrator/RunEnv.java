@@ -12,4 +12,4 @@ import java.util.function.Function;
  */
 record RunEnv(Vertx vertx, WorkflowStore store, WorkflowEvents emitter, Function<String, Agent> agents,
     Function<String, String> agentNames, Function<String, String> agentKinds, String instanceId, Gates gates,
-    Durations durations, Metrics metrics) {}
+    Durations durations, Metrics metrics, io.agentbus.tracing.Tracing tracing) {}

@@ -105,7 +105,10 @@ final class Runs implements Workflows {
         }))
         .compose(applied -> {
           long sent = System.nanoTime();
-          return store.insert(id, t.name(), session, who.userId(), input, applied.toJson(), instanceId, leaseSeconds)
+          // The run's trace begins here, under the request that starts it; stored with the workflow.
+          io.opentelemetry.api.trace.Span span = RunTrace.begin(env.tracing(), t.name(), id, input, instanceId);
+          return RunTrace.ending(span, store.insert(id, t.name(), session, who.userId(), input, applied.toJson(),
+                  instanceId, leaseSeconds))
               .map(v -> new WorkflowRun(env, id, 1, sent + leaseNanos(), session, who.userId(), applied, input,
                   new RunState()));
         })

@@ -47,6 +47,7 @@ final class WorkflowRun implements GatedRun {
   final JsonObject outputs;
   final RunLog log;
   private final AgentAttempts attempts;
+  private final RunTrace trace;
   final Map<Integer, Agent.Run> running = new HashMap<>();
   final List<Long> timers = new ArrayList<>();
   private String status = "running";
@@ -75,8 +76,9 @@ final class WorkflowRun implements GatedRun {
     this.outputs = state.outputs;
     this.log = new RunLog(env.vertx(), env.store(), env.emitter(), id, sessionId, env.instanceId(), epoch,
         this::abandon);
+    this.trace = new RunTrace(env.tracing(), id, input, env.instanceId());
     this.attempts = new AgentAttempts(env, id, input, outputs, log, order.size(), state, this::finished, running,
-        timers, () -> template.after(step), this::askMidStep);
+        timers, () -> template.after(step), this::askMidStep, trace);
   }
 
   /** A worker asks a human mid-task: a gate on the running step, as any gate (withdrawn if the run ends). */
@@ -113,6 +115,11 @@ final class WorkflowRun implements GatedRun {
     return finished;
   }
 
+  @Override
+  public RunTrace trace() {
+    return trace;
+  }
+
 
   void start() {
     env.metrics().workflowsStarted.increment();
@@ -128,7 +135,8 @@ final class WorkflowRun implements GatedRun {
     log.emit("workflow_started", new JsonObject().put("workflowName", template.name())
         .put("estimatedDuration", template.estimatedDuration()).put("agents", agents)
         .put("totalSteps", template.steps().size()).put("mode", input.getString("mode"))
-        .put("epicId", input.getString("epicId")).put("sprintId", input.getString("sprintId")))
+        .put("epicId", input.getString("epicId")).put("sprintId", input.getString("sprintId"))
+        .put("traceId", trace.traceId()))
         .onSuccess(v -> runStep(0, null));
   }
 
@@ -271,9 +279,9 @@ final class WorkflowRun implements GatedRun {
                 .put("suggestedActions", new JsonArray().add("retrying automatically"))
                 .put("details", new JsonObject().put("reason", "node_lost").put("attempt", last)
                     .put("maxAttempts", a.maxAttempts())))
-            .compose(v -> attempts.run(a, position, last + 1, feedback)));
+            .compose(v -> attempts.step(a, position, last + 1, feedback)));
       } else {
-        all.add(attempts.run(a, position, 1, feedback));
+        all.add(attempts.step(a, position, 1, feedback));
       }
     }
     Future.all(all).onComplete(ar -> {
@@ -386,6 +394,7 @@ final class WorkflowRun implements GatedRun {
   /** Ends the run: stops agents and timers, records the final status; then the caller emits. */
   private Future<Void> finish(String finalStatus, String error) {
     finished = true;
+    trace.mark("workflow " + finalStatus, finalStatus);
     env.metrics().workflows.increment(finalStatus);
     env.metrics().workflowsRunning.decrementAndGet();
     status = finalStatus;

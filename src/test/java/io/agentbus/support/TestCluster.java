@@ -40,6 +40,25 @@ public final class TestCluster implements AutoCloseable {
           .setMaxConnections(100_000));
   private Pool db;
 
+  /** The tracing every node of this cluster reports to (null: each node's own, from its environment: off). */
+  private io.agentbus.tracing.Tracing tracing;
+
+  /** Starts one node per entry, all reporting to {@code tracing} (one SDK: an in-memory exporter sees every node). */
+  @SafeVarargs
+  public static TestCluster startTraced(io.agentbus.tracing.Tracing tracing, Map<String, String>... perNode) {
+    TestCluster c = new TestCluster();
+    c.tracing = tracing;
+    try {
+      for (Map<String, String> extra : perNode) {
+        c.startNode(extra);
+      }
+      return c;
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
   /** Starts one node per entry; each entry adds to (or overrides) the common environment. */
   @SafeVarargs
   public static TestCluster start(Map<String, String>... perNode) {
@@ -75,7 +94,7 @@ public final class TestCluster implements AutoCloseable {
       env.put("AGENTBUS_HTTP_PORT", String.valueOf(freePort()));
       env.putAll(extra);
       try {
-        Node n = Node.start(env).await();
+        Node n = (tracing == null ? Node.start(env) : Node.start(env, tracing)).await();
         nodes.add(n);
         return n;
       } catch (IllegalStateException e) {

@@ -292,6 +292,26 @@ public final class WsConnection implements Sink {
       sendError(id, ErrorCode.INVALID_MESSAGE, "'type' is required and must be a string");
       return;
     }
+    io.agentbus.tracing.Tracing tracing = bc.tracing();
+    if (!tracing.enabled() || "ping".equals(t)) {
+      handle(t, frame, id);
+      return;
+    }
+    // One span per frame, under the client's W3C traceparent when it sends one: what the frame
+    // does (bus requests to other nodes, SQL, a workflow it starts) is traced under it.
+    Object parent = frame.remove("traceparent");
+    io.opentelemetry.api.trace.Span span = tracing.start("ws " + t,
+        io.agentbus.tracing.Tracing.parent(parent instanceof String p ? p : null),
+        io.opentelemetry.api.trace.SpanKind.SERVER);
+    span.setAttribute(io.agentbus.tracing.Tracing.Keys.FRAME_TYPE, t);
+    try {
+      tracing.within(io.opentelemetry.context.Context.root().with(span), () -> handle(t, frame, id));
+    } finally {
+      span.end();
+    }
+  }
+
+  private void handle(String t, JsonObject frame, Object id) {
     try {
       dispatch(t, frame, id);
     } catch (AppException e) {

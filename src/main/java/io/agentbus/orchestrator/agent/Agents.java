@@ -18,10 +18,12 @@ public final class Agents {
   private final HttpClient http;
   private final JsonObject openAiDefaults;
   private final WorkerRoles workerRoles;
+  private final io.agentbus.tracing.Tracing tracing;
 
   /** @param openAiDefaults {baseUrl, model, apiKey} used where a role's settings name none */
-  public Agents(Vertx vertx, String instanceId, JsonObject openAiDefaults) {
+  public Agents(Vertx vertx, String instanceId, JsonObject openAiDefaults, io.agentbus.tracing.Tracing tracing) {
     this.vertx = vertx;
+    this.tracing = tracing;
     this.workerTasks = new WorkerAgent.Tasks(vertx, instanceId);
     this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
     this.openAiDefaults = openAiDefaults;
@@ -39,7 +41,7 @@ public final class Agents {
     }
     return switch (spec.kind()) {
       case "worker" -> new WorkerAgent(vertx, spec, workerTasks, null, workerRoles::served);
-      case "openai" -> new WorkerAgent(vertx, spec, workerTasks, new OpenAiAgent(vertx, http, spec, openAiDefaults),
+      case "openai" -> new WorkerAgent(vertx, spec, workerTasks, new OpenAiAgent(vertx, http, spec, openAiDefaults, tracing),
           workerRoles::served);
       default -> new WorkerAgent(vertx, spec, workerTasks, new ScriptedAgent(vertx, spec), workerRoles::served);
     };

@@ -35,10 +35,12 @@ final class OpenAiAgent implements Agent {
   private final String systemPrompt;
   private final int expectedChars;
   private final double costPer1kTokens;
+  private final io.agentbus.tracing.Tracing tracing;
 
   /** {@code defaults}: baseUrl, model and apiKey from the node config, used where the role's settings have none. */
-  OpenAiAgent(Vertx vertx, HttpClient http, AgentSpec spec, JsonObject defaults) {
+  OpenAiAgent(Vertx vertx, HttpClient http, AgentSpec spec, JsonObject defaults, io.agentbus.tracing.Tracing tracing) {
     this.vertx = vertx;
+    this.tracing = tracing;
     this.http = http;
     this.spec = spec;
     JsonObject s = spec.settings();
@@ -54,11 +56,36 @@ final class OpenAiAgent implements Agent {
 
   @Override
   public Run start(Task task, Consumer<Progress> progress) {
+    // One span per model call (OpenTelemetry's gen_ai conventions), under the agent attempt; the
+    // HTTP request Vert.x traces sits under it.
+    io.opentelemetry.api.trace.Span span = tracing.start("chat " + model, io.opentelemetry.context.Context.current(),
+        io.opentelemetry.api.trace.SpanKind.CLIENT);
+    span.setAttribute("gen_ai.operation.name", "chat").setAttribute("gen_ai.system", "openai")
+        .setAttribute("gen_ai.request.model", model);
     Promise<Result> promise = Promise.promise();
+    long[] tokens = {0, 0};
+    HttpClientRequest[] current = new HttpClientRequest[1];
+    promise.future().onComplete(ar -> {
+      span.setAttribute("gen_ai.usage.input_tokens", tokens[0]).setAttribute("gen_ai.usage.output_tokens", tokens[1]);
+      if (ar.failed()) {
+        span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, String.valueOf(ar.cause().getMessage()));
+      }
+      span.end();
+    });
+    tracing.within(io.opentelemetry.context.Context.current().with(span), () -> call(task, progress, promise, tokens, current));
+    return Run.of(promise.future(), reason -> {
+      if (promise.tryFail(AgentFailure.cancelled(reason)) && current[0] != null) {
+        current[0].reset();
+      }
+    });
+  }
+
+  /** Makes the call; {@code current} gets its request (reset when the attempt is cancelled). */
+  private void call(Task task, Consumer<Progress> progress, Promise<Result> promise, long[] tokens,
+      HttpClientRequest[] current) {
     StringBuilder text = new StringBuilder();
     StringBuilder unsent = new StringBuilder();
     long[] usage = {0};
-    HttpClientRequest[] current = new HttpClientRequest[1];
     long ticker = vertx.setPeriodic(PROGRESS_EVERY_MS, id -> flush(progress, text, unsent));
     promise.future().onComplete(ar -> vertx.cancelTimer(ticker));
 
@@ -105,6 +132,8 @@ final class OpenAiAgent implements Agent {
           JsonObject u = chunk.getJsonObject("usage");
           if (u != null) {
             usage[0] = u.getLong("total_tokens", 0L);
+            tokens[0] = u.getLong("prompt_tokens", 0L);
+            tokens[1] = u.getLong("completion_tokens", 0L);
           }
         } catch (RuntimeException e) {
           promise.tryFail(new AgentFailure("the model endpoint sent a chunk that is not JSON", true, List.of("retry")));
@@ -122,12 +151,6 @@ final class OpenAiAgent implements Agent {
       });
     }).onFailure(e -> promise.tryFail(new AgentFailure("cannot reach the model endpoint " + url + ": " + e.getMessage(),
         true, List.of("retry", "check openai.baseUrl"))));
-
-    return Run.of(promise.future(), reason -> {
-      if (promise.tryFail(AgentFailure.cancelled(reason)) && current[0] != null) {
-        current[0].reset();
-      }
-    });
   }
 
   private void flush(Consumer<Progress> progress, StringBuilder text, StringBuilder unsent) {
