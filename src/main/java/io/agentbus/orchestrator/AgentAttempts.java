@@ -80,7 +80,7 @@ final class AgentAttempts {
   Future<Agent.Result> step(Template.AgentStep a, int position, int attempt, String feedback) {
     io.opentelemetry.api.trace.Span span = trace.span("agent " + a.role(), trace.context())
         .setAttribute(io.agentbus.tracing.Tracing.Keys.AGENT_ROLE, a.role()).setAttribute("agentbus.agent.position", position);
-    return RunTrace.ending(span, run(a, position, attempt, feedback, trace.context().with(span)));
+    return trace.end(span, run(a, position, attempt, feedback, trace.context().with(span)));
   }
 
   /** Runs attempt {@code attempt} of the agent at {@code position}, and the retries its policy allows. */
@@ -108,7 +108,7 @@ final class AgentAttempts {
             io.opentelemetry.api.trace.Span span = trace.span("attempt " + attempt, stepTrace)
                 .setAttribute(io.agentbus.tracing.Tracing.Keys.AGENT_ROLE, a.role())
                 .setAttribute(io.agentbus.tracing.Tracing.Keys.ATTEMPT, (long) attempt);
-            RunTrace.ending(span, done.future());
+            trace.end(span, done.future());
             env.tracing().within(stepTrace.with(span),
                 () -> startAgent(agent, a, task, position, attempt, feedback, t0, deadline, done, stepTrace));
           }

@@ -53,7 +53,7 @@ final class ApprovalGates implements Gates {
    */
   @Override
   public Future<JsonObject> open(GatedRun run, int step, JsonObject gate, JsonObject outputs) {
-    return RunTrace.ending(run.trace().span("approval wait", run.trace().context()), opening(run, step, gate, outputs));
+    return run.trace().end(run.trace().span("approval wait", run.trace().context()), opening(run, step, gate, outputs));
   }
 
   private Future<JsonObject> opening(GatedRun run, int step, JsonObject gate, JsonObject outputs) {
@@ -92,7 +92,7 @@ final class ApprovalGates implements Gates {
     JsonObject ask = new JsonObject().put("workflowId", run.workflowId()).put("step", step);
     io.opentelemetry.api.trace.Span wait = run.trace().span("approval wait", run.trace().context())
         .setAttribute("agentbus.resumed", true);
-    return RunTrace.ending(wait, vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OF_STEP, ask,
+    return run.trace().end(wait, vertx.eventBus().<JsonObject>request(Addresses.APPROVALS_OF_STEP, ask,
             Requests.control().setLocalOnly(localApprovals))
         .map(Message::body)
         .compose(found -> {

@@ -7,6 +7,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * The trace of one workflow run, on whichever node runs it: the W3C {@code traceparent} of its
@@ -22,6 +23,8 @@ final class RunTrace {
   private final Context parent;
   private final String workflowId;
   private final String nodeId;
+  /** The run's spans still open here: ended (marked handed over) when this node stops running it. */
+  private final java.util.Set<Span> open = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
   RunTrace(Tracing tracing, String workflowId, JsonObject input, String nodeId) {
     this.tracing = tracing;
@@ -55,10 +58,31 @@ final class RunTrace {
     return parent;
   }
 
-  /** A span of this run under {@code under}, named, with the run's attributes. */
+  /** A span of this run under {@code under}, named, with the run's attributes; end it with {@link #end}. */
   Span span(String name, Context under) {
     Span s = tracing.start(name, under, SpanKind.INTERNAL);
+    if (s.getSpanContext().isValid()) {
+      open.add(s);
+    }
     return s.setAttribute(Tracing.Keys.WORKFLOW_ID, workflowId).setAttribute(Tracing.Keys.NODE_ID, nodeId);
+  }
+
+  /** {@code f}, with the run's {@code span} ended when it completes. */
+  <T> Future<T> end(Span span, Future<T> f) {
+    return ending(span, f).onComplete(ar -> open.remove(span));
+  }
+
+  /**
+   * This node stops running the workflow (handed over, lease lost): what it had open ends now,
+   * saying so, so the trace has no span left dangling; the node that takes over opens its own.
+   */
+  void stop(String why) {
+    List<Span> left;
+    synchronized (open) {
+      left = List.copyOf(open);
+      open.clear();
+    }
+    left.forEach(s -> s.setAttribute("agentbus.stopped", why).end());
   }
 
   /** {@code f}, with {@code span} ended when it completes (an error status when it fails). */

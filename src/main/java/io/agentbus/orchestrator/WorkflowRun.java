@@ -194,6 +194,7 @@ final class WorkflowRun implements GatedRun {
     }
     abandoned = true;
     log.close();
+    trace.stop(why);
     stopWork(why);
   }
 
