@@ -7,7 +7,6 @@ import io.agentbus.bus.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -82,7 +81,6 @@ final class ApprovalCommands {
 
   /** "40 s", "3 min", "2 h" since {@code iso}. */
   static String age(String iso) {
-    long s = Math.max(0, Duration.between(Instant.parse(iso), Instant.now()).toSeconds());
-    return s < 60 ? s + " s" : s < 3600 ? (s / 60) + " min" : (s / 3600) + " h";
+    return io.agentbus.bus.Ages.since(iso, Instant.now());
   }
 }

@@ -1,7 +1,6 @@
 package io.agentbus.orchestrator;
 
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -40,7 +39,6 @@ final class StatusLine {
 
   /** "40 s ago", "3 min ago", "2 h ago", "5 days ago". */
   static String ago(String iso, Instant now) {
-    long s = Math.max(0, Duration.between(Instant.parse(iso), now).toSeconds());
-    return s < 60 ? s + " s ago" : s < 3600 ? s / 60 + " min ago" : s < 86_400 ? s / 3600 + " h ago" : s / 86_400 + " days ago";
+    return io.agentbus.bus.Ages.since(iso, now) + " ago";
   }
 }

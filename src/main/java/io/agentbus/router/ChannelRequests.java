@@ -165,12 +165,7 @@ final class ChannelRequests {
           .map(rows -> Channel.of(rows.iterator().next()));
     }).compose(c -> {
       channels.remember(c);
-      Future<List<String>> told = c.isPublic() ? Future.succeededFuture(null)
-          : pool.preparedQuery(RouterQueries.MEMBER_IDS).execute(Tuple.of(name)).map(rows -> {
-            List<String> ids = new ArrayList<>();
-            rows.forEach(r -> ids.add(r.getString(0)));
-            return ids;
-          });
+      Future<List<String>> told = c.isPublic() ? Future.succeededFuture(null) : memberships.memberIds(name);
       return told.map(ids -> {
         memberships.changed(name, ids);
         return c.toJson();

@@ -17,6 +17,7 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -176,25 +177,35 @@ final class Memberships {
         return Future.failedFuture(AppException.invalid("'" + u + "' is not a user id"));
       }
     }
-    String[] asked = users.toArray(String[]::new);
-    return pool.preparedQuery(RouterQueries.KNOWN_USERS).execute(Tuple.tuple().addValue(asked).addValue(asked).addValue(asked))
-        .compose(rows -> {
-          java.util.Set<String> known = new java.util.HashSet<>();
-          rows.forEach(r -> known.add(r.getString(0)));
-          return users.stream().filter(u -> !known.contains(u)).findFirst()
+    return known(users.toArray(String[]::new))
+        .compose(known -> users.stream().filter(u -> !known.contains(u)).findFirst()
               .<Future<Void>>map(u -> Future.failedFuture(AppException.notFound("no user '" + u + "' (a user is known once they have signed in)")))
-              .orElse(Future.succeededFuture());
-        });
+              .orElse(Future.succeededFuture()));
   }
 
   /** {names}: which of them are users who have signed in (claimed a session) or posted. */
   Future<JsonObject> knownUsers(Message<Object> msg) {
     JsonArray names = Json.optStringArray(Services.body(msg), "names", 50, 64);
-    String[] asked = names.stream().map(String::valueOf).toArray(String[]::new);
-    return pool.preparedQuery(RouterQueries.KNOWN_USERS).execute(Tuple.tuple().addValue(asked).addValue(asked).addValue(asked)).map(rows -> {
-      JsonArray known = new JsonArray();
-      rows.forEach(r -> known.add(r.getString(0)));
-      return new JsonObject().put("known", known);
+    return known(names.stream().map(String::valueOf).toArray(String[]::new))
+        .map(known -> new JsonObject().put("known", new JsonArray(new ArrayList<>(known))));
+  }
+
+  /** Which of {@code users} are known: signed in (claimed a session) or posted at least once. */
+  private Future<java.util.Set<String>> known(String[] users) {
+    return pool.preparedQuery(RouterQueries.KNOWN_USERS).execute(Tuple.tuple().addValue(users).addValue(users).addValue(users))
+        .map(rows -> {
+          java.util.Set<String> known = new java.util.LinkedHashSet<>();
+          rows.forEach(r -> known.add(r.getString(0)));
+          return known;
+        });
+  }
+
+  /** The user ids of a private channel's (or DM's) members. */
+  Future<List<String>> memberIds(String channel) {
+    return pool.preparedQuery(RouterQueries.MEMBER_IDS).execute(Tuple.of(channel)).map(rows -> {
+      List<String> ids = new ArrayList<>();
+      rows.forEach(r -> ids.add(r.getString(0)));
+      return ids;
     });
   }
 

@@ -45,8 +45,17 @@ final class MessageChanges {
   /** A locked message row. */
   private record Locked(String channel, String threadId, String authorId, boolean deleted, boolean pinned) {}
 
+  /**
+   * The channel a message is in, as {@code who} may see it: NOT_FOUND when there is no such message
+   * (or not in {@code channel}, when given), and the channel's own refusal when {@code who} may not
+   * read it (a private channel they are not in is NOT_FOUND as well).
+   */
+  Future<Channel> channelOf(String messageId, String channel, Principal who) {
+    return channelOf(messageId, channel).compose(name -> channels.visible(name, who));
+  }
+
   /** The channel a message is in; NOT_FOUND when there is no such message (or not in {@code channel}, when given). */
-  Future<String> channelOf(String messageId, String channel) {
+  private Future<String> channelOf(String messageId, String channel) {
     return pool.preparedQuery(MessageQueries.CHANNEL_OF).execute(Tuple.of(messageId)).compose(rows -> {
       if (rows.size() == 0 || channel != null && !channel.equals(rows.iterator().next().getString(0))) {
         return Future.failedFuture(AppException.notFound("no message '" + messageId + "'"
@@ -144,7 +153,7 @@ final class MessageChanges {
     }
     String given = optChannel(in);
     JsonArray mentions = Mentions.of(content, new JsonArray());
-    return channelOf(id, given).compose(channel -> channels.visible(channel, who).map(channel)).compose(channel -> {
+    return channelOf(id, given, who).map(Channel::name).compose(channel -> {
       String stream = StreamName.channel(channel);
       JsonObject[] edited = new JsonObject[1];
       return writer.appendWith(stream, conn -> lockStanding(conn, id)
@@ -167,7 +176,7 @@ final class MessageChanges {
     JsonObject in = Services.body(msg);
     String id = messageId(in);
     String given = optChannel(in);
-    return channelOf(id, given).compose(channel -> channels.visible(channel, who).map(channel)).compose(channel -> {
+    return channelOf(id, given, who).map(Channel::name).compose(channel -> {
       String stream = StreamName.channel(channel);
       JsonObject[] deleted = new JsonObject[1];
       return writer.appendWith(stream, conn -> lockStanding(conn, id)
@@ -220,7 +229,8 @@ final class MessageChanges {
     }
     boolean add = "add".equals(op);
     String given = optChannel(in);
-    return channelOf(id, given).compose(channel -> channels.visible(channel, who).compose(ch -> {
+    return channelOf(id, given, who).compose(ch -> {
+      String channel = ch.name();
       String stream = StreamName.channel(channel);
       JsonObject[] counts = new JsonObject[1];
       return writer.appendWith(stream, conn -> lockStanding(conn, id)
@@ -241,7 +251,7 @@ final class MessageChanges {
           .map(seqs -> new JsonObject().put("messageId", id).put("channel", channel).put("emoji", emoji).put("op", op)
               .put("counts", counts[0]).put("changed", !seqs.isEmpty()).put("stream", stream)
               .put("seq", seqs.isEmpty() ? null : seqs.get(0)));
-    }));
+    });
   }
 
   // ---- pins: admins, approvers and the channel's writers ----
@@ -256,7 +266,8 @@ final class MessageChanges {
     }
     boolean pin = (Boolean) pinned;
     String given = optChannel(in);
-    return channelOf(id, given).compose(channel -> channels.visible(channel, who).compose(ch -> {
+    return channelOf(id, given, who).compose(ch -> {
+      String channel = ch.name();
       if (!who.has("admin") && !who.has("approver") && !ch.mayWrite(who)) {
         return Future.failedFuture(AppException.forbidden("pinning in '" + channel
             + "' needs the admin or approver role or the right to post there"));
@@ -269,6 +280,6 @@ final class MessageChanges {
                       .put("by", who.userId()))))))
           .map(seqs -> new JsonObject().put("messageId", id).put("channel", channel).put("pinned", pin)
               .put("changed", !seqs.isEmpty()).put("stream", stream).put("seq", seqs.isEmpty() ? null : seqs.get(0)));
-    }));
+    });
   }
 }
