@@ -95,7 +95,9 @@ final class MessageQueries {
       + "AS snippet FROM (SELECT r.message_id, r.id, ts_rank_cd(r.search, r.q) AS rank, r.q "
       + "FROM (SELECT s.message_id, s.id, s.search, q FROM messages s, websearch_to_tsquery('english', $1) q "
       + "WHERE s.search @@ q AND s.deleted_at IS NULL AND ($2::text IS NULL OR s.channel = $2) "
-      + "AND NOT (s.channel = ANY($6::text[])) "
+      // Never a private channel or DM the caller ($6) is not in (one statement: no second query per search).
+      + "AND NOT EXISTS (SELECT 1 FROM channels c WHERE c.name = s.channel AND c.kind <> 'public' "
+      + "AND NOT EXISTS (SELECT 1 FROM channel_members cm WHERE cm.channel = c.name AND cm.user_id = $6)) "
       + "ORDER BY s.id DESC LIMIT " + SEARCH_WINDOW + ") r "
       + "WHERE ($3::real IS NULL OR (ts_rank_cd(r.search, r.q), r.id) < ($3::real, $4::bigint)) "
       + "ORDER BY rank DESC, r.id DESC LIMIT $5) p JOIN messages m ON m.message_id = p.message_id "

@@ -175,9 +175,8 @@ final class Reads {
     Future<?> scope = channel == null ? Future.succeededFuture() : channels.visible(channel, who);
     Float cursorRank = rank;
     Long cursorId = rank == null ? null : id;
-    return scope.compose(x -> hiddenFrom(who))
-        .compose(hidden -> searchPool.preparedQuery(MessageQueries.SEARCH).execute(Tuple.tuple().addValue(query)
-            .addValue(channel).addValue(cursorRank).addValue(cursorId).addValue(limit + 1).addValue(hidden)))
+    return scope.compose(x -> searchPool.preparedQuery(MessageQueries.SEARCH).execute(Tuple.tuple().addValue(query)
+            .addValue(channel).addValue(cursorRank).addValue(cursorId).addValue(limit + 1).addValue(who.userId())))
         .compose(rows -> {
       Map<String, Row> extra = new HashMap<>();
       rows.forEach(r -> extra.put(r.getString("message_id"), r));
@@ -213,15 +212,6 @@ final class Reads {
         .compose(last -> pool.preparedQuery(MessageQueries.READ).execute(Tuple.of(who.userId(), name,
             Math.min(seq, last))))
         .map(rows -> new JsonObject().put("channel", name).put("seq", rows.iterator().next().getLong(0)));
-  }
-
-  /** The private channels and DMs {@code who} is not in: left out of their search. */
-  private Future<String[]> hiddenFrom(Principal who) {
-    return pool.preparedQuery(RouterQueries.HIDDEN_FROM).execute(Tuple.of(who.userId())).map(rows -> {
-      List<String> names = new ArrayList<>();
-      rows.forEach(r -> names.add(r.getString(0)));
-      return names.toArray(String[]::new);
-    });
   }
 
   /** The caller's read seq and unread count of every channel they may see. */

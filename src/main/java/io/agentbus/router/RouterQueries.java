@@ -27,9 +27,6 @@ final class RouterQueries {
   static final String ADD_MEMBER = "INSERT INTO channel_members (channel, user_id, added_by) VALUES ($1, $2, $3) "
       + "ON CONFLICT DO NOTHING";
   static final String REMOVE_MEMBER = "DELETE FROM channel_members WHERE channel = $1 AND user_id = $2 RETURNING user_id";
-  /** The non-public channels $1 is not in: what search and unread counts leave out for them. */
-  static final String HIDDEN_FROM = "SELECT c.name FROM channels c WHERE c.kind <> 'public' "
-      + "AND NOT EXISTS (SELECT 1 FROM channel_members m WHERE m.channel = c.name AND m.user_id = $1)";
   static final String CLAIM_SESSION =
       "INSERT INTO sessions(session_id, user_id) VALUES ($1, $2) ON CONFLICT (session_id) DO NOTHING";
   static final String SESSION_OWNER = "SELECT user_id FROM sessions WHERE session_id = $1";
