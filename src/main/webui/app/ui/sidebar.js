@@ -8,6 +8,11 @@ import { initials, hue } from '../core/format.js';
 import { icon } from './icons.js';
 import { grouped, channelTitle, dmPeer } from '../core/channels.js';
 
+/** What a channel's header shows of it, to tell whether a refresh changed it. */
+function metaOf(c) {
+  return JSON.stringify([c.title ?? null, c.description ?? null, c.archived ?? null, c.archivedAt ?? null, c.kind ?? null]);
+}
+
 export function createSidebar(app) {
   const list = $('#channels');
   app.channels = [];
@@ -17,10 +22,12 @@ export function createSidebar(app) {
   async function refresh() {
     try {
       const r = await app.api.get('/api/channels');
+      const before = app.channels.find((c) => c.name === app.current);
       app.channels = r.channels || [];
       render();
       const current = app.channels.find((c) => c.name === app.current);
-      if (current) app.emit('channel-meta', current); // renamed or archived meanwhile
+      // Renamed or archived meanwhile: the header is redrawn only when what it shows changed.
+      if (current && (!before || metaOf(before) !== metaOf(current))) app.emit('channel-meta', current);
       if (!app.current) {
         const wanted = decodeURIComponent((location.hash.match(/^#\/c\/(.+)$/) || [])[1] || '') || localStorage.getItem('agentbus.channel');
         open(app.channels.find((c) => c.name === wanted) ? wanted : (app.channels.find((c) => c.name === 'general') || app.channels[0])?.name);
