@@ -298,11 +298,17 @@ public final class WsConnection implements Sink {
       return;
     }
     // One span per frame, under the client's W3C traceparent when it sends one: what the frame
-    // does (bus requests to other nodes, SQL, a workflow it starts) is traced under it.
+    // does (bus requests to other nodes, SQL, a workflow it starts) is traced under it. A frame the
+    // sampler leaves out is handled with no trace context at all, so Vert.x adds no spans (and no
+    // trace headers) downstream of it: head sampling then costs the unsampled frames one decision.
     Object parent = frame.remove("traceparent");
     io.opentelemetry.api.trace.Span span = tracing.start("ws " + t,
         io.agentbus.tracing.Tracing.parent(parent instanceof String p ? p : null),
         io.opentelemetry.api.trace.SpanKind.SERVER);
+    if (!span.getSpanContext().isSampled()) {
+      handle(t, frame, id);
+      return;
+    }
     span.setAttribute(io.agentbus.tracing.Tracing.Keys.FRAME_TYPE, t);
     try {
       tracing.within(io.opentelemetry.context.Context.root().with(span), () -> handle(t, frame, id));
