@@ -183,14 +183,21 @@ class SingleSignOnTest {
   @Test
   void signingOutClosesTheSessionsConnectionsOnEveryNode() throws Exception {
     String cookie = sessionCookie(signIn(0, 0, "erin", List.of("ops")));
-    try (WsClient onB = cluster.ws(1, null, "Cookie", cookie); WsClient onA = cluster.ws(0, null, "Cookie", cookie)) {
+    try (WsClient onB = cluster.ws(1, null, "Cookie", cookie); WsClient onA = cluster.ws(0, null, "Cookie", cookie);
+         io.agentbus.support.SseClient read = new io.agentbus.support.SseClient(TestCluster.HOST, cluster.port(1),
+             "/api/streams/channel:general/events", null, "Cookie", cookie)) {
       assertTrue(onB.next("auth_response").getJsonArray("roles").contains("admin"));
       onA.next("auth_response");
+      assertEquals(200, read.status(), "an event stream read signed by the cookie");
       Http.Response out = post(0, "/auth/logout", cookie);
       assertEquals(200, out.status(), out.body());
       long t0 = System.currentTimeMillis();
       assertEquals((short) 4401, onB.awaitClose(), "the other node's connection");
       assertEquals((short) 4401, onA.awaitClose());
+      JsonObject last = read.next(3).json();
+      while (!"NOT_AUTHENTICATED".equals(last.getString("code"))) {
+        last = read.next(3).json(); // (a message of the channel before it, if one came)
+      }
       assertTrue(System.currentTimeMillis() - t0 < 3_000);
     }
     assertEquals(401, cluster.http(1).request("GET", "/api/me", null, "Cookie", cookie).status(), "the cookie is dead");

@@ -51,6 +51,13 @@ public final class HttpApi {
     return ctx.get(PRINCIPAL);
   }
 
+  /** The token {@link #authenticate} accepted for a request (a long-lived stream ends when it is signed out). */
+  public static String token(RoutingContext ctx) {
+    return ctx.get(TOKEN);
+  }
+
+  private static final String TOKEN = "token";
+
   /**
    * Mounts the API; {@code signedIn} adds the routes of other transports that need the caller
    * (the SSE streams), after sign-in and before the table's routes.
@@ -211,6 +218,7 @@ public final class HttpApi {
     bc.tokens().verify(token).onComplete(ar -> {
       if (ar.succeeded()) {
         ctx.put(PRINCIPAL, ar.result());
+        ctx.put(TOKEN, token);
         ctx.next();
       } else {
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"agentbus\", error=\"invalid_token\"");

@@ -50,7 +50,7 @@ public final class SseEndpoint {
             HttpApi.fail(ctx, e.code, e.getMessage());
             return;
           }
-          follow(ctx.response(), who, stream, from);
+          follow(ctx.response(), who, HttpApi.token(ctx), stream, from);
         });
   }
 
@@ -74,7 +74,7 @@ public final class SseEndpoint {
     }
   }
 
-  private void follow(HttpServerResponse resp, Principal who, String stream, Long from) {
+  private void follow(HttpServerResponse resp, Principal who, String token, String stream, Long from) {
     if (resp.closed()) {
       return;
     }
@@ -100,7 +100,7 @@ public final class SseEndpoint {
         return true;
       }
     };
-    Following f = new Following(resp, who.userId(), stream, sink);
+    Following f = new Following(resp, who.userId(), token, stream, sink);
     following.add(f);
     streams.open(resp, () -> {
       following.remove(f);
@@ -119,7 +119,7 @@ public final class SseEndpoint {
   }
 
   /** An open stream read: whose, of what, and its sink in the hub. */
-  private record Following(HttpServerResponse resp, String userId, String stream, Sink sink) {}
+  private record Following(HttpServerResponse resp, String userId, String token, String stream, Sink sink) {}
 
   /**
    * {@code userId} is no longer in the channel {@code stream} (§7.1): their reads of it end, the
@@ -135,11 +135,10 @@ public final class SseEndpoint {
     }
   }
 
-  /** An identity was signed out: its stream reads end (a user-wide revocation; a session's ends at its token's next check). */
+  /** An identity was signed out (a browser session, or a user an operator revoked): its stream reads end. */
   public void signOut(JsonObject revocation) {
-    String user = revocation.getString("userId");
     for (Following f : java.util.List.copyOf(following)) {
-      if (user != null && f.userId.equals(user) && !f.resp.ended()) {
+      if (io.agentbus.auth.BrowserSessions.covers(revocation, f.userId, f.token) && !f.resp.ended()) {
         bc.hub().unsubscribe(f.stream, f.sink);
         f.resp.end(EventStreams.event(null, new JsonObject().put("type", "error").put("code", "NOT_AUTHENTICATED")
             .put("error", "signed out").encode()));
