@@ -274,8 +274,13 @@ public final class StreamWriter {
         });
   }
 
-  /** Sends a stream event to every node that follows the stream (none: nothing is sent). */
+  /**
+   * Sends a stream event to every node that follows the stream (none: nothing is sent). Untraced:
+   * the trace of what wrote the event ends at its commit; a hub receiving it under that trace
+   * would write it to every socket of the node under it (fan-out is not traced per delivery).
+   */
   private void deliver(String stream, String body, DeliveryOptions opts) {
+    opts.setTracingPolicy(io.vertx.core.tracing.TracingPolicy.IGNORE);
     for (String node : interest.targets(stream)) {
       vertx.eventBus().send(node, body, opts);
     }
