@@ -124,19 +124,7 @@ final class WorkflowRun implements GatedRun {
   void start() {
     env.metrics().workflowsStarted.increment();
     env.metrics().workflowsRunning.incrementAndGet();
-    JsonArray agents = new JsonArray();
-    for (int i = 0; i < order.size(); i++) {
-      // estimatedTime: the template's guess (minutes); expectedMs: measured for this role as played now, or null.
-      String role = order.get(i).role();
-      agents.add(new JsonObject().put("role", role).put("position", i + 1)
-          .put("estimatedTime", order.get(i).estimatedTime()).put("expectedMs", env.durations().expectedMs(role))
-          .put("agentKind", env.agentKinds().apply(role)));
-    }
-    log.emit("workflow_started", new JsonObject().put("workflowName", template.name())
-        .put("estimatedDuration", template.estimatedDuration()).put("agents", agents)
-        .put("totalSteps", template.steps().size()).put("mode", input.getString("mode"))
-        .put("epicId", input.getString("epicId")).put("sprintId", input.getString("sprintId"))
-        .put("traceId", trace.traceId()))
+    log.emit("workflow_started", RunEvents.started(env, template, order, input, trace.traceId()))
         .onSuccess(v -> runStep(0, null));
   }
 
@@ -362,12 +350,7 @@ final class WorkflowRun implements GatedRun {
   // ---------------------------------------------------------------- endings
 
   private void complete() {
-    finish("completed", null).compose(v -> {
-      // The mean of the scores the agents reported; null (not 0) when none did, so no client shows "quality 0%".
-      Double q = state.quality.isEmpty() ? null : state.quality.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
-      return log.emit("workflow_completed", new JsonObject().put("totalDuration", System.currentTimeMillis() - state.startedAt)
-          .put("finalOutputs", outputs.copy()).put("qualityScore", q).put("costBreakdown", state.costs()));
-    });
+    finish("completed", null).compose(v -> log.emit("workflow_completed", RunEvents.completed(state, outputs)));
   }
 
   private void fail(String role, String reason) {

@@ -1,6 +1,7 @@
 package io.agentbus.tracing;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -14,7 +15,6 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.tracing.opentelemetry.VertxContextStorageProvider.VertxContextStorage;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -163,6 +163,30 @@ public final class Tracing {
     own.dispatch(work);
   }
 
+  /**
+   * Handles one client frame of {@code type} under its own span, a child of {@code traceparent}
+   * when the client sent one (a pong needs none). A frame the sampler leaves out is handled with
+   * no trace context at all, so Vert.x adds no spans or trace headers downstream of it: head
+   * sampling then costs the unsampled frames one decision.
+   */
+  public void frame(String type, Object traceparent, Runnable handle) {
+    if (otel == null || "ping".equals(type)) {
+      handle.run();
+      return;
+    }
+    Span span = start("ws " + type, parent(traceparent instanceof String p ? p : null), SpanKind.SERVER);
+    if (!span.getSpanContext().isSampled()) {
+      handle.run();
+      return;
+    }
+    span.setAttribute(Keys.FRAME_TYPE, type);
+    try {
+      within(Context.root().with(span), handle);
+    } finally {
+      span.end();
+    }
+  }
+
   /** Exports what is buffered and stops (at node shutdown). */
   public void close() {
     if (sdk != null) {
@@ -173,18 +197,11 @@ public final class Tracing {
 
   /** Attribute keys used across agentbus's spans, in one place. */
   public static final class Keys {
-    public static final io.opentelemetry.api.common.AttributeKey<String> WORKFLOW_ID =
-        io.opentelemetry.api.common.AttributeKey.stringKey("agentbus.workflow.id");
-    public static final io.opentelemetry.api.common.AttributeKey<String> AGENT_ROLE =
-        io.opentelemetry.api.common.AttributeKey.stringKey("agentbus.agent.role");
-    public static final io.opentelemetry.api.common.AttributeKey<Long> ATTEMPT =
-        io.opentelemetry.api.common.AttributeKey.longKey("agentbus.agent.attempt");
-    public static final io.opentelemetry.api.common.AttributeKey<String> FRAME_TYPE =
-        io.opentelemetry.api.common.AttributeKey.stringKey("agentbus.frame.type");
-    public static final io.opentelemetry.api.common.AttributeKey<String> APPROVAL_ID =
-        io.opentelemetry.api.common.AttributeKey.stringKey("agentbus.approval.id");
-    public static final io.opentelemetry.api.common.AttributeKey<String> NODE_ID =
-        io.opentelemetry.api.common.AttributeKey.stringKey("agentbus.node.id");
+    public static final AttributeKey<String> WORKFLOW_ID = AttributeKey.stringKey("agentbus.workflow.id");
+    public static final AttributeKey<String> AGENT_ROLE = AttributeKey.stringKey("agentbus.agent.role");
+    public static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("agentbus.agent.attempt");
+    public static final AttributeKey<String> FRAME_TYPE = AttributeKey.stringKey("agentbus.frame.type");
+    public static final AttributeKey<String> NODE_ID = AttributeKey.stringKey("agentbus.node.id");
 
     private Keys() {}
   }

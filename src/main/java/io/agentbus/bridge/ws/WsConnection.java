@@ -8,7 +8,6 @@ import io.agentbus.bus.ErrorCode;
 import io.agentbus.bus.Json;
 import io.agentbus.bus.Principal;
 import io.agentbus.metrics.Metrics;
-import io.agentbus.orchestrator.agent.WorkerLink;
 import io.agentbus.stream.Frame;
 import io.agentbus.stream.Sink;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -26,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  * One {@code /ws} connection (PROTOCOL §3): the transport's limits (frame size, rate), frame
  * parsing, and dispatch. The connection's own operations are here or in its parts —
  * authentication and the session ({@link WsAuth}), subscriptions ({@link WsStreams}), worker
- * frames ({@link WorkerLink}) — and every service operation goes through the bridge's
+ * frames ({@link WsWorker}) — and every service operation goes through the bridge's
  * {@link Operation} table ({@link WsRequests}). Runs on the bridge verticle's event loop;
  * {@link #write} is also called from the hub's thread.
  */
@@ -39,7 +38,7 @@ public final class WsConnection implements Sink {
   final WsAuth auth;
   final WsStreams streams;
   private final WsRequests requests;
-  private WorkerLink worker;
+  private final WsWorker worker = new WsWorker(this);
   private final WsEndpoint endpoint;
   volatile Principal principal;
   /** The token the connection is signed in with now (null: dev login by user id). */
@@ -213,9 +212,7 @@ public final class WsConnection implements Sink {
     metrics.wsConnections.decrementAndGet();
     auth.closed();
     streams.closed();
-    if (worker != null) {
-      worker.close();
-    }
+    worker.closed();
   }
 
   // ---------------------------------------------------------------- frames
@@ -292,29 +289,8 @@ public final class WsConnection implements Sink {
       sendError(id, ErrorCode.INVALID_MESSAGE, "'type' is required and must be a string");
       return;
     }
-    io.agentbus.tracing.Tracing tracing = bc.tracing();
-    if (!tracing.enabled() || "ping".equals(t)) {
-      handle(t, frame, id);
-      return;
-    }
-    // One span per frame, under the client's W3C traceparent when it sends one: what the frame
-    // does (bus requests to other nodes, SQL, a workflow it starts) is traced under it. A frame the
-    // sampler leaves out is handled with no trace context at all, so Vert.x adds no spans (and no
-    // trace headers) downstream of it: head sampling then costs the unsampled frames one decision.
-    Object parent = frame.remove("traceparent");
-    io.opentelemetry.api.trace.Span span = tracing.start("ws " + t,
-        io.agentbus.tracing.Tracing.parent(parent instanceof String p ? p : null),
-        io.opentelemetry.api.trace.SpanKind.SERVER);
-    if (!span.getSpanContext().isSampled()) {
-      handle(t, frame, id);
-      return;
-    }
-    span.setAttribute(io.agentbus.tracing.Tracing.Keys.FRAME_TYPE, t);
-    try {
-      tracing.within(io.opentelemetry.context.Context.root().with(span), () -> handle(t, frame, id));
-    } finally {
-      span.end();
-    }
+    // A traced node handles the frame under its span (the client's traceparent continued).
+    bc.tracing().frame(t, frame.remove("traceparent"), () -> handle(t, frame, id));
   }
 
   private void handle(String t, JsonObject frame, Object id) {
@@ -371,8 +347,8 @@ public final class WsConnection implements Sink {
     switch (type) {
       case "subscribe" -> streams.onSubscribe(f, id);
       case "unsubscribe" -> streams.onUnsubscribe(f, id);
-      case "agent_register" -> onAgentRegister(f, id);
-      case "task_progress", "task_result", "task_failed", "task_approval" -> onTaskReport(type, f, id);
+      case "agent_register" -> worker.onRegister(f, id);
+      case "task_progress", "task_result", "task_failed", "task_approval" -> worker.onTaskReport(type, f, id);
       default -> {
         Operation op = Operation.ofFrame(type);
         if (op == null) {
@@ -381,48 +357,5 @@ public final class WsConnection implements Sink {
         requests.submit(op, type, f, id);
       }
     }
-  }
-
-  // ---------------------------------------------------------------- agent workers
-
-  private void onAgentRegister(JsonObject f, Object id) {
-    if (!principal.has("agent")) {
-      throw AppException.forbidden("only a token with role 'agent' may register as a worker");
-    }
-    if (worker == null) {
-      worker = new WorkerLink(bc.vertx().eventBus(), this::send);
-    }
-    worker.register(f).onComplete(ar -> {
-      if (ar.succeeded()) {
-        send(withReplyTo(ar.result(), id));
-      } else {
-        sendError(id, ar.cause());
-      }
-    });
-  }
-
-  private void onTaskReport(String type, JsonObject f, Object id) {
-    if (worker == null || !worker.registered()) {
-      throw AppException.invalid("send agent_register before reporting on tasks");
-    }
-    String key = "task_result".equals(type) ? Json.optString(f, "idempotencyKey", 128) : null;
-    // A worker asking a human mid-task is answered with the decision, once there is one.
-    io.vertx.core.Future<JsonObject> answer = "task_approval".equals(type) ? worker.askApproval(f)
-        : key != null ? worker.resultOnce(f, key, "worker:" + principal.userId(), bc.toRouter(principal)) : null;
-    if (answer == null) {
-      worker.report(type, f);
-      if (id != null) {
-        send(reply("ack", id).put("taskId", f.getString("taskId")));
-      }
-      return;
-    }
-    // Applied once, a repeat acknowledged again: the worker link's rule (the bridge only carries).
-    answer.onComplete(ar -> {
-      if (ar.succeeded()) {
-        send(withReplyTo(ar.result(), id));
-      } else {
-        sendError(id, ar.cause());
-      }
-    });
   }
 }
