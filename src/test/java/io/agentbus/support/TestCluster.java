@@ -62,16 +62,7 @@ public final class TestCluster implements AutoCloseable {
   /** Starts one node per entry; each entry adds to (or overrides) the common environment. */
   @SafeVarargs
   public static TestCluster start(Map<String, String>... perNode) {
-    TestCluster c = new TestCluster();
-    try {
-      for (Map<String, String> extra : perNode) {
-        c.startNode(extra);
-      }
-      return c;
-    } catch (RuntimeException e) {
-      c.close();
-      throw e;
-    }
+    return startTraced(null, perNode);
   }
 
   public Node startNode(Map<String, String> extra) {

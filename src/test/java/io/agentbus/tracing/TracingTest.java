@@ -36,9 +36,7 @@ class TracingTest {
   @Test
   void oneConnectedTraceFromUserInputOnOneNodeToWorkflowCompletedAfterATakeoverOnAnother() throws Exception {
     InMemorySpanExporter spans = InMemorySpanExporter.create();
-    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+    OpenTelemetrySdk sdk = sdk(spans);
     String traceId = UUID.randomUUID().toString().replace("-", "");
     String clientSpan = traceId.substring(0, 16);
     Map<String, String> env = Map.of("AGENTBUS_ORCHESTRATOR_WORKFLOWS_FILE", WorkflowKit.testWorkflowsFile());
@@ -97,9 +95,7 @@ class TracingTest {
   @Test
   void aModelCallIsASpanWithItsTokenUsageUnderItsAttempt() throws Exception {
     InMemorySpanExporter spans = InMemorySpanExporter.create();
-    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+    OpenTelemetrySdk sdk = sdk(spans);
     io.vertx.core.Vertx llm = io.vertx.core.Vertx.vertx();
     try {
       // An OpenAI-compatible endpoint that streams two pieces and reports its usage.
@@ -127,6 +123,13 @@ class TracingTest {
     } finally {
       llm.close().await();
     }
+  }
+
+  /** An SDK that hands every ended span to {@code spans} at once, with W3C propagation. */
+  private static OpenTelemetrySdk sdk(InMemorySpanExporter spans) {
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
   }
 
   private static String attr(SpanData s, String key) {
