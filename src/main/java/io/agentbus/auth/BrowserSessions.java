@@ -214,8 +214,10 @@ public final class BrowserSessions {
     }
   }
 
-  /** What is revoked now, from the database (covers broadcasts this node missed). */
+  /** What is revoked now, from the database (covers broadcasts this node missed); renewals that ran out are forgotten. */
   private Future<Void> reload() {
+    long now = System.currentTimeMillis();
+    renewedUntil.values().removeIf(until -> until < now);
     Future<Void> sids = pool.query("SELECT sid FROM browser_sessions WHERE revoked_at IS NOT NULL AND ends_at > now()")
         .execute().map(rows -> {
           for (Row r : rows) {
