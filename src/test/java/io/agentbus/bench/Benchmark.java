@@ -77,6 +77,13 @@ public final class Benchmark {
   int aguiJoins = 50;
   int aguiStreams = 2000;
   int aguiLiveSeconds = 10;
+  /** Peers measured after each fan-out run under the same load ({@link PeersPhase}); "none" for none. */
+  List<String> peers = List.of("socketio", "netty", "floor");
+  /** Fan-out runs (each followed by its peers): figures as min / median / max, ratios per run. */
+  int repeat = 1;
+  /** agentbus's CPU per delivery (µs) and p99 (ms) of the latest fan-out run, for the peers' ratios. */
+  private double fanoutCpuUs;
+  private double fanoutP99Ms;
 
   private final String db = "agentbus_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   private final List<NodeProcess> nodes = new ArrayList<>();
@@ -133,6 +140,8 @@ public final class Benchmark {
         case "agui-joins" -> aguiJoins = Integer.parseInt(v);
         case "agui-streams" -> aguiStreams = Integer.parseInt(v);
         case "agui-live-seconds" -> aguiLiveSeconds = Integer.parseInt(v);
+        case "peers" -> peers = v.equals("none") ? List.of() : List.of(v.split(","));
+        case "repeat" -> repeat = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option --" + k);
       }
     }
@@ -169,7 +178,7 @@ public final class Benchmark {
         .setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22).setConnectTimeout(30_000));
     token = new JsonObject(nodes.get(0).post("/api/auth/token", "{\"userId\":\"bench\"}", null)).getString("token");
     if (phases.contains("fanout")) {
-      fanout();
+      fanoutWithPeers();
     }
     if (phases.contains("idle")) {
       idle();
@@ -424,6 +433,8 @@ public final class Benchmark {
       ooo += st.outOfOrder;
     }
     double cpuPerDeliveryUs = (cpu1 - cpu0) / Math.max(1, deliveriesInWindow) * 1e6;
+    fanoutCpuUs = cpuPerDeliveryUs;
+    fanoutP99Ms = latency.percentileMs(0.99);
     results.put("fanout subscribers x msgs/s", subscribers + " x " + rate + " (" + duration + " s, " + payload + " B)");
     results.put("fanout deliveries/s", String.format("%.0f", deliveriesInWindow / (double) duration));
     results.put("fanout latency", latency.summary());
@@ -441,6 +452,48 @@ public final class Benchmark {
     }
     closeAll(subs);
     closeAll(pubs);
+  }
+
+  /**
+   * agentbus's fan-out, then each peer under the same load, {@code repeat} times: every run's
+   * ratios, then each figure's min / median / max over the runs.
+   */
+  private void fanoutWithPeers() throws Exception {
+    Map<String, List<Double>> cpu = new LinkedHashMap<>();
+    Map<String, List<Double>> p99 = new LinkedHashMap<>();
+    for (int run = 1; run <= repeat; run++) {
+      fanout();
+      cpu.computeIfAbsent("agentbus", k -> new ArrayList<>()).add(fanoutCpuUs);
+      p99.computeIfAbsent("agentbus", k -> new ArrayList<>()).add(fanoutP99Ms);
+      if (peers.isEmpty()) {
+        continue;
+      }
+      System.out.println();
+      System.out.println("== peers, same load (run " + run + " of " + repeat + ") ==");
+      PeersPhase phase = new PeersPhase(vertx, client, subscribers, rate, duration, warmup, payload, publishersPerNode * 2);
+      List<PeersPhase.Figures> measured = new ArrayList<>();
+      for (String peer : peers) {
+        PeersPhase.Figures f = phase.measure(peer);
+        measured.add(f);
+        cpu.computeIfAbsent(peer, k -> new ArrayList<>()).add(f.cpuPerDeliveryUs());
+        p99.computeIfAbsent(peer, k -> new ArrayList<>()).add(f.latency().percentileMs(0.99));
+      }
+      Map<String, String> runResults = new LinkedHashMap<>();
+      PeersPhase.compare(runResults, fanoutCpuUs, fanoutP99Ms, measured);
+      String suffix = repeat > 1 ? " (run " + run + ")" : "";
+      runResults.forEach((k, v) -> results.put(k + suffix, v));
+    }
+    if (repeat > 1) {
+      cpu.forEach((name, v) -> results.put("fanout " + name + " over " + repeat + " runs",
+          "CPU/delivery " + minMedMax(v, "%.2f us") + "; p99 " + minMedMax(p99.get(name), "%.1f ms")));
+    }
+  }
+
+  /** "min / median / max" of {@code v}. */
+  private static String minMedMax(List<Double> v, String fmt) {
+    List<Double> s = new ArrayList<>(v);
+    s.sort(null);
+    return String.format(fmt + " / " + fmt + " / " + fmt, s.get(0), s.get(s.size() / 2), s.get(s.size() - 1));
   }
 
   private static long totalReceived(List<SubStats> stats) {
@@ -597,6 +650,8 @@ public final class Benchmark {
     double perTick = persistRate / 100.0;
     double[] credit = {0};
     int[] next = {0};
+    double fcpu0 = serverCpu();
+    double fpg0 = ProcStats.postgresCpuSeconds();
     long timer = vertx.setPeriodic(10, id -> {
       credit[0] += perTick;
       while (credit[0] >= 1) {
@@ -607,10 +662,15 @@ public final class Benchmark {
     });
     Thread.sleep(persistDuration * 1000L);
     vertx.cancelTimer(timer);
+    double fcpu = serverCpu() - fcpu0;
+    double fpg = ProcStats.postgresCpuSeconds() - fpg0;
     Thread.sleep(1000);
     running[0] = false;
-    String w = String.format("%d msgs/s offered, %.0f acked/s | ack %s", persistRate, acks.sum() / (double) persistDuration,
-        openLoop.summary());
+    double sent = persistRate * (double) persistDuration;
+    // CPU per message at a fixed offered rate: steadier than at saturation, where batch sizes move
+    String w = String.format("%d msgs/s offered, %.0f acked/s | ack %s | CPU per message %.1f µs (nodes %.1f, postgres %.1f)",
+        persistRate, acks.sum() / (double) persistDuration, openLoop.summary(), fcpu / sent * 1e6,
+        (fcpu - fpg) / sent * 1e6, fpg / sent * 1e6);
     System.out.println("  fixed rate: " + w);
     results.put("persist ack latency at fixed rate", w);
     for (int i = 0; i < nodes.size(); i++) {
