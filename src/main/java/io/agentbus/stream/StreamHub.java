@@ -198,11 +198,15 @@ public final class StreamHub {
     if (st == null || !st.initialised) {
       return;
     }
-    Frame encoded = new Frame(frame);
-    for (StreamState.Sub sub : st.subs.values()) {
-      if (sub.live) {
-        sub.sink.write(encoded);
+    Frame encoded = Frame.shared(frame);
+    try {
+      for (StreamState.Sub sub : st.subs.values()) {
+        if (sub.live) {
+          sub.sink.write(encoded);
+        }
       }
+    } finally {
+      encoded.release();
     }
     if (st.bridgeRefs > 0) {
       vertx.eventBus().publish(StreamName.browserAddress(stream), new JsonObject(frame),
@@ -295,24 +299,28 @@ public final class StreamHub {
   /** Hands the next in-order event to every live subscription, and to bridge sockets. */
   private void emit(StreamState st, long seq, String frame) {
     if (!st.subs.isEmpty()) {
-      Frame encoded = new Frame(frame);
+      Frame encoded = Frame.shared(frame);
       List<Sink> dropped = null;
       int written = 0;
-      for (StreamState.Sub sub : st.subs.values()) {
-        if (!sub.live) {
-          continue; // replaying from the database; it will catch up on its own
-        }
-        if (seq == sub.last + 1) {
-          sub.last = seq;
-          if (sub.sink.write(encoded)) {
-            written++;
-          } else {
-            dropped = dropped == null ? new ArrayList<>() : dropped;
-            dropped.add(sub.sink);
+      try {
+        for (StreamState.Sub sub : st.subs.values()) {
+          if (!sub.live) {
+            continue; // replaying from the database; it will catch up on its own
           }
-        } else if (seq > sub.last + 1) {
-          replay(st, sub); // cannot happen with in-order emits; heal rather than skip
+          if (seq == sub.last + 1) {
+            sub.last = seq;
+            if (sub.sink.write(encoded)) {
+              written++;
+            } else {
+              dropped = dropped == null ? new ArrayList<>() : dropped;
+              dropped.add(sub.sink);
+            }
+          } else if (seq > sub.last + 1) {
+            replay(st, sub); // cannot happen with in-order emits; heal rather than skip
+          }
         }
+      } finally {
+        encoded.release();
       }
       metrics.deliveries.add(written);
       if (dropped != null) {

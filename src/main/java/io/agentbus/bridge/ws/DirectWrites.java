@@ -95,6 +95,23 @@ public final class DirectWrites {
     }
   }
 
+  /**
+   * The socket's Netty channel context, for writing pre-encoded frames ({@link io.agentbus.stream.Frame#wire})
+   * straight to it, or null. Only for a socket with direct writes: Vert.x's own writes then reach
+   * the same context synchronously on the same event loop, so the two kinds stay in order.
+   */
+  static io.netty.channel.ChannelHandlerContext rawContext(ServerWebSocket ws) {
+    try {
+      Object conn = WS_CONN.get(unwrap(ws));
+      if (conn instanceof io.vertx.core.net.impl.ConnectionBase base && isDirect(ws)) {
+        return base.channelHandlerContext();
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // no raw writes: the socket keeps Vert.x's frame writes
+    }
+    return null;
+  }
+
   /** Swaps in direct writes; false (and nothing changed) when it cannot be done safely. */
   public static boolean apply(ServerWebSocket ws) {
     if (DIRECT == null) {

@@ -47,13 +47,21 @@ public final class WsConnection implements Sink {
   volatile boolean closed;
   /** For logs: short and unique enough within a node. */
   final String connectionId = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+  /**
+   * The socket's Netty context when it takes pre-encoded frames ({@link DirectWrites#rawContext}),
+   * else null; and the promise such writes carry (none: a failed write shows as the socket closing).
+   */
+  private final io.netty.channel.ChannelHandlerContext raw;
+  private final io.netty.channel.VoidChannelPromise rawPromise;
   /** The message being assembled from fragments, and whether it is binary. */
   private Buffer partial;
   private boolean binary;
 
-  WsConnection(BridgeContext bc, ServerWebSocket ws, WsEndpoint endpoint) {
+  WsConnection(BridgeContext bc, ServerWebSocket ws, io.netty.channel.ChannelHandlerContext raw, WsEndpoint endpoint) {
     this.bc = bc;
     this.ws = ws;
+    this.raw = raw;
+    this.rawPromise = raw == null ? null : new io.netty.channel.VoidChannelPromise(raw.channel(), false);
     this.endpoint = endpoint;
     this.metrics = bc.metrics();
     metrics.wsConnections.incrementAndGet();
@@ -104,8 +112,14 @@ public final class WsConnection implements Sink {
         ws.close(CloseCodes.SLOW_CONSUMER, "send queue full: reconnect and resume with lastSeq");
         return false;
       }
-      // WebSocketFrameImpl is Vert.x-internal; it is the only way to hand Netty pre-encoded text.
-      ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame.bytes(), true));
+      io.netty.buffer.ByteBuf wire = frame.wire();
+      if (wire != null && raw != null) {
+        // A frame fanned out to many sockets: a reference to its finished bytes, one flush.
+        raw.writeAndFlush(wire.retainedDuplicate(), rawPromise);
+      } else {
+        // WebSocketFrameImpl is Vert.x-internal; it is the only way to hand Netty pre-encoded text.
+        ws.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, frame.bytes(), true));
+      }
     } catch (IllegalStateException e) {
       closed = true;
       return false;

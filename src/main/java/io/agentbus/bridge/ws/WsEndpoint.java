@@ -28,10 +28,8 @@ public final class WsEndpoint {
 
   /** A socket upgraded on {@code /ws} becomes a connection of this endpoint. */
   public void accept(ServerWebSocket ws) {
-    if (directWrites) {
-      DirectWrites.apply(ws);
-    }
-    new WsConnection(bc, ws, this);
+    io.netty.channel.ChannelHandlerContext raw = directWrites && DirectWrites.apply(ws) ? DirectWrites.rawContext(ws) : null;
+    new WsConnection(bc, ws, raw, this);
   }
 
   void opened(WsConnection c) {

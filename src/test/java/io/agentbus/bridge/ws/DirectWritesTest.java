@@ -56,4 +56,55 @@ class DirectWritesTest {
     assertTrue(direct.get(5, TimeUnit.SECONDS), "the connection now has the direct outbound queue");
     assertEquals("echo:hi", echoed.get(5, TimeUnit.SECONDS), "writes still reach the client");
   }
+
+  /**
+   * A shared frame's wire bytes written straight to the channel arrive as an ordinary text frame,
+   * in order with Vert.x's own writes on the same socket, and the shared buffer is given back.
+   */
+  @Test
+  void rawFrameWritesArriveInOrderWithVertxWrites() throws Exception {
+    CompletableFuture<io.netty.buffer.ByteBuf> lastWire = new CompletableFuture<>();
+    Router router = Router.router(vertx);
+    router.route("/ws").handler(ctx -> ctx.request().toWebSocket().onSuccess(ws -> {
+      DirectWrites.apply(ws);
+      io.netty.channel.ChannelHandlerContext raw = DirectWrites.rawContext(ws);
+      if (raw == null) {
+        ws.writeTextMessage("no raw context");
+        return;
+      }
+      io.netty.channel.VoidChannelPromise promise = new io.netty.channel.VoidChannelPromise(raw.channel(), false);
+      for (int i = 0; i < 50; i++) {
+        if (i % 2 == 0) {
+          ws.writeTextMessage("v" + i);
+        } else {
+          io.agentbus.stream.Frame f = io.agentbus.stream.Frame.shared("r" + i + "é".repeat(i * 5));
+          raw.writeAndFlush(f.wire().retainedDuplicate(), promise);
+          f.release();
+          if (i == 49) {
+            lastWire.complete(f.wire());
+          }
+        }
+      }
+    }));
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+        .setStrictThreadMode(true)).requestHandler(router);
+    int port = server.listen().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).actualPort();
+    java.util.List<String> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    wsClient = vertx.createWebSocketClient();
+    WebSocket client = wsClient.connect(port, "127.0.0.1", "/ws")
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    client.textMessageHandler(t -> {
+      got.add(t);
+      if (got.size() == 50 || t.startsWith("no raw")) {
+        all.complete(null);
+      }
+    });
+    all.get(5, TimeUnit.SECONDS);
+    for (int i = 0; i < 50; i++) {
+      assertEquals(i % 2 == 0 ? "v" + i : "r" + i + "é".repeat(i * 5), got.get(i), "frame " + i + " in order");
+    }
+    io.netty.buffer.ByteBuf wire = lastWire.get(5, TimeUnit.SECONDS);
+    assertEquals(0, wire.refCnt(), "the shared wire buffer is released once written");
+  }
 }
