@@ -56,6 +56,14 @@ public final class Benchmark {
   int idle = 5000;
   /** Seconds the idle connections are held before measuring (time to inspect the nodes by hand). */
   int idleHold = 2;
+  /** All idle connections on node 0 (the single-node scale figure) instead of {@code idle} per node. */
+  boolean idleOneNode;
+  /** The reconnect storm's clients (this machine's open-file limit is 20 000 per process). */
+  int stormClients = 19_000;
+  int stormRate = 100;
+  int stormChannels = 200;
+  /** Each idle connection sends the JS client's heartbeat ({@code ping}, answered by {@code pong}) this often. */
+  int idlePingSeconds = 15;
   int channels = 200;
   int persistConnections = 200;
   int persistDuration = 10;
@@ -116,6 +124,11 @@ public final class Benchmark {
         case "publishers" -> publishersPerNode = Integer.parseInt(v);
         case "idle" -> idle = Integer.parseInt(v);
         case "idle-hold" -> idleHold = Integer.parseInt(v);
+        case "idle-one-node" -> idleOneNode = Boolean.parseBoolean(v);
+        case "storm-clients" -> stormClients = Integer.parseInt(v);
+        case "storm-rate" -> stormRate = Integer.parseInt(v);
+        case "storm-channels" -> stormChannels = Integer.parseInt(v);
+        case "idle-ping" -> idlePingSeconds = Integer.parseInt(v);
         case "channels" -> channels = Integer.parseInt(v);
         case "persist-connections" -> persistConnections = Integer.parseInt(v);
         case "persist-duration" -> persistDuration = Integer.parseInt(v);
@@ -157,6 +170,14 @@ public final class Benchmark {
         f.run();
       } finally {
         f.close();
+      }
+    }
+    if (phases.contains("storm")) {
+      StormPhase st = new StormPhase(stormClients, stormRate, stormChannels, results);
+      try {
+        st.run();
+      } finally {
+        st.close();
       }
     }
     if (phases.contains("upload")) {
@@ -259,8 +280,13 @@ public final class Benchmark {
 
   /** Connects with the token and answers once the server has confirmed the subscription. */
   private Future<WebSocket> connectSubscribed(int node, String channel, java.util.function.Consumer<Buffer> onData) {
+    return connectSubscribed(client, node, channel, onData);
+  }
+
+  private Future<WebSocket> connectSubscribed(WebSocketClient from, int node, String channel,
+      java.util.function.Consumer<Buffer> onData) {
     Promise<WebSocket> ready = Promise.promise();
-    io.vertx.core.http.ClientWebSocket ws = client.webSocket();
+    io.vertx.core.http.ClientWebSocket ws = from.webSocket();
     // Handlers before connecting, so the auth_response sent right after the handshake is never missed.
     ws.handler(buf -> {
       if (!ready.future().isComplete()) {
@@ -547,26 +573,73 @@ public final class Benchmark {
   private void idle() throws Exception {
     System.out.println();
     System.out.println("== phase 2: idle connections ==");
+    int nodeCount = idleOneNode ? 1 : 2;
+    int total = idle * nodeCount;
     long[] rssBefore = new long[2];
     long[] heapBefore = new long[2];
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < nodeCount; i++) {
       heapBefore[i] = nodes.get(i).heapAfterGc();
       rssBefore[i] = nodes.get(i).rssBytes();
     }
+    // A source address per 25 000 connections: one address has about 28 000 ephemeral ports.
+    List<WebSocketClient> sources = new ArrayList<>();
+    for (int a = 0; a * 25_000 < total; a++) {
+      sources.add(a == 0 ? client : vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1_000_000)
+          .setConnectTimeout(30_000).setLocalAddress("127.0.0." + (a + 1))));
+    }
+    LongAdder pongs = new LongAdder();
     long t0 = System.nanoTime();
-    List<WebSocket> conns = inBatches(idle * 2, 200, i -> connectSubscribed(i % 2, "general", buf -> { }));
-    System.out.printf("  %d connections (%d per node) subscribed in %.1f s%n", conns.size(), idle,
-        (System.nanoTime() - t0) / 1e9);
-    Thread.sleep(idleHold * 1000L);
-    for (int i = 0; i < 2; i++) {
+    List<WebSocket> conns = inBatches(total, 200, i -> connectSubscribed(sources.get(i / 25_000), i % nodeCount, "general",
+        buf -> {
+          if (buf.length() < 80 && buf.toString(StandardCharsets.UTF_8).contains("\"pong\"")) {
+            pongs.increment();
+          }
+        }));
+    System.out.printf("  %d connections (%d per node, %d source addresses) subscribed in %.1f s%n", conns.size(), idle,
+        sources.size(), (System.nanoTime() - t0) / 1e9);
+    // Heartbeats spread evenly: every connection pings once per idlePingSeconds, as the JS client does.
+    int[] next = {0};
+    double perTick = conns.size() / (idlePingSeconds * 10.0);
+    double[] credit = {0};
+    long pinger = idlePingSeconds <= 0 ? -1 : vertx.setPeriodic(100, id -> {
+      credit[0] += perTick;
+      while (credit[0] >= 1) {
+        credit[0] -= 1;
+        conns.get(next[0]++ % conns.size()).writeTextMessage("{\"type\":\"ping\"}");
+      }
+    });
+    Thread.sleep(Math.max(idleHold, 1) * 1000L);
+    double[] cpu0 = new double[nodeCount];
+    for (int i = 0; i < nodeCount; i++) {
+      cpu0[i] = ProcStats.cpuSeconds(nodes.get(i).pid());
+    }
+    long pongs0 = pongs.sum();
+    long h0 = System.nanoTime();
+    Thread.sleep(60_000);
+    double minutes = (System.nanoTime() - h0) / 60e9;
+    long answered = pongs.sum() - pongs0;
+    for (int i = 0; i < nodeCount; i++) {
+      double cpu = ProcStats.cpuSeconds(nodes.get(i).pid()) - cpu0[i];
       long heap = nodes.get(i).heapAfterGc();
       long rss = nodes.get(i).rssBytes();
-      String v = String.format("%.1f KB RSS/conn (RSS %d -> %d MiB), heap after GC %.1f KB/conn",
-          (rss - rssBefore[i]) / 1024.0 / idle, rssBefore[i] >> 20, rss >> 20, (heap - heapBefore[i]) / 1024.0 / idle);
+      String v = String.format("%.1f KB RSS/conn (RSS %d -> %d MiB), heap after GC %.1f KB/conn; heartbeat %.1f us CPU "
+              + "per connection per minute (%.1f %% of a core, pings every %d s)",
+          (rss - rssBefore[i]) / 1024.0 / idle, rssBefore[i] >> 20, rss >> 20, (heap - heapBefore[i]) / 1024.0 / idle,
+          cpu / minutes / idle * 1e6, cpu / (minutes * 60) * 100, idlePingSeconds);
       System.out.printf("  node%d: %s%n", i, v);
       results.put("idle node" + i + " (" + idle + " conns)", v);
     }
+    results.put("idle pongs in the measured minute", String.format("%d (%.0f expected)", answered,
+        idlePingSeconds > 0 ? conns.size() * minutes * 60 / idlePingSeconds : 0));
+    if (pinger >= 0) {
+      vertx.cancelTimer(pinger);
+    }
     closeAll(conns);
+    for (WebSocketClient c : sources) {
+      if (c != client) {
+        c.close();
+      }
+    }
   }
 
   // ------------------------------------------------------------------ phase 3: persistence

@@ -45,6 +45,11 @@ final class NodeProcess implements AutoCloseable {
     process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
   }
 
+  /** SIGTERM, as a rolling restart stops a node (its sockets close with 1012); returns at once. */
+  void terminate() {
+    process.destroy();
+  }
+
   long pid() {
     return process.pid();
   }
