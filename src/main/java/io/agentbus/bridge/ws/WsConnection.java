@@ -106,7 +106,9 @@ public final class WsConnection implements Sink {
     // The socket can close under us at any point here (its close handler has not run yet): every
     // call on it may then throw IllegalStateException, which means only "nothing to write to".
     try {
-      if (ws.writeQueueFull()) {
+      // With a raw context, Netty's writability is the same bound (Vert.x sets the channel's water
+      // mark from setWriteQueueMaxSize) without the socket's lock taken per delivery.
+      if (raw != null ? !raw.channel().isWritable() : ws.writeQueueFull()) {
         closed = true;
         metrics.sendQueueOverflows.increment();
         ws.close(CloseCodes.SLOW_CONSUMER, "send queue full: reconnect and resume with lastSeq");
