@@ -59,7 +59,7 @@ public final class Benchmark {
   /** All idle connections on node 0 (the single-node scale figure) instead of {@code idle} per node. */
   boolean idleOneNode;
   /** The reconnect storm's clients (this machine's open-file limit is 20 000 per process). */
-  int stormClients = 19_000;
+  int stormClients = 9_000;
   int stormRate = 100;
   int stormChannels = 200;
   /** Each idle connection sends the JS client's heartbeat ({@code ping}, answered by {@code pong}) this often. */
