@@ -94,11 +94,11 @@ public final class Benchmark {
   private double fanoutP99Ms;
 
   private final String db = "agentbus_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-  private final List<NodeProcess> nodes = new ArrayList<>();
-  private Vertx vertx;
-  private WebSocketClient client;
+  final List<NodeProcess> nodes = new ArrayList<>();
+  Vertx vertx;
+  WebSocketClient client;
   private String token;
-  private final Map<String, String> results = new LinkedHashMap<>();
+  final Map<String, String> results = new LinkedHashMap<>();
 
   public static void main(String[] args) throws Exception {
     Benchmark b = new Benchmark();
@@ -202,7 +202,7 @@ public final class Benchmark {
       fanoutWithPeers();
     }
     if (phases.contains("idle")) {
-      idle();
+      new IdlePhase(this).run();
     }
     if (phases.contains("persist")) {
       persist();
@@ -283,7 +283,7 @@ public final class Benchmark {
     return connectSubscribed(client, node, channel, onData);
   }
 
-  private Future<WebSocket> connectSubscribed(WebSocketClient from, int node, String channel,
+  Future<WebSocket> connectSubscribed(WebSocketClient from, int node, String channel,
       java.util.function.Consumer<Buffer> onData) {
     Promise<WebSocket> ready = Promise.promise();
     io.vertx.core.http.ClientWebSocket ws = from.webSocket();
@@ -323,7 +323,7 @@ public final class Benchmark {
   }
 
   /** Runs connection attempts at most {@code parallel} at a time. */
-  private <T> List<T> inBatches(int count, int parallel, java.util.function.IntFunction<Future<T>> make) {
+  <T> List<T> inBatches(int count, int parallel, java.util.function.IntFunction<Future<T>> make) {
     List<T> out = new ArrayList<>(count);
     for (int start = 0; start < count; start += parallel) {
       List<Future<T>> batch = new ArrayList<>();
@@ -561,7 +561,7 @@ public final class Benchmark {
     return -1;
   }
 
-  private void closeAll(List<WebSocket> sockets) throws InterruptedException {
+  void closeAll(List<WebSocket> sockets) throws InterruptedException {
     for (WebSocket ws : sockets) {
       ws.close();
     }
@@ -569,78 +569,6 @@ public final class Benchmark {
   }
 
   // ------------------------------------------------------------------ phase 2: idle connections
-
-  private void idle() throws Exception {
-    System.out.println();
-    System.out.println("== phase 2: idle connections ==");
-    int nodeCount = idleOneNode ? 1 : 2;
-    int total = idle * nodeCount;
-    long[] rssBefore = new long[2];
-    long[] heapBefore = new long[2];
-    for (int i = 0; i < nodeCount; i++) {
-      heapBefore[i] = nodes.get(i).heapAfterGc();
-      rssBefore[i] = nodes.get(i).rssBytes();
-    }
-    // A source address per 25 000 connections: one address has about 28 000 ephemeral ports.
-    List<WebSocketClient> sources = new ArrayList<>();
-    for (int a = 0; a * 25_000 < total; a++) {
-      sources.add(a == 0 ? client : vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1_000_000)
-          .setConnectTimeout(30_000).setLocalAddress("127.0.0." + (a + 1))));
-    }
-    LongAdder pongs = new LongAdder();
-    long t0 = System.nanoTime();
-    List<WebSocket> conns = inBatches(total, 200, i -> connectSubscribed(sources.get(i / 25_000), i % nodeCount, "general",
-        buf -> {
-          if (buf.length() < 80 && buf.toString(StandardCharsets.UTF_8).contains("\"pong\"")) {
-            pongs.increment();
-          }
-        }));
-    System.out.printf("  %d connections (%d per node, %d source addresses) subscribed in %.1f s%n", conns.size(), idle,
-        sources.size(), (System.nanoTime() - t0) / 1e9);
-    // Heartbeats spread evenly: every connection pings once per idlePingSeconds, as the JS client does.
-    int[] next = {0};
-    double perTick = conns.size() / (idlePingSeconds * 10.0);
-    double[] credit = {0};
-    long pinger = idlePingSeconds <= 0 ? -1 : vertx.setPeriodic(100, id -> {
-      credit[0] += perTick;
-      while (credit[0] >= 1) {
-        credit[0] -= 1;
-        conns.get(next[0]++ % conns.size()).writeTextMessage("{\"type\":\"ping\"}");
-      }
-    });
-    Thread.sleep(Math.max(idleHold, 1) * 1000L);
-    double[] cpu0 = new double[nodeCount];
-    for (int i = 0; i < nodeCount; i++) {
-      cpu0[i] = ProcStats.cpuSeconds(nodes.get(i).pid());
-    }
-    long pongs0 = pongs.sum();
-    long h0 = System.nanoTime();
-    Thread.sleep(60_000);
-    double minutes = (System.nanoTime() - h0) / 60e9;
-    long answered = pongs.sum() - pongs0;
-    for (int i = 0; i < nodeCount; i++) {
-      double cpu = ProcStats.cpuSeconds(nodes.get(i).pid()) - cpu0[i];
-      long heap = nodes.get(i).heapAfterGc();
-      long rss = nodes.get(i).rssBytes();
-      String v = String.format("%.1f KB RSS/conn (RSS %d -> %d MiB), heap after GC %.1f KB/conn; heartbeat %.1f us CPU "
-              + "per connection per minute (%.1f %% of a core, pings every %d s)",
-          (rss - rssBefore[i]) / 1024.0 / idle, rssBefore[i] >> 20, rss >> 20, (heap - heapBefore[i]) / 1024.0 / idle,
-          cpu / minutes / idle * 1e6, cpu / (minutes * 60) * 100, idlePingSeconds);
-      System.out.printf("  node%d: %s%n", i, v);
-      results.put("idle node" + i + " (" + idle + " conns)", v);
-    }
-    results.put("idle pongs in the measured minute", String.format("%d (%.0f expected)", answered,
-        idlePingSeconds > 0 ? conns.size() * minutes * 60 / idlePingSeconds : 0));
-    if (pinger >= 0) {
-      vertx.cancelTimer(pinger);
-    }
-    closeAll(conns);
-    for (WebSocketClient c : sources) {
-      if (c != client) {
-        c.close();
-      }
-    }
-  }
 
   // ------------------------------------------------------------------ phase 3: persistence
 
