@@ -92,14 +92,15 @@ class DirectWritesTest {
     java.util.List<String> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     CompletableFuture<Void> all = new CompletableFuture<>();
     wsClient = vertx.createWebSocketClient();
-    WebSocket client = wsClient.connect(port, "127.0.0.1", "/ws")
-        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    // The handler before connecting: the server writes as soon as the upgrade is done.
+    io.vertx.core.http.ClientWebSocket client = wsClient.webSocket();
     client.textMessageHandler(t -> {
       got.add(t);
       if (got.size() == 50 || t.startsWith("no raw")) {
         all.complete(null);
       }
     });
+    client.connect(port, "127.0.0.1", "/ws").toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     all.get(5, TimeUnit.SECONDS);
     for (int i = 0; i < 50; i++) {
       assertEquals(i % 2 == 0 ? "v" + i : "r" + i + "é".repeat(i * 5), got.get(i), "frame " + i + " in order");
