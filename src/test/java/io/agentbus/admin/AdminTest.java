@@ -47,8 +47,9 @@ class AdminTest extends TwoNodeClusterTest {
   void aChannelPostThroughTheAdminEndpointIsPersistedAndReachesEveryNodeInOrder() {
     try (WsClient ws = WsClient.authed(cluster, 0, alice, null); BridgeClient br = cluster.bridge(1, bob)) {
       String id = ws.send(new JsonObject().put("type", "subscribe").put("channel", "general"));
-      long from = ws.replyTo(id).getLong("seq");
+      ws.replyTo(id);
       br.registerAndSettle("agentbus.channel.general");
+      long from = liveOnBridge(ws, br);
       Http.Response first = bus(1, ADMIN_TOKEN, new JsonObject().put("address", "agentbus.channel.general")
           .put("mode", "publish").put("body", new JsonObject().put("content", "maintenance at 18:00")));
       assertEquals(202, first.status(), first.body());
@@ -72,6 +73,32 @@ class AdminTest extends TwoNodeClusterTest {
       assertTrue(page.getBoolean("hasMore"));
       assertEquals(from + 2, page.getLong("lastSeq"));
       assertEquals(400, get(1, ADMIN_TOKEN, "/admin/streams/nonsense").status());
+    }
+  }
+
+  /**
+   * Chats probes until one reaches the bridge socket: its registration has then taken effect on
+   * its node (a fixed settle time was not always enough on a loaded machine). Returns the last
+   * probe's seq, with both clients' queues drained of the probes.
+   */
+  private static long liveOnBridge(WsClient ws, BridgeClient br) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      String id = ws.send(new JsonObject().put("type", "chat").put("channel", "general").put("content", "probe"));
+      long seq = ws.replyTo(id).getLong("seq");
+      ws.next(f -> "message".equals(f.getString("type")) && f.getLong("seq", -1L) == seq, "the probe");
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      boolean seen = false;
+      while (br.pending("agentbus.channel.general") > 0) {
+        seen |= "probe".equals(br.nextAny("agentbus.channel.general").getString("content"));
+      }
+      if (seen || System.currentTimeMillis() > deadline) {
+        return seq;
+      }
     }
   }
 
